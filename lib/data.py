@@ -68,15 +68,14 @@ def resource(name: str) -> dict:
 
 def _week_not_above_ever(df: pd.DataFrame) -> pd.Series:
     """True for each row unless its category's week-before share exceeds its ever share."""
-    wide = df.pivot_table(
-        index=["breakdown", "category"], columns="measure", values="percent", aggfunc="first"
-    )
+    wide = df.pivot_table(index=["breakdown", "category"], columns="measure", values="percent", aggfunc="first")
     week = wide.get("week_prior", pd.Series(dtype=float))
     ever = wide.get("ever", pd.Series(dtype=float))
     bad = (week > ever).fillna(False)
     bad_keys = set(bad[bad].index)
     return pd.Series(
-        [(b, c) not in bad_keys for b, c in zip(df["breakdown"], df["category"])], index=df.index
+        [(b, c) not in bad_keys for b, c in zip(df["breakdown"], df["category"], strict=False)],
+        index=df.index,
     )
 
 
@@ -101,8 +100,7 @@ def homeworking_schema(*, complete: bool) -> pa.DataFrameSchema:
         checks.append(
             pa.Check(
                 lambda df: all(
-                    df.loc[df["breakdown"] == b, "category"].nunique() == n
-                    for b, n in EXPECTED_COUNTS.items()
+                    df.loc[df["breakdown"] == b, "category"].nunique() == n for b, n in EXPECTED_COUNTS.items()
                 ),
                 error="every category of the 2019 tables is present "
                 + ", ".join(f"{n} {b}" for b, n in EXPECTED_COUNTS.items()),
@@ -116,9 +114,7 @@ def homeworking_schema(*, complete: bool) -> pa.DataFrameSchema:
                 str, pa.Check.isin(BREAKDOWNS, error=f"breakdown is one of {', '.join(BREAKDOWNS)}")
             ),
             "category": pa.Column(str, **text),
-            "measure": pa.Column(
-                str, pa.Check.isin(MEASURES, error=f"measure is one of {', '.join(MEASURES)}")
-            ),
+            "measure": pa.Column(str, pa.Check.isin(MEASURES, error=f"measure is one of {', '.join(MEASURES)}")),
             "percent": pa.Column(
                 float,
                 pa.Check.in_range(0, 100, error="percent is between 0 and 100"),
@@ -273,19 +269,17 @@ PRECISIONS = (
     "undated",
 )
 KINDS = tuple(
-    next(f for f in resource("council_rollout_2020")["schema"]["fields"] if f["name"] == "kind")[
-        "constraints"
-    ]["enum"]
+    next(f for f in resource("council_rollout_2020")["schema"]["fields"] if f["name"] == "kind")["constraints"]["enum"]
 )
 
 
 def _regions_match_codes(df: pd.DataFrame) -> pd.Series:
     regions = load_regions()
-    lookup = dict(zip(regions["official_name"], regions["code"]))
+    lookup = dict(zip(regions["official_name"], regions["code"], strict=False))
     return pd.Series(
         [
             (pd.isna(r) and pd.isna(c)) or lookup.get(r) == c
-            for r, c in zip(df["region"], df["region_code"])
+            for r, c in zip(df["region"], df["region_code"], strict=False)
         ],
         index=df.index,
     )
@@ -299,12 +293,7 @@ def _period_matches_precision(df: pd.DataFrame) -> pd.Series:
     day = precision == "day"
     ok &= ~day | ((start == end) & start.notna())
     month = precision == "month"
-    ok &= ~month | (
-        start.notna()
-        & end.notna()
-        & (start.dt.day == 1)
-        & (end == start + pd.offsets.MonthEnd(0))
-    )
+    ok &= ~month | (start.notna() & end.notna() & (start.dt.day == 1) & (end == start + pd.offsets.MonthEnd(0)))
     dated = precision.isin(["part of month", "weeks"])
     ok &= ~dated | (start.notna() & end.notna())
     by = precision == "by"
@@ -395,11 +384,7 @@ def load_regions() -> pd.DataFrame:
     """The twelve regions and nations: source label, official name, GSS code, display order."""
     hw = load_homeworking()
     regions = hw[(hw["breakdown"] == "region") & (hw["measure"] == "ever")]
-    return (
-        regions[["category", "official_name", "code", "order"]]
-        .sort_values("order")
-        .reset_index(drop=True)
-    )
+    return regions[["category", "official_name", "code", "order"]].sort_values("order").reset_index(drop=True)
 
 
 def source_text(file: str, first_line: int, last_line: int | None = None) -> str:

@@ -1,0 +1,14 @@
+"""Entry point: `streamlit run dashboard.py`. Builds the navigation and nothing else."""
+
+import streamlit as st
+
+st.set_page_config(
+    page_title="Homeworking dashboard",
+    page_icon=":material/home_work:",
+    layout="wide",
+)
+
+pages = [
+    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+]
+st.navigation(pages).run()

@@ -1,0 +1,524 @@
+"""The product's one chart vocabulary: tidy DataFrame in, Plotly figure out.
+
+Every builder takes a `theme` (NORMAL on screen, PRESENT for screen-share slides) so
+that presentation mode swaps type sizes and line widths, not the chart. No Streamlit
+here and no shared mutable state: each call builds a fresh figure.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lib.compare import MEASURE_LABELS, MEASURE_SHORT
+from lib.data import MEASURES, resource
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+YOURS = "#D55E00"  # vermillion: the user's own selection
+BENCHMARK = "#0072B2"  # blue: what it is compared with
+UPLOADED = "#009E73"  # bluish green: the user's own uploaded figures
+OTHER = "#8C8C8C"  # muted grey: everything else (3.4:1 against white)
+REFERENCE = "#1A1A1A"  # the UK line
+TEXT = "#1A1A1A"
+MUTED_TEXT = "#4D4D4D"  # 8.4:1 against white: source lines and subtitles
+
+ROLE_COLOURS = {"yours": YOURS, "benchmark": BENCHMARK, "other": OTHER, "uploaded": UPLOADED}
+ROLE_LABELS = {"yours": "yours", "benchmark": "benchmark"}
+# Quoted: an unquoted family name with a digit ("Source Sans 3") voids the whole list.
+FONT = "'Source Sans Pro', 'Source Sans 3', 'Liberation Sans', Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Type sizes (px) and mark weights; one for the screen, one for slides."""
+
+    name: str
+    title_size: int
+    subtitle_size: int
+    tick_size: int
+    axis_title_size: int
+    label_size: int
+    source_size: int
+    line_width: float
+    marker_size: int
+    bar_gap: float
+    title_wrap: int  # characters per title line before wrapping
+    row_height: int  # px per category in a horizontal bar chart
+    base_height: int  # px for title, axes and source line
+
+
+NORMAL = Theme(
+    name="normal",
+    title_size=20,
+    subtitle_size=14,
+    tick_size=13,
+    axis_title_size=13,
+    label_size=13,
+    source_size=12,
+    line_width=2,
+    marker_size=9,
+    bar_gap=0.25,
+    title_wrap=80,
+    row_height=34,
+    base_height=230,
+)
+PRESENT = Theme(
+    name="present",
+    title_size=34,
+    subtitle_size=22,
+    tick_size=20,
+    axis_title_size=20,
+    label_size=22,
+    source_size=18,
+    line_width=4,
+    marker_size=16,
+    bar_gap=0.18,
+    title_wrap=72,
+    row_height=56,
+    base_height=300,
+)
+
+IMAGE_WIDTH, IMAGE_HEIGHT = 1920, 1080
+
+
+def source_note(resource_name: str = "homeworking_2019") -> str:
+    """The source line under every chart, from data/datapackage.json (never retyped)."""
+    res = resource(resource_name)
+    licence = res["licenses"][0]["title"]
+    return f"Source: {res['short_citation']} · {licence}"
+
+
+def wrap(text: str, width: int) -> str:
+    """Break a long title onto lines for Plotly, which does not wrap titles itself."""
+    return "<br>".join(textwrap.wrap(text, width=width)) if text else ""
+
+
+def chart_config(filename: str) -> dict:
+    """Plotly's own mode bar, with the camera button saving a 1920×1080 PNG for slides."""
+    return {
+        "displaylogo": False,
+        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+        "toImageButtonOptions": {
+            "format": "png",
+            "filename": filename,
+            "width": IMAGE_WIDTH,
+            "height": IMAGE_HEIGHT,
+            "scale": 1,
+        },
+    }
+
+
+def _finish(
+    fig: go.Figure,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    theme: Theme,
+    height: int,
+    left: int = 60,
+    top_extra: int = 0,
+) -> go.Figure:
+    """Apply the shared layout: takeaway title, subtitle, fonts, margins and the source line.
+
+    `left` is the left margin in px (room for category labels); the title and the source
+    line both start at the figure's left edge, whatever the labels' width.
+    """
+    title_lines = wrap(title, theme.title_wrap)
+    n_lines = title_lines.count("<br>") + 1
+    title_px = int(theme.title_size * 1.25 * n_lines)
+    subtitle_px = int(theme.subtitle_size * 1.5)
+    top = title_px + subtitle_px + 36 + theme.title_size + top_extra
+    bottom = int(theme.source_size * 1.6 + theme.axis_title_size * 2 + theme.tick_size * 2 + 24)
+    fig.update_layout(
+        template="plotly_white",
+        font=dict(family=FONT, size=theme.tick_size, color=TEXT),
+        title=dict(
+            text=f"<b>{title_lines}</b>",
+            subtitle=dict(text=subtitle, font=dict(size=theme.subtitle_size, color=MUTED_TEXT)),
+            font=dict(size=theme.title_size, color=TEXT),
+            x=0,
+            xanchor="left",
+            xref="container",
+            yref="container",
+            y=1,
+            yanchor="top",
+            # Plotly anchors a multi-line title by its first line's middle: pad by a line.
+            pad=dict(t=12 + theme.title_size, l=12),
+        ),
+        margin=dict(l=left, r=40, t=top, b=bottom, autoexpand=False),
+        height=height + top,
+        hoverlabel=dict(font_size=max(theme.tick_size, 14)),
+        showlegend=False,
+    )
+    fig.add_annotation(
+        text=source,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="bottom",
+        xshift=-(left - 12),
+        yshift=-bottom + 8,
+        showarrow=False,
+        align="left",
+        font=dict(size=theme.source_size, color=MUTED_TEXT),
+    )
+    return fig
+
+
+def label_margin(labels: list[str], theme: Theme) -> int:
+    """Left margin (px) wide enough for the longest category label at this theme's size."""
+    longest = max((len(_plain(label)) for label in labels), default=10)
+    return int(longest * theme.tick_size * 0.56) + 24
+
+
+def _plain(label: str) -> str:
+    return label.replace("<b>", "").replace("</b>", "")
+
+
+def _value_label(value: float) -> str:
+    return "not published" if math.isnan(value) else f"{value:.1f}%"
+
+
+def role_of(category: str, yours: str | None, benchmark: str | None) -> str:
+    if category == yours:
+        return "yours"
+    if category == benchmark:
+        return "benchmark"
+    return "other"
+
+
+def tick_label(category: str, role: str) -> str:
+    """Highlighted categories differ in words and weight, not colour alone."""
+    if role in ROLE_LABELS:
+        return f"<b>{category}</b> ({ROLE_LABELS[role]})"
+    return category
+
+
+def category_bars(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    yours: str | None = None,
+    benchmark: str | None = None,
+    reference: dict[str, float] | None = None,
+    reference_label: str = "UK",
+    measures: tuple[str, ...] = MEASURES,
+    sort_by: str | None = None,
+    source: str | None = None,
+    theme: Theme = NORMAL,
+) -> go.Figure:
+    """Horizontal bars of every category, one panel per measure, highlighted roles, UK line.
+
+    `df` is tidy (category, measure, percent) for one breakdown. Missing figures are
+    left as gaps labelled 'not published', never drawn as zero.
+    """
+    table = df.pivot_table(index="category", columns="measure", values="percent", aggfunc="first", dropna=False)
+    order = list(dict.fromkeys(df["category"]))
+    table = table.reindex(order)
+    sort_by = sort_by or measures[-1]
+    if sort_by in table:
+        table = table.sort_values(sort_by, ascending=True, na_position="first", kind="stable")
+    cats = table.index.tolist()
+    roles = [role_of(c, yours, benchmark) for c in cats]
+    fig = make_subplots(
+        rows=1,
+        cols=len(measures),
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        subplot_titles=[f"<b>{MEASURE_LABELS[m]}</b>" for m in measures],
+    )
+    top_value = float(table[list(measures)].max(skipna=True).max()) if len(table) else 100.0
+    for col, measure in enumerate(measures, start=1):
+        values = table[measure] if measure in table else pd.Series(math.nan, index=cats)
+        fig.add_bar(
+            x=[None if math.isnan(v) else v for v in values],
+            y=cats,
+            orientation="h",
+            marker=dict(
+                color=[ROLE_COLOURS[r] for r in roles],
+                line=dict(width=[theme.line_width if r != "other" else 0 for r in roles], color=TEXT),
+            ),
+            customdata=[[MEASURE_LABELS[measure]]] * len(cats),
+            hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x:.1f}%<extra></extra>",
+            name=MEASURE_LABELS[measure],
+            row=1,
+            col=col,
+        )
+        for category, value in values.items():
+            fig.add_annotation(
+                x=0 if math.isnan(value) else value,
+                y=category,
+                text=_value_label(value),
+                xanchor="left",
+                xshift=3,
+                showarrow=False,
+                bgcolor="#FFFFFF",
+                borderpad=1,
+                font=dict(size=theme.label_size, color=TEXT),
+                row=1,
+                col=col,
+            )
+        if reference and not math.isnan(reference.get(measure, math.nan)):
+            value = reference[measure]
+            fig.add_vline(
+                x=value,
+                layer="below",
+                line=dict(color=REFERENCE, width=theme.line_width * 0.75, dash="dash"),
+                annotation=dict(
+                    text=f"{reference_label} {value:.1f}%",
+                    font=dict(size=theme.label_size, color=TEXT),
+                    yanchor="bottom",
+                    bgcolor="rgba(255,255,255,0.85)",
+                ),
+                annotation_position="top",
+                row=1,
+                col=col,
+            )
+        fig.update_xaxes(
+            range=[0, top_value * 1.18],
+            ticksuffix="%",
+            title=dict(text="% of people in employment", font=dict(size=theme.axis_title_size)),
+            tickfont=dict(size=theme.tick_size),
+            gridcolor="#E6E6E6",
+            row=1,
+            col=col,
+        )
+    ticktext = [tick_label(c, r) for c, r in zip(cats, roles, strict=False)]
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=cats,
+        ticktext=ticktext,
+        tickfont=dict(size=theme.tick_size),
+        ticks="",
+        ticklabelstandoff=6,
+        row=1,
+        col=1,
+    )
+    # Lift the panel titles above the reference-line labels that sit on the panels' top edge.
+    lift = int(theme.label_size * 1.6) if reference else 4
+    for annotation in fig.layout.annotations:
+        if annotation.text in {f"<b>{MEASURE_LABELS[m]}</b>" for m in measures}:
+            annotation.font = dict(size=theme.axis_title_size, color=TEXT)
+            annotation.yshift = lift
+    fig.update_layout(bargap=theme.bar_gap)
+    height = theme.base_height + theme.row_height * len(cats)
+    return _finish(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source or source_note(),
+        theme=theme,
+        height=height,
+        left=label_margin(ticktext, theme),
+        top_extra=theme.axis_title_size * 2 + (theme.label_size if reference else 0),
+    )
+
+
+def profile_chart(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    highlight: tuple[str, ...] = (),
+    compare_with: str | None = None,
+    reference: dict[str, float] | None = None,
+    reference_label: str = "UK",
+    measures: tuple[str, ...] = MEASURES,
+    source: str | None = None,
+    theme: Theme = NORMAL,
+) -> go.Figure:
+    """An ordered profile (age bands) as lines, one per measure, directly labelled.
+
+    Highlighted categories get a large vermillion marker and their value; `compare_with`
+    gets the benchmark blue. Measures differ in dash and marker shape as well as label.
+    """
+    order = list(dict.fromkeys(df["category"]))
+    table = df.pivot_table(index="category", columns="measure", values="percent", aggfunc="first", dropna=False)
+    table = table.reindex(order)
+    labels = [c.removesuffix(" yrs") for c in order]
+    fig = go.Figure()
+    styles = {"week_prior": ("solid", "circle"), "ever": ("dash", "diamond")}
+    for measure in measures:
+        values = table[measure]
+        dash, symbol = styles[measure]
+        fig.add_scatter(
+            x=labels,
+            y=values,
+            mode="lines+markers",
+            line=dict(color=OTHER if highlight or compare_with else TEXT, width=theme.line_width, dash=dash),
+            marker=dict(size=theme.marker_size, symbol=symbol, color=OTHER if highlight else TEXT),
+            name=MEASURE_LABELS[measure],
+            customdata=[[MEASURE_LABELS[measure]]] * len(labels),
+            hovertemplate="<b>%{x}</b><br>%{customdata[0]}: %{y:.1f}%<extra></extra>",
+        )
+        last = values.last_valid_index()
+        if last is not None:
+            fig.add_annotation(
+                x=labels[order.index(last)],
+                y=values[last],
+                text=f"<b>{MEASURE_SHORT[measure]}</b>",
+                xanchor="left",
+                xshift=theme.marker_size,
+                showarrow=False,
+                font=dict(size=theme.label_size, color=TEXT),
+            )
+        for category, colour in [(c, YOURS) for c in highlight] + [(compare_with, BENCHMARK)]:
+            if category not in table.index or math.isnan(values[category]):
+                continue
+            fig.add_scatter(
+                x=[category.removesuffix(" yrs")],
+                y=[values[category]],
+                mode="markers+text",
+                marker=dict(size=theme.marker_size * 1.8, symbol=symbol, color=colour, line=dict(width=2, color=TEXT)),
+                text=[f"<b>{values[category]:.1f}%</b>"],
+                textposition="top center",
+                textfont=dict(size=theme.label_size, color=TEXT),
+                hoverinfo="skip",
+                name=category,
+            )
+        if reference and measure in reference:
+            fig.add_hline(
+                y=reference[measure],
+                line=dict(color=REFERENCE, width=theme.line_width * 0.6, dash="dot"),
+                annotation=dict(
+                    text=f"{reference_label}, {MEASURE_SHORT[measure].lower()}: {reference[measure]:.1f}%",
+                    font=dict(size=theme.label_size, color=TEXT),
+                    bgcolor="rgba(255,255,255,0.85)",
+                ),
+                annotation_position="top left",
+            )
+    top_value = float(table[list(measures)].max().max())
+    fig.update_yaxes(
+        range=[0, top_value * 1.18],
+        ticksuffix="%",
+        title=dict(text="% of people in employment", font=dict(size=theme.axis_title_size)),
+        tickfont=dict(size=theme.tick_size),
+        gridcolor="#E6E6E6",
+    )
+    fig.update_xaxes(
+        title=dict(text="Age of worker (years)", font=dict(size=theme.axis_title_size)),
+        tickfont=dict(size=theme.tick_size),
+    )
+    height = theme.base_height + 330
+    fig = _finish(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source or source_note(),
+        theme=theme,
+        height=height,
+        left=theme.tick_size * 4 + theme.axis_title_size * 2,
+    )
+    fig.update_layout(margin_r=theme.label_size * 6)
+    return fig
+
+
+# A rough geographic grid (column, row from the top) for the twelve regions and nations.
+TILE_GRID = {
+    "S92000003": (2, 0),
+    "N92000002": (0, 1),
+    "E12000001": (3, 1),
+    "E12000002": (2, 2),
+    "E12000003": (3, 2),
+    "W92000004": (1, 3),
+    "E12000005": (2, 3),
+    "E12000004": (3, 3),
+    "E12000006": (4, 3),
+    "E12000009": (2, 4),
+    "E12000007": (3, 4),
+    "E12000008": (4, 4),
+}
+TILE_ABBREVIATIONS = {
+    "S92000003": "SCO",
+    "N92000002": "NI",
+    "E12000001": "NE",
+    "E12000002": "NW",
+    "E12000003": "YH",
+    "W92000004": "WAL",
+    "E12000005": "WM",
+    "E12000004": "EM",
+    "E12000006": "EE",
+    "E12000009": "SW",
+    "E12000007": "LON",
+    "E12000008": "SE",
+}
+# Light to dark; every step keeps its label readable (dark text on the first four, white after).
+TILE_SCALE = ["#F2F0F7", "#DADAEB", "#BCBDDC", "#9E9AC8", "#756BB1", "#54278F"]
+
+
+def tile_map(
+    df: pd.DataFrame,
+    *,
+    measure: str,
+    title: str,
+    subtitle: str,
+    yours: str | None = None,
+    benchmark: str | None = None,
+    source: str | None = None,
+    theme: Theme = NORMAL,
+) -> go.Figure:
+    """One square per region or nation, laid out roughly geographically, shaded by the measure.
+
+    `df` is tidy region rows with `code` (GSS) and `official_name`. Each tile carries its
+    abbreviation and value as text, so the shading is never the only carrier of the figure.
+    """
+    rows = df[df["measure"] == measure].drop_duplicates("category")
+    low, high = float(rows["percent"].min()), float(rows["percent"].max())
+    fig = go.Figure()
+    tile = 1.0
+    for row in rows.itertuples():
+        col_i, row_i = TILE_GRID[row.code]
+        x0, y0 = col_i * tile, -row_i * tile
+        step = 0 if high == low else (row.percent - low) / (high - low)
+        shade = TILE_SCALE[min(int(step * len(TILE_SCALE)), len(TILE_SCALE) - 1)]
+        dark = TILE_SCALE.index(shade) >= 4
+        role = role_of(row.category, yours, benchmark)
+        outline = ROLE_COLOURS[role] if role != "other" else "#FFFFFF"
+        width = theme.line_width * 2.5 if role != "other" else 2
+        fig.add_shape(
+            type="rect",
+            x0=x0 + 0.04,
+            x1=x0 + tile - 0.04,
+            y0=y0 + 0.04,
+            y1=y0 + tile - 0.04,
+            fillcolor=shade,
+            line=dict(color=outline, width=width),
+            layer="below",
+        )
+        marker = {"yours": " ●", "benchmark": " ■"}.get(role, "")
+        fig.add_annotation(
+            x=x0 + tile / 2,
+            y=y0 + tile / 2,
+            text=f"<b>{TILE_ABBREVIATIONS[row.code]}{marker}</b><br>{row.percent:.1f}%",
+            showarrow=False,
+            font=dict(size=theme.label_size, color="#FFFFFF" if dark else TEXT),
+        )
+        fig.add_scatter(
+            x=[x0 + tile / 2],
+            y=[y0 + tile / 2],
+            mode="markers",
+            marker=dict(size=theme.marker_size * 5, opacity=0, symbol="square"),
+            hovertemplate=f"<b>{row.official_name}</b><br>{MEASURE_LABELS[measure]}: {row.percent:.1f}%<extra></extra>",
+            name=row.official_name,
+        )
+    fig.update_xaxes(visible=False, range=[-0.1, 5.1], fixedrange=True)
+    fig.update_yaxes(visible=False, range=[-4.1, 1.1], scaleanchor="x", fixedrange=True)
+    height = theme.base_height + 420
+    return _finish(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source or source_note(),
+        theme=theme,
+        height=height,
+        left=24,
+    )

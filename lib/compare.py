@@ -1,0 +1,278 @@
+"""Comparison arithmetic on the tidy homeworking table: gaps, ratios, ranks, regularity, sentences.
+
+Pure functions: tidy DataFrame in, numbers or text out. Every figure they produce is
+derived (not printed in the source) and is labelled as such where it is shown.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from lib.data import MEASURES
+
+UK = ("all", "All in employment")
+
+MEASURE_PHRASES = {
+    "week_prior": "worked from home in the week before interview",
+    "ever": "ever worked from home",
+}
+MEASURE_LABELS = {
+    "week_prior": "Worked from home in the week before interview",
+    "ever": "Have ever worked from home",
+}
+MEASURE_SHORT = {"week_prior": "Week before interview", "ever": "Ever"}
+
+
+def percent_of(df: pd.DataFrame, breakdown: str, category: str, measure: str) -> float:
+    """One published figure; NaN where the source gives none."""
+    hit = df[(df["breakdown"] == breakdown) & (df["category"] == category) & (df["measure"] == measure)]["percent"]
+    return float(hit.iloc[0]) if len(hit) else math.nan
+
+
+def categories(df: pd.DataFrame, breakdown: str) -> list[str]:
+    """The categories of a breakdown in the source's display order."""
+    rows = df[df["breakdown"] == breakdown].drop_duplicates("category")
+    if "order" in rows:
+        rows = rows.sort_values("order", kind="stable")
+    return rows["category"].tolist()
+
+
+def wide(df: pd.DataFrame, breakdown: str) -> pd.DataFrame:
+    """One row per category, one column per measure, in display order."""
+    rows = df[df["breakdown"] == breakdown]
+    table = rows.pivot_table(index="category", columns="measure", values="percent", aggfunc="first", dropna=False)
+    table = table.reindex(columns=[m for m in MEASURES if m in table.columns])
+    return table.reindex(categories(df, breakdown))
+
+
+def gap_points(a: float, b: float) -> float:
+    """Difference in percentage points, a − b, rounded to the source's one decimal."""
+    return round(a - b, 1)
+
+
+def relation(gap: float, *, close: float = 2.0) -> str:
+    """'close to', 'above' or 'below': how a gap in points reads in a sentence."""
+    if abs(gap) < close:
+        return "close to"
+    return "above" if gap > 0 else "below"
+
+
+def ratio(a: float, b: float) -> float:
+    """How many times as likely: a ÷ b (NaN when b is zero or missing)."""
+    if b is None or math.isnan(b) or b == 0 or math.isnan(a):
+        return math.nan
+    return a / b
+
+
+def regularity(week_prior: float, ever: float) -> float:
+    """Share of ever-homeworkers who also worked from home in the week before (week ÷ ever), in %.
+
+    Treats the week-before group as a subset of the ever group, as the survey's
+    questions imply; a high share means homeworking there was a habit, not a one-off.
+    """
+    return ratio(week_prior, ever) * 100
+
+
+def rank_of(df: pd.DataFrame, breakdown: str, category: str, measure: str) -> tuple[int, int]:
+    """Rank (1 = highest share) of a category among its breakdown's listed categories, and how many."""
+    values = df[(df["breakdown"] == breakdown) & (df["measure"] == measure)].dropna(subset=["percent"])
+    values = values.drop_duplicates("category").set_index("category")["percent"]
+    if category not in values.index:
+        return (0, len(values))
+    ranks = values.rank(ascending=False, method="min")
+    return int(ranks[category]), len(values)
+
+
+def ordinal(n: int) -> str:
+    """1 → '1st', 2 → '2nd', 11 → '11th'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def group_noun(breakdown: str, category: str, official_name: str | None = None) -> str:
+    """How a sentence names the people in a category ('education staff', 'workers aged 70 and over')."""
+    if breakdown == "all":
+        return "all workers in the UK"
+    if breakdown == "sector":
+        return f"{_lower_first(category)} staff"
+    if breakdown == "age":
+        return f"workers aged {category.removesuffix(' yrs')}"
+    if breakdown == "region":
+        name = official_name if isinstance(official_name, str) and official_name else category
+        the = "the " if name.split()[0] in {"North", "South", "East", "West"} else ""
+        return f"workers in {the}{name}"
+    return _lower_first(category)
+
+
+def _lower_first(text: str) -> str:
+    """Lower-case the first letter unless the first word is an acronym ('IT and telecoms…')."""
+    first = text.split()[0] if text else ""
+    if len(first) > 1 and first[:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def format_ratio(value: float, digits: int = 1) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.{digits}f}×"
+
+
+def format_points(value: float) -> str:
+    """Signed percentage points: '+9.1 points', '−2.0 points', '0.0 points'."""
+    if math.isnan(value):
+        return "n/a"
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return f"{sign}{abs(value):.1f} points"
+
+
+def likelihood_phrase(a_noun: str, b_noun: str, a: float, b: float, measure: str) -> str:
+    """'A were 1.7× as likely as B to have <measure>', turned round when A is the lower one."""
+    verb = MEASURE_PHRASES[measure]
+    r = ratio(a, b)
+    if math.isnan(r):
+        return f"There is no published {MEASURE_SHORT[measure].lower()} figure to compare {a_noun} with {b_noun}"
+    subject = a_noun[:1].upper() + a_noun[1:]
+    if round(r, 1) == 1.0:
+        return f"{subject} were about as likely as {b_noun} to have {verb}"
+    if r > 1:
+        return f"{subject} were {format_ratio(r)} as likely as {b_noun} to have {verb}"
+    return f"{subject} were less likely than {b_noun} to have {verb}: {b_noun} were {format_ratio(1 / r)} as likely"
+
+
+@dataclass(frozen=True)
+class MeasureComparison:
+    """Your category against a benchmark on one measure. All but the two percents are derived."""
+
+    measure: str
+    yours: float
+    benchmark: float
+    gap_points: float
+    ratio: float
+    rank: int
+    of: int
+
+
+@dataclass(frozen=True)
+class Comparison:
+    breakdown: str
+    yours: str
+    benchmark: str
+    benchmark_breakdown: str
+    yours_noun: str
+    benchmark_noun: str
+    measures: dict[str, MeasureComparison]
+    yours_regularity: float
+    benchmark_regularity: float
+
+    def headline(self, measure: str = "week_prior") -> str:
+        m = self.measures[measure]
+        return likelihood_phrase(self.yours_noun, self.benchmark_noun, m.yours, m.benchmark, measure)
+
+    def sentence(self) -> str:
+        """Everything in one paragraph of plain English, no arithmetic left to the reader."""
+        week, ever = self.measures["week_prior"], self.measures["ever"]
+        noun = self.yours_noun[:1].upper() + self.yours_noun[1:]
+        parts = [
+            f"In 2019, {_pct(week.yours)} of {self.yours_noun} had worked from home in the week before "
+            f"interview, against {_pct(week.benchmark)} of {self.benchmark_noun} "
+            f"({format_points(week.gap_points)}, {format_ratio(week.ratio, 2)} as likely).",
+            f"{_pct(ever.yours)} had ever worked from home, against {_pct(ever.benchmark)} "
+            f"({format_points(ever.gap_points)}, {format_ratio(ever.ratio, 2)}).",
+        ]
+        if week.rank and ever.rank:
+            group = {"sector": "sectors", "age": "age bands", "region": "regions and nations"}.get(
+                self.breakdown, "categories"
+            )
+            parts.append(
+                f"{noun} rank {ordinal(week.rank)} of {week.of} {group} on the week before and "
+                f"{ordinal(ever.rank)} of {ever.of} on ever having worked from home."
+            )
+        if not math.isnan(self.yours_regularity):
+            parts.append(
+                f"{self.yours_regularity:.0f}% of their ever-homeworkers had also worked from home in the week "
+                f"before, against {self.benchmark_regularity:.0f}% for {self.benchmark_noun}."
+            )
+        return " ".join(parts)
+
+
+def _pct(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.1f}%"
+
+
+def compare(
+    df: pd.DataFrame,
+    breakdown: str,
+    yours: str,
+    benchmark: str,
+    benchmark_breakdown: str | None = None,
+) -> Comparison:
+    """Compare `yours` with `benchmark` (a category of the same breakdown, or the UK via 'all')."""
+    benchmark_breakdown = benchmark_breakdown or breakdown
+    measures = {}
+    for measure in MEASURES:
+        a = percent_of(df, breakdown, yours, measure)
+        b = percent_of(df, benchmark_breakdown, benchmark, measure)
+        rank, of = rank_of(df, breakdown, yours, measure)
+        measures[measure] = MeasureComparison(measure, a, b, gap_points(a, b), ratio(a, b), rank, of)
+    return Comparison(
+        breakdown=breakdown,
+        yours=yours,
+        benchmark=benchmark,
+        benchmark_breakdown=benchmark_breakdown,
+        yours_noun=group_noun(breakdown, yours, _official(df, breakdown, yours)),
+        benchmark_noun=group_noun(benchmark_breakdown, benchmark, _official(df, benchmark_breakdown, benchmark)),
+        measures=measures,
+        yours_regularity=regularity(measures["week_prior"].yours, measures["ever"].yours),
+        benchmark_regularity=regularity(measures["week_prior"].benchmark, measures["ever"].benchmark),
+    )
+
+
+def _official(df: pd.DataFrame, breakdown: str, category: str) -> str | None:
+    if "official_name" not in df:
+        return None
+    hit = df[(df["breakdown"] == breakdown) & (df["category"] == category)]["official_name"].dropna()
+    return hit.iloc[0] if len(hit) else None
+
+
+def top(df: pd.DataFrame, breakdown: str, measure: str) -> tuple[str, float]:
+    """The category with the highest share on a measure."""
+    rows = df[(df["breakdown"] == breakdown) & (df["measure"] == measure)].dropna(subset=["percent"])
+    best = rows.loc[rows["percent"].idxmax()]
+    return best["category"], float(best["percent"])
+
+
+def describe_profile(df: pd.DataFrame, breakdown: str = "age", measure: str = "week_prior") -> str:
+    """Say in words what shape an ordered profile has: where it peaks, dips and rises again.
+
+    Built from the figures so that a new release with another shape gets a true caption.
+    """
+    series = wide(df, breakdown)[measure].dropna()
+    if len(series) < 3:
+        return ""
+    labels = [c.removesuffix(" yrs") for c in series.index]
+    values = series.to_numpy()
+    peak = _first_peak(values)
+    text = (
+        f"The share who {MEASURE_PHRASES[measure]} rises from {values[0]:.1f}% ({labels[0]}) "
+        f"to {values[peak]:.1f}% ({labels[peak]})"
+    )
+    if peak == len(values) - 1:
+        return text + "."
+    low = peak + int(values[peak:].argmin())
+    text += f", dips to {values[low]:.1f}% ({labels[low]})"
+    if low < len(values) - 1:
+        end = len(values) - 1
+        text += f", then rises again to {values[end]:.1f}% ({labels[end]})"
+        if values[end] > values[peak]:
+            text += ", the highest of any band"
+    return text + "."
+
+
+def _first_peak(values) -> int:
+    """Index of the first local maximum: where a rising profile first turns down."""
+    for i in range(1, len(values)):
+        if values[i] < values[i - 1]:
+            return i - 1
+    return len(values) - 1

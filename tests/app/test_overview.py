@@ -1,0 +1,23 @@
+"""Overview page through AppTest: headline figures, takeaway, chart with alt text and table."""
+
+from tests.app.conftest import run_page
+
+
+def test_overview_shows_headline_figures_and_chart():
+    at = run_page()
+    assert not at.exception
+    assert at.title[0].value == "Homeworking in the UK before the pandemic"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["UK: worked from home in the week before interview"] == "12.4%"
+    assert metrics["UK: have ever worked from home"] == "26.7%"
+    assert metrics["Public administration and defence: week before interview"] == "13.7%"
+    assert "+1.3 points" in at.metric[2].proto.delta
+    takeaway = at.subheader[0].value
+    assert (
+        "13.7%" in takeaway and "12.4%" in takeaway and "19.1 points behind information and communication" in takeaway
+    )
+    chart = at.get("plotly_chart")[0]
+    assert "ten sectors" in chart.proto.alt
+    table = at.dataframe[0].value
+    assert table.set_index("category").loc["Public administration and defence", "ever"] == 29.4
+    assert at.caption[-1].value == "Data is shown for selected economic sectors only."

@@ -1,0 +1,169 @@
+"""Real-browser harness: one `streamlit run dashboard.py` per test session, driven by Debian's Chromium.
+
+Without Chromium the browser tests skip with the reason, unless REQUIRE_BROWSER=1
+(as in CI), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def _require_browser() -> str:
+    path = chromium_path()
+    if path:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            path = None
+    if path:
+        return path
+    reason = "no Chromium at /usr/bin/chromium (or Playwright missing): apt-get install -y chromium"
+    if os.environ.get("REQUIRE_BROWSER") == "1":
+        pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_streamlit(script: str = "dashboard.py", port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run` headless on a free loopback port; return the process and its URL."""
+    port = port or free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.headless=true",
+            f"--server.port={port}",
+            "--server.address=127.0.0.1",
+            "--server.fileWatcherType=none",
+            "--browser.gatherUsageStats=false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited: {proc.stderr.read().decode()[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("streamlit did not answer its health check within 60 s")
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    _require_browser()
+    proc, url = start_streamlit()
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh browser context per test (its own cookies and Streamlit session), 1440×900."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def wait_for_app(page, *, charts: int = 1, timeout: float = 30_000) -> None:
+    """Wait until the script has finished and at least `charts` Plotly charts have painted."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    if charts:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+            arg=charts,
+            timeout=timeout,
+        )
+    wait_until_idle(page, timeout=timeout)
+
+
+def wait_until_idle(page, timeout: float = 30_000) -> None:
+    """Wait until Streamlit reports no script running (its status widget disappears)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(300)
+
+
+def assert_no_exception(page) -> None:
+    boxes = page.locator('[data-testid="stException"]')
+    assert boxes.count() == 0, boxes.first.inner_text()
+
+
+def screenshot(page, name: str, *, whole_page: bool = True) -> Path:
+    """Save a PNG; Streamlit scrolls inside its own container, so grow the window to fit first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    if whole_page:
+        size = page.viewport_size
+        height = page.evaluate(
+            '() => Math.max(...[...document.querySelectorAll(\'[data-testid="stMain"], '
+            '[data-testid="stMainBlockContainer"]\')].map(e => e.scrollHeight), window.innerHeight)'
+        )
+        page.set_viewport_size({"width": size["width"], "height": int(height) + 40})
+        page.wait_for_timeout(400)
+        page.screenshot(path=str(path))
+        page.set_viewport_size(size)
+    else:
+        page.screenshot(path=str(path))
+    return path

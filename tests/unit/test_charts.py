@@ -1,0 +1,92 @@
+"""The chart vocabulary: one palette, highlighted roles, takeaway titles, units, source lines."""
+
+import math
+
+import pytest
+
+from lib import charts, compare
+from lib.data import load_homeworking
+
+
+@pytest.fixture(scope="module")
+def hw():
+    return load_homeworking()
+
+
+def sector_bars(hw, **kw):
+    uk = {m: compare.percent_of(hw, *compare.UK, m) for m in ("week_prior", "ever")}
+    return charts.category_bars(
+        hw[hw.breakdown == "sector"],
+        title="A takeaway",
+        subtitle="Homeworking by sector, UK, 2019",
+        yours="Financial and insurance",
+        benchmark="Public administration and defence",
+        reference=uk,
+        **kw,
+    )
+
+
+def test_roles_get_the_palette_colours_and_words(hw):
+    fig = sector_bars(hw)
+    bars = fig.data[0]
+    colours = dict(zip(bars.y, bars.marker.color, strict=False))
+    assert colours["Financial and insurance"] == charts.YOURS
+    assert colours["Public administration and defence"] == charts.BENCHMARK
+    assert colours["Education"] == charts.OTHER
+    ticks = dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext, strict=False))
+    assert ticks["Financial and insurance"] == "<b>Financial and insurance</b> (yours)"
+    assert ticks["Public administration and defence"].endswith("(benchmark)")
+
+
+def test_title_units_source_and_reference_lines(hw):
+    fig = sector_bars(hw)
+    assert "A takeaway" in fig.layout.title.text
+    assert fig.layout.title.subtitle.text == "Homeworking by sector, UK, 2019"
+    assert fig.layout.xaxis.ticksuffix == "%" and "%" in fig.layout.xaxis.title.text
+    texts = [a.text for a in fig.layout.annotations]
+    assert charts.source_note() in texts
+    assert "UK 12.4%" in texts and "UK 26.7%" in texts
+    assert "22.8%" in texts and "38.9%" in texts  # exact values as labels
+    assert "%{x:.1f}%" in fig.data[0].hovertemplate
+
+
+def test_missing_figure_is_labelled_not_drawn_as_zero(hw):
+    occupations = hw[hw.breakdown == "occupation"]
+    fig = charts.category_bars(occupations, title="t", subtitle="s")
+    week = fig.data[0]
+    assert all(x is None for x in week.x)
+    assert "not published" in [a.text for a in fig.layout.annotations]
+
+
+def test_presentation_theme_only_changes_sizes(hw):
+    normal, present = sector_bars(hw), sector_bars(hw, theme=charts.PRESENT)
+    assert present.layout.title.font.size >= 28 > normal.layout.title.font.size
+    assert present.layout.yaxis.tickfont.size >= 18
+    assert [b.marker.color for b in present.data] == [b.marker.color for b in normal.data]
+
+
+def test_source_line_comes_from_the_datapackage():
+    assert charts.source_note() == (
+        "Source: ONS Annual Population Survey 2019, via Socitm In Our View issue 19 · Open Government Licence v3.0"
+    )
+
+
+def test_tile_map_places_twelve_regions_with_values(hw):
+    fig = charts.tile_map(hw[hw.breakdown == "region"], measure="week_prior", title="t", subtitle="s", yours="London")
+    tiles = [s for s in fig.layout.shapes if s.type == "rect"]
+    assert len(tiles) == 12
+    texts = " ".join(a.text for a in fig.layout.annotations)
+    assert "LON ●</b><br>18.1%" in texts and "NI</b><br>7.7%" in texts
+    assert any(s.line.color == charts.YOURS for s in tiles)
+
+
+def test_profile_chart_highlights_bands(hw):
+    fig = charts.profile_chart(hw[hw.breakdown == "age"], title="t", subtitle="s", highlight=("70 and over",))
+    highlighted = [t for t in fig.data if t.name == "70 and over"]
+    assert [t.marker.color for t in highlighted] == [charts.YOURS, charts.YOURS]
+    assert not any(math.isnan(y) for t in fig.data for y in t.y if y is not None)
+
+
+def test_camera_button_saves_presentation_size():
+    options = charts.chart_config("sectors")["toImageButtonOptions"]
+    assert (options["width"], options["height"], options["format"]) == (1920, 1080, "png")
