@@ -23,6 +23,21 @@ def councils() -> pd.DataFrame:
     return data.load_councils()
 
 
+USER_ROWS_KEY = "user_rows"
+
+
+def user_rows() -> pd.DataFrame | None:
+    """This session's own uploaded figures (validated, tidy, with a `source`), or None.
+
+    Held in st.session_state only: never on disk or in a cache shared between sessions.
+    """
+    return st.session_state.get(USER_ROWS_KEY)
+
+
+def set_user_rows(rows: pd.DataFrame | None) -> None:
+    st.session_state[USER_ROWS_KEY] = rows
+
+
 def percent_column(label: str, help: str) -> st.column_config.NumberColumn:
     """A percentage as the source prints it: one decimal, with what the measure means."""
     return st.column_config.NumberColumn(label, help=help, format="%.1f%%")

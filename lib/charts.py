@@ -113,7 +113,7 @@ def chart_config(filename: str) -> dict:
     }
 
 
-def _finish(
+def finish_layout(
     fig: go.Figure,
     *,
     title: str,
@@ -311,7 +311,7 @@ def category_bars(
             annotation.yshift = lift
     fig.update_layout(bargap=theme.bar_gap)
     height = theme.base_height + theme.row_height * len(cats)
-    return _finish(
+    return finish_layout(
         fig,
         title=title,
         subtitle=subtitle,
@@ -409,7 +409,7 @@ def profile_chart(
         tickfont=dict(size=theme.tick_size),
     )
     height = theme.base_height + 330
-    fig = _finish(
+    fig = finish_layout(
         fig,
         title=title,
         subtitle=subtitle,
@@ -513,7 +513,7 @@ def tile_map(
     fig.update_xaxes(visible=False, range=[-0.1, 5.1], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-4.1, 1.1], scaleanchor="x", fixedrange=True)
     height = theme.base_height + 420
-    return _finish(
+    return finish_layout(
         fig,
         title=title,
         subtitle=subtitle,
