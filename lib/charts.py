@@ -214,15 +214,21 @@ def category_bars(
     measures: tuple[str, ...] = MEASURES,
     sort_by: str | None = None,
     source: str | None = None,
+    user_rows: pd.DataFrame | None = None,
     theme: Theme = NORMAL,
 ) -> go.Figure:
     """Horizontal bars of every category, one panel per measure, highlighted roles, UK line.
 
     `df` is tidy (category, measure, percent) for one breakdown. Missing figures are
-    left as gaps labelled 'not published', never drawn as zero.
+    left as gaps labelled 'not published', never drawn as zero. `user_rows` (same shape,
+    with a `source`) are the user's own figures: drawn beside the ONS bars, hatched in the
+    UPLOADED colour and named in the legend, so they can never pass for the baseline.
     """
+    has_user = user_rows is not None and len(user_rows) > 0
     table = df.pivot_table(index="category", columns="measure", values="percent", aggfunc="first", dropna=False)
     order = list(dict.fromkeys(df["category"]))
+    if has_user:
+        order += [c for c in dict.fromkeys(user_rows["category"]) if c not in order]
     table = table.reindex(order)
     sort_by = sort_by or measures[-1]
     if sort_by in table:
@@ -236,7 +242,11 @@ def category_bars(
         horizontal_spacing=0.04,
         subplot_titles=[f"<b>{MEASURE_LABELS[m]}</b>" for m in measures],
     )
-    top_value = float(table[list(measures)].max(skipna=True).max()) if len(table) else 100.0
+    values_max = [table[list(m for m in measures if m in table)].max(skipna=True).max()]
+    if has_user:
+        values_max.append(user_rows["percent"].max())
+    top_value = float(pd.Series(values_max).max()) if len(table) else 100.0
+    ons_categories = set(df["category"])
     for col, measure in enumerate(measures, start=1):
         values = table[measure] if measure in table else pd.Series(math.nan, index=cats)
         fig.add_bar(
@@ -248,12 +258,20 @@ def category_bars(
                 line=dict(width=[theme.line_width if r != "other" else 0 for r in roles], color=TEXT),
             ),
             customdata=[[MEASURE_LABELS[measure]]] * len(cats),
-            hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x:.1f}%<extra></extra>",
-            name=MEASURE_LABELS[measure],
+            hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x:.1f}%<extra>ONS 2019</extra>",
+            name="ONS 2019",
+            legendgroup="ons",
+            showlegend=has_user and col == 1,
+            text=[_value_label(v) if c in ons_categories else "" for c, v in values.items()] if has_user else None,
+            textposition="outside",
+            cliponaxis=False,
+            textfont=dict(size=theme.label_size, color=TEXT),
             row=1,
             col=col,
         )
-        for category, value in values.items():
+        if has_user:
+            _add_user_bars(fig, user_rows, cats, measure, col, theme)
+        for category, value in [] if has_user else values.items():
             fig.add_annotation(
                 x=0 if math.isnan(value) else value,
                 y=category,
@@ -292,7 +310,10 @@ def category_bars(
             row=1,
             col=col,
         )
-    ticktext = [tick_label(c, r) for c, r in zip(cats, roles, strict=False)]
+    ticktext = [
+        tick_label(c, r) if c in set(df["category"]) else f"{_escape(c)} (your data only)"
+        for c, r in zip(cats, roles, strict=True)
+    ]
     fig.update_yaxes(
         tickmode="array",
         tickvals=cats,
@@ -309,18 +330,61 @@ def category_bars(
         if annotation.text in {f"<b>{MEASURE_LABELS[m]}</b>" for m in measures}:
             annotation.font = dict(size=theme.axis_title_size, color=TEXT)
             annotation.yshift = lift
-    fig.update_layout(bargap=theme.bar_gap)
-    height = theme.base_height + theme.row_height * len(cats)
-    return finish_layout(
+    fig.update_layout(bargap=theme.bar_gap, barmode="group" if has_user else "relative")
+    height = theme.base_height + theme.row_height * len(cats) * (1.6 if has_user else 1)
+    fig = finish_layout(
         fig,
         title=title,
         subtitle=subtitle,
         source=source or source_note(),
         theme=theme,
-        height=height,
+        height=int(height),
         left=label_margin(ticktext, theme),
-        top_extra=theme.axis_title_size * 2 + (theme.label_size if reference else 0),
+        top_extra=theme.axis_title_size * 2 + (theme.label_size if reference else 0) + (40 if has_user else 0),
     )
+    if has_user:
+        # The legend names whose figures are whose; it sits above the panel titles.
+        plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+        above = lift + theme.axis_title_size * 1.6 + 6
+        fig.update_layout(
+            showlegend=True,
+            legend=dict(
+                orientation="h",
+                x=0,
+                y=1 + above / plot_height,
+                yanchor="bottom",
+                font=dict(size=theme.label_size),
+                traceorder="normal",
+            ),
+        )
+    return fig
+
+
+def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], measure: str, col: int, theme: Theme):
+    """The user's own figures for one measure, one hatched trace per named source."""
+    for source, rows in user_rows[user_rows["measure"] == measure].groupby("source", sort=False):
+        values = rows.drop_duplicates("category").set_index("category")["percent"].reindex(cats)
+        fig.add_bar(
+            x=[None if math.isnan(v) else v for v in values],
+            y=cats,
+            orientation="h",
+            marker=dict(color=UPLOADED, pattern=dict(shape="/", fgcolor="#FFFFFF", size=8), line=dict(width=0)),
+            text=["" if math.isnan(v) else f"{v:.1f}%" for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            textfont=dict(size=theme.label_size, color=TEXT),
+            hovertemplate=f"<b>%{{y}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%<extra>{_escape(source)}</extra>",
+            name=f"Your data: {_escape(source)}",
+            legendgroup=f"user-{source}",
+            showlegend=col == 1,
+            row=1,
+            col=col,
+        )
+
+
+def _escape(text: str) -> str:
+    """User text goes into Plotly labels, which render a subset of HTML: show it as text."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def profile_chart(

@@ -90,3 +90,26 @@ def test_profile_chart_highlights_bands(hw):
 def test_camera_button_saves_presentation_size():
     options = charts.chart_config("sectors")["toImageButtonOptions"]
     assert (options["width"], options["height"], options["format"]) == (1920, 1080, "png")
+
+
+def test_uploaded_rows_are_drawn_beside_hatched_and_named(hw):
+    import pandas as pd
+
+    user = pd.DataFrame(
+        {
+            "category": ["Education", "Education", "Local <b>government</b>"],
+            "measure": ["week_prior", "ever", "ever"],
+            "percent": [40.0, 60.0, 80.0],
+            "source": "Our staff survey 2021",
+        }
+    )
+    fig = sector_bars(hw, user_rows=user)
+    mine = [t for t in fig.data if t.name == "Your data: Our staff survey 2021"]
+    assert len(mine) == 2 and all(t.marker.color == charts.UPLOADED and t.marker.pattern.shape == "/" for t in mine)
+    week = dict(zip(mine[0].y, mine[0].x, strict=True))
+    assert week["Education"] == 40.0 and week["Information and communication"] is None
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert "Local &lt;b&gt;government&lt;/b&gt; (your data only)" in ticks
+    ons = [t for t in fig.data if t.name == "ONS 2019"]
+    assert dict(zip(ons[0].y, ons[0].x, strict=True))["Education"] == 12.8  # the baseline is unchanged
+    assert fig.layout.showlegend
