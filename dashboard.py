@@ -10,5 +10,6 @@ st.set_page_config(
 
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("pages/sectors.py", title="Sectors", icon=":material/work:"),
 ]
 st.navigation(pages).run()

@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import data
+from lib import compare, data
 from lib.charts import chart_config, source_note
 
 
@@ -43,6 +43,15 @@ def percent_column(label: str, help: str) -> st.column_config.NumberColumn:
     return st.column_config.NumberColumn(label, help=help, format="%.1f%%")
 
 
+def measure_columns(category_label: str) -> dict:
+    """Column config for a wide table of one breakdown: category, then the two measures."""
+    return {
+        "category": category_label,
+        "week_prior": percent_column("Week before interview (%)", compare.MEASURE_LABELS["week_prior"]),
+        "ever": percent_column("Ever (%)", compare.MEASURE_LABELS["ever"]),
+    }
+
+
 def show_chart(
     fig: go.Figure,
     *,
@@ -59,3 +68,49 @@ def show_chart(
     with table_tab:
         st.dataframe(table, hide_index=True, column_config=column_config, width="stretch")
         st.caption(source or source_note())
+
+
+def comparison_metrics(c: compare.Comparison, benchmark_name: str) -> None:
+    """The gap on each measure in points and as a ratio, the rank, and regularity: derived, and said so."""
+    for measure, column in zip(data.MEASURES, st.columns(len(data.MEASURES)), strict=True):
+        m = c.measures[measure]
+        with column:
+            st.markdown(f"**{compare.MEASURE_LABELS[measure]}**")
+            a, b, r = st.columns(3)
+            a.metric(
+                "Yours",
+                _percent(m.yours),
+                delta=f"{compare.format_points(m.gap_points)} vs {benchmark_name}",
+                delta_color="off",
+                delta_arrow=arrow(m.gap_points),
+                help=f"Gap in percentage points, derived: {_percent(m.yours)} − {_percent(m.benchmark)}.",
+            )
+            b.metric(
+                "Ratio (derived)",
+                compare.format_ratio(m.ratio, 2),
+                help=f"How many times as likely, derived: {_percent(m.yours)} ÷ {_percent(m.benchmark)}.",
+            )
+            r.metric(
+                "Rank (derived)",
+                f"{compare.ordinal(m.rank)} of {m.of}" if m.rank else "n/a",
+                help="Among the categories listed in the source; 1st is the highest share.",
+            )
+    st.metric(
+        "Regularity (derived): ever-homeworkers who also worked from home in the week before",
+        _percent(c.yours_regularity, 0),
+        delta=f"{benchmark_name}: {_percent(c.benchmark_regularity, 0)}",
+        delta_color="off",
+        delta_arrow="off",
+        help="Week-before share ÷ ever share: how much of the homeworking in a group was a habit, not a one-off.",
+    )
+
+
+def arrow(gap: float) -> str:
+    """The delta is text with a true minus sign, which Streamlit cannot read the direction of."""
+    if gap != gap or gap == 0:
+        return "off"
+    return "up" if gap > 0 else "down"
+
+
+def _percent(value: float, digits: int = 1) -> str:
+    return "n/a" if value != value else f"{value:.{digits}f}%"

@@ -40,6 +40,7 @@ cols[2].metric(
     f"{week.yours:.1f}%",
     delta=f"{compare.format_points(week.gap_points)} against the UK (derived)",
     delta_color="off",
+    delta_arrow=ui.arrow(week.gap_points),
     help=f"{top_sector} was highest at {top_week:.1f}%.",
     border=True,
 )
@@ -65,10 +66,6 @@ ui.show_chart(
     alt=f"Bar chart of homeworking in ten sectors on two measures. {takeaway}",
     table=table,
     key="overview-sectors",
-    column_config={
-        "category": "Sector",
-        "week_prior": ui.percent_column("Week before interview (%)", compare.MEASURE_LABELS["week_prior"]),
-        "ever": ui.percent_column("Ever (%)", compare.MEASURE_LABELS["ever"]),
-    },
+    column_config=ui.measure_columns("Sector"),
 )
 st.caption(resource("homeworking_2019")["caveats"]["sector"])

@@ -2,24 +2,20 @@
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_page(page: str | None = None, query: dict | None = None, timeout: float = 60) -> AppTest:
-    """Run dashboard.py, optionally on `page` (e.g. "pages/sectors.py") with query parameters."""
+    """Run dashboard.py on `page` (e.g. "pages/sectors.py") with query parameters, as a link would open it.
+
+    Switching page clears the URL, so the query is applied after the switch.
+    """
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    if page:
+        at.run()
+        at.switch_page(page)
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
-
-
-@pytest.fixture
-def app():
-    return run_page
+    return at.run()
