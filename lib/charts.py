@@ -586,3 +586,95 @@ def tile_map(
         height=height,
         left=24,
     )
+
+
+REGULARITY_AXIS = "% of ever-homeworkers who also worked from home in the week before (derived)"
+
+
+def regularity_bars(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    yours: str | None = None,
+    benchmark: str | None = None,
+    reference: float | None = None,
+    reference_label: str = "UK",
+    source: str | None = None,
+    theme: Theme = NORMAL,
+) -> go.Figure:
+    """How regular homeworking was in each category: week ÷ ever share (derived), ranked bars.
+
+    `df` is tidy rows of one breakdown with both measures; categories without both
+    figures are left out, since their share cannot be derived. `reference` is the UK's share.
+    """
+    from lib.compare import regularity  # here, not at the top: this builder was appended on its own
+
+    table = df.pivot_table(index="category", columns="measure", values="percent", aggfunc="first", dropna=False)
+    table = table.reindex(list(dict.fromkeys(df["category"]))).dropna(subset=list(MEASURES))
+    table["share"] = [regularity(w, e) for w, e in zip(table["week_prior"], table["ever"], strict=True)]
+    table = table.sort_values("share", ascending=True, kind="stable")
+    cats = table.index.tolist()
+    roles = [role_of(c, yours, benchmark) for c in cats]
+    fig = go.Figure(
+        go.Bar(
+            x=table["share"],
+            y=cats,
+            orientation="h",
+            marker=dict(
+                color=[ROLE_COLOURS[r] for r in roles],
+                line=dict(width=[theme.line_width if r != "other" else 0 for r in roles], color=TEXT),
+            ),
+            text=[f"{v:.0f}%" for v in table["share"]],
+            textposition="outside",
+            cliponaxis=False,
+            textfont=dict(size=theme.label_size, color=TEXT),
+            customdata=table[["week_prior", "ever"]].to_numpy(),
+            hovertemplate=(
+                "<b>%{y}</b><br>%{x:.1f}% of ever-homeworkers also worked from home in the week before"
+                " (derived)<br>Week before: %{customdata[0]:.1f}% · ever: %{customdata[1]:.1f}%<extra></extra>"
+            ),
+        )
+    )
+    top_value = float(table["share"].max()) if len(table) else 100.0
+    if reference is not None and not math.isnan(reference):
+        top_value = max(top_value, reference)
+        fig.add_vline(
+            x=reference,
+            layer="below",
+            line=dict(color=REFERENCE, width=theme.line_width * 0.75, dash="dash"),
+            annotation=dict(
+                text=f"{reference_label} {reference:.0f}%",
+                font=dict(size=theme.label_size, color=TEXT),
+                yanchor="bottom",
+                bgcolor="rgba(255,255,255,0.85)",
+            ),
+            annotation_position="top",
+        )
+    ticktext = [tick_label(c, r) for c, r in zip(cats, roles, strict=True)]
+    fig.update_xaxes(
+        range=[0, top_value * 1.15],
+        ticksuffix="%",
+        title=dict(text=REGULARITY_AXIS, font=dict(size=theme.axis_title_size)),
+        tickfont=dict(size=theme.tick_size),
+        gridcolor="#E6E6E6",
+    )
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=cats,
+        ticktext=ticktext,
+        tickfont=dict(size=theme.tick_size),
+        ticks="",
+        ticklabelstandoff=6,
+    )
+    fig.update_layout(bargap=theme.bar_gap)
+    return finish_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source or source_note(),
+        theme=theme,
+        height=theme.base_height + theme.row_height * len(cats),
+        left=label_margin(ticktext, theme),
+        top_extra=theme.label_size if reference is not None else 0,
+    )

@@ -1,0 +1,374 @@
+"""The presentation deck: slides built from the user's own selections, and the same slides as PowerPoint.
+
+Pure: the tidy tables and the selections (the pages' URL values) in, slides and bytes
+out. A bad or stale selection falls back to the page's default, never raises, so a
+prepared link always opens a deck. Figures use the PRESENT theme: large type, thick marks.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from lib import charts, compare
+from lib.data import MEASURES
+
+UK_OPTION = "UK: all in employment"  # the pages' option text for the UK benchmark, also its URL value
+
+# The pages' defaults, by URL key: Sectors (sector, benchmark), Age (band, vs), Regions (region, other).
+DEFAULTS = {
+    "sector": "Education",
+    "benchmark": "Public administration and defence",
+    "band": "45-49 yrs",
+    "vs": UK_OPTION,
+    "region": "London",
+    "other": UK_OPTION,
+}
+SLIDE_NAMES = {
+    "sector": "Your sector against the benchmark",
+    "regularity": "How regular homeworking was",
+    "age": "Your age band",
+    "region": "Your region",
+}
+SLIDE_KEYS = tuple(SLIDE_NAMES)
+HEADLINE_MAX = 200  # characters: a headline is a sentence, not a paragraph
+
+
+@dataclass(frozen=True)
+class Slide:
+    """One chart for one screen: the headline is its title (the generated takeaway unless edited)."""
+
+    key: str
+    name: str
+    takeaway: str
+    headline: str
+    figure: go.Figure
+    source: str
+    notes: str  # the sentence of numbers, for the speaker
+    alt: str
+
+
+def resolve(hw: pd.DataFrame, selections: Mapping[str, str]) -> dict[str, str]:
+    """The selections with each missing, bad or stale value replaced by its page's default."""
+    sectors = compare.categories(hw, "sector")
+    bands = compare.categories(hw, "age")
+    regions = _region_names(hw)
+    allowed = {
+        "sector": sectors,
+        "benchmark": [UK_OPTION, *sectors],
+        "band": bands,
+        "vs": [UK_OPTION, *bands],
+        "region": list(regions),
+        "other": [UK_OPTION, *regions],
+    }
+    return {
+        key: selections.get(key) if selections.get(key) in options else DEFAULTS[key]
+        for key, options in allowed.items()
+    }
+
+
+def slide_order(requested: Sequence[str] | None, available: Sequence[str] = SLIDE_KEYS) -> list[str]:
+    """The known slides in the presenter's order, each once; the whole deck when none is known."""
+    order = [key for key in dict.fromkeys(requested or ()) if key in available]
+    return order or list(available)
+
+
+def build_deck(
+    hw: pd.DataFrame,
+    councils: pd.DataFrame | None,
+    selections: Mapping[str, str],
+    *,
+    order: Sequence[str] | None = None,
+    headlines: Mapping[str, str] | None = None,
+    theme: charts.Theme = charts.PRESENT,
+) -> list[Slide]:
+    """The slides for these selections: sector → regularity → age band → region, as ordered.
+
+    `order` lists slide keys to keep, in order (unknown keys are ignored); `headlines`
+    maps a slide key to the presenter's own headline (blank keeps the takeaway).
+    """
+    chosen = resolve(hw, selections)
+    builders = {
+        "sector": _sector_slide,
+        "regularity": _regularity_slide,
+        "age": _age_slide,
+        "region": _region_slide,
+    }
+    slides = []
+    for key in slide_order(order, tuple(builders)):
+        slide = builders[key](hw, chosen, theme, (headlines or {}).get(key))
+        slides.append(slide)
+    return slides
+
+
+def clean_headline(text: str | None) -> str | None:
+    """A presenter's headline as plain text on one line, or None to keep the takeaway."""
+    if not isinstance(text, str):
+        return None
+    text = " ".join(text.split())[:HEADLINE_MAX]
+    return text or None
+
+
+def _slide(
+    key: str,
+    takeaway: str,
+    headline: str | None,
+    build: Callable[[str], go.Figure],
+    *,
+    notes: str,
+    alt: str,
+    source: str | None = None,
+) -> Slide:
+    """Build the figure with the headline as its title; user text is escaped for Plotly's HTML."""
+    shown = clean_headline(headline) or takeaway
+    return Slide(
+        key=key,
+        name=SLIDE_NAMES[key],
+        takeaway=takeaway,
+        headline=shown,
+        figure=build(_escape(shown)),
+        source=source or charts.source_note(),
+        notes=notes,
+        alt=alt,
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _uk(hw: pd.DataFrame) -> dict[str, float]:
+    return {m: compare.percent_of(hw, *compare.UK, m) for m in MEASURES}
+
+
+def _sector_comparison(hw: pd.DataFrame, chosen: dict[str, str]) -> compare.Comparison:
+    if chosen["benchmark"] == UK_OPTION:
+        return compare.compare(hw, "sector", chosen["sector"], compare.UK[1], "all")
+    return compare.compare(hw, "sector", chosen["sector"], chosen["benchmark"])
+
+
+def _sector_slide(hw, chosen, theme, headline) -> Slide:
+    c = _sector_comparison(hw, chosen)
+    benchmark = None if chosen["benchmark"] == UK_OPTION else chosen["benchmark"]
+    return _slide(
+        "sector",
+        c.headline(),
+        headline,
+        lambda title: charts.category_bars(
+            hw[hw["breakdown"] == "sector"],
+            title=title,
+            subtitle="Homeworking by sector, UK, 2019 · % of people in employment · dashed line: UK",
+            yours=chosen["sector"],
+            benchmark=benchmark,
+            reference=_uk(hw),
+            theme=theme,
+        ),
+        notes=c.sentence(),
+        alt=f"Bar chart of homeworking in ten sectors on two measures, {chosen['sector']} highlighted. {c.headline()}.",
+    )
+
+
+def regularity_takeaway(c: compare.Comparison) -> str:
+    """'33% of education staff who had ever worked from home had also done so in the week before, against 47% …'."""
+    return (
+        f"{c.yours_regularity:.0f}% of {c.yours_noun} who had ever worked from home had also done so in the "
+        f"week before interview, against {c.benchmark_regularity:.0f}% of {c.benchmark_noun}"
+    )
+
+
+def regularity_notes(c: compare.Comparison) -> str:
+    """The arithmetic behind the regularity shares, in words, for the speaker."""
+    week, ever = c.measures["week_prior"], c.measures["ever"]
+    noun = c.yours_noun[:1].upper() + c.yours_noun[1:]
+    return (
+        f"Regularity is derived: the week-before share divided by the ever share. {noun}: "
+        f"{week.yours:.1f}% ÷ {ever.yours:.1f}% = {c.yours_regularity:.0f}%. {c.benchmark_noun[:1].upper()}"
+        f"{c.benchmark_noun[1:]}: {week.benchmark:.1f}% ÷ {ever.benchmark:.1f}% = {c.benchmark_regularity:.0f}%. "
+        f"A high share means homeworking there was a habit, not a one-off."
+    )
+
+
+def _regularity_slide(hw, chosen, theme, headline) -> Slide:
+    c = _sector_comparison(hw, chosen)
+    benchmark = None if chosen["benchmark"] == UK_OPTION else chosen["benchmark"]
+    uk = _uk(hw)
+    takeaway = regularity_takeaway(c)
+    return _slide(
+        "regularity",
+        takeaway,
+        headline,
+        lambda title: charts.regularity_bars(
+            hw[hw["breakdown"] == "sector"],
+            title=title,
+            subtitle="Regularity of homeworking by sector, UK, 2019 · week-before share ÷ ever share (derived) "
+            "· dashed line: UK",
+            yours=chosen["sector"],
+            benchmark=benchmark,
+            reference=compare.regularity(uk["week_prior"], uk["ever"]),
+            theme=theme,
+        ),
+        notes=regularity_notes(c),
+        alt=f"Bar chart of the share of ever-homeworkers who also worked from home in the week before, ten "
+        f"sectors, {chosen['sector']} highlighted. {takeaway}.",
+    )
+
+
+def _age_slide(hw, chosen, theme, headline) -> Slide:
+    band, versus = chosen["band"], chosen["vs"]
+    if versus == UK_OPTION:
+        c = compare.compare(hw, "age", band, compare.UK[1], "all")
+    else:
+        c = compare.compare(hw, "age", band, versus)
+    shape = compare.describe_profile(hw, "age", "week_prior")
+    return _slide(
+        "age",
+        c.headline(),
+        headline,
+        lambda title: charts.profile_chart(
+            hw[hw["breakdown"] == "age"],
+            title=title,
+            subtitle="Homeworking by age of worker, UK, 2019 · dotted lines: UK, all in employment",
+            highlight=(band,),
+            compare_with=None if versus == UK_OPTION else versus,
+            reference=_uk(hw),
+            theme=theme,
+        ),
+        notes=f"{c.sentence()} {shape}",
+        alt=f"Line chart of homeworking by age band on two measures, {band} highlighted. {shape}",
+    )
+
+
+def _region_names(hw: pd.DataFrame) -> dict[str, str]:
+    """Official region name (the Regions page's URL value) → the source's category label."""
+    rows = hw[hw["breakdown"] == "region"].drop_duplicates("category").sort_values("order")
+    return dict(zip(rows["official_name"], rows["category"], strict=True))
+
+
+def _region_slide(hw, chosen, theme, headline) -> Slide:
+    category_of = _region_names(hw)
+    region, other = category_of[chosen["region"]], chosen["other"]
+    if other == UK_OPTION:
+        c = compare.compare(hw, "region", region, compare.UK[1], "all")
+    else:
+        c = compare.compare(hw, "region", region, category_of[other])
+    return _slide(
+        "region",
+        c.headline(),
+        headline,
+        lambda title: charts.category_bars(
+            hw[hw["breakdown"] == "region"],
+            title=title,
+            subtitle="Homeworking by region of workplace, UK, 2019 · % of people in employment · dashed line: UK",
+            yours=region,
+            benchmark=None if other == UK_OPTION else category_of[other],
+            reference=_uk(hw),
+            theme=theme,
+        ),
+        notes=c.sentence(),
+        alt=f"Bar chart of the twelve UK regions and nations on two measures, {chosen['region']} highlighted. "
+        f"{c.headline()}.",
+    )
+
+
+# PowerPoint: 16:9, 7.5 inches high; the chart fills the space between title and source line.
+SLIDE_HEIGHT = Inches(7.5)
+SLIDE_WIDTH = Emu(SLIDE_HEIGHT * 16 // 9)  # 13.333 in: exactly 16:9
+MARGIN = Inches(0.5)
+TITLE_TOP, TITLE_HEIGHT = Inches(0.25), Inches(1.45)
+SOURCE_HEIGHT = Inches(0.45)
+TEXT_RGB = RGBColor(0x1A, 0x1A, 0x1A)
+MUTED_RGB = RGBColor(0x4D, 0x4D, 0x4D)
+# The chart is laid out 1536 px wide and drawn at 1.25×: 1920 px across, type a quarter larger
+# than on screen, since a slide's picture is narrower than the window.
+BODY_LAYOUT_WIDTH, BODY_SCALE = 1536, 1.25
+
+
+def title_size(text: str) -> int:
+    """Title points that keep a headline within the title box: two lines at 32 pt, or three smaller."""
+    line_points = (SLIDE_WIDTH - 2 * MARGIN) / 12700  # EMU per point
+
+    def fits(size: int, lines: int) -> bool:
+        return len(text) <= lines * line_points / (0.55 * size)  # bold sans: about 0.55 em a character
+
+    if fits(32, 2):
+        return 32
+    return next((size for size in (28, 24) if fits(size, 3)), 20)
+
+
+def chart_body(fig: go.Figure, source: str) -> go.Figure:
+    """The figure without its title and source line, for a slide that carries both as text.
+
+    The subtitle stays (it says what is measured); the top margin loses the title's lines.
+    """
+    body = go.Figure(fig)
+    title = fig.layout.title
+    lines = (title.text or "").count("<br>") + 1
+    removed = int((title.font.size or charts.PRESENT.title_size) * 1.25 * lines)
+    body.layout.annotations = [a for a in fig.layout.annotations if a.text != source]
+    body.update_layout(title_text="", margin_t=max(fig.layout.margin.t - removed, 40))
+    return body
+
+
+def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
+    """The deck as a .pptx: one 16:9 slide per chart, the headline as its title, the chart as a
+    picture (with alt text), the source line under it and the sentence of numbers in the notes.
+
+    `png(fig, width, height)` draws a figure (an `ImageExporter.png`), so this module starts no browser.
+    """
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    layout = next(lay for lay in deck.slide_layouts if lay.name == "Title Only")
+    body_top = TITLE_TOP + TITLE_HEIGHT
+    body_width = SLIDE_WIDTH - 2 * MARGIN
+    body_height = SLIDE_HEIGHT - body_top - SOURCE_HEIGHT - Inches(0.2)
+    layout_high = math.floor(BODY_LAYOUT_WIDTH * body_height / body_width)
+    for slide in slides:
+        page = deck.slides.add_slide(layout)
+        _title(page, slide.headline)
+        image = png(
+            chart_body(slide.figure, slide.source), width=BODY_LAYOUT_WIDTH, height=layout_high, scale=BODY_SCALE
+        )
+        picture = page.shapes.add_picture(io.BytesIO(image), MARGIN, body_top, width=body_width, height=body_height)
+        picture.name = f"Chart: {slide.name}"
+        picture._element.nvPicPr.cNvPr.set("descr", slide.alt)
+        _text_box(page, slide.source, top=SLIDE_HEIGHT - SOURCE_HEIGHT - Inches(0.1), size=14, colour=MUTED_RGB)
+        page.notes_slide.notes_text_frame.text = slide.notes
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def _title(page, text: str) -> None:
+    title = page.shapes.title
+    title.left, title.top, title.width, title.height = MARGIN, TITLE_TOP, SLIDE_WIDTH - 2 * MARGIN, TITLE_HEIGHT
+    frame = title.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    frame.margin_top = frame.margin_bottom = 0
+    frame.text = text
+    for paragraph in frame.paragraphs:
+        paragraph.alignment = PP_ALIGN.LEFT
+        for run in paragraph.runs:
+            run.font.size = Pt(title_size(text))
+            run.font.bold = True
+            run.font.color.rgb = TEXT_RGB
+
+
+def _text_box(page, text: str, *, top: Emu, size: int, colour: RGBColor) -> None:
+    box = page.shapes.add_textbox(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, SOURCE_HEIGHT)
+    box.name = "Source"
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.text = text
+    for run in frame.paragraphs[0].runs:
+        run.font.size = Pt(size)
+        run.font.color.rgb = colour

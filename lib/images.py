@@ -1,0 +1,151 @@
+"""Server-side images of Plotly figures at slide size, drawn by kaleido in a headless Chromium.
+
+Starting Chromium takes seconds and drawing an image a fraction of one, so an
+`ImageExporter` opens one browser on first use and keeps it warm for every later image.
+The app holds one exporter per process (`st.cache_resource` in ui.py); a notebook makes
+its own. Without a browser, `ImageExportUnavailable` says so in words a page can show.
+
+kaleido's own `start_sync_server` is not used: it hangs forever when the browser fails
+to start, and its one result queue can hand one caller another caller's image.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from pathlib import Path
+
+import kaleido
+import plotly.graph_objects as go
+from choreographer.browsers.chromium import Chromium
+from choreographer.errors import BrowserClosedError, ChannelClosedError
+
+from lib.charts import IMAGE_HEIGHT, IMAGE_WIDTH
+
+FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+DEBIAN_CHROMIUM = "/usr/bin/chromium"
+
+
+class ImageExportUnavailable(RuntimeError):
+    """No browser to draw images with; the message is fit to show on a page as it is."""
+
+
+def find_browser() -> str | None:
+    """The Chromium kaleido will use: BROWSER_PATH if set, else the first on PATH, else Debian's."""
+    path = os.environ.get("BROWSER_PATH") or Chromium.find_browser(skip_local=False) or DEBIAN_CHROMIUM
+    return path if Path(path).is_file() else None
+
+
+class ImageExporter:
+    """One warm Chromium drawing PNG and SVG images of figures; safe to share between threads.
+
+    The browser runs on its own event loop in a daemon thread, opened on the first
+    image; kaleido queues concurrent requests onto its tab, so callers never mix results.
+    """
+
+    def __init__(self, browser_path: str | None = None, *, timeout: float = 60):
+        self._browser_path = browser_path
+        self._timeout = timeout
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._kaleido = None
+
+    @property
+    def browser(self) -> str | None:
+        """The browser this exporter would start, or None when there is none."""
+        if self._browser_path is not None:
+            return self._browser_path if Path(self._browser_path).is_file() else None
+        return find_browser()
+
+    @property
+    def available(self) -> bool:
+        return self.browser is not None
+
+    def image(
+        self,
+        fig: go.Figure,
+        fmt: str = "png",
+        *,
+        width: int = IMAGE_WIDTH,
+        height: int = IMAGE_HEIGHT,
+        scale: float = 1,
+    ) -> bytes:
+        """The figure as PNG or SVG bytes, `width`×`height` layout pixels times `scale`."""
+        if fmt not in FORMATS:
+            raise ValueError(f"format is one of {', '.join(FORMATS)} (got {fmt!r})")
+        opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+        try:
+            return self._draw(fig, opts)
+        except (BrowserClosedError, ChannelClosedError):
+            # The browser died between images (killed, out of memory): start a fresh one, once.
+            self._forget()
+            return self._draw(fig, opts)
+
+    def _draw(self, fig: go.Figure, opts: dict) -> bytes:
+        kaleido = self._open()
+        job = asyncio.run_coroutine_threadsafe(kaleido.calc_fig(fig, opts=opts), self._loop)
+        try:
+            return job.result(self._timeout)
+        except FutureTimeout:
+            job.cancel()
+            raise ImageExportUnavailable(
+                f"image export unavailable: Chromium did not draw the image within {self._timeout:.0f} s"
+            ) from None
+
+    def png(self, fig: go.Figure, **size) -> bytes:
+        return self.image(fig, "png", **size)
+
+    def svg(self, fig: go.Figure, **size) -> bytes:
+        return self.image(fig, "svg", **size)
+
+    def _open(self):
+        """Start the browser once; later calls reuse it."""
+        with self._lock:
+            if self._kaleido is not None:
+                return self._kaleido
+            path = self.browser
+            if path is None:
+                raise ImageExportUnavailable("image export unavailable: no Chromium found")
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="kaleido-browser", daemon=True)
+            thread.start()
+            # No MathJax: our charts use none, and its default comes from a CDN.
+            browser = kaleido.Kaleido(path=path, mathjax=False, timeout=self._timeout)
+            try:
+                asyncio.run_coroutine_threadsafe(browser.open(), loop).result(self._timeout)
+            except Exception as err:
+                loop.call_soon_threadsafe(loop.stop)
+                thread.join(5)
+                raise ImageExportUnavailable(
+                    f"image export unavailable: Chromium at {path} did not start ({type(err).__name__})"
+                ) from err
+            self._loop, self._thread, self._kaleido = loop, thread, browser
+            return browser
+
+    def close(self) -> None:
+        """Close the browser (a later image opens a new one)."""
+        with self._lock:
+            if self._kaleido is None:
+                return
+            asyncio.run_coroutine_threadsafe(self._kaleido.close(), self._loop).result(self._timeout)
+            self._stop_loop()
+
+    def _forget(self) -> None:
+        """Drop a browser that has died, without asking it to close."""
+        with self._lock:
+            if self._kaleido is not None:
+                self._stop_loop()
+
+    def _stop_loop(self) -> None:
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+        self._loop, self._thread, self._kaleido = None, None, None
+
+    def __enter__(self) -> ImageExporter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()

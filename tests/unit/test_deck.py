@@ -1,0 +1,188 @@
+"""The deck: slides from the user's selections, in their order, and the same slides as PowerPoint.
+
+Expected figures are the source's (Socitm In Our View 19, ONS APS 2019) and issue 3's worked example.
+"""
+
+import io
+import os
+import struct
+import zlib
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from lib import charts, deck
+from lib.data import load_councils, load_homeworking
+from lib.images import ImageExporter, find_browser
+
+FINANCE = "Financial and insurance"
+PUBLIC_ADMIN = "Public administration and defence"
+
+
+@pytest.fixture(scope="module")
+def hw():
+    return load_homeworking()
+
+
+@pytest.fixture(scope="module")
+def councils():
+    return load_councils()
+
+
+@pytest.fixture(scope="module")
+def finance_deck(hw, councils):
+    return deck.build_deck(hw, councils, {"sector": FINANCE, "benchmark": PUBLIC_ADMIN})
+
+
+def by_key(slides):
+    return {s.key: s for s in slides}
+
+
+def bar_colours(fig, trace=0):
+    bars = fig.data[trace]
+    return dict(zip(bars.y, bars.marker.color, strict=True))
+
+
+def test_default_deck_runs_sector_regularity_age_region(finance_deck):
+    assert [s.key for s in finance_deck] == ["sector", "regularity", "age", "region"]
+
+
+def test_sector_slide_states_the_comparison_in_the_title_and_the_numbers_in_the_notes(finance_deck):
+    slide = by_key(finance_deck)["sector"]
+    assert slide.headline == slide.takeaway
+    assert slide.headline.startswith("Financial and insurance staff were 1.7× as likely as public administration")
+    assert "+9.1 points" in slide.notes and "+9.5 points" in slide.notes and "1.66×" in slide.notes
+    assert "22.8%" in slide.notes and "13.7%" in slide.notes
+    colours = bar_colours(slide.figure)
+    assert colours[FINANCE] == charts.YOURS and colours[PUBLIC_ADMIN] == charts.BENCHMARK
+    assert slide.source == charts.source_note()
+    assert charts.source_note() in [a.text for a in slide.figure.layout.annotations]
+
+
+def test_regularity_slide_divides_week_by_ever(finance_deck):
+    slide = by_key(finance_deck)["regularity"]
+    finance, public_admin = round(22.8 / 38.9 * 100), round(13.7 / 29.4 * 100)  # printed figures, by hand
+    assert slide.headline.startswith(f"{finance}% of financial and insurance staff who had ever worked from home")
+    assert f"against {public_admin}% of public administration and defence staff" in slide.headline
+    assert "22.8% ÷ 38.9%" in slide.notes and "13.7% ÷ 29.4%" in slide.notes
+    bars = slide.figure.data[0]
+    shares = dict(zip(bars.y, bars.x, strict=True))
+    assert shares[FINANCE] == pytest.approx(22.8 / 38.9 * 100)
+    assert bar_colours(slide.figure)[FINANCE] == charts.YOURS
+    assert "(derived)" in slide.figure.layout.xaxis.title.text
+
+
+def test_age_and_region_slides_highlight_the_selection(hw, councils):
+    slides = by_key(deck.build_deck(hw, councils, {"band": "70 and over", "region": "Wales", "other": "Scotland"}))
+    age = slides["age"]
+    assert "24.7%" in age.notes  # 70 and over: the highest week-before share of any band
+    assert [t.marker.color for t in age.figure.data if t.name == "70 and over"] == [charts.YOURS, charts.YOURS]
+    region = slides["region"]
+    assert "10.0%" in region.notes and "8.5%" in region.notes  # Wales and Scotland, week before
+    colours = bar_colours(region.figure)
+    assert colours["Wales"] == charts.YOURS and colours["Scotland"] == charts.BENCHMARK
+
+
+def test_uk_benchmark_compares_with_all_in_employment(hw, councils):
+    slides = by_key(deck.build_deck(hw, councils, {"sector": "Education", "benchmark": deck.UK_OPTION}))
+    assert "all workers in the UK" in slides["sector"].headline
+    assert "12.4%" in slides["sector"].notes
+    assert charts.BENCHMARK not in bar_colours(slides["sector"].figure).values()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"sector": "<script>alert(1)</script>", "benchmark": "Nothing", "band": "200 yrs", "region": "Atlantis"},
+        {"vs": "", "other": "E12000007", "sector": "education"},
+    ],
+)
+def test_bad_or_stale_selections_fall_back_to_the_pages_defaults(hw, councils, bad):
+    slides = by_key(deck.build_deck(hw, councils, bad))
+    assert slides["sector"].headline.startswith("Education staff")
+    assert "public administration and defence staff" in slides["sector"].headline
+    assert slides["age"].headline.startswith("Workers aged 45-49")
+    assert slides["region"].headline.startswith("Workers in London")
+
+
+def test_presenter_drops_and_reorders_slides(hw, councils):
+    slides = deck.build_deck(hw, councils, {}, order=["region", "nonsense", "sector", "region"])
+    assert [s.key for s in slides] == ["region", "sector"]
+    assert [s.key for s in deck.build_deck(hw, councils, {}, order=["nonsense"])] == list(deck.SLIDE_KEYS)
+
+
+def test_edited_headline_is_the_title_and_is_shown_as_text(hw, councils):
+    edits = {"sector": "  Our <b>own</b>\n headline  ", "age": " "}
+    slides = by_key(deck.build_deck(hw, councils, {}, headlines=edits))
+    sector = slides["sector"]
+    assert sector.headline == "Our <b>own</b> headline"
+    assert sector.takeaway.startswith("Education staff")
+    assert "Our &lt;b&gt;own&lt;/b&gt; headline" in sector.figure.layout.title.text
+    assert slides["age"].headline == slides["age"].takeaway  # a blank edit keeps the takeaway
+
+
+def test_slides_use_presentation_type_sizes(finance_deck):
+    for slide in finance_deck:
+        layout = slide.figure.layout
+        assert layout.title.font.size >= 28, slide.key
+        ticks = [axis.tickfont.size for axis in (layout.xaxis, layout.yaxis) if axis.tickfont.size]
+        assert ticks and min(ticks) >= 18, slide.key
+
+
+def tiny_png(width: int = 16, height: int = 9) -> bytes:
+    """A valid grey PNG built by hand (PNG spec): stands in for Chromium where only the layout is tested."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+def read_back(pptx: bytes):
+    return Presentation(io.BytesIO(pptx))
+
+
+def test_pptx_has_one_16_9_slide_per_chart_with_picture_title_source_and_notes(finance_deck):
+    drawn = []
+
+    def fake_png(fig, **size):
+        drawn.append((fig, size))
+        return tiny_png()
+
+    pres = read_back(deck.deck_pptx(finance_deck, fake_png))
+    assert pres.slide_width * 9 == pres.slide_height * 16
+    assert len(pres.slides) == len(finance_deck) == len(drawn)
+    for page, slide in zip(pres.slides, finance_deck, strict=True):
+        assert page.shapes.title.text_frame.text == slide.headline
+        pictures = [s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1
+        assert pictures[0]._element.nvPicPr.cNvPr.get("descr") == slide.alt
+        texts = [s.text_frame.text for s in page.shapes if s.has_text_frame]
+        assert slide.source in texts
+        assert page.notes_slide.notes_text_frame.text == slide.notes
+    # The picture leaves the title and source line to the slide's own text, so neither appears twice.
+    for fig, _ in drawn:
+        assert not fig.layout.title.text
+        assert charts.source_note() not in [a.text for a in fig.layout.annotations]
+
+
+def test_pptx_notes_carry_the_sentence_of_numbers(finance_deck):
+    pres = read_back(deck.deck_pptx(finance_deck[:1], lambda fig, **size: tiny_png()))
+    notes = pres.slides[0].notes_slide.notes_text_frame.text
+    assert "+9.1 points" in notes and "1.66×" in notes
+
+
+def test_pptx_pictures_are_real_charts_at_1920_px(finance_deck):
+    if find_browser() is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but no Chromium for kaleido")
+        pytest.skip("no Chromium for kaleido (apt-get install -y chromium)")
+    with ImageExporter() as exporter:
+        pres = read_back(deck.deck_pptx(finance_deck, exporter.png))
+    for page in pres.slides:
+        picture = next(s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
+        assert picture.image.content_type == "image/png"
+        assert picture.image.size[0] == 1920
