@@ -1,0 +1,558 @@
+"""Charts for the Councils page, in the shared vocabulary of lib/charts.py.
+
+Council rows in, Plotly figure out; every builder takes `theme` (NORMAL or PRESENT) and
+`highlight` (the presenter's own organisation, drawn in the "yours" colour and named
+"(yours)"). Dates are drawn no more precisely than the source gives them: periods as
+spans, "by" as an end marker, and undated or before-the-pandemic figures in side
+panels of their own, never on a day the source does not give.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lib import councils as cl
+from lib.charts import (
+    BENCHMARK,
+    MUTED_TEXT,
+    NORMAL,
+    OTHER,
+    REFERENCE,
+    TEXT,
+    YOURS,
+    Theme,
+    finish_layout,
+    label_margin,
+    source_note,
+    tick_label,
+    wrap,
+)
+
+COUNCIL_SOURCE = "council_rollout_2020"
+GRID = "#E6E6E6"
+SIDE_PANEL = "#F4F4F4"  # side panels are not on the date axis: a faint ground says so
+HIGHLIGHT_BAND = "rgba(213, 94, 0, 0.10)"  # YOURS, faint: the presenter's lane
+CONTEXT_ROWS = 2.2  # rows above the first lane that carry the national instruction's label
+LABEL_SIDE_SWITCH = 0.62  # past this share of the date axis, a label goes left of its mark
+
+
+def _role(organisation: str, highlight: str | None) -> str:
+    return "yours" if organisation == highlight else "other"
+
+
+def _colour(organisation: str, highlight: str | None) -> str:
+    return YOURS if organisation == highlight else OTHER
+
+
+def _axis(letter: str, col: int) -> str:
+    """Plotly names the first subplot's axes 'x'/'y' and the others 'x2', 'y3', …"""
+    return letter if col == 1 else f"{letter}{col}"
+
+
+def _lane_layout(rollout: pd.DataFrame, lanes: list[str]) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
+    """A row for every figure: lanes stack down the chart, and a lane is as tall as its busiest panel."""
+    row_of: dict[str, int] = {}
+    lane_rows = []
+    top = 0
+    for organisation in lanes:
+        own = rollout[rollout["organisation"] == organisation]
+        height = 1
+        for panel in (cl.BEFORE, cl.DATED, cl.UNDATED):
+            part = own[own["panel"] == panel]
+            if panel == cl.DATED:
+                part = part.assign(key=part["draw_from"].fillna(part["draw_to"])).sort_values("key", kind="stable")
+            for offset, figure_id in enumerate(part["id"]):
+                row_of[figure_id] = top + offset
+            height = max(height, len(part))
+        lane_rows.append((organisation, top, height))
+        top += height
+    return row_of, lane_rows
+
+
+def _date_range(items: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """From the first of the earliest month drawn to the first of the month after the latest."""
+    dated = items[items["panel"].isin([cl.DATED, "context"])]
+    earliest = dated["draw_from"].fillna(dated["draw_to"]).min()
+    latest = dated["draw_to"].max()
+    return earliest.to_period("M").to_timestamp(), (latest.to_period("M") + 1).to_timestamp()
+
+
+def rollout_timeline(
+    items: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    highlight: str | None = None,
+    source: str | None = None,
+    theme: Theme = NORMAL,
+) -> go.Figure:
+    """One lane per organisation: before-the-pandemic figures, dated figures, and undated ones side by side.
+
+    `items` comes from `lib.councils.timeline_items`. Hover text carries the source's
+    own words for the date, never the axis value, so no day is shown that the source
+    does not give. The national instruction is a line across every lane.
+    """
+    rollout = items[items["panel"] != "context"]
+    context = items[items["panel"] == "context"]
+    lanes = cl.organisation_order(items)
+    row_of, lane_rows = _lane_layout(rollout, lanes)
+    total_rows = sum(height for _, _, height in lane_rows)
+    first, last = _date_range(items)
+    span_days = (last - first).days
+
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        shared_yaxes=True,
+        column_widths=[0.15, 0.55, 0.30],
+        horizontal_spacing=0.012,
+        subplot_titles=[
+            "<b>Before the pandemic</b>",
+            f"<b>{first:%B} to {(last - pd.Timedelta(days=1)):%B %Y}</b>",
+            "<b>No date given</b>",
+        ],
+    )
+    for col in (1, 3):
+        fig.add_shape(
+            type="rect",
+            xref=f"{_axis('x', col)} domain",
+            yref=f"{_axis('y', col)} domain",
+            x0=0,
+            x1=1,
+            y0=0,
+            y1=1,
+            fillcolor=SIDE_PANEL,
+            line_width=0,
+            layer="below",
+        )
+    for organisation, top, height in lane_rows:
+        if organisation == highlight:
+            fig.add_shape(
+                type="rect",
+                xref="paper",
+                yref="y",
+                x0=0,
+                x1=1,
+                y0=top - 0.5,
+                y1=top + height - 0.5,
+                fillcolor=HIGHLIGHT_BAND,
+                line_width=0,
+                layer="below",
+            )
+        if top > 0:
+            fig.add_shape(
+                type="line",
+                xref="paper",
+                yref="y",
+                x0=0,
+                x1=1,
+                y0=top - 0.5,
+                y1=top - 0.5,
+                line=dict(color="#D0D0D0", width=1),
+                layer="below",
+            )
+
+    spans = rollout[(rollout["panel"] == cl.DATED) & rollout["draw_from"].notna()]
+    if len(spans):
+        fig.add_bar(
+            base=[d.isoformat() for d in spans["draw_from"]],
+            x=[
+                (to - start).total_seconds() * 1000
+                for start, to in zip(spans["draw_from"], spans["draw_to"], strict=True)
+            ],
+            y=[row_of[i] for i in spans["id"]],
+            orientation="h",
+            width=0.6,
+            marker=dict(color=[_colour(o, highlight) for o in spans["organisation"]], line_width=0),
+            customdata=spans["hover"],
+            hovertemplate="%{customdata}<extra></extra>",
+            name="period the source gives",
+            row=1,
+            col=2,
+        )
+    ends_only = rollout[(rollout["panel"] == cl.DATED) & rollout["draw_from"].isna()]
+    if len(ends_only):
+        fig.add_scatter(
+            x=[d.isoformat() for d in ends_only["draw_to"]],
+            y=[row_of[i] for i in ends_only["id"]],
+            mode="markers",
+            marker=dict(
+                symbol="triangle-left",
+                size=theme.marker_size * 1.5,
+                color=[_colour(o, highlight) for o in ends_only["organisation"]],
+                line=dict(width=1, color=TEXT),
+            ),
+            customdata=ends_only["hover"],
+            hovertemplate="%{customdata}<extra></extra>",
+            name="done by this date",
+            row=1,
+            col=2,
+        )
+    for row in rollout[rollout["panel"] == cl.DATED].itertuples():
+        anchor = row.draw_to
+        late = (anchor - first).days / span_days > LABEL_SIDE_SWITCH
+        at = (row.draw_from if pd.notna(row.draw_from) else row.draw_to) if late else row.draw_to
+        _label(fig, at.isoformat(), row_of[row.id], row.label, theme, col=2, left=late, shift=theme.marker_size)
+
+    for col, panel, symbol in ((1, cl.BEFORE, "square"), (3, cl.UNDATED, "circle")):
+        part = rollout[rollout["panel"] == panel]
+        if part.empty:
+            continue
+        fig.add_scatter(
+            x=[0.04] * len(part),
+            y=[row_of[i] for i in part["id"]],
+            mode="markers",
+            marker=dict(
+                symbol=symbol,
+                size=theme.marker_size * 1.2,
+                color=[_colour(o, highlight) for o in part["organisation"]],
+            ),
+            customdata=part["hover"],
+            hovertemplate="%{customdata}<extra></extra>",
+            name=panel,
+            row=1,
+            col=col,
+        )
+        for row in part.itertuples():
+            _label(fig, 0.04, row_of[row.id], row.label, theme, col=col, left=False, shift=theme.marker_size)
+
+    for row in context.itertuples():
+        fig.add_shape(
+            type="line",
+            xref="x2",
+            yref="y2 domain",
+            x0=row.draw_from.isoformat(),
+            x1=row.draw_from.isoformat(),
+            y0=0,
+            y1=1,
+            line=dict(color=REFERENCE, width=theme.line_width, dash="dash"),
+        )
+        fig.add_annotation(
+            x=row.draw_from.isoformat(),
+            y=-CONTEXT_ROWS / 2 - 0.3,
+            xref="x2",
+            yref="y2",
+            text=wrap(f"<b>{row.when}</b>: {row.organisation}, {row.measure}", 46 if theme is NORMAL else 40),
+            hovertext=row.hover,
+            xanchor="left",
+            xshift=6,
+            align="left",
+            showarrow=False,
+            font=dict(size=theme.label_size, color=TEXT),
+        )
+
+    for col in (1, 3):
+        fig.update_xaxes(visible=False, range=[0, 1], fixedrange=True, row=1, col=col)
+    fig.update_xaxes(
+        type="date",
+        range=[first.isoformat(), last.isoformat()],
+        dtick="M1",
+        tickformat="%b %Y",
+        ticklabelmode="period",
+        tickfont=dict(size=theme.tick_size),
+        gridcolor=GRID,
+        title=dict(
+            text="2020, by month · bar: the period the source gives · ◀: done by this date, start not given",
+            font=dict(size=theme.axis_title_size),
+        ),
+        row=1,
+        col=2,
+    )
+    ticktext = [tick_label(o, _role(o, highlight)) for o, _, _ in lane_rows]
+    fig.update_yaxes(
+        range=[total_rows - 0.5, -CONTEXT_ROWS - 0.5],
+        tickmode="array",
+        tickvals=[top + (height - 1) / 2 for _, top, height in lane_rows],
+        ticktext=ticktext,
+        tickfont=dict(size=theme.tick_size),
+        showgrid=False,
+        zeroline=False,
+        ticks="",
+        ticklabelstandoff=6,
+        fixedrange=True,
+    )
+    _style_panel_titles(fig, theme)
+    row_px = int(theme.row_height * 0.8)
+    return finish_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source or source_note(COUNCIL_SOURCE),
+        theme=theme,
+        height=theme.base_height + row_px * int(total_rows + CONTEXT_ROWS + 1),
+        left=label_margin(ticktext, theme),
+        top_extra=theme.axis_title_size,
+    )
+
+
+def _label(fig: go.Figure, x, y: float, text: str, theme: Theme, *, col: int, left: bool, shift: int) -> None:
+    """A figure's words beside its mark, on a white ground so gridlines and the 23 March line don't cut it."""
+    fig.add_annotation(
+        x=x,
+        y=y,
+        text=text,
+        xanchor="right" if left else "left",
+        xshift=-shift if left else shift,
+        showarrow=False,
+        bgcolor="rgba(255,255,255,0.85)",
+        borderpad=1,
+        font=dict(size=theme.label_size, color=TEXT),
+        row=1,
+        col=col,
+    )
+
+
+def _style_panel_titles(fig: go.Figure, theme: Theme) -> None:
+    for annotation in fig.layout.annotations:
+        if annotation.text and annotation.text.startswith("<b>") and annotation.yref == "paper":
+            annotation.font = dict(size=theme.axis_title_size, color=TEXT)
+
+
+def _row_ticks(rows: pd.DataFrame, highlight: str | None, width: int) -> list[str]:
+    """'Organisation: what was counted', wrapped; the presenter's own in bold and named '(yours)'."""
+    ticks = []
+    for organisation, measure in zip(rows["organisation"], rows["measure"], strict=True):
+        name = tick_label(organisation, _role(organisation, highlight))
+        ticks.append(name + "<br>" + wrap(measure, width))
+    return ticks
+
+
+def scale_and_speed(
+    rows: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    highlight: str | None = None,
+    source: str | None = None,
+    theme: Theme = NORMAL,
+) -> go.Figure:
+    """How many staff or users (as printed) beside how long it took (as given) and the derived rate.
+
+    `rows` comes from `lib.councils.scale_and_speed_rows`. A missing count or time is
+    written as such, never drawn as zero; a range (5–8 days) is drawn from its start.
+    """
+    order = _speed_order(rows)
+    rows = rows.set_index("id").loc[order].reset_index()
+    ys = list(range(len(rows)))
+    colours = [_colour(o, highlight) for o in rows["organisation"]]
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        shared_yaxes=True,
+        column_widths=[0.5, 0.5],
+        horizontal_spacing=0.05,
+        subplot_titles=["<b>How many (as printed)</b>", "<b>How long it took (as given)</b>"],
+    )
+    counted = rows["count"].notna()
+    fig.add_bar(
+        x=rows["count"].where(counted),
+        y=ys,
+        orientation="h",
+        marker=dict(color=colours, line_width=0),
+        customdata=[
+            f"<b>{o}</b><br>{m}: {t}<br>When: {w}"
+            for o, m, t, w in zip(rows["organisation"], rows["measure"], rows["value_text"], rows["when"], strict=True)
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
+        name="count",
+        row=1,
+        col=1,
+    )
+    top_count = float(rows["count"].max()) if counted.any() else 1.0
+    for y, row in zip(ys, rows.itertuples(), strict=True):
+        if pd.notna(row.count):
+            _value_note(fig, row.count, y, row.count_label, theme, col=1)
+        else:
+            _value_note(fig, 0, y, "no count given", theme, col=1, muted=True)
+
+    timed = rows["duration_max_days"].notna()
+    starts = [
+        lo if pd.notna(lo) and lo < hi else 0.0
+        for lo, hi in zip(rows["duration_min_days"], rows["duration_max_days"], strict=True)
+    ]
+    fig.add_bar(
+        base=starts,
+        x=[hi - lo if pd.notna(hi) else None for lo, hi in zip(starts, rows["duration_max_days"], strict=True)],
+        y=ys,
+        orientation="h",
+        marker=dict(color=colours, line_width=0),
+        customdata=[
+            f"<b>{o}</b><br>{m}: {d}" + (f"<br>{r} (derived)" if isinstance(r, str) else "")
+            for o, m, d, r in zip(
+                rows["organisation"], rows["measure"], rows["duration"], rows["rate_label"], strict=True
+            )
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
+        name="days",
+        row=1,
+        col=2,
+    )
+    top_days = float(rows["duration_max_days"].max()) if timed.any() else 1.0
+    for y, row in zip(ys, rows.itertuples(), strict=True):
+        if pd.isna(row.duration_max_days):
+            _value_note(fig, 0, y, "no time given", theme, col=2, muted=True)
+            continue
+        text = row.duration
+        if isinstance(row.rate_label, str):
+            text += f"<br><b>{row.rate_label}</b> (derived)"
+        _value_note(fig, row.duration_max_days, y, text, theme, col=2)
+
+    fig.update_xaxes(
+        range=[0, top_count * 1.5],
+        tickformat=",",
+        title=dict(text="Staff or users", font=dict(size=theme.axis_title_size)),
+        tickfont=dict(size=theme.tick_size),
+        gridcolor=GRID,
+        row=1,
+        col=1,
+    )
+    fig.update_xaxes(
+        range=[0, top_days * 2.6],
+        title=dict(text="Days", font=dict(size=theme.axis_title_size)),
+        tickfont=dict(size=theme.tick_size),
+        gridcolor=GRID,
+        row=1,
+        col=2,
+    )
+    ticktext = _row_ticks(rows, highlight, 44)
+    fig.update_yaxes(
+        range=[len(rows) - 0.5, -0.5],
+        tickmode="array",
+        tickvals=ys,
+        ticktext=ticktext,
+        tickfont=dict(size=theme.tick_size),
+        ticks="",
+        ticklabelstandoff=6,
+        fixedrange=True,
+    )
+    _style_panel_titles(fig, theme)
+    fig.update_layout(bargap=theme.bar_gap)
+    return finish_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source or source_note(COUNCIL_SOURCE),
+        theme=theme,
+        height=theme.base_height + int(theme.row_height * 1.7) * len(rows),
+        left=label_margin([line for t in ticktext for line in t.split("<br>")], theme),
+        top_extra=theme.axis_title_size,
+    )
+
+
+def _speed_order(rows: pd.DataFrame) -> list[str]:
+    """Organisations with a derived rate first (fastest first), then by their largest count; figures in table order."""
+    by_org = rows.groupby("organisation", sort=False).agg(rate=("rate_per_day", "max"), count=("count", "max"))
+    by_org = by_org.sort_values(["rate", "count"], ascending=False, na_position="last", kind="stable")
+    return [i for o in by_org.index for i in rows.loc[rows["organisation"] == o, "id"]]
+
+
+def _value_note(fig: go.Figure, x: float, y: float, text: str, theme: Theme, *, col: int, muted: bool = False) -> None:
+    fig.add_annotation(
+        x=x,
+        y=y,
+        text=f"<i>{text}</i>" if muted else text,
+        xanchor="left",
+        xshift=4,
+        align="left",
+        showarrow=False,
+        bgcolor="rgba(255,255,255,0.85)",
+        borderpad=1,
+        font=dict(size=theme.label_size, color=MUTED_TEXT if muted else TEXT),
+        row=1,
+        col=col,
+    )
+
+
+def share_against_baseline(
+    shares: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    highlight: str | None = None,
+    source: str | None = None,
+    theme: Theme = NORMAL,
+) -> go.Figure:
+    """Each organisation's own share of staff at home (2020) above its region's ONS 2019 figure.
+
+    `shares` comes from `lib.councils.shares_at_home`. The two bars come from different
+    sources and measure different things; the labels say so bar by bar.
+    """
+    ys, ticks, values, colours, notes, hovers = [], [], [], [], [], []
+    for i, row in enumerate(shares.itertuples()):
+        own, region = 3 * i, 3 * i + 1
+        ys += [own, region]
+        ticks += [
+            f"{tick_label(row.organisation, _role(row.organisation, highlight))}, {row.when}",
+            f"{row.region}, 2019 (ONS)",
+        ]
+        values += [row.share_percent, row.region_week_prior]
+        colours += [_colour(row.organisation, highlight), BENCHMARK]
+        own_note = (
+            f"<b>{row.share_label}</b> at home (derived: {row.basis})"
+            if row.derived
+            else f"<b>{row.share_label}</b>: {row.basis} (as printed)"
+        )
+        notes += [
+            own_note,
+            f"<b>{row.region_week_prior:.1f}%</b> of all workers in the region worked from home "
+            "in the week before interview",
+        ]
+        hovers += [
+            f"<b>{row.organisation}</b><br>{row.measure}: {own_note}<br>When: {row.when}",
+            f"<b>{row.region}</b>, ONS 2019<br>Worked from home in the week before interview: "
+            f"{row.region_week_prior:.1f}%",
+        ]
+    fig = go.Figure()
+    fig.add_bar(
+        x=values,
+        y=ys,
+        orientation="h",
+        width=0.8,
+        marker=dict(color=colours, line_width=0),
+        customdata=hovers,
+        hovertemplate="%{customdata}<extra></extra>",
+        name="share",
+    )
+    for x, y, note in zip(values, ys, notes, strict=True):
+        inside = x > 50
+        fig.add_annotation(
+            x=x,
+            y=y,
+            text=wrap(note, 58),
+            xanchor="right" if inside else "left",
+            xshift=-4 if inside else 4,
+            align="left",
+            showarrow=False,
+            bgcolor="#FFFFFF",
+            borderpad=2,
+            font=dict(size=theme.label_size, color=TEXT),
+        )
+    fig.update_xaxes(
+        range=[0, 100],
+        ticksuffix="%",
+        title=dict(text="% (different bases and sources: see each label)", font=dict(size=theme.axis_title_size)),
+        tickfont=dict(size=theme.tick_size),
+        gridcolor=GRID,
+    )
+    fig.update_yaxes(
+        range=[max(ys, default=1) + 0.7, -0.7],
+        tickmode="array",
+        tickvals=ys,
+        ticktext=ticks,
+        tickfont=dict(size=theme.tick_size),
+        ticks="",
+        ticklabelstandoff=6,
+        fixedrange=True,
+    )
+    rows = max(len(ys), 1)
+    return finish_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source or source_note(COUNCIL_SOURCE),
+        theme=theme,
+        height=theme.base_height + int(theme.row_height * 1.9) * rows,
+        left=label_margin(ticks, theme),
+    )
