@@ -11,5 +11,7 @@ st.set_page_config(
 pages = [
     st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("pages/sectors.py", title="Sectors", icon=":material/work:"),
+    st.Page("pages/age.py", title="Age", icon=":material/groups:"),
+    st.Page("pages/regions.py", title="Regions", icon=":material/map:"),
 ]
 st.navigation(pages).run()

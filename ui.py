@@ -78,9 +78,9 @@ def comparison_metrics(c: compare.Comparison, benchmark_name: str) -> None:
             st.markdown(f"**{compare.MEASURE_LABELS[measure]}**")
             a, b, r = st.columns(3)
             a.metric(
-                "Yours",
+                f"Yours (vs {_percent(m.benchmark)})",
                 _percent(m.yours),
-                delta=f"{compare.format_points(m.gap_points)} vs {benchmark_name}",
+                delta=f"{compare.format_points(m.gap_points)} (derived)",
                 delta_color="off",
                 delta_arrow=arrow(m.gap_points),
                 help=f"Gap in percentage points, derived: {_percent(m.yours)} − {_percent(m.benchmark)}.",

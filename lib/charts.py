@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lib.compare import MEASURE_LABELS, MEASURE_SHORT
+from lib.compare import MEASURE_LABELS, MEASURE_PANELS, MEASURE_SHORT
 from lib.data import MEASURES, resource
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -130,17 +130,20 @@ def finish_layout(
     line both start at the figure's left edge, whatever the labels' width.
     """
     title_lines = wrap(title, theme.title_wrap)
-    n_lines = title_lines.count("<br>") + 1
-    title_px = int(theme.title_size * 1.25 * n_lines)
-    subtitle_px = int(theme.subtitle_size * 1.5)
+    # Smaller type fits more characters on the same width.
+    subtitle_lines = wrap(subtitle, int(theme.title_wrap * theme.title_size / theme.subtitle_size))
+    source_lines = wrap(source, int(theme.title_wrap * theme.title_size / theme.source_size))
+    title_px = int(theme.title_size * 1.25 * _count_lines(title_lines))
+    subtitle_px = int(theme.subtitle_size * 1.35 * _count_lines(subtitle_lines))
     top = title_px + subtitle_px + 36 + theme.title_size + top_extra
-    bottom = int(theme.source_size * 1.6 + theme.axis_title_size * 2 + theme.tick_size * 2 + 24)
+    source_px = int(theme.source_size * 1.3 * _count_lines(source_lines))
+    bottom = int(source_px + theme.axis_title_size * 2 + theme.tick_size * 2 + 24)
     fig.update_layout(
         template="plotly_white",
         font=dict(family=FONT, size=theme.tick_size, color=TEXT),
         title=dict(
             text=f"<b>{title_lines}</b>",
-            subtitle=dict(text=subtitle, font=dict(size=theme.subtitle_size, color=MUTED_TEXT)),
+            subtitle=dict(text=subtitle_lines, font=dict(size=theme.subtitle_size, color=MUTED_TEXT)),
             font=dict(size=theme.title_size, color=TEXT),
             x=0,
             xanchor="left",
@@ -157,7 +160,7 @@ def finish_layout(
         showlegend=False,
     )
     fig.add_annotation(
-        text=source,
+        text=source_lines,
         xref="paper",
         yref="paper",
         x=0,
@@ -171,6 +174,10 @@ def finish_layout(
         font=dict(size=theme.source_size, color=MUTED_TEXT),
     )
     return fig
+
+
+def _count_lines(text: str) -> int:
+    return text.count("<br>") + 1
 
 
 def label_margin(labels: list[str], theme: Theme) -> int:
@@ -240,7 +247,7 @@ def category_bars(
         cols=len(measures),
         shared_yaxes=True,
         horizontal_spacing=0.04,
-        subplot_titles=[f"<b>{MEASURE_LABELS[m]}</b>" for m in measures],
+        subplot_titles=[f"<b>{MEASURE_PANELS[m]}</b>" for m in measures],
     )
     values_max = [table[list(m for m in measures if m in table)].max(skipna=True).max()]
     if has_user:
@@ -327,7 +334,7 @@ def category_bars(
     # Lift the panel titles above the reference-line labels that sit on the panels' top edge.
     lift = int(theme.label_size * 1.6) if reference else 4
     for annotation in fig.layout.annotations:
-        if annotation.text in {f"<b>{MEASURE_LABELS[m]}</b>" for m in measures}:
+        if annotation.text in {f"<b>{MEASURE_PANELS[m]}</b>" for m in measures}:
             annotation.font = dict(size=theme.axis_title_size, color=TEXT)
             annotation.yshift = lift
     fig.update_layout(bargap=theme.bar_gap, barmode="group" if has_user else "relative")
@@ -398,12 +405,15 @@ def profile_chart(
     reference_label: str = "UK",
     measures: tuple[str, ...] = MEASURES,
     source: str | None = None,
+    user_rows: pd.DataFrame | None = None,
     theme: Theme = NORMAL,
 ) -> go.Figure:
     """An ordered profile (age bands) as lines, one per measure, directly labelled.
 
     Highlighted categories get a large vermillion marker and their value; `compare_with`
     gets the benchmark blue. Measures differ in dash and marker shape as well as label.
+    `user_rows` (the user's own figures, with a `source`) are green squares on a dotted
+    line, named in a legend; bands the ONS table lacks are left out, not guessed into place.
     """
     order = list(dict.fromkeys(df["category"]))
     table = df.pivot_table(index="category", columns="measure", values="percent", aggfunc="first", dropna=False)
@@ -461,6 +471,22 @@ def profile_chart(
                 annotation_position="top left",
             )
     top_value = float(table[list(measures)].max().max())
+    has_user = user_rows is not None and len(user_rows) > 0
+    if has_user:
+        top_value = max(top_value, float(user_rows["percent"].max()))
+        for (source_name, measure), rows in user_rows.groupby(["source", "measure"], sort=False):
+            values = rows.drop_duplicates("category").set_index("category")["percent"].reindex(order)
+            fig.add_scatter(
+                x=labels,
+                y=values,
+                mode="lines+markers",
+                connectgaps=False,
+                line=dict(color=UPLOADED, width=theme.line_width, dash="dot"),
+                marker=dict(size=theme.marker_size * 1.2, symbol="square", color=UPLOADED),
+                name=f"Your data: {_escape(source_name)} ({MEASURE_SHORT[measure].lower()})",
+                hovertemplate=f"<b>%{{x}}</b><br>{MEASURE_LABELS[measure]}: %{{y:.1f}}%"
+                f"<extra>{_escape(source_name)}</extra>",
+            )
     fig.update_yaxes(
         range=[0, top_value * 1.18],
         ticksuffix="%",
@@ -483,6 +509,13 @@ def profile_chart(
         left=theme.tick_size * 4 + theme.axis_title_size * 2,
     )
     fig.update_layout(margin_r=theme.label_size * 6)
+    if has_user:
+        fig.update_layout(
+            showlegend=True,
+            legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=theme.label_size)),
+        )
+        for trace in fig.data:
+            trace.showlegend = trace.name.startswith("Your data")
     return fig
 
 

@@ -24,6 +24,7 @@ MEASURE_LABELS = {
     "ever": "Have ever worked from home",
 }
 MEASURE_SHORT = {"week_prior": "Week before interview", "ever": "Ever"}
+MEASURE_PANELS = {"week_prior": "Worked from home in the week before interview", "ever": "Ever worked from home"}
 
 
 def percent_of(df: pd.DataFrame, breakdown: str, category: str, measure: str) -> float:
@@ -102,9 +103,13 @@ def group_noun(breakdown: str, category: str, official_name: str | None = None) 
         return f"workers aged {category.removesuffix(' yrs')}"
     if breakdown == "region":
         name = official_name if isinstance(official_name, str) and official_name else category
-        the = "the " if name.split()[0] in {"North", "South", "East", "West"} else ""
-        return f"workers in {the}{name}"
+        return f"workers in {place_name(name)}"
     return _lower_first(category)
+
+
+def place_name(name: str) -> str:
+    """A region's name as a sentence says it: 'the North East', 'London'."""
+    return f"the {name}" if name.split()[0] in {"North", "South", "East", "West"} else name
 
 
 def _lower_first(text: str) -> str:
@@ -128,7 +133,7 @@ def format_points(value: float) -> str:
 
 
 def likelihood_phrase(a_noun: str, b_noun: str, a: float, b: float, measure: str) -> str:
-    """'A were 1.7× as likely as B to have <measure>', turned round when A is the lower one."""
+    """'A were 1.7× as likely as B to have <measure>'; 'less likely … (8.0% against 12.4%)' when A is lower."""
     verb = MEASURE_PHRASES[measure]
     r = ratio(a, b)
     if math.isnan(r):
@@ -138,7 +143,7 @@ def likelihood_phrase(a_noun: str, b_noun: str, a: float, b: float, measure: str
         return f"{subject} were about as likely as {b_noun} to have {verb}"
     if r > 1:
         return f"{subject} were {format_ratio(r)} as likely as {b_noun} to have {verb}"
-    return f"{subject} were less likely than {b_noun} to have {verb}: {b_noun} were {format_ratio(1 / r)} as likely"
+    return f"{subject} were less likely than {b_noun} to have {verb} ({a:.1f}% against {b:.1f}%)"
 
 
 @dataclass(frozen=True)

@@ -167,3 +167,19 @@ def screenshot(page, name: str, *, whole_page: bool = True) -> Path:
     else:
         page.screenshot(path=str(path))
     return path
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the Streamlit selectbox labelled `label`, as a user would, then wait for the rerun."""
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_until_idle(page)
+
+
+def selected(page, label: str) -> str:
+    """The value a Streamlit selectbox labelled `label` shows."""
+    return page.get_by_role("combobox", name=label).input_value()
+
+
+def metric_values(page) -> list[str]:
+    return [m.inner_text() for m in page.locator('[data-testid="stMetricValue"]').all()]
