@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from lib import charts, compare
@@ -287,17 +287,21 @@ TITLE_TOP, TITLE_HEIGHT = Inches(0.25), Inches(1.45)
 SOURCE_HEIGHT = Inches(0.45)
 TEXT_RGB = RGBColor(0x1A, 0x1A, 0x1A)
 MUTED_RGB = RGBColor(0x4D, 0x4D, 0x4D)
+FONT = "Arial"  # on every PowerPoint; Impress draws it with the metric-compatible Liberation Sans
 # The chart is laid out 1536 px wide and drawn at 1.25×: 1920 px across, type a quarter larger
 # than on screen, since a slide's picture is narrower than the window.
 BODY_LAYOUT_WIDTH, BODY_SCALE = 1536, 1.25
 
 
 def title_size(text: str) -> int:
-    """Title points that keep a headline within the title box: two lines at 32 pt, or three smaller."""
+    """Title points that keep a headline within the title box: two lines at 32 pt, or three smaller.
+
+    PowerPoint and Impress also shrink text that still overflows (the box is set to fit its text).
+    """
     line_points = (SLIDE_WIDTH - 2 * MARGIN) / 12700  # EMU per point
 
     def fits(size: int, lines: int) -> bool:
-        return len(text) <= lines * line_points / (0.55 * size)  # bold sans: about 0.55 em a character
+        return len(text) <= lines * line_points / (0.6 * size)  # Arial bold: under 0.6 em a character
 
     if fits(32, 2):
         return 32
@@ -354,10 +358,12 @@ def _title(page, text: str) -> None:
     frame.word_wrap = True
     frame.vertical_anchor = MSO_ANCHOR.TOP
     frame.margin_top = frame.margin_bottom = 0
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
     frame.text = text
     for paragraph in frame.paragraphs:
         paragraph.alignment = PP_ALIGN.LEFT
         for run in paragraph.runs:
+            run.font.name = FONT
             run.font.size = Pt(title_size(text))
             run.font.bold = True
             run.font.color.rgb = TEXT_RGB
@@ -370,5 +376,6 @@ def _text_box(page, text: str, *, top: Emu, size: int, colour: RGBColor) -> None
     frame.word_wrap = True
     frame.text = text
     for run in frame.paragraphs[0].runs:
+        run.font.name = FONT
         run.font.size = Pt(size)
         run.font.color.rgb = colour

@@ -5,7 +5,10 @@ Expected figures are the source's (Socitm In Our View 19, ONS APS 2019) and issu
 
 import io
 import os
+import shutil
 import struct
+import subprocess
+import sys
 import zlib
 
 import pytest
@@ -186,3 +189,28 @@ def test_pptx_pictures_are_real_charts_at_1920_px(finance_deck):
         picture = next(s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
         assert picture.image.content_type == "image/png"
         assert picture.image.size[0] == 1920
+
+
+def test_libreoffice_impress_opens_the_exported_deck(tmp_path):
+    """scripts/check_deck.py: export, convert with Impress, render page 1; the PDF carries the headline."""
+    missing = [tool for tool in ("libreoffice", "pdftoppm", "pdftotext") if shutil.which(tool) is None]
+    if find_browser() is None:
+        missing.append("chromium")
+    if missing:
+        reason = f"missing {', '.join(missing)} (apt-get install -y libreoffice-impress poppler-utils chromium)"
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but {reason}")
+        pytest.skip(reason)
+    run = subprocess.run(
+        [sys.executable, "scripts/check_deck.py", "--out", str(tmp_path), "--page", "1", f"sector={FINANCE}"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    text = subprocess.run(["pdftotext", str(tmp_path / "deck.pdf"), "-"], capture_output=True, text=True).stdout
+    assert text.count("Source: ONS Annual Population Survey 2019") == len(deck.SLIDE_KEYS)
+    assert "Financial and insurance staff were 1.7× as likely" in " ".join(text.split())
+    page = (tmp_path / "page-1.png").read_bytes()
+    width, height = struct.unpack(">II", page[16:24])
+    assert round(width / height, 2) == round(16 / 9, 2)
