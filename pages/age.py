@@ -21,7 +21,7 @@ if band == versus:
     st.info("Your band and the comparison are the same: pick another to see a gap.")
 
 # 2/ What the profile shows, generated from the figures
-st.subheader(c.headline())
+st.header(c.headline())
 st.write(c.sentence())
 ui.comparison_metrics(c, "the UK" if against_uk else c.benchmark_noun)
 

@@ -51,7 +51,7 @@ takeaway = (
     f"Public administration ({week.yours:.1f}%) was {compare.relation(week.gap_points)} the UK "
     f"({week.benchmark:.1f}%) and {top_week_gap:.1f} points behind {top_sector.lower()} ({top_week:.1f}%)."
 )
-st.subheader(takeaway)
+st.header(takeaway)
 sectors = hw[hw["breakdown"] == "sector"]
 fig = charts.category_bars(
     sectors,

@@ -41,7 +41,7 @@ if region == other:
     st.info("Your region and the comparison are the same: pick another to see a gap.")
 
 # 2/ The answer in words, then the figures
-st.subheader(c.headline())
+st.header(c.headline())
 st.write(c.sentence())
 ui.comparison_metrics(c, "the UK" if against_uk else other)
 
@@ -99,7 +99,7 @@ if mine is not None and len(mine):
 in_region = ui.councils()
 in_region = in_region[in_region["region"] == region]
 with councils_col:
-    st.subheader(f"Councils in {compare.place_name(region)} that moved staff home in spring 2020")
+    st.header(f"Councils in {compare.place_name(region)} that moved staff home in spring 2020")
     if in_region.empty:
         st.write(f"The source documents report no council rollout figures for {compare.place_name(region)}.")
     for organisation, rows in in_region.groupby("organisation", sort=False):

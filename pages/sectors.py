@@ -40,7 +40,7 @@ if sector == benchmark:
     st.info("Your sector and the comparison are the same: pick another to see a gap.")
 
 # 2/ The answer in words, then the figures
-st.subheader(c.headline())
+st.header(c.headline())
 st.write(c.sentence())
 ui.comparison_metrics(c, benchmark_name)
 
@@ -69,7 +69,7 @@ if mine is not None and len(mine):
     st.caption(f"Hatched green bars are your own uploaded figures ({', '.join(mine['source'].unique())}), not ONS.")
 
 # 4/ Occupations: only the ever figure is published
-st.subheader("Occupations most likely to have ever worked from home")
+st.header("Occupations most likely to have ever worked from home")
 occupations = hw[hw["breakdown"] == "occupation"]
 top_occupation, top_share = compare.top(hw, "occupation", "ever")
 occupation_fig = charts.category_bars(

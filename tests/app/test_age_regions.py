@@ -20,7 +20,7 @@ def test_age_default_and_change():
 def test_age_compares_two_bands_from_a_link():
     at = run_page("pages/age.py", {"band": "70 and over", "vs": "16-19 yrs"})
     assert not at.exception
-    assert at.subheader[0].value.startswith("Workers aged 70 and over were 20.6× as likely as workers aged 16-19")
+    assert at.header[0].value.startswith("Workers aged 70 and over were 20.6× as likely as workers aged 16-19")
     assert ("Yours (vs 1.2%)", "24.7%", "+23.5 points (derived)") in metrics(at)
 
 
@@ -41,7 +41,7 @@ def test_regions_default_change_and_link():
     linked = run_page("pages/regions.py", {"region": "East of England", "other": "Wales", "map": "Ever"})
     assert ("Yours (vs 10.0%)", "11.3%", "+1.3 points (derived)") in metrics(linked)
     assert linked.radio(key="map").value == "Ever"
-    assert "Workers in the East of England" in linked.subheader[0].value
+    assert "Workers in the East of England" in linked.header[0].value
 
 
 def test_regions_list_the_councils_in_the_region():

@@ -12,7 +12,7 @@ def test_overview_shows_headline_figures_and_chart():
     assert metrics["UK: have ever worked from home"] == "26.7%"
     assert metrics["Public administration and defence: week before interview"] == "13.7%"
     assert "+1.3 points" in at.metric[2].proto.delta
-    takeaway = at.subheader[0].value
+    takeaway = at.header[0].value
     assert (
         "13.7%" in takeaway and "12.4%" in takeaway and "19.1 points behind information and communication" in takeaway
     )

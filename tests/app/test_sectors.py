@@ -28,7 +28,7 @@ def test_changing_sector_changes_the_numbers_and_words():
     assert ("Yours (vs 29.4%)", "38.9%", "+9.5 points (derived)") in after
     assert ("Ratio (derived)", "1.66×", "") in after
     assert ("Rank (derived)", "3rd of 10", "") in after
-    assert at.subheader[0].value.startswith("Financial and insurance staff were 1.7× as likely")
+    assert at.header[0].value.startswith("Financial and insurance staff were 1.7× as likely")
     assert "59% of their ever-homeworkers" in at.markdown[0].value
 
 

@@ -1,0 +1,86 @@
+"""Hostile URLs: every page, driven through AppTest with random query strings, never raises, keeps its
+default view for values it does not know, and never renders a value from the URL as HTML."""
+
+import re
+from functools import cache
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.app.conftest import ROOT, run_page
+
+
+def app_pages() -> list[str]:
+    """Every page the navigation offers, read from dashboard.py so a new page is fuzzed too."""
+    source = (ROOT / "dashboard.py").read_text(encoding="utf-8")
+    return re.findall(r'st\.Page\(\s*"([^"]+\.py)"', source)
+
+
+KNOWN_KEYS = [
+    "sector", "benchmark", "band", "vs", "region", "other", "map", "kind", "org",
+    "table", "breakdown", "category", "measure", "min", "max", "q", "sort",
+    "present", "slide", "slides", "headline",
+]  # fmt: skip
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "<b>bold</b>",
+    "javascript:alert(1)",
+    "../../etc/passwd",
+    "x" * 5000,
+    "NaN",
+    "-1",
+    "1e309",
+    "",
+    "‮gnp.exe",
+    "🦆" * 50,
+    "\x00",
+]
+values = st.one_of(st.sampled_from(HOSTILE), st.text(min_size=0, max_size=60))
+queries = st.dictionaries(
+    keys=st.one_of(st.sampled_from(KNOWN_KEYS), st.text(min_size=1, max_size=12)),
+    values=st.lists(values, min_size=1, max_size=3),
+    min_size=1,
+    max_size=5,
+)
+
+
+@cache
+def default_view(page: str) -> dict:
+    at = run_page(page)
+    assert not at.exception
+    return {w.key: w.value for w in _choice_widgets(at)}
+
+
+def _choice_widgets(at):
+    return [*at.selectbox, *at.radio, *at.multiselect]
+
+
+def _is_option(widget, value: str) -> bool:
+    return value in [str(o) for o in widget.options]
+
+
+@pytest.mark.parametrize("page", app_pages())
+@settings(max_examples=6, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(query=queries)
+def test_hostile_query_string_never_breaks_a_page(page, query):
+    query = {k.replace("\x00", ""): [v.replace("\x00", "") for v in vs] for k, vs in query.items()}
+    at = run_page(page, query)
+    assert not at.exception, at.exception
+    defaults = default_view(page)
+    for widget in _choice_widgets(at):
+        supplied = query.get(widget.key)
+        if supplied and not any(_is_option(widget, v) for v in supplied) and widget.key in defaults:
+            assert widget.value == defaults[widget.key], (widget.key, supplied)
+    tainted = [v for vs in query.values() for v in vs if "<" in v]
+    for element in at.markdown:
+        if any(v in element.value for v in tainted):
+            assert not element.proto.allow_html, element.value
+
+
+def test_pages_are_discovered():
+    pages = app_pages()
+    assert "pages/overview.py" in pages or any(p.endswith("overview.py") for p in pages)
+    assert all(Path(ROOT / p).is_file() for p in pages)
