@@ -330,7 +330,7 @@ def label_keys(labels: pd.Series) -> pd.Series:
     keys = pc.replace_substring(pc.utf8_lower(keys), "&", " and ")
     keys = pc.replace_substring_regex(keys, r"[^\p{L}\p{N}]+", " ")
     keys = pc.utf8_trim_whitespace(pc.replace_substring_regex(keys, FILLER_WORDS, " "))
-    return pd.Series(keys.to_pandas(), index=labels.index, dtype="str")
+    return pd.Series(keys.to_numpy(zero_copy_only=False), index=labels.index, dtype="str")
 
 
 def match_labels(table: pd.DataFrame, reference: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -395,3 +395,15 @@ def template(reference: pd.DataFrame | None = None) -> pd.DataFrame:
     rows = reference[[*KEY, "percent", *OPTIONAL]].copy()
     rows["percent"] = float("nan")
     return rows.reset_index(drop=True)
+
+
+def problem_table(problems: list[Problem]) -> pd.DataFrame:
+    """The problems as a table (row, column, rule, found), every cell text or a row number."""
+    return pd.DataFrame(
+        {
+            "row": pd.array([p.row for p in problems], dtype="Int64"),
+            "column": [p.column or "" for p in problems],
+            "rule": [p.rule for p in problems],
+            "found": ["" if p.value is None else str(p.value) for p in problems],
+        }
+    )

@@ -1,0 +1,512 @@
+"""The Explore page's work: which table, which filters, which rows in which order, and its charts.
+
+Pure functions: tables and selections in, DataFrames, text and figures out. The page only
+reads the widgets and lays out what these return, so every filter is unit-tested here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lib import export
+from lib.charts import NORMAL, OTHER, TEXT, UPLOADED, Theme, finish_layout, label_margin, source_note
+from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, MEASURE_SHORT
+from lib.data import BREAKDOWNS, MEASURES, resource
+
+MAX_BARS = 40  # more categories than this are charted as a distribution, not one bar each
+BAND_WIDTH = 5.0  # percentage points per band in the distribution chart
+BREAKDOWN_ORDER = ("all", "sector", "age", "region", "occupation")
+GROUP_NOUNS = {
+    "all": "categories",
+    "sector": "sectors",
+    "age": "age bands",
+    "region": "regions and nations",
+    "occupation": "occupations",
+}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One explorable table: which of its columns play breakdown, category, measure and value."""
+
+    key: str
+    resource: str
+    label: str
+    slug: str
+    group: str
+    item: str
+    measure: str
+    value: str
+    columns: tuple[str, ...]
+    default_groups: tuple[str, ...] = ()
+
+    @property
+    def short_citation(self) -> str:
+        return resource(self.resource)["short_citation"]
+
+
+HOMEWORKING = TableSpec(
+    key="homeworking",
+    resource="homeworking_2019",
+    label="Homeworking, 2019 (ONS)",
+    slug="homeworking-2019",
+    group="breakdown",
+    item="category",
+    measure="measure",
+    value="percent",
+    columns=(
+        "breakdown",
+        "category",
+        "measure",
+        "percent",
+        "code",
+        "official_name",
+        "source",
+        "source_file",
+        "source_line",
+    ),
+    default_groups=("sector",),
+)
+COUNCILS = TableSpec(
+    key="councils",
+    resource="council_rollout_2020",
+    label="Council rollout, spring 2020",
+    slug="council-rollout-2020",
+    group="kind",
+    item="organisation",
+    measure="unit",
+    value="value",
+    columns=tuple(f["name"] for f in resource("council_rollout_2020")["schema"]["fields"]),
+)
+TABLES = {spec.key: spec for spec in (HOMEWORKING, COUNCILS)}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the user chose. Empty choices mean "all"; None bounds mean "no bound"."""
+
+    groups: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
+    low: float | None = None
+    high: float | None = None
+    search: str = ""
+    sort: str = ""
+
+    @property
+    def narrows(self) -> bool:
+        """True when rows were dropped beyond the chosen groups (the file name says "filtered")."""
+        bounded = self.low is not None or self.high is not None
+        return bool(self.items or self.measures or bounded or self.search.strip())
+
+
+# ---- the table ------------------------------------------------------------------------------
+
+
+def combine(spec: TableSpec, built_in: pd.DataFrame, user_rows: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The built-in table, plus (homeworking only) the user's rows beside the figures they match.
+
+    Default order: breakdowns as the source lists them, categories in the source's order
+    (the user's new categories after them, in file order), week before then ever, and
+    each uploaded figure straight after the ONS figure it sits beside.
+    """
+    if spec is not HOMEWORKING:
+        return built_in.reset_index(drop=True)
+    table = built_in
+    if user_rows is not None and len(user_rows):
+        table = pd.concat([built_in, user_rows], ignore_index=True)
+    order = table.drop_duplicates(["breakdown", "category"])[["breakdown", "category", "order"]]
+    known = order["order"].notna()
+    order.loc[~known, "order"] = order["order"].max(skipna=True) + np.arange(1, (~known).sum() + 1)
+    ranks = table[["breakdown", "category"]].merge(order, on=["breakdown", "category"], how="left")
+    keys = pd.DataFrame(
+        {
+            "b": table["breakdown"].map({b: i for i, b in enumerate(BREAKDOWN_ORDER)}).to_numpy(),
+            "o": ranks["order"].to_numpy(),
+            "m": table["measure"].map({m: i for i, m in enumerate(MEASURES)}).to_numpy(),
+            "u": (table["source"] != HOMEWORKING.short_citation).to_numpy(),
+        }
+    )
+    position = keys.sort_values(["b", "o", "m", "u"], kind="stable").index
+    return table.iloc[position].reset_index(drop=True)
+
+
+def group_options(spec: TableSpec, table: pd.DataFrame) -> list[str]:
+    """Breakdowns in the source's order, or kinds of body as they first appear."""
+    present = list(dict.fromkeys(table[spec.group].dropna()))
+    if spec is HOMEWORKING:
+        return [b for b in BREAKDOWNS if b in present] if present else list(BREAKDOWNS)
+    return present
+
+
+def item_options(spec: TableSpec, table: pd.DataFrame, groups: tuple[str, ...], limit: int = 1000) -> list[str]:
+    """Categories (or organisations) of the chosen groups, in table order, at most `limit` of them."""
+    rows = table[table[spec.group].isin(groups)] if groups else table
+    return list(pd.unique(rows[spec.item].dropna()))[:limit]
+
+
+def measure_options(spec: TableSpec, table: pd.DataFrame) -> list[str]:
+    if spec is HOMEWORKING:
+        return list(MEASURES)
+    return sorted(table[spec.measure].dropna().unique().tolist())
+
+
+def filter_view(table: pd.DataFrame, spec: TableSpec, filters: Filters) -> pd.DataFrame:
+    """Exactly the rows and columns the page shows and exports, in the order shown."""
+    keep = pd.Series(True, index=table.index)
+    if filters.groups:
+        keep &= table[spec.group].isin(filters.groups)
+    if filters.items:
+        keep &= table[spec.item].isin(filters.items)
+    if filters.measures:
+        keep &= table[spec.measure].isin(filters.measures)
+    if filters.low is not None:
+        keep &= table[spec.value] >= filters.low
+    if filters.high is not None:
+        keep &= table[spec.value] <= filters.high
+    view = table.loc[keep, list(spec.columns)]
+    if filters.search.strip():
+        view = view[search_mask(view, filters.search.strip())]
+    return sort_view(view, filters.sort).reset_index(drop=True)
+
+
+def search_mask(view: pd.DataFrame, text: str) -> pd.Series:
+    """Rows where any text column contains `text`, ignoring case (a literal, not a pattern)."""
+    hit = pd.Series(False, index=view.index)
+    for column in view.columns:
+        if pd.api.types.is_string_dtype(view[column]):
+            hit |= view[column].str.contains(text, case=False, regex=False, na=False)
+    return hit
+
+
+SOURCE_ORDER = "source order"
+SORT_PATTERN = re.compile(r"^(?P<column>.+) \((?P<direction>ascending|descending)\)$")
+
+
+def sort_options(spec: TableSpec) -> list[str]:
+    """Readable sort choices (they are also the URL values): 'source order', 'percent (descending)', …"""
+    return [SOURCE_ORDER, *[f"{c} ({d})" for c in spec.columns for d in ("ascending", "descending")]]
+
+
+def sort_view(view: pd.DataFrame, sort: str) -> pd.DataFrame:
+    """Sort by one column (missing values last), ties kept in source order; unknown sorts ignored."""
+    chosen = SORT_PATTERN.match(sort or "")
+    if not chosen or chosen["column"] not in view.columns:
+        return view
+    ascending = chosen["direction"] == "ascending"
+    return view.sort_values(chosen["column"], ascending=ascending, na_position="last", kind="stable")
+
+
+def describe(spec: TableSpec, filters: Filters) -> dict[str, str]:
+    """The filters in words, for the export's provenance (empty choices say "all")."""
+    described = {
+        "table": spec.label,
+        spec.group: ", ".join(filters.groups) or "all",
+        spec.item: ", ".join(filters.items) or "all",
+        spec.measure: ", ".join(filters.measures) or "all",
+    }
+    if filters.low is not None:
+        described[f"{spec.value} at least"] = f"{filters.low:g}"
+    if filters.high is not None:
+        described[f"{spec.value} at most"] = f"{filters.high:g}"
+    if filters.search.strip():
+        described["search"] = filters.search.strip()
+    described["sorted by"] = filters.sort if SORT_PATTERN.match(filters.sort) else SOURCE_ORDER
+    return described
+
+
+def export_stem(spec: TableSpec, filters: Filters, view: pd.DataFrame) -> str:
+    """`homeworking-2019-sector-filtered` and the like: what the exported file holds."""
+    with_uploads = "source" in view and bool((view["source"] != spec.short_citation).any())
+    return export.export_stem(spec.slug, list(filters.groups), filtered=filters.narrows, with_uploads=with_uploads)
+
+
+def column_help(spec: TableSpec, column: str) -> str:
+    """What a column means, from the Data Package (with the measures spelled out for percent)."""
+    field = next((f for f in export.fields_of(pd.DataFrame(columns=[column]), spec.resource)), {})
+    text = field.get("description") or f"The {column.replace('_', ' ')} of each figure, as the source gives it."
+    if field.get("unit"):
+        text += f" Unit: {field['unit']}."
+    if spec is HOMEWORKING and column == "percent":
+        measures = resource(spec.resource)["measures"]
+        text += " " + " ".join(f"{m}: {measures[m]['description']}" for m in MEASURES)
+    return text.strip()
+
+
+MARKDOWN_MARKS = frozenset("\\`*_{}[]()#+-.!|<>~:$=&")
+
+
+def plain(text: object) -> str:
+    """Text from a file, made safe to pass to Markdown: every mark Markdown could act on escaped.
+
+    Streamlit renders messages as Markdown (links, images, colours, emphasis); a file's own
+    text must show exactly as typed, never as formatting.
+    """
+    return "".join(f"\\{ch}" if ch in MARKDOWN_MARKS else ch for ch in str(text))
+
+
+# ---- the chart -----------------------------------------------------------------------------
+
+
+def split_sources(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(ONS rows, the user's uploaded rows) of a homeworking view."""
+    ons = rows["source"] == HOMEWORKING.short_citation
+    return rows[ons], rows[~ons]
+
+
+def bars_takeaway(rows: pd.DataFrame, breakdown: str, measures: tuple[str, ...]) -> str:
+    """The chart's title: where the user's figures stand against 2019, or which category led."""
+    ons, user = split_sources(rows)
+    measure = next((m for m in MEASURES if m in measures and ons.loc[ons.measure == m, "percent"].notna().any()), None)
+    noun = GROUP_NOUNS.get(breakdown, "categories")
+    if len(user):
+        return user_takeaway(ons, user, measures, noun)
+    if measure is None:
+        return f"No published figure for these {noun} on the chosen measures"
+    best = ons[ons.measure == measure].dropna(subset=["percent"]).sort_values("percent", ascending=False).iloc[0]
+    if ons[ons.measure == measure]["percent"].notna().sum() == 1:
+        return f"{best.category}: {best.percent:.1f}% {MEASURE_PHRASES[measure]} in 2019"
+    return f"{best.category} had the highest share who {MEASURE_PHRASES[measure]} in 2019: {best.percent:.1f}%"
+
+
+def bars_subtitle(breakdown: str, *, with_user: bool) -> str:
+    """Measure, place, year and unit; the reference line and the hatching explained when drawn."""
+    text = f"Homeworking by {'category' if breakdown == 'all' else breakdown}, UK, 2019 · % of people in employment"
+    if breakdown != "all":
+        text += " · dashed line: UK, all in employment"
+    if with_user:
+        text += " · hatched: your uploaded figures"
+    return text
+
+
+def user_takeaway(ons: pd.DataFrame, user: pd.DataFrame, measures: tuple[str, ...], noun: str) -> str:
+    """'Your figures (…) are above the 2019 figure for 3 of 4 sectors on the week before interview'."""
+    source = user["source"].iloc[0]
+    for measure in [m for m in MEASURES if m in measures]:
+        pairs = ons[ons.measure == measure].merge(
+            user[user.measure == measure], on="category", suffixes=("_ons", "_user")
+        )
+        pairs = pairs.dropna(subset=["percent_ons", "percent_user"])
+        if len(pairs):
+            above = int((pairs["percent_user"] > pairs["percent_ons"]).sum())
+            return (
+                f"Your figures ({source}) are above the 2019 figure for {above} of {len(pairs)} {noun} "
+                f"on {MEASURE_SHORT[measure].lower()} (derived)"
+            )
+    return f"Your figures ({source}) beside the ONS 2019 figures: no category appears in both"
+
+
+def escape(text: str) -> str:
+    """Plotly titles render a little HTML: the user's words must show as typed."""
+    return html.escape(str(text), quote=False)
+
+
+def percent_bands(rows: pd.DataFrame, width: float = BAND_WIDTH) -> pd.DataFrame:
+    """How many figures fall in each band of `width` points, per source and measure (derived counts).
+
+    Bands are [0, 5), [5, 10), … [95, 100]; 100 belongs to the last. Missing figures are
+    not counted in any band.
+    """
+    edges = np.arange(0, 100 + width, width)
+    present = rows.dropna(subset=["percent"])
+    band = np.minimum((present["percent"].to_numpy() // width).astype(int), len(edges) - 2)
+    counts = (
+        pd.DataFrame({"source": present["source"].to_numpy(), "measure": present["measure"].to_numpy(), "band": band})
+        .groupby(["source", "measure", "band"], sort=True)
+        .size()
+        .rename("figures")
+        .reset_index()
+    )
+    counts["band_from"] = edges[counts["band"]]
+    counts["band_to"] = edges[counts["band"] + 1]
+    return counts[["source", "measure", "band_from", "band_to", "figures"]]
+
+
+def distribution_takeaway(bands: pd.DataFrame) -> str:
+    """'The most common week-before share in this view is 10–15%: 62,855 of 500,010 figures (derived)'."""
+    if bands.empty:
+        return "No published figures in this view"
+    measure = next(m for m in MEASURES if m in set(bands["measure"]))
+    by_band = bands[bands["measure"] == measure].groupby(["band_from", "band_to"])["figures"].sum()
+    (low, high), most, total = by_band.idxmax(), int(by_band.max()), int(by_band.sum())
+    short = MEASURE_SHORT[measure].lower()
+    return f"The most common {short} share in this view is {low:g}–{high:g}%: {most:,} of {total:,} figures (derived)"
+
+
+def chart_source(rows: pd.DataFrame, resource_name: str = "homeworking_2019") -> str:
+    """The source line, naming the user's uploaded figures too when the chart draws them."""
+    line = source_note(resource_name)
+    if "source" not in rows:
+        return line
+    _, user = split_sources(rows)
+    if len(user):
+        line += f" · Your data: {escape(', '.join(pd.unique(user['source'])))} (uploaded, this session only)"
+    return line
+
+
+def distribution_chart(
+    rows: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    measures: tuple[str, ...] = MEASURES,
+    theme: Theme = NORMAL,
+) -> go.Figure:
+    """Too many categories for one bar each: count the figures per 5-point band instead.
+
+    At most 20 bands × sources × measures marks, however many rows, so a million-row
+    upload still draws at once. ONS figures grey, uploaded figures hatched green.
+    """
+    bands = percent_bands(rows)
+    measures = tuple(m for m in measures if m in set(bands["measure"])) or MEASURES
+    fig = make_subplots(
+        rows=1,
+        cols=len(measures),
+        shared_yaxes=True,
+        horizontal_spacing=0.05,
+        subplot_titles=[f"<b>{MEASURE_LABELS[m]}</b>" for m in measures],
+    )
+    ons_name = HOMEWORKING.short_citation
+    for col, measure in enumerate(measures, start=1):
+        for source, counts in bands[bands["measure"] == measure].groupby("source", sort=False):
+            mine = source != ons_name
+            fig.add_bar(
+                x=(counts["band_from"] + counts["band_to"]) / 2,
+                y=counts["figures"],
+                width=BAND_WIDTH * (0.42 if len(set(bands["source"])) > 1 else 0.85),
+                marker=dict(
+                    color=UPLOADED if mine else OTHER,
+                    pattern=dict(shape="/", fgcolor="#FFFFFF", size=8) if mine else None,
+                    line=dict(width=0),
+                ),
+                customdata=np.column_stack([counts["band_from"], counts["band_to"]]),
+                hovertemplate="%{customdata[0]:g}–%{customdata[1]:g}%: %{y:,} figures<extra>"
+                + escape(source if not mine else f"Your data: {source}")
+                + "</extra>",
+                name=escape(f"Your data: {source}" if mine else "ONS 2019"),
+                legendgroup=escape(source),
+                showlegend=col == 1,
+                row=1,
+                col=col,
+            )
+        fig.update_xaxes(
+            range=[0, 100],
+            dtick=10,
+            ticksuffix="%",
+            title=dict(text="% of people in employment (5-point bands)", font=dict(size=theme.axis_title_size)),
+            tickfont=dict(size=theme.tick_size),
+            row=1,
+            col=col,
+        )
+    fig.update_yaxes(
+        title=dict(text="Number of figures (derived)", font=dict(size=theme.axis_title_size)),
+        tickformat=",",
+        tickfont=dict(size=theme.tick_size),
+        gridcolor="#E6E6E6",
+        row=1,
+        col=1,
+    )
+    fig.update_layout(barmode="group", bargap=0.1)
+    for annotation in fig.layout.annotations:
+        annotation.font = dict(size=theme.axis_title_size, color=TEXT)
+    fig = finish_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=chart_source(rows),
+        theme=theme,
+        height=theme.base_height + 300,
+        left=theme.tick_size * 5 + theme.axis_title_size * 2,
+        top_extra=theme.axis_title_size * 2 + 40,
+    )
+    # The legend says whose figures are whose; it sits above the panel titles.
+    plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    fig.update_layout(
+        showlegend=True,
+        legend=dict(
+            orientation="h",
+            x=0,
+            y=1 + (theme.axis_title_size * 1.6 + 10) / plot_height,
+            yanchor="bottom",
+            font=dict(size=theme.label_size),
+        ),
+    )
+    return fig
+
+
+def council_unit(view: pd.DataFrame, chosen: tuple[str, ...] = ()) -> str | None:
+    """The unit the council chart draws: the one chosen, else the one most figures in view share."""
+    numbered = view.dropna(subset=["value", "unit"])
+    if len(chosen) == 1 and chosen[0] in set(numbered["unit"]):
+        return chosen[0]
+    if numbered.empty:
+        return None
+    return numbered["unit"].value_counts(sort=True).index[0]
+
+
+def council_takeaway(view: pd.DataFrame, unit: str | None) -> str:
+    if unit is None:
+        return "None of these figures is a number that can be drawn"
+    rows = view[(view["unit"] == unit) & view["value"].notna()]
+    top = rows.loc[rows["value"].idxmax()]
+    if len(rows) == 1:
+        return f"{top.organisation}: {top.value_text} {top.measure} ({unit})"
+    return f"{top.organisation} reported the largest figure in {unit}: {top.value_text} {top.measure}"
+
+
+def council_chart(view: pd.DataFrame, unit: str, *, title: str, subtitle: str, theme: Theme = NORMAL) -> go.Figure:
+    """One bar per figure in `unit`, labelled with the source's own words ("more than 5,000")."""
+    rows = view[(view["unit"] == unit) & view["value"].notna()].sort_values("value", kind="stable")
+    labels = [_short(f"{o}: {m}") for o, m in zip(rows["organisation"], rows["measure"], strict=True)]
+    fig = go.Figure(
+        go.Bar(
+            x=rows["value"],
+            y=rows["id"],
+            orientation="h",
+            marker=dict(color=OTHER),
+            text=rows["value_text"],
+            textposition="outside",
+            cliponaxis=False,
+            textfont=dict(size=theme.label_size, color=TEXT),
+            customdata=np.column_stack([rows["organisation"], rows["measure"], rows["when"]]),
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{x:,} "
+            + escape(unit)
+            + "<br>%{customdata[2]}<extra></extra>",
+        )
+    )
+    top = float(rows["value"].max()) if len(rows) else 1.0
+    fig.update_xaxes(
+        range=[0, top * 1.25],
+        tickformat=",",
+        title=dict(text=f"Value ({escape(unit)})", font=dict(size=theme.axis_title_size)),
+        tickfont=dict(size=theme.tick_size),
+        gridcolor="#E6E6E6",
+    )
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=rows["id"].tolist(),
+        ticktext=labels,
+        tickfont=dict(size=theme.tick_size, color=TEXT),
+        ticks="",
+        ticklabelstandoff=6,
+    )
+    return finish_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source_note("council_rollout_2020"),
+        theme=theme,
+        height=theme.base_height + theme.row_height * max(len(rows), 2),
+        left=label_margin(labels, theme),
+    )
+
+
+def _short(label: str, limit: int = 64) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
