@@ -165,7 +165,7 @@ def _parse_xlsx(data: bytes, name: str) -> pd.DataFrame:
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
         sheet = "Data" if "Data" in book.sheet_names else book.sheet_names[0]
-        return book.parse(sheet, dtype=str, keep_default_na=False, na_values=[""])
+        return pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[""])
     except Exception:  # openpyxl raises many kinds for a zip that is not a workbook
         rule = "the file looks like a zip archive but is not an Excel workbook (.xlsx) that can be read"
         raise UploadError(name, [_problem(rule)]) from None
