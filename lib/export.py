@@ -166,7 +166,8 @@ def _dates_as_text(view: pd.DataFrame) -> pd.DataFrame:
 
 def to_csv(view: pd.DataFrame, *, bom: bool = False) -> bytes:
     """UTF-8 CSV of the view; `bom=True` adds the byte-order mark Excel needs to read UTF-8."""
-    text = neutralise_formulas(_dates_as_text(view)).to_csv(index=False, lineterminator="\n")
+    # CRLF line ends (RFC 4180) so that a carriage return inside a cell is quoted, not a new row.
+    text = neutralise_formulas(_dates_as_text(view)).to_csv(index=False, lineterminator="\r\n")
     return text.encode("utf-8-sig" if bom else "utf-8")
 
 
