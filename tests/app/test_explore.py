@@ -1,0 +1,157 @@
+"""Explore page through AppTest: filters change the rows, URLs open views, uploads are checked and kept apart."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from tests.app.conftest import run_page
+
+PAGE = "pages/explore.py"
+ONS = "ONS Annual Population Survey 2019, via Socitm In Our View issue 19"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "uploads"
+
+
+def table(at) -> pd.DataFrame:
+    """The main table (the last dataframe on the page; the chart's own table tab comes first)."""
+    return at.dataframe[-1].value
+
+
+def upload(at, name: str, data: bytes, source: str = "Our staff survey 2021"):
+    at.file_uploader(key="upload-file").upload(name, data, "text/csv")
+    at.text_input(key="upload-source").input(source)
+    at.form_submit_button[0].click().run()
+    return at
+
+
+def test_default_view_is_the_sectors_with_chart_help_and_downloads():
+    at = run_page(PAGE)
+    assert not at.exception
+    assert at.title[0].value == "Explore the figures"
+    rows = table(at)
+    assert len(rows) == 20 and set(rows["breakdown"]) == {"sector"}
+    week = rows[(rows["category"] == "Public administration and defence") & (rows["measure"] == "week_prior")]
+    assert week["percent"].tolist() == [13.7]
+    columns = json.loads(at.dataframe[-1].proto.columns)
+    assert columns["percent"]["help"].startswith("The published percentage")
+    assert columns["code"]["help"].startswith("SIC 2007 section letter")
+    chart = at.get("plotly_chart")[0]
+    assert "Information and communication had the highest share" in chart.proto.alt
+    labels = [d.label for d in at.get("download_button")]
+    assert labels[:5] == ["CSV", "Excel (.xlsx)", "Parquet", "JSON", "About (datapackage.json)"]
+
+
+def test_filters_change_the_rows():
+    at = run_page(PAGE)
+    at.multiselect(key="breakdown").set_value(["region"]).run()
+    at.multiselect(key="measure").set_value(["week_prior"]).run()
+    at.number_input(key="min").set_value(15.0).run()
+    assert not at.exception
+    rows = table(at)
+    assert dict(zip(rows["category"], rows["percent"], strict=True)) == {"London": 18.1, "South East": 16.5}
+    at.selectbox(key="sort").set_value("percent (ascending)").run()
+    assert table(at)["category"].tolist() == ["South East", "London"]
+    at.text_input(key="q").input("lond").run()
+    assert table(at)["category"].tolist() == ["London"]
+
+
+def test_a_link_opens_the_same_view():
+    at = run_page(PAGE, {"table": "Councils", "kind": "county council", "unit": "staff"})
+    assert not at.exception
+    rows = table(at)
+    assert set(rows["organisation"]) == {"Norfolk County Council"}
+    assert sorted(rows["value"]) == [3500, 5000]
+    assert "Norfolk County Council reported the largest figure in staff" in at.get("plotly_chart")[0].proto.alt
+
+
+def test_bad_link_values_fall_back_without_error():
+    at = run_page(PAGE, {"table": "Nope", "breakdown": "nonsense", "min": "abc", "sort": "bogus", "page": "-4"})
+    assert not at.exception
+    assert len(table(at)) == 20
+
+
+def test_empty_view_says_so():
+    at = run_page(PAGE, {"breakdown": "region", "min": "90"})
+    assert not at.exception
+    assert any("No rows match these filters" in w.value for w in at.warning)
+    assert all(d.proto.disabled for d in at.get("download_button")[:5])
+
+
+def test_bad_upload_shows_its_problem_and_changes_nothing():
+    at = run_page(PAGE, {"breakdown": "region"})
+    before = table(at).copy()
+    upload(at, "not_a_number.csv", (FIXTURES / "not_a_number.csv").read_bytes())
+    assert not at.exception
+    assert "was not added, and nothing else changed" in at.error[0].value
+    problems = at.dataframe[-1].value
+    assert problems.to_dict("records") == [
+        {"row": 3, "column": "percent", "rule": "must be a number", "found": "twelve"}
+    ]
+    pd.testing.assert_frame_equal(at.dataframe[-2].value, before)
+    assert "user_rows" not in at.session_state or at.session_state["user_rows"] is None
+
+
+def test_binary_and_empty_files_get_messages_not_exceptions():
+    for name in ("binary.csv", "empty.csv", "ragged_row.csv"):
+        at = upload(run_page(PAGE), name, (FIXTURES / name).read_bytes())
+        assert not at.exception, name
+        assert at.error, name
+
+
+def test_good_upload_appears_beside_the_2019_figures():
+    at = upload(run_page(PAGE, {"breakdown": "region"}), "survey.csv", (FIXTURES / "good_survey.csv").read_bytes())
+    assert not at.exception
+    assert at.success[0].value == "Added 5 rows as **Our staff survey 2021**."
+    rows = table(at)
+    yorkshire = rows[rows["category"] == "Yorkshire & Humber"]
+    assert yorkshire[["measure", "percent", "source"]].values.tolist() == [
+        ["week_prior", 10.5, ONS],
+        ["week_prior", 15.2, "Our staff survey 2021"],
+        ["ever", 24.0, ONS],
+        ["ever", 30.5, "Our staff survey 2021"],
+    ]
+    alt = at.get("plotly_chart")[0].proto.alt
+    assert "Your figures (Our staff survey 2021) are above the 2019 figure for 1 of 1 regions" in alt
+    assert len(at.session_state["user_rows"]) == 5
+
+
+def test_uploads_stay_in_their_own_session():
+    upload(run_page(PAGE), "survey.csv", (FIXTURES / "good_survey.csv").read_bytes())
+    other = run_page(PAGE, {"breakdown": "region"})
+    assert "Our staff survey 2021" not in set(table(other)["source"])
+    assert "user_rows" not in other.session_state or other.session_state["user_rows"] is None
+
+
+def test_markdown_in_the_name_shows_as_text():
+    at = upload(run_page(PAGE), "survey.csv", (FIXTURES / "good_survey.csv").read_bytes(), "**Mine** [x](http://e)")
+    assert at.success[0].value == r"Added 5 rows as **\*\*Mine\*\* \[x\]\(http\://e\)**."
+
+
+def test_removing_your_figures_brings_back_the_2019_table():
+    at = upload(run_page(PAGE), "survey.csv", (FIXTURES / "good_survey.csv").read_bytes())
+    at.button(key="remove-upload").click().run()
+    assert not at.exception
+    assert set(table(at)["source"]) == {ONS}
+
+
+def test_a_big_upload_is_charted_in_bands_and_the_table_paged():
+    n = 6_000
+    rng = np.random.default_rng(6)
+    big = pd.DataFrame(
+        {
+            "breakdown": "sector",
+            "category": np.repeat([f"Team {i:04d}" for i in range(n // 2)], 2),
+            "measure": ["week_prior", "ever"] * (n // 2),
+            "percent": np.column_stack([rng.uniform(0, 40, n // 2), rng.uniform(40, 90, n // 2)]).ravel().round(1),
+        }
+    )
+    at = upload(run_page(PAGE), "big.csv", big.to_csv(index=False).encode())
+    assert not at.exception
+    assert at.subheader[0].value == "6,020 rows"
+    assert len(table(at)) == 1_000
+    chart = at.get("plotly_chart")[0]
+    assert "figures fall in each 5-point band" in chart.proto.alt
+    at.number_input(key="page").set_value(7).run()
+    assert len(table(at)) == 20
+    assert "Rows 6,001–6,020 of 6,020" in " ".join(c.value for c in at.caption)
