@@ -13,6 +13,7 @@ pages = [
     st.Page("pages/sectors.py", title="Sectors", icon=":material/work:"),
     st.Page("pages/age.py", title="Age", icon=":material/groups:"),
     st.Page("pages/regions.py", title="Regions", icon=":material/map:"),
+    st.Page("pages/councils.py", title="Councils", icon=":material/apartment:"),
     st.Page("pages/explore.py", title="Explore", icon=":material/table_view:"),
 ]
 st.navigation(pages).run()

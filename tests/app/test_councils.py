@@ -1,0 +1,93 @@
+"""Councils page through AppTest: filters (set by URL or by hand) change the table and charts; bad URLs fall back."""
+
+import json
+
+from tests.app.conftest import run_page
+
+PAGE = "pages/councils.py"
+
+
+def chart_specs(at) -> dict:
+    """Each Plotly chart's figure, by its key's last part (timeline, speed, baseline)."""
+    return {c.proto.id.rsplit("-", 1)[-1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+
+
+def lanes(at) -> list[str]:
+    return chart_specs(at)["timeline"]["layout"]["yaxis"]["ticktext"]
+
+
+def table(at):
+    return at.dataframe[-1].value
+
+
+def test_all_figures_three_charts_and_the_traceable_table():
+    at = run_page(PAGE)
+    assert not at.exception
+    assert at.title[0].value == "How fast councils moved staff home in spring 2020"
+    assert "Welsh Government" in at.subheader[0].value and "at least 857 staff a day" in at.subheader[0].value
+    assert len(at.get("plotly_chart")) == 3
+    figures = table(at)
+    assert len(figures) == 27  # every rollout figure; the 23 March instruction is drawn, not listed
+    welsh = figures[figures["organisation"] == "Welsh Government"].iloc[0]
+    assert welsh["quote"] == "the Welsh Government which rolled out Teams to 6,000 council staff within a week"
+    assert welsh["source"] == "004_535077cdee380919.txt:6"
+    assert welsh["derived"] == "at least 857 staff a day (derived)"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Fastest rollout (derived)"] == "at least 857 staff a day"
+    assert "Department for Work and Pensions" in lanes(at)
+
+
+def test_region_in_the_url_filters_table_and_charts():
+    at = run_page(PAGE, {"region": "East of England"})
+    assert not at.exception
+    assert at.multiselect(key="region").value == ["East of England"]
+    assert set(table(at)["organisation"]) == {"Norfolk County Council", "Hertfordshire County Council"}
+    assert lanes(at) == ["Norfolk County Council", "Hertfordshire County Council"]
+    assert "Norfolk County Council" in at.subheader[0].value and "at least 214 users a day" in at.subheader[0].value
+    baseline = chart_specs(at)["baseline"]
+    assert baseline["layout"]["yaxis"]["ticktext"][1] == "East of England, 2019 (ONS)"
+    links = at.get("page_link")
+    assert [link.proto.query_string for link in links] == ["region=East+of+England"]
+    assert links[0].proto.page == "regions"
+
+
+def test_choosing_a_kind_by_hand_changes_table_and_charts():
+    at = run_page(PAGE)
+    before = len(table(at))
+    at.multiselect(key="kind").set_value(["unitary council"]).run()
+    assert not at.exception
+    rows = table(at)
+    assert len(rows) < before and set(rows["kind"]) == {"unitary council"}
+    unitary = {"Durham County Council", "Wiltshire Council", "Swindon Borough Council", "Cornwall Council"}
+    assert set(lanes(at)) == unitary
+    speed = chart_specs(at)["speed"]
+    assert "Wiltshire Council was fastest, at least 571 staff a day" in speed["layout"]["title"]["text"].replace(
+        "<br>", " "
+    )
+    # Neither Norfolk nor Dudley is a unitary council: no share at home to set against a baseline.
+    assert "baseline" not in chart_specs(at)
+    assert any("No organisation in this selection reports a share" in i.value for i in at.info)
+
+
+def test_your_organisation_stands_out_in_every_chart():
+    at = run_page(PAGE, {"org": "Norfolk County Council"})
+    assert not at.exception
+    for name, spec in chart_specs(at).items():
+        assert "<b>Norfolk County Council</b> (yours)" in json.dumps(spec), name
+
+
+def test_nonsense_url_values_fall_back_to_everything():
+    at = run_page(PAGE, {"region": "Atlantis", "kind": "<script>", "org": "Nobody"})
+    assert not at.exception
+    assert at.multiselect(key="region").value == []
+    assert at.multiselect(key="kind").value == []
+    assert at.selectbox(key="org").value is None
+    assert len(table(at)) == 27
+
+
+def test_a_region_without_figures_says_so_and_links_to_its_2019_figures():
+    at = run_page(PAGE, {"region": "Scotland"})
+    assert not at.exception
+    assert "no council or public-body figures" in at.warning[0].value
+    assert not at.get("plotly_chart")
+    assert [link.proto.query_string for link in at.get("page_link")] == ["region=Scotland"]

@@ -1,0 +1,280 @@
+"""Council rollout figures: derived rates and shares, date precision, and the three council charts.
+
+Expected figures come from the issue and the quotes themselves (6,000 within a week → at
+least 857 a day; more than 5,000 of 6,700 users → more than 74.6%), never from the code.
+"""
+
+import pandas as pd
+import pytest
+
+from lib import council_charts, councils
+from lib.charts import NORMAL, PRESENT, YOURS, source_note
+from lib.data import load_councils, load_homeworking
+
+
+@pytest.fixture(scope="module")
+def figures():
+    return load_councils()
+
+
+@pytest.fixture(scope="module")
+def hw():
+    return load_homeworking()
+
+
+@pytest.fixture(scope="module")
+def items(figures):
+    return councils.timeline_items(figures).set_index("id", drop=False)
+
+
+# Derived figures
+
+
+def test_implied_rate_is_a_lower_bound_from_within_a_week(figures):
+    rates = councils.implied_rates(figures).set_index("id")
+    welsh = rates.loc["welsh-government-teams"]
+    assert welsh["rate_per_day"] == pytest.approx(857.14, abs=0.01)  # 6,000 ÷ 7
+    assert welsh["rate_label"] == "at least 857 staff a day"
+    assert welsh["duration"] == "within a week"
+    assert rates.loc["wiltshire-teams", "rate_label"] == "at least 571 staff a day"  # 4,000 ÷ 7
+    # "more than 3,000 ... in the last week of March and the first week of April": at most 14 days
+    assert rates.loc["norfolk-teams-telephony-migrated", "rate_label"] == "at least 214 users a day"
+
+
+def test_no_rate_where_the_duration_is_not_the_time_taken(figures):
+    rates = councils.implied_rates(figures)
+    # "on a single day" (a stress test), "in the first 12 hours", "in the three weeks after":
+    # how long something lasted or was counted, not a bound on how long a move took.
+    assert "norfolk-stress-test" not in set(rates["id"])
+    assert "croydon-grant-applications" not in set(rates["id"])
+    assert "libraries-new-members" not in set(rates["id"])
+    assert set(rates["id"]) == {"welsh-government-teams", "wiltshire-teams", "norfolk-teams-telephony-migrated"}
+
+
+def test_a_count_hedged_up_to_or_about_gives_no_lower_bound(figures):
+    hedged = figures[figures["id"] == "wiltshire-teams"].assign(qualifier="up to")
+    about = hedged.assign(qualifier="about")
+    assert councils.implied_rates(hedged).empty
+    assert councils.implied_rates(about).empty
+
+
+def test_norfolk_share_at_home_is_derived_and_keeps_more_than(figures, hw):
+    shares = councils.shares_at_home(figures, hw).set_index("id")
+    norfolk = shares.loc["norfolk-working-from-home"]
+    assert norfolk["share_percent"] == pytest.approx(74.63, abs=0.01)  # 5,000 ÷ 6,700
+    assert norfolk["share_label"] == "more than 74.6%"
+    assert norfolk["qualifier"] == "more than"
+    assert norfolk["derived"]
+    assert norfolk["basis"] == "more than 5,000 staff of 6,700 users"
+    assert norfolk["region"] == "East of England"
+    assert norfolk["region_week_prior"] == 11.3
+
+
+def test_dudley_share_is_as_printed_against_the_west_midlands(figures, hw):
+    shares = councils.shares_at_home(figures, hw).set_index("id")
+    dudley = shares.loc["dudley-digital-service-at-home"]
+    assert dudley["share_label"] == "about 95%"
+    assert not dudley["derived"]
+    assert dudley["region_week_prior"] == 9.5
+    assert set(shares.index) == {"norfolk-working-from-home", "dudley-digital-service-at-home"}
+
+
+def test_share_needs_both_the_count_and_the_whole(figures, hw):
+    without_whole = figures[figures["id"] != "norfolk-users"]
+    shares = councils.shares_at_home(without_whole, hw)
+    assert "norfolk-working-from-home" not in set(shares["id"])
+
+
+def test_national_bodies_have_no_regional_baseline(hw):
+    assert pd.isna(councils.region_baseline(hw, None))
+    assert councils.region_baseline(hw, "Wales") == 10.0
+    assert councils.region_baseline(hw, "Wales", "ever") == 24.8
+
+
+@pytest.mark.parametrize(
+    ("value_text", "unit", "expected"),
+    [
+        ("6,000", "staff", "6,000 staff"),
+        ("770%", "% increase", "770% increase"),
+        ("up to £250", "GBP", "up to £250"),
+        ("about 95%", "percent", "about 95%"),
+        ("5-8 days", "days", "5-8 days"),
+        ("the rest", "users", "the rest"),
+        ("several hundred", "laptops", "several hundred laptops"),
+        ("a new solution", None, "a new solution"),
+    ],
+)
+def test_figure_label_says_what_was_counted(value_text, unit, expected):
+    assert councils.figure_label(value_text, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (float("nan"), 7.0, "within a week"),
+        (float("nan"), 14.0, "within two weeks"),
+        (5.0, 8.0, "in 5–8 days"),
+        (0.5, 0.5, "in 12 hours"),
+        (float("nan"), float("nan"), None),
+    ],
+)
+def test_duration_in_words(low, high, expected):
+    assert councils.duration_text(low, high) == expected
+
+
+def test_table_carries_quote_source_and_labelled_derived_figures(figures, hw):
+    table = councils.figure_table(figures, hw)
+    assert len(table) == len(figures) - 1  # every figure but the national instruction (context)
+    assert table["quote"].notna().all() and table["source"].notna().all()
+    welsh = table[table["measure"] == "council staff given Microsoft Teams"].iloc[0]
+    assert welsh["derived"] == "at least 857 staff a day (derived)"
+    assert welsh["value_as_printed"] == "6,000"
+    assert welsh["source"] == "004_535077cdee380919.txt:6"
+    norfolk = table[table["measure"] == "staff working from home"].iloc[0]
+    assert norfolk["derived"] == "more than 74.6% at home: more than 5,000 staff of 6,700 users (derived)"
+    assert norfolk["source"] == "001_fb8ad442bc8a4fed.txt:681–682"
+    assert norfolk["region_2019_week_prior"] == 11.3
+    assert table.loc[table["organisation"] == "Department for Work and Pensions", "region_2019_week_prior"].isna().all()
+
+
+def test_filters_keep_the_national_instruction_as_context(figures):
+    east = councils.filter_figures(figures, regions=["East of England"])
+    assert set(east["organisation"]) == {"Prime Minister", "Norfolk County Council", "Hertfordshire County Council"}
+    counties = councils.filter_figures(figures, kinds=["county council"], regions=["South East"])
+    assert set(counties["organisation"]) == {"Prime Minister", "Hampshire County Council"}
+    assert len(councils.filter_figures(figures)) == len(figures)
+
+
+# Date precision: no day the source does not give
+
+
+def test_a_month_is_drawn_as_the_whole_month(items):
+    stress = items.loc["norfolk-stress-test"]  # "in February"
+    assert stress["panel"] == councils.DATED
+    assert stress["draw_from"] == pd.Timestamp("2020-02-01")
+    assert stress["draw_to"] == pd.Timestamp("2020-03-01")  # exclusive: the span ends with 29 February
+
+
+def test_late_march_and_named_weeks_are_spans_not_days(items):
+    late = items.loc["norfolk-working-from-home"]
+    assert (late["draw_from"], late["draw_to"]) == (pd.Timestamp("2020-03-21"), pd.Timestamp("2020-04-01"))
+    weeks = items.loc["norfolk-teams-telephony-migrated"]
+    assert (weeks["draw_from"], weeks["draw_to"]) == (pd.Timestamp("2020-03-25"), pd.Timestamp("2020-04-08"))
+
+
+def test_by_gives_only_an_end_and_undated_gives_nothing(items):
+    cantium = items.loc["cantium-office-move"]  # "completed by 23 March 2020"
+    assert pd.isna(cantium["draw_from"]) and cantium["draw_to"] == pd.Timestamp("2020-03-23")
+    durham = items.loc["durham-teams"]  # "prior to the pandemic"
+    assert durham["panel"] == councils.BEFORE and pd.isna(durham["draw_from"]) and pd.isna(durham["draw_to"])
+    welsh = items.loc["welsh-government-teams"]  # "within a week", no date
+    assert welsh["panel"] == councils.UNDATED and pd.isna(welsh["draw_from"]) and pd.isna(welsh["draw_to"])
+    assert welsh["label"] == "6,000 staff within a week"
+    assert items.loc["pm-instruction", "panel"] == "context"
+
+
+def test_no_drawn_bound_is_a_day_the_source_does_not_give(items):
+    """Every drawn start is the source's start; every drawn end is its end (or the day after, exclusive)."""
+    for row in items.itertuples():
+        if pd.notna(row.draw_from):
+            assert row.draw_from == row.period_start, row.id
+        if pd.notna(row.draw_to):
+            expected = row.period_end if row.precision == "by" else row.period_end + pd.Timedelta(days=1)
+            assert row.draw_to == expected, row.id
+        if row.precision not in ("day", "by"):
+            spans_days = pd.isna(row.draw_from) or (row.draw_to - row.draw_from) > pd.Timedelta(days=1)
+            assert spans_days, f"{row.id} drawn as a single day"
+
+
+def test_hover_gives_the_source_words_and_precision(items):
+    hover = items.loc["norfolk-stress-test", "hover"]
+    assert "When: February 2020 (month only, no day given)" in hover
+    assert "001_fb8ad442bc8a4fed.txt:2459–2461" in hover
+    assert "1 Feb" not in hover and "2020-02-01" not in hover
+
+
+def test_precision_help_comes_from_the_data_package():
+    assert "no day is implied" in councils.precision_help()
+
+
+def test_timeline_takeaway_counts_the_weeks_after_23_march(items):
+    # late March, the two telephony spans, Cantium (by 23 March) and library loans (March);
+    # not February's stress test, and not Dudley's two "by May 2020" figures.
+    assert councils.timeline_takeaway(items).startswith(
+        "5 of the 8 dated figures fall in the four weeks from the 23 March 2020 instruction"
+    )
+
+
+# Charts
+
+
+def timeline(items, **kw):
+    return council_charts.rollout_timeline(items.reset_index(drop=True), title="A takeaway", subtitle="s", **kw)
+
+
+def test_timeline_hover_never_shows_an_axis_date(items):
+    fig = timeline(items)
+    for trace in fig.data:
+        assert trace.hovertemplate == "%{customdata}<extra></extra>", trace.name
+    spans = next(t for t in fig.data if t.name == "period the source gives")
+    assert spans.xaxis == "x2"  # on the date axis
+    for panel in (councils.BEFORE, councils.UNDATED):
+        side = next(t for t in fig.data if t.name == panel)
+        assert side.xaxis in ("x", "x3") and set(side.x) == {0.04}  # off the date axis
+
+
+def test_timeline_has_the_23_march_line_lanes_and_source(items):
+    fig = timeline(items)
+    line = next(s for s in fig.layout.shapes if s.type == "line" and s.xref == "x2")
+    assert str(line.x0).startswith("2020-03-23")
+    texts = [a.text.replace("<br>", " ") for a in fig.layout.annotations]
+    assert source_note("council_rollout_2020") in texts
+    assert any(t.startswith("<b>23 March 2020</b>: Prime Minister") for t in texts)
+    assert "Welsh Government" in fig.layout.yaxis.ticktext
+    assert "Prime Minister" not in fig.layout.yaxis.ticktext  # context, not a lane
+    assert fig.layout.xaxis2.range[0].startswith("2020-02-01")
+
+
+def test_timeline_highlights_your_organisation(items):
+    fig = timeline(items, highlight="Norfolk County Council")
+    assert "<b>Norfolk County Council</b> (yours)" in fig.layout.yaxis.ticktext
+    spans = next(t for t in fig.data if t.name == "period the source gives")
+    assert YOURS in spans.marker.color
+    assert any(s.fillcolor == council_charts.HIGHLIGHT_BAND for s in fig.layout.shapes)
+
+
+def test_builders_take_the_presentation_theme(figures, hw, items):
+    normal, present = timeline(items), timeline(items, theme=PRESENT)
+    assert present.layout.title.font.size > normal.layout.title.font.size
+    rows = councils.scale_and_speed_rows(figures)
+    speed = council_charts.scale_and_speed(rows, title="t", subtitle="s", theme=PRESENT)
+    assert speed.layout.title.font.size == PRESENT.title_size
+    shares = councils.shares_at_home(figures, hw)
+    share = council_charts.share_against_baseline(shares, title="t", subtitle="s", theme=NORMAL)
+    assert share.layout.title.font.size == NORMAL.title_size
+
+
+def test_speed_chart_labels_rates_as_derived_and_missing_as_missing(figures):
+    rows = councils.scale_and_speed_rows(figures)
+    fig = council_charts.scale_and_speed(rows, title="t", subtitle="s", highlight="Wiltshire Council")
+    texts = [a.text for a in fig.layout.annotations]
+    assert "within a week<br><b>at least 857 staff a day</b> (derived)" in texts
+    assert "<i>no time given</i>" in texts and "<i>no count given</i>" in texts
+    counts = fig.data[0]
+    ticks = list(fig.layout.yaxis.ticktext)
+    cantium = next(i for i, t in enumerate(ticks) if t.startswith("Cantium"))
+    assert pd.isna(counts.x[cantium])  # no count: a gap, not a zero bar
+    assert ticks[0].startswith("Welsh Government")  # fastest rate first
+    assert any(t.startswith("<b>Wiltshire Council</b> (yours)") for t in ticks)
+
+
+def test_share_chart_names_both_sources_and_measures(figures, hw):
+    shares = councils.shares_at_home(figures, hw)
+    fig = council_charts.share_against_baseline(shares, title="t", subtitle="s")
+    bars = fig.data[0]
+    assert list(bars.x) == pytest.approx([74.63, 11.3, 95.0, 9.5], abs=0.01)
+    texts = " ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations)
+    assert "<b>more than 74.6%</b> at home (derived: more than 5,000 staff of 6,700" in texts
+    assert "(as printed)" in texts
+    assert "in the week before interview" in texts
+    assert "East of England, 2019 (ONS)" in fig.layout.yaxis.ticktext
