@@ -19,12 +19,13 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
-from lib import charts, compare
-from lib.data import MEASURES
+from lib import charts, compare, council_charts, councils
+from lib.data import KINDS, MEASURES
 
 UK_OPTION = "UK: all in employment"  # the pages' option text for the UK benchmark, also its URL value
 
 # The pages' defaults, by URL key: Sectors (sector, benchmark), Age (band, vs), Regions (region, other).
+# Councils (region, kind, org) defaults to every region and kind and no organisation highlighted.
 DEFAULTS = {
     "sector": "Education",
     "benchmark": "Public administration and defence",
@@ -38,6 +39,7 @@ SLIDE_NAMES = {
     "regularity": "How regular homeworking was",
     "age": "Your age band",
     "region": "Your region",
+    "councils": "The councils timeline",
 }
 SLIDE_KEYS = tuple(SLIDE_NAMES)
 HEADLINE_MAX = 200  # characters: a headline is a sentence, not a paragraph
@@ -57,8 +59,11 @@ class Slide:
     alt: str
 
 
-def resolve(hw: pd.DataFrame, selections: Mapping[str, str]) -> dict[str, str]:
-    """The selections with each missing, bad or stale value replaced by its page's default."""
+def resolve(hw: pd.DataFrame, selections: Mapping[str, str | list[str]]) -> dict[str, str]:
+    """The single-choice selections, each missing, bad or stale value replaced by its page's default.
+
+    `region` may be a list (the Councils page chooses several): the Regions slide takes its first valid one.
+    """
     sectors = compare.categories(hw, "sector")
     bands = compare.categories(hw, "age")
     regions = _region_names(hw)
@@ -71,9 +76,16 @@ def resolve(hw: pd.DataFrame, selections: Mapping[str, str]) -> dict[str, str]:
         "other": [UK_OPTION, *regions],
     }
     return {
-        key: selections.get(key) if selections.get(key) in options else DEFAULTS[key]
+        key: next((v for v in _values(selections.get(key)) if v in options), DEFAULTS[key])
         for key, options in allowed.items()
     }
+
+
+def _values(value: str | list[str] | None) -> list[str]:
+    """A URL value as a list: one key may appear once, many times, or not at all."""
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
 
 
 def slide_order(requested: Sequence[str] | None, available: Sequence[str] = SLIDE_KEYS) -> list[str]:
@@ -84,30 +96,28 @@ def slide_order(requested: Sequence[str] | None, available: Sequence[str] = SLID
 
 def build_deck(
     hw: pd.DataFrame,
-    councils: pd.DataFrame | None,
-    selections: Mapping[str, str],
+    council_figures: pd.DataFrame,
+    selections: Mapping[str, str | list[str]],
     *,
     order: Sequence[str] | None = None,
     headlines: Mapping[str, str] | None = None,
     theme: charts.Theme = charts.PRESENT,
 ) -> list[Slide]:
-    """The slides for these selections: sector → regularity → age band → region, as ordered.
+    """The slides for these selections: sector → regularity → age band → region → councils, as ordered.
 
-    `order` lists slide keys to keep, in order (unknown keys are ignored); `headlines`
-    maps a slide key to the presenter's own headline (blank keeps the takeaway).
+    `selections` are the pages' URL values; `order` lists slide keys to keep, in order
+    (unknown keys are ignored); `headlines` maps a slide key to the presenter's own
+    headline (blank keeps the takeaway).
     """
     chosen = resolve(hw, selections)
     builders = {
-        "sector": _sector_slide,
-        "regularity": _regularity_slide,
-        "age": _age_slide,
-        "region": _region_slide,
+        "sector": lambda edit: _sector_slide(hw, chosen, theme, edit),
+        "regularity": lambda edit: _regularity_slide(hw, chosen, theme, edit),
+        "age": lambda edit: _age_slide(hw, chosen, theme, edit),
+        "region": lambda edit: _region_slide(hw, chosen, theme, edit),
+        "councils": lambda edit: _councils_slide(council_figures, hw, selections, theme, edit),
     }
-    slides = []
-    for key in slide_order(order, tuple(builders)):
-        slide = builders[key](hw, chosen, theme, (headlines or {}).get(key))
-        slides.append(slide)
-    return slides
+    return [builders[key]((headlines or {}).get(key)) for key in slide_order(order, tuple(builders))]
 
 
 def clean_headline(text: str | None) -> str | None:
@@ -279,6 +289,49 @@ def _region_slide(hw, chosen, theme, headline) -> Slide:
     )
 
 
+def council_choices(council_figures: pd.DataFrame, hw: pd.DataFrame, selections: Mapping) -> dict:
+    """The Councils page's filters from the URL: known regions and kinds only, and a known organisation."""
+    organisations = set(council_figures.loc[council_figures["kind"] != councils.CONTEXT_KIND, "organisation"])
+    org = next((v for v in _values(selections.get("org")) if v in organisations), None)
+    return {
+        "regions": [r for r in _values(selections.get("region")) if r in _region_names(hw)],
+        "kinds": [k for k in _values(selections.get("kind")) if k in KINDS and k != councils.CONTEXT_KIND],
+        "org": org,
+    }
+
+
+def _councils_slide(council_figures, hw, selections, theme, headline) -> Slide:
+    choice = council_choices(council_figures, hw, selections)
+    selected = councils.filter_figures(council_figures, regions=choice["regions"], kinds=choice["kinds"])
+    widened = ""
+    if (selected["kind"] != councils.CONTEXT_KIND).sum() == 0:
+        # A filter that leaves no organisation would make an empty slide: show them all, and say so.
+        widened = "No council figures match the chosen regions and kinds, so every organisation is shown. "
+        selected = council_figures
+    items = councils.timeline_items(selected)
+    rollout = selected[selected["kind"] != councils.CONTEXT_KIND]
+    takeaway = councils.timeline_takeaway(items)
+    source = charts.source_note(council_charts.COUNCIL_SOURCE)
+    notes = f"{widened}{takeaway}. {councils.rate_takeaway(councils.implied_rates(rollout))}."
+    return _slide(
+        "councils",
+        takeaway,
+        headline,
+        lambda title: council_charts.rollout_timeline(
+            items,
+            title=title,
+            subtitle="Council and public-body figures, spring 2020 · dates as precise as the source gives them",
+            highlight=choice["org"],
+            source=source,
+            theme=theme,
+        ),
+        notes=notes,
+        alt=f"Timeline of rollout figures, one lane per organisation, with the 23 March 2020 instruction as a "
+        f"line{', ' + choice['org'] + ' highlighted' if choice['org'] else ''}. {takeaway}.",
+        source=source,
+    )
+
+
 # PowerPoint: 16:9, 7.5 inches high; the chart fills the space between title and source line.
 SLIDE_HEIGHT = Inches(7.5)
 SLIDE_WIDTH = Emu(SLIDE_HEIGHT * 16 // 9)  # 13.333 in: exactly 16:9
@@ -317,9 +370,14 @@ def chart_body(fig: go.Figure, source: str) -> go.Figure:
     title = fig.layout.title
     lines = (title.text or "").count("<br>") + 1
     removed = int((title.font.size or charts.PRESENT.title_size) * 1.25 * lines)
-    body.layout.annotations = [a for a in fig.layout.annotations if a.text != source]
+    body.layout.annotations = [a for a in fig.layout.annotations if _one_line(a.text) != source]
     body.update_layout(title_text="", margin_t=max(fig.layout.margin.t - removed, 40))
     return body
+
+
+def _one_line(text: str | None) -> str:
+    """Chart text as a sentence: the chart wraps long lines with <br>."""
+    return (text or "").replace("<br>", " ")
 
 
 def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:

@@ -42,13 +42,18 @@ def by_key(slides):
     return {s.key: s for s in slides}
 
 
+def figure_texts(fig):
+    """The figure's annotations as sentences (long lines are wrapped with <br>)."""
+    return [(a.text or "").replace("<br>", " ") for a in fig.layout.annotations]
+
+
 def bar_colours(fig, trace=0):
     bars = fig.data[trace]
     return dict(zip(bars.y, bars.marker.color, strict=True))
 
 
-def test_default_deck_runs_sector_regularity_age_region(finance_deck):
-    assert [s.key for s in finance_deck] == ["sector", "regularity", "age", "region"]
+def test_default_deck_runs_sector_regularity_age_region_councils(finance_deck):
+    assert [s.key for s in finance_deck] == ["sector", "regularity", "age", "region", "councils"]
 
 
 def test_sector_slide_states_the_comparison_in_the_title_and_the_numbers_in_the_notes(finance_deck):
@@ -60,7 +65,7 @@ def test_sector_slide_states_the_comparison_in_the_title_and_the_numbers_in_the_
     colours = bar_colours(slide.figure)
     assert colours[FINANCE] == charts.YOURS and colours[PUBLIC_ADMIN] == charts.BENCHMARK
     assert slide.source == charts.source_note()
-    assert charts.source_note() in [a.text for a in slide.figure.layout.annotations]
+    assert charts.source_note() in figure_texts(slide.figure)
 
 
 def test_regularity_slide_divides_week_by_ever(finance_deck):
@@ -85,6 +90,26 @@ def test_age_and_region_slides_highlight_the_selection(hw, councils):
     assert "10.0%" in region.notes and "8.5%" in region.notes  # Wales and Scotland, week before
     colours = bar_colours(region.figure)
     assert colours["Wales"] == charts.YOURS and colours["Scotland"] == charts.BENCHMARK
+
+
+def test_councils_slide_filters_like_the_councils_page_and_highlights_the_organisation(hw, councils):
+    selections = {"org": "Norfolk County Council", "region": ["East of England", "Wales"], "kind": ["county council"]}
+    slide = deck.build_deck(hw, councils, selections, order=["councils"])[0]
+    lanes = slide.figure.layout.yaxis.ticktext
+    assert "<b>Norfolk County Council</b> (yours)" in lanes
+    assert "Hertfordshire County Council" in lanes and "Welsh Government" not in lanes  # not a county council
+    assert charts.YOURS in str([t.marker.color for t in slide.figure.data])
+    assert "Socitm In Our View issue 19" in slide.source and slide.source in figure_texts(slide.figure)
+    assert "23 March 2020" in slide.headline
+
+
+def test_councils_slide_ignores_unknown_filters_and_never_comes_out_empty(hw, councils):
+    slide = deck.build_deck(hw, councils, {"org": "<b>Nowhere</b>", "kind": ["spaceship"]}, order=["councils"])[0]
+    lanes = slide.figure.layout.yaxis.ticktext
+    assert "Norfolk County Council" in lanes and not any("(yours)" in lane for lane in lanes)
+    empty = deck.build_deck(hw, councils, {"region": "London", "kind": "county council"}, order=["councils"])[0]
+    assert empty.notes.startswith("No council figures match")
+    assert len(empty.figure.layout.yaxis.ticktext) > 1
 
 
 def test_uk_benchmark_compares_with_all_in_employment(hw, councils):
@@ -169,7 +194,7 @@ def test_pptx_has_one_16_9_slide_per_chart_with_picture_title_source_and_notes(f
     # The picture leaves the title and source line to the slide's own text, so neither appears twice.
     for fig, _ in drawn:
         assert not fig.layout.title.text
-        assert charts.source_note() not in [a.text for a in fig.layout.annotations]
+        assert not [text for text in figure_texts(fig) if text.startswith("Source:")]
 
 
 def test_pptx_notes_carry_the_sentence_of_numbers(finance_deck):
@@ -209,7 +234,8 @@ def test_libreoffice_impress_opens_the_exported_deck(tmp_path):
     )
     assert run.returncode == 0, run.stderr[-2000:]
     text = subprocess.run(["pdftotext", str(tmp_path / "deck.pdf"), "-"], capture_output=True, text=True).stdout
-    assert text.count("Source: ONS Annual Population Survey 2019") == len(deck.SLIDE_KEYS)
+    assert text.count("Source: ") == len(deck.SLIDE_KEYS)  # one source line a slide
+    assert "Source: Socitm In Our View issue 19" in text  # the councils slide cites its own sources
     assert "Financial and insurance staff were 1.7× as likely" in " ".join(text.split())
     page = (tmp_path / "page-1.png").read_bytes()
     width, height = struct.unpack(">II", page[16:24])
