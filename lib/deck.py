@@ -8,7 +8,6 @@ prepared link always opens a deck. Figures use the PRESENT theme: large type, th
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -311,6 +310,11 @@ def _councils_slide(council_figures, hw, selections, theme, headline) -> Slide:
     items = councils.timeline_items(selected)
     rollout = selected[selected["kind"] != councils.CONTEXT_KIND]
     takeaway = councils.timeline_takeaway(items)
+    shown = slide_lanes(items, choice["org"])
+    left_out = rollout["organisation"].nunique() - shown["organisation"].nunique() + 1  # +1: the context lane
+    subtitle = "Organisations with a dated figure, spring 2020 · dates as precise as the source gives them"
+    if left_out:
+        subtitle += f" · {left_out} more are undated or 'before the pandemic': see the Councils page"
     source = charts.source_note(council_charts.COUNCIL_SOURCE)
     notes = f"{widened}{takeaway}. {councils.rate_takeaway(councils.implied_rates(rollout))}."
     return _slide(
@@ -318,18 +322,26 @@ def _councils_slide(council_figures, hw, selections, theme, headline) -> Slide:
         takeaway,
         headline,
         lambda title: council_charts.rollout_timeline(
-            items,
+            shown,
             title=title,
-            subtitle="Council and public-body figures, spring 2020 · dates as precise as the source gives them",
+            subtitle=subtitle,
             highlight=choice["org"],
             source=source,
             theme=theme,
         ),
         notes=notes,
-        alt=f"Timeline of rollout figures, one lane per organisation, with the 23 March 2020 instruction as a "
-        f"line{', ' + choice['org'] + ' highlighted' if choice['org'] else ''}. {takeaway}.",
+        alt=f"Timeline of rollout figures, one lane per organisation with a dated figure, with the 23 March 2020 "
+        f"instruction as a line{', ' + choice['org'] + ' highlighted' if choice['org'] else ''}. {takeaway}.",
         source=source,
     )
+
+
+def slide_lanes(items: pd.DataFrame, org: str | None) -> pd.DataFrame:
+    """A slide's timeline keeps the lanes with a dated figure, and the presenter's own: a screen holds
+    about eight lanes at presentation size, and the undated ones are listed on the Councils page."""
+    dated = set(items.loc[items["panel"] == councils.DATED, "organisation"])
+    keep = items["organisation"].isin(dated | {org}) | (items["panel"] == "context")
+    return items[keep] if dated else items
 
 
 # PowerPoint: 16:9, 7.5 inches high; the chart fills the space between title and source line.
@@ -337,13 +349,15 @@ SLIDE_HEIGHT = Inches(7.5)
 SLIDE_WIDTH = Emu(SLIDE_HEIGHT * 16 // 9)  # 13.333 in: exactly 16:9
 MARGIN = Inches(0.5)
 TITLE_TOP, TITLE_HEIGHT = Inches(0.25), Inches(1.45)
-SOURCE_HEIGHT = Inches(0.45)
+SOURCE_HEIGHT = Inches(0.55)
 TEXT_RGB = RGBColor(0x1A, 0x1A, 0x1A)
 MUTED_RGB = RGBColor(0x4D, 0x4D, 0x4D)
 FONT = "Arial"  # on every PowerPoint; Impress draws it with the metric-compatible Liberation Sans
-# The chart is laid out 1536 px wide and drawn at 1.25×: 1920 px across, type a quarter larger
-# than on screen, since a slide's picture is narrower than the window.
-BODY_LAYOUT_WIDTH, BODY_SCALE = 1536, 1.25
+# The chart is laid out at least 1536 px wide and drawn 1920 px across, so its type comes out a
+# quarter larger than on screen where it can; a tall chart (the councils' many lanes) keeps 70% of
+# its own height and is drawn smaller rather than squeezing its rows into each other.
+MIN_LAYOUT_WIDTH = 1536
+KEEP_HEIGHT = 0.7
 
 
 def title_size(text: str) -> int:
@@ -367,12 +381,24 @@ def chart_body(fig: go.Figure, source: str) -> go.Figure:
     The subtitle stays (it says what is measured); the top margin loses the title's lines.
     """
     body = go.Figure(fig)
+    body.layout.annotations = [a for a in fig.layout.annotations if _one_line(a.text) != source]
+    body.update_layout(title_text="", margin_t=max(fig.layout.margin.t - _title_px(fig), 40))
+    body.update_layout(height=fig.layout.height - _title_px(fig))
+    return body
+
+
+def _title_px(fig: go.Figure) -> int:
+    """Height of the figure's title lines, as lib.charts.finish_layout reserves it."""
     title = fig.layout.title
     lines = (title.text or "").count("<br>") + 1
-    removed = int((title.font.size or charts.PRESENT.title_size) * 1.25 * lines)
-    body.layout.annotations = [a for a in fig.layout.annotations if _one_line(a.text) != source]
-    body.update_layout(title_text="", margin_t=max(fig.layout.margin.t - removed, 40))
-    return body
+    return int((title.font.size or charts.PRESENT.title_size) * 1.25 * lines)
+
+
+def body_size(body: go.Figure, aspect: float) -> tuple[int, int, float]:
+    """Layout width and height with the picture's aspect (width ÷ height), and the scale to 1920 px across."""
+    height = max(MIN_LAYOUT_WIDTH / aspect, KEEP_HEIGHT * (body.layout.height or 0))
+    width = height * aspect
+    return round(width), round(height), charts.IMAGE_WIDTH / round(width)
 
 
 def _one_line(text: str | None) -> str:
@@ -392,17 +418,17 @@ def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
     body_top = TITLE_TOP + TITLE_HEIGHT
     body_width = SLIDE_WIDTH - 2 * MARGIN
     body_height = SLIDE_HEIGHT - body_top - SOURCE_HEIGHT - Inches(0.2)
-    layout_high = math.floor(BODY_LAYOUT_WIDTH * body_height / body_width)
     for slide in slides:
         page = deck.slides.add_slide(layout)
         _title(page, slide.headline)
-        image = png(
-            chart_body(slide.figure, slide.source), width=BODY_LAYOUT_WIDTH, height=layout_high, scale=BODY_SCALE
-        )
+        body = chart_body(slide.figure, slide.source)
+        width, height, scale = body_size(body, body_width / body_height)
+        image = png(body, width=width, height=height, scale=scale)
         picture = page.shapes.add_picture(io.BytesIO(image), MARGIN, body_top, width=body_width, height=body_height)
         picture.name = f"Chart: {slide.name}"
         picture._element.nvPicPr.cNvPr.set("descr", slide.alt)
-        _text_box(page, slide.source, top=SLIDE_HEIGHT - SOURCE_HEIGHT - Inches(0.1), size=14, colour=MUTED_RGB)
+        size = 14 if len(slide.source) <= 110 else 12  # a long citation keeps to two lines
+        _text_box(page, slide.source, top=SLIDE_HEIGHT - SOURCE_HEIGHT - Inches(0.1), size=size, colour=MUTED_RGB)
         page.notes_slide.notes_text_frame.text = slide.notes
     out = io.BytesIO()
     deck.save(out)

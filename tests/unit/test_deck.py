@@ -97,10 +97,24 @@ def test_councils_slide_filters_like_the_councils_page_and_highlights_the_organi
     slide = deck.build_deck(hw, councils, selections, order=["councils"])[0]
     lanes = slide.figure.layout.yaxis.ticktext
     assert "<b>Norfolk County Council</b> (yours)" in lanes
-    assert "Hertfordshire County Council" in lanes and "Welsh Government" not in lanes  # not a county council
+    assert "Welsh Government" not in lanes  # not a county council
+    # Hertfordshire (a county council in the East of England) gives no date: named in the subtitle, not drawn.
+    assert "Hertfordshire County Council" not in lanes
+    assert "1 more are undated" in slide.figure.layout.title.subtitle.text
     assert charts.YOURS in str([t.marker.color for t in slide.figure.data])
     assert "Socitm In Our View issue 19" in slide.source and slide.source in figure_texts(slide.figure)
     assert "23 March 2020" in slide.headline
+
+
+def test_councils_slide_keeps_dated_lanes_and_the_presenters_own(hw, councils):
+    slide = deck.build_deck(hw, councils, {"org": "Croydon Council"}, order=["councils"])[0]
+    lanes = [lane.replace("<b>", "").replace("</b>", "") for lane in slide.figure.layout.yaxis.ticktext]
+    # In the source, these four give a date (a month, weeks, or 'by' a date); Croydon gives none but is yours.
+    dated = ["Norfolk County Council", "Libraries Connected", "Cantium Business Solutions (Kent)", "Dudley Council"]
+    assert set(dated) <= set(lanes)
+    assert "Croydon Council (yours)" in lanes
+    assert "Wiltshire Council" not in lanes
+    assert "5 of the 8 dated figures" in slide.headline  # the takeaway counts every figure, drawn or not
 
 
 def test_councils_slide_ignores_unknown_filters_and_never_comes_out_empty(hw, councils):
