@@ -36,6 +36,7 @@ SIDE_PANEL = "#F4F4F4"  # side panels are not on the date axis: a faint ground s
 HIGHLIGHT_BAND = "rgba(213, 94, 0, 0.10)"  # YOURS, faint: the presenter's lane
 CONTEXT_ROWS = 2.2  # rows above the first lane that carry the national instruction's label
 LABEL_SIDE_SWITCH = 0.62  # past this share of the date axis, a label goes left of its mark
+LABEL_WRAP = 28  # characters per line of a figure's label: the side panels are narrow
 
 
 def _role(organisation: str, highlight: str | None) -> str:
@@ -51,9 +52,12 @@ def _axis(letter: str, col: int) -> str:
     return letter if col == 1 else f"{letter}{col}"
 
 
-def _lane_layout(rollout: pd.DataFrame, lanes: list[str]) -> tuple[dict[str, int], list[tuple[str, int, int]]]:
-    """A row for every figure: lanes stack down the chart, and a lane is as tall as its busiest panel."""
-    row_of: dict[str, int] = {}
+def _lane_layout(rollout: pd.DataFrame, lanes: list[str]) -> tuple[dict[str, float], list[tuple[str, int, int]]]:
+    """A row per label line for every figure: lanes stack down the chart, as tall as their busiest panel.
+
+    Returns the y of each figure (the middle of its rows) and each lane's (organisation, top row, rows).
+    """
+    row_of: dict[str, float] = {}
     lane_rows = []
     top = 0
     for organisation in lanes:
@@ -63,12 +67,19 @@ def _lane_layout(rollout: pd.DataFrame, lanes: list[str]) -> tuple[dict[str, int
             part = own[own["panel"] == panel]
             if panel == cl.DATED:
                 part = part.assign(key=part["draw_from"].fillna(part["draw_to"])).sort_values("key", kind="stable")
-            for offset, figure_id in enumerate(part["id"]):
-                row_of[figure_id] = top + offset
-            height = max(height, len(part))
+            offset = 0
+            for figure_id, label in zip(part["id"], part["label"], strict=True):
+                lines = _wrapped(label).count("<br>") + 1
+                row_of[figure_id] = top + offset + (lines - 1) / 2
+                offset += lines
+            height = max(height, offset)
         lane_rows.append((organisation, top, height))
         top += height
     return row_of, lane_rows
+
+
+def _wrapped(label: str) -> str:
+    return wrap(label, LABEL_WRAP)
 
 
 def _date_range(items: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -106,7 +117,7 @@ def rollout_timeline(
         rows=1,
         cols=3,
         shared_yaxes=True,
-        column_widths=[0.15, 0.55, 0.30],
+        column_widths=[0.18, 0.48, 0.34],
         horizontal_spacing=0.012,
         subplot_titles=[
             "<b>Before the pandemic</b>",
@@ -292,7 +303,8 @@ def _label(fig: go.Figure, x, y: float, text: str, theme: Theme, *, col: int, le
     fig.add_annotation(
         x=x,
         y=y,
-        text=text,
+        text=_wrapped(text),
+        align="right" if left else "left",
         xanchor="right" if left else "left",
         xshift=-shift if left else shift,
         showarrow=False,
@@ -342,7 +354,7 @@ def scale_and_speed(
         cols=2,
         shared_yaxes=True,
         column_widths=[0.5, 0.5],
-        horizontal_spacing=0.05,
+        horizontal_spacing=0.08,
         subplot_titles=["<b>How many (as printed)</b>", "<b>How long it took (as given)</b>"],
     )
     counted = rows["count"].notna()
@@ -465,6 +477,11 @@ def _value_note(fig: go.Figure, x: float, y: float, text: str, theme: Theme, *, 
     )
 
 
+def baseline_sources() -> str:
+    """The share chart draws on both tables: the council figures and the ONS 2019 baseline."""
+    return f"{source_note(COUNCIL_SOURCE)} · 2019 baseline: {source_note().removeprefix('Source: ')}"
+
+
 def share_against_baseline(
     shares: pd.DataFrame,
     *,
@@ -551,7 +568,7 @@ def share_against_baseline(
         fig,
         title=title,
         subtitle=subtitle,
-        source=source or source_note(COUNCIL_SOURCE),
+        source=source or baseline_sources(),
         theme=theme,
         height=theme.base_height + int(theme.row_height * 1.9) * rows,
         left=label_margin(ticks, theme),

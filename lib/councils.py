@@ -137,9 +137,9 @@ def implied_rates(councils: pd.DataFrame) -> pd.DataFrame:
         & (councils["qualifier"].isna() | (councils["qualifier"] == "more than"))
     ].copy()
     rows["rate_per_day"] = rows["value"] / rows["duration_max_days"]
+    rows["rate_at_least"] = [math.floor(rate) for rate in rows["rate_per_day"]]  # a floor stays a true lower bound
     rows["rate_label"] = [
-        f"at least {math.floor(rate):,} {unit} a day"
-        for rate, unit in zip(rows["rate_per_day"], rows["unit"], strict=True)
+        f"at least {rate:,} {unit} a day" for rate, unit in zip(rows["rate_at_least"], rows["unit"], strict=True)
     ]
     rows["duration"] = [
         duration_text(lo, hi) for lo, hi in zip(rows["duration_min_days"], rows["duration_max_days"], strict=True)
@@ -155,6 +155,7 @@ def implied_rates(councils: pd.DataFrame) -> pd.DataFrame:
             "unit",
             "duration",
             "rate_per_day",
+            "rate_at_least",
             "rate_label",
         ]
     ].reset_index(drop=True)
@@ -285,23 +286,23 @@ def figure_table(councils: pd.DataFrame, homeworking: pd.DataFrame) -> pd.DataFr
         if figure_id in shares.index and shares.loc[figure_id, "derived"]:
             share = shares.loc[figure_id]
             parts.append(f"{share['share_label']} at home: {share['basis']} (derived)")
-        derived.append("; ".join(parts) or None)
+        derived.append("; ".join(parts))  # text, not a figure: empty where nothing is derived
     return pd.DataFrame(
         {
             "organisation": rows["organisation"],
-            "region": rows["region"],
-            "kind": rows["kind"],
-            "when": rows["when"],
-            "date_precision": rows["precision"].map(PRECISION_LABELS),
-            "measure": rows["measure"],
             "value_as_printed": rows["value_text"],
-            "derived": derived,
-            "region_2019_week_prior": [region_baseline(homeworking, r) for r in rows["region"]],
             "quote": rows["quote"],
             "source": [
                 source_reference(f, a, b)
                 for f, a, b in zip(rows["source_file"], rows["source_line"], rows["source_line_end"], strict=True)
             ],
+            "derived": derived,
+            "measure": rows["measure"],
+            "when": rows["when"],
+            "date_precision": rows["precision"].map(PRECISION_LABELS),
+            "region": rows["region"],
+            "kind": rows["kind"],
+            "region_2019_week_prior": [region_baseline(homeworking, r) for r in rows["region"]],
         }
     ).reset_index(drop=True)
 
@@ -322,15 +323,16 @@ def rate_takeaway(rates: pd.DataFrame) -> str:
     """The fastest rollout in a sentence, or what the selection lacks."""
     if rates.empty:
         return "No figure in this selection gives both a count and a time limit, so no rate can be derived"
-    fastest = rates.sort_values("rate_per_day", ascending=False).iloc[0]
-    sentence = (
-        f"Fastest: {fastest['organisation']}, {fastest['value_text']} {fastest['measure']} {fastest['duration']}, "
-        f"{fastest['rate_label']} (derived)"
+    ranked = rates.sort_values("rate_per_day", ascending=False)
+    fastest = ranked.iloc[0]
+    figure = f"{fastest['value_text']} {fastest['measure']} {fastest['duration']}, {fastest['rate_label']} (derived)"
+    if len(ranked) == 1:
+        return f"{fastest['organisation']}: {figure}"
+    runner = ranked.iloc[1]
+    return (
+        f"Fastest: {fastest['organisation']}, {figure}; "
+        f"next, {runner['organisation']} at {runner['rate_label'].removeprefix('at least ')}"
     )
-    if len(rates) > 1:
-        runner = rates.sort_values("rate_per_day", ascending=False).iloc[1]
-        sentence += f", ahead of {runner['organisation']} ({runner['rate_label'].removeprefix('at least ')})"
-    return sentence
 
 
 def share_takeaway(shares: pd.DataFrame) -> str:
@@ -379,11 +381,14 @@ def scale_and_speed_rows(councils: pd.DataFrame) -> pd.DataFrame:
 def speed_takeaway(rows: pd.DataFrame) -> str:
     """The fastest derived rate and how few figures allow one, in a sentence (rows from scale_and_speed_rows)."""
     rated = rows.dropna(subset=["rate_per_day"])
-    both = f"{len(rated)} of {len(rows)} figures give both a count and a time limit"
     if rated.empty:
         return f"None of the {len(rows)} figures gives both a count and a time limit, so no rate can be derived"
     fastest = rated.sort_values("rate_per_day", ascending=False).iloc[0]
-    return f"{fastest['organisation']} was fastest, {fastest['rate_label']} (derived); {both}"
+    lead = f"{fastest['organisation']}: {fastest['rate_label']} (derived)"
+    if len(rated) > 1:
+        lead = f"{fastest['organisation']} was fastest, {fastest['rate_label']} (derived)"
+    verb = "gives" if len(rated) == 1 else "give"
+    return f"{lead}; {len(rated)} of {len(rows)} figures {verb} both a count and a time limit"
 
 
 def timeline_takeaway(items: pd.DataFrame) -> str:

@@ -75,10 +75,10 @@ cols[1].metric("Figures, each with its quote", len(rollout), border=True)
 if len(rates):
     fastest = rates.sort_values("rate_per_day", ascending=False).iloc[0]
     cols[2].metric(
-        "Fastest rollout (derived)",
-        fastest["rate_label"],
-        help=f"{fastest['organisation']}: {fastest['value_text']} {fastest['duration']}, so at least "
-        "that many a day on average. Derived here; the source gives the count and the time.",
+        f"Fastest rollout, {fastest['unit']} a day (derived)",
+        f"≥ {fastest['rate_at_least']:,}",
+        help=f"{fastest['organisation']}: {fastest['value_text']} {fastest['duration']}, so "
+        f"{fastest['rate_label']} on average. Derived here; the source gives the count and the time.",
         border=True,
     )
 
@@ -147,7 +147,6 @@ else:
 # 5/ Against the region's 2019 baseline
 st.header("Against the region's 2019 baseline", divider="gray")
 shares = councils.shares_at_home(rollout, hw)
-both_sources = f"{source_note(council_charts.COUNCIL_SOURCE)}<br>{source_note()}"
 if shares.empty:
     st.info(councils.share_takeaway(shares))
 else:
@@ -159,7 +158,6 @@ else:
             subtitle="% at home: the organisation's own figure (2020) vs the ONS figure for its region, week "
             "before interview (2019) · different sources and measures: illustrative, not a statistic",
             highlight=org,
-            source=both_sources,
         ),
         alt=f"Bars of each organisation's share of staff at home in 2020 beside its region's 2019 "
         f"homeworking. {share_title}. Different sources and measures: illustrative only.",
@@ -176,7 +174,7 @@ else:
                 "Region, 2019 (%)", "ONS: worked from home in the week before interview, all workers in the region."
             ),
         },
-        source=both_sources.replace("<br>", " · "),
+        source=council_charts.baseline_sources(),
     )
 st.caption(
     "The 2020 share counts one organisation's staff (or one service); the 2019 figure is the ONS survey share of "
@@ -191,22 +189,23 @@ st.dataframe(
     councils.figure_table(rollout, hw),
     hide_index=True,
     width="stretch",
+    height="content",
     column_config={
-        "organisation": st.column_config.TextColumn("Organisation", pinned=True),
-        "region": "Region or nation",
-        "kind": "Kind",
-        "when": st.column_config.TextColumn("When (the source's words)"),
-        "date_precision": st.column_config.TextColumn("Date precision", help=councils.precision_help()),
-        "measure": st.column_config.TextColumn("What was counted", width="medium"),
+        "organisation": st.column_config.TextColumn("Organisation", width="medium"),
         "value_as_printed": "Value as printed",
+        "quote": st.column_config.TextColumn("Quote (verbatim)", width="large"),
+        "source": st.column_config.TextColumn("Source file:lines", help="In data/sources/ of this repository."),
         "derived": st.column_config.TextColumn(
             "Derived figures", help="Computed here from the printed figures, not printed by the source."
         ),
+        "measure": st.column_config.TextColumn("What was counted", width="medium"),
+        "when": st.column_config.TextColumn("When (the source's words)"),
+        "date_precision": st.column_config.TextColumn("Date precision", help=councils.precision_help()),
+        "region": "Region or nation",
+        "kind": "Kind",
         "region_2019_week_prior": ui.percent_column(
             "Region, 2019 (%)", "ONS: worked from home in the week before interview, all workers in the region."
         ),
-        "quote": st.column_config.TextColumn("Quote (verbatim)", width="large"),
-        "source": st.column_config.TextColumn("Source file:lines", help="In data/sources/ of this repository."),
     },
 )
 st.caption(source_note(council_charts.COUNCIL_SOURCE))

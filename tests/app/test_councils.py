@@ -33,7 +33,7 @@ def test_all_figures_three_charts_and_the_traceable_table():
     assert welsh["source"] == "004_535077cdee380919.txt:6"
     assert welsh["derived"] == "at least 857 staff a day (derived)"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Fastest rollout (derived)"] == "at least 857 staff a day"
+    assert metrics["Fastest rollout, staff a day (derived)"] == "≥ 857"
     assert "Department for Work and Pensions" in lanes(at)
 
 
@@ -61,7 +61,7 @@ def test_choosing_a_kind_by_hand_changes_table_and_charts():
     unitary = {"Durham County Council", "Wiltshire Council", "Swindon Borough Council", "Cornwall Council"}
     assert set(lanes(at)) == unitary
     speed = chart_specs(at)["speed"]
-    assert "Wiltshire Council was fastest, at least 571 staff a day" in speed["layout"]["title"]["text"].replace(
+    assert "Wiltshire Council: at least 571 staff a day (derived)" in speed["layout"]["title"]["text"].replace(
         "<br>", " "
     )
     # Neither Norfolk nor Dudley is a unitary council: no share at home to set against a baseline.

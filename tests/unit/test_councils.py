@@ -34,6 +34,7 @@ def test_implied_rate_is_a_lower_bound_from_within_a_week(figures):
     rates = councils.implied_rates(figures).set_index("id")
     welsh = rates.loc["welsh-government-teams"]
     assert welsh["rate_per_day"] == pytest.approx(857.14, abs=0.01)  # 6,000 ÷ 7
+    assert welsh["rate_at_least"] == 857
     assert welsh["rate_label"] == "at least 857 staff a day"
     assert welsh["duration"] == "within a week"
     assert rates.loc["wiltshire-teams", "rate_label"] == "at least 571 staff a day"  # 4,000 ÷ 7

@@ -1,0 +1,61 @@
+"""The Councils page in a real browser: it renders its three charts, applies a filter set by URL, shows no exception."""
+
+import pytest
+
+from tests.browser.conftest import assert_no_exception, choose, screenshot, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def charts(page):
+    return page.locator('[data-testid="stPlotlyChart"]')
+
+
+def chart_titled(page, words: str):
+    """The one chart whose takeaway title contains `words` (charts are found by what they say, not position)."""
+    found = charts(page).filter(has=page.locator(".gtitle", has_text=words))
+    assert found.count() == 1, f"{found.count()} charts titled {words!r}"
+    return found
+
+
+def test_councils_from_the_navigation_highlights_your_organisation(page, app_url):
+    page.goto(app_url)
+    wait_for_app(page)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Councils").click()
+    wait_for_app(page, charts=3)
+    choose(page, "Your organisation (highlighted)", "Norfolk County Council")
+    page.wait_for_function("() => new URL(location.href).searchParams.get('org') === 'Norfolk County Council'")
+    wait_for_app(page, charts=3)
+    assert_no_exception(page)
+    assert charts(page).count() == 3
+    timeline = chart_titled(page, "dated figures")
+    assert "23 March 2020" in timeline.inner_text()
+    assert "Norfolk County Council (yours)" in timeline.inner_text()
+    assert timeline.locator(".bars path").count() >= 5  # the dated spans: Norfolk's four and library loans
+    speed = chart_titled(page, "was fastest")
+    assert "at least 857 staff a day" in speed.inner_text()
+    baseline = chart_titled(page, "at home in 2020")
+    assert "more than 74.6%" in baseline.inner_text() and "East of England, 2019 (ONS)" in baseline.inner_text()
+    screenshot(page, "councils")
+
+
+def test_region_set_by_url_is_applied(page, app_url):
+    page.goto(f"{app_url}/councils?region=East+of+England")
+    wait_for_app(page, charts=3)
+    assert_no_exception(page)
+    chosen = page.locator('[data-testid="stMultiSelect"]').first
+    assert "East of England" in chosen.inner_text()
+    timeline = chart_titled(page, "dated figures").inner_text()
+    assert "Norfolk County Council" in timeline and "Hertfordshire County Council" in timeline
+    assert "Welsh Government" not in timeline and "Department for Work and Pensions" not in timeline
+    link = page.get_by_role("link", name="East of England")
+    assert "region=East+of+England" in link.get_attribute("href")
+    screenshot(page, "councils-east-of-england")
+
+
+def test_nonsense_url_opens_everything_without_an_exception(page, app_url):
+    page.goto(f"{app_url}/councils?region=Atlantis&kind=%3Cscript%3E&org=Nobody")
+    wait_for_app(page, charts=3)
+    assert_no_exception(page)
+    assert "Welsh Government" in chart_titled(page, "dated figures").inner_text()
+    assert "<script>" not in page.locator('[data-testid="stMain"]').inner_text()
