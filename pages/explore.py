@@ -204,7 +204,15 @@ if pages > 1:
         f"Rows {(page - 1) * PAGE_ROWS + 1:,}–{(page - 1) * PAGE_ROWS + len(shown):,} of {len(view):,}. "
         f"The downloads hold all {len(view):,} rows."
     )
-st.dataframe(shown, hide_index=True, column_config=column_config(spec, view), width="stretch")
+with st.container(key="explore-table"):
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config=column_config(spec, view),
+        width="stretch",
+        placeholder="—",
+        alt=f"Table of the {len(view):,} filtered rows; the same rows as the downloads below.",
+    )
 
 # 4/ Downloads of exactly these rows and columns, each with its provenance
 st.subheader("Download these rows")
@@ -224,6 +232,7 @@ buttons[0].download_button(
     file_name=f"{stem}.csv",
     mime=export.MIME["csv"],
     icon=":material/download:",
+    on_click="ignore",
     key="download-csv",
     disabled=view.empty,
 )
@@ -233,6 +242,7 @@ buttons[1].download_button(
     file_name=f"{stem}.xlsx",
     mime=export.MIME["xlsx"],
     icon=":material/download:",
+    on_click="ignore",
     key="download-xlsx",
     disabled=view.empty or len(view) > EXCEL_ROWS,
     help=f"Excel downloads hold up to {EXCEL_ROWS:,} rows: filter further, or use CSV or Parquet."
@@ -245,6 +255,7 @@ buttons[2].download_button(
     file_name=f"{stem}.parquet",
     mime=export.MIME["parquet"],
     icon=":material/download:",
+    on_click="ignore",
     key="download-parquet",
     disabled=view.empty,
     help="Provenance in the file's key-value metadata.",
@@ -255,18 +266,21 @@ buttons[3].download_button(
     file_name=f"{stem}.json",
     mime=export.MIME["json"],
     icon=":material/download:",
+    on_click="ignore",
     key="download-json",
     disabled=view.empty,
 )
 buttons[4].download_button(
-    "About (datapackage.json)",
+    "Provenance",
     data=lambda: export.datapackage(view, provenance(), stem),
     file_name=f"{stem}.datapackage.json",
     mime=export.MIME["datapackage.json"],
     icon=":material/description:",
+    on_click="ignore",
     key="download-datapackage",
     disabled=view.empty,
-    help="The provenance of the CSV and JSON files: source, licence, filters, product version, time of export.",
+    help="A datapackage.json with the provenance of the CSV and JSON files: source, licence, filters, product "
+    "version and time of export.",
 )
 st.caption(
     "CSV and JSON stay plain tables that any tool reads; their source, licence and filters are in the "
@@ -290,6 +304,7 @@ st.download_button(
     file_name="homeworking-upload-template.csv",
     mime=export.MIME["csv"],
     icon=":material/download:",
+    on_click="ignore",
     key="download-template",
 )
 with st.form("upload-form", clear_on_submit=True, border=True):
@@ -322,6 +337,7 @@ elif submitted:
                 progress=lambda fraction, message: bar.progress(fraction, text=message),
             )
         except upload.UploadError as err:
+            bar.empty()
             status.update(label=f"{chosen.name} could not be used", state="error", expanded=True)
             first = err.problems[0]
             st.error(

@@ -39,7 +39,7 @@ def test_default_view_is_the_sectors_with_chart_help_and_downloads():
     chart = at.get("plotly_chart")[0]
     assert "Information and communication had the highest share" in chart.proto.alt
     labels = [d.label for d in at.get("download_button")]
-    assert labels[:5] == ["CSV", "Excel (.xlsx)", "Parquet", "JSON", "About (datapackage.json)"]
+    assert labels[:5] == ["CSV", "Excel (.xlsx)", "Parquet", "JSON", "Provenance"]
 
 
 def test_filters_change_the_rows():
