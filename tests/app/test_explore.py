@@ -38,8 +38,8 @@ def test_default_view_is_the_sectors_with_chart_help_and_downloads():
     assert columns["code"]["help"].startswith("SIC 2007 section letter")
     chart = at.get("plotly_chart")[0]
     assert "Information and communication had the highest share" in chart.proto.alt
-    labels = [d.label for d in at.get("download_button")]
-    assert labels[:5] == ["CSV", "Excel (.xlsx)", "Parquet", "JSON", "Provenance"]
+    labels = [at.get_by_key(f"download-{fmt}").label for fmt in ("csv", "xlsx", "parquet", "json", "datapackage")]
+    assert labels == ["CSV", "Excel (.xlsx)", "Parquet", "JSON", "Provenance"]
 
 
 def test_filters_change_the_rows():
@@ -75,7 +75,7 @@ def test_empty_view_says_so():
     at = run_page(PAGE, {"breakdown": "region", "min": "90"})
     assert not at.exception
     assert any("No rows match these filters" in w.value for w in at.warning)
-    assert all(d.proto.disabled for d in at.get("download_button")[:5])
+    assert all(at.get_by_key(f"download-{fmt}").proto.disabled for fmt in ("csv", "xlsx", "parquet", "json"))
 
 
 def test_bad_upload_shows_its_problem_and_changes_nothing():

@@ -86,6 +86,8 @@ def test_filtered_downloads_match_the_table_on_screen(page, app_url, tmp_path):
     open_explore(page, app_url, "?breakdown=region")
     pick(page, "measure", "week_prior")
     type_number(page, "min", "10")
+    page.get_by_role("heading", name=f"{len(REGIONS_AT_LEAST_10)} rows").wait_for()
+    wait_until_idle(page)
     assert_no_exception(page)
     assert parse_qs(urlparse(page.url).query) == {"breakdown": ["region"], "measure": ["week_prior"], "min": ["10"]}
 
