@@ -1,0 +1,1 @@
+"""Benchmarks of the dashboard against a minimal Streamlit app (the floor); `python benchmarks/run.py`."""

@@ -1,0 +1,277 @@
+"""Fresh `streamlit run` servers, the one headless Chromium, and the load the machine was under meanwhile."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1440, "height": 900}
+START_TIMEOUT_S = 90
+# A page's first chart: a Plotly figure whose SVG holds a drawn trace (bars, markers, shapes).
+CHART = ".js-plotly-plot .main-svg .trace"
+CHART_TEXT = ".js-plotly-plot .main-svg"
+EXCEPTION = '[data-testid="stException"]'
+STATUS_WIDGET = '[data-testid="stStatusWidget"]'
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running `streamlit run`: its process, URL, and when it was launched and first answered (epoch s)."""
+
+    proc: subprocess.Popen
+    url: str
+    launched_at: float
+    healthy_at: float
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+
+def launch(script: str) -> Server:
+    """Start `streamlit run script` headless on a free loopback port; return once its health check answers.
+
+    `launched_at` is taken just before the process is created, so a cold start counts the interpreter,
+    Streamlit's imports and the server's start-up. The health check is polled every 20 ms.
+    """
+    port = free_port()
+    log = Path(tempfile.mkstemp(prefix="bench-streamlit-", suffix=".log")[1])
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        script,
+        "--server.headless=true",
+        f"--server.port={port}",
+        "--server.address=127.0.0.1",
+        "--server.fileWatcherType=none",
+        "--browser.gatherUsageStats=false",
+    ]
+    launched_at = time.time()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit run {script} exited: {log.read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return Server(proc, url, launched_at, time.time(), log)
+        except OSError:
+            time.sleep(0.02)
+    stop(Server(proc, url, launched_at, 0.0, log))
+    raise RuntimeError(f"streamlit run {script} did not answer its health check within {START_TIMEOUT_S} s")
+
+
+def stop(server: Server) -> None:
+    server.proc.terminate()
+    try:
+        server.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.proc.kill()
+        server.proc.wait()
+    server.log.unlink(missing_ok=True)
+
+
+@contextmanager
+def serving(script: str) -> Iterator[Server]:
+    server = launch(script)
+    try:
+        yield server
+    finally:
+        stop(server)
+
+
+def rss_mb(pid: int, *, children: bool = False) -> float:
+    """Resident memory of a process (and, if asked, of its children too), in MB."""
+    proc = psutil.Process(pid)
+    procs = [proc, *(proc.children(recursive=True) if children else [])]
+    total = 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except psutil.NoSuchProcess:
+            continue
+    return total / 2**20
+
+
+def launch_browser(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+
+
+def wait_until_idle(page, timeout_ms: float = 60_000) -> None:
+    """Until Streamlit shows no running script, then a short settle so the next action starts from rest."""
+    page.wait_for_function(f"() => !document.querySelector('{STATUS_WIDGET}')", timeout=timeout_ms)
+    page.wait_for_timeout(200)
+
+
+# The time (epoch ms) at which the first chart had been painted: it is seen in one animation frame,
+# and the time is taken at the next frame, which the browser starts only after painting the one before.
+FIRST_CHART_PAINTED_JS = f"""() => {{
+    const now = () => performance.timeOrigin + performance.now();
+    if (window.__benchSeen === undefined) {{
+        if (document.querySelector('{CHART}')) window.__benchSeen = now();
+        return false;
+    }}
+    return window.__benchPainted ??= now();
+}}"""
+
+# Armed after a selectbox is opened and before its option is clicked: the time of the pointer press, then
+# the first frame after any chart's text (titles, labels, values) changed has been painted (performance.now, ms).
+ARM_INTERACTION_JS = f"""() => {{
+    const text = () => [...document.querySelectorAll('{CHART_TEXT}')].map(e => e.textContent).join('|');
+    const b = window.__bench = {{start: null, seen: null, painted: null, message: null, before: text()}};
+    document.addEventListener('pointerdown', () => {{ b.start ??= performance.now(); }}, {{capture: true, once: true}});
+    const tick = () => {{
+        if (b.start !== null) {{
+            if (b.seen === null) {{
+                if (text() !== b.before) {{
+                    b.seen = performance.now();
+                    b.message = window.__benchMessageAt ?? null;
+                }}
+            }} else {{
+                b.painted = performance.now();
+                return;
+            }}
+        }}
+        requestAnimationFrame(tick);
+    }};
+    requestAnimationFrame(tick);
+}}"""
+INTERACTION_DONE_JS = "() => window.__bench && window.__bench.painted !== null"
+INTERACTION_MS_JS = "() => window.__bench.painted - window.__bench.start"
+# Milliseconds from the press to the last message the server sent before the chart changed (null if none).
+SERVER_MS_JS = "() => window.__bench.message === null ? null : window.__bench.message - window.__bench.start"
+# Installed before a page loads: remembers when the last WebSocket message from the server arrived.
+WEBSOCKET_HOOK_JS = """(() => {
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+        constructor(...args) {
+            super(...args);
+            this.addEventListener('message', () => { window.__benchMessageAt = performance.now(); });
+        }
+    };
+})();"""
+
+
+@dataclass
+class Load:
+    """How busy the machine was while a section ran: load average, CPU pressure, other processes' CPU use."""
+
+    cores: int = field(default_factory=lambda: os.cpu_count() or 1)
+    wall_s: float = 0.0
+    load_before: float = 0.0
+    load_after: float = 0.0
+    pressure_before: float | None = None
+    pressure_after: float | None = None
+    others_cpu_s: float = 0.0
+    busiest: list[str] = field(default_factory=list)
+
+    def describe(self) -> str:
+        share = self.others_cpu_s / self.wall_s if self.wall_s else 0.0
+        busiest = f" (busiest: {', '.join(self.busiest)})" if self.busiest else ""
+        pressure = ""
+        if self.pressure_before is not None and self.pressure_after is not None:
+            pressure = (
+                f"; runnable tasks waiting for a CPU {self.pressure_before:.0f}% → {self.pressure_after:.0f}% "
+                "of the last minute (Linux CPU pressure)"
+            )
+        return (
+            f"{self.cores} cores, shared. 1-minute load average {self.load_before:.1f} at the start, "
+            f"{self.load_after:.1f} at the end{pressure}; other processes (colleagues' tests and servers) used "
+            f"at least {share:.2f} cores on average over the {self.wall_s:.0f} s{busiest}."
+        )
+
+
+def cpu_pressure() -> float | None:
+    """Share of the last minute in which some runnable task waited for a CPU (Linux PSI), or None."""
+    try:
+        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except OSError:
+        return None
+    return float(dict(part.split("=") for part in first.split()[1:])["avg60"])
+
+
+class _CpuSampler(threading.Thread):
+    """Samples every process's CPU time twice a second, so short-lived ones (a colleague's test run) count too."""
+
+    def __init__(self):
+        super().__init__(name="load-sampler", daemon=True)
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.done = threading.Event()
+        self._sample(initial=True)
+
+    def _sample(self, *, initial: bool = False) -> None:
+        me = psutil.Process()
+        mine = {me.pid, *(c.pid for c in me.children(recursive=True))}
+        for p in psutil.process_iter(["name", "cpu_times"]):
+            t = p.info["cpu_times"]
+            if p.pid in mine or t is None:
+                continue
+            cpu = t.user + t.system
+            # A process first seen after the start counts from zero.
+            self.first.setdefault(p.pid, cpu if initial else 0.0)
+            self.last[p.pid] = (p.info["name"] or "?", cpu)
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self._sample()
+
+    def used_by_name(self) -> dict[str, float]:
+        used: dict[str, float] = {}
+        for pid, (name, cpu) in self.last.items():
+            used[name] = used.get(name, 0.0) + max(cpu - self.first.get(pid, 0.0), 0.0)
+        return used
+
+
+@contextmanager
+def measuring_load() -> Iterator[Load]:
+    """Record the load around a block; processes this benchmark started are not counted as others'."""
+    load = Load(load_before=os.getloadavg()[0], pressure_before=cpu_pressure())
+    sampler = _CpuSampler()
+    sampler.start()
+    started = time.monotonic()
+    try:
+        yield load
+    finally:
+        sampler.done.set()
+        sampler.join()
+        load.wall_s = time.monotonic() - started
+        load.load_after = os.getloadavg()[0]
+        load.pressure_after = cpu_pressure()
+        used = sampler.used_by_name()
+        load.others_cpu_s = sum(used.values())
+        top = sorted(used.items(), key=lambda kv: -kv[1])[:3]
+        load.busiest = [f"{name} {cpu / load.wall_s:.2f}" for name, cpu in top if load.wall_s and cpu > 1]
