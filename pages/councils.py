@@ -68,7 +68,7 @@ if org and org not in set(rollout["organisation"]):
 
 # 2/ How fast, in words and figures
 rates = councils.implied_rates(rollout)
-st.subheader(councils.rate_takeaway(rates))
+st.header(councils.rate_takeaway(rates))
 cols = st.columns(3)
 cols[0].metric("Organisations", rollout["organisation"].nunique(), border=True)
 cols[1].metric("Figures, each with its quote", len(rollout), border=True)

@@ -24,7 +24,7 @@ def test_all_figures_three_charts_and_the_traceable_table():
     at = run_page(PAGE)
     assert not at.exception
     assert at.title[0].value == "How fast councils moved staff home in spring 2020"
-    assert "Welsh Government" in at.subheader[0].value and "at least 857 staff a day" in at.subheader[0].value
+    assert "Welsh Government" in at.header[0].value and "at least 857 staff a day" in at.header[0].value
     assert len(at.get("plotly_chart")) == 3
     figures = table(at)
     assert len(figures) == 27  # every rollout figure; the 23 March instruction is drawn, not listed
@@ -43,7 +43,7 @@ def test_region_in_the_url_filters_table_and_charts():
     assert at.multiselect(key="region").value == ["East of England"]
     assert set(table(at)["organisation"]) == {"Norfolk County Council", "Hertfordshire County Council"}
     assert lanes(at) == ["Norfolk County Council", "Hertfordshire County Council"]
-    assert "Norfolk County Council" in at.subheader[0].value and "at least 214 users a day" in at.subheader[0].value
+    assert "Norfolk County Council" in at.header[0].value and "at least 214 users a day" in at.header[0].value
     baseline = chart_specs(at)["baseline"]
     assert baseline["layout"]["yaxis"]["ticktext"][1] == "East of England, 2019 (ONS)"
     links = at.get("page_link")
