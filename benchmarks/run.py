@@ -1,0 +1,158 @@
+"""Run the benchmark suite against the floor and write today's figures to benchmarks/results.md.
+
+    python benchmarks/run.py                          # everything (about an hour on two shared cores)
+    python benchmarks/run.py --only coldstart,server  # some sections
+    python benchmarks/run.py --quick                  # a smoke run: few repeats, printed, results.md untouched
+
+Each section replaces only its own part of results.md (between its markers); `upload` runs
+benchmarks/upload_scale.py, which writes its own part.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script: make `lib` and `benchmarks` importable
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks import coldstart, exports, interaction, meeting, profiling, server  # noqa: E402
+from benchmarks.discover import views  # noqa: E402
+from benchmarks.results import write_section  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results.md"
+UPLOAD_SCRIPT = ROOT / "benchmarks" / "upload_scale.py"
+SECTIONS = ("coldstart", "interaction", "server", "profile", "exports", "meeting", "upload")
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="few repeats; print, and leave results.md alone")
+    parser.add_argument("--write", action="store_true", help="with --quick: write results.md all the same")
+    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections: {', '.join(SECTIONS)}")
+    parser.add_argument("--runs", type=int, help="cold starts per page, reruns, exports (default 5; quick 1)")
+    parser.add_argument("--interactions", type=int, help="selections per page (default 25; quick 3)")
+    parser.add_argument("--people", type=int, help="people in the meeting (default 30; quick 5)")
+    parser.add_argument("--meetings", type=int, help="meetings per app (default 3; quick 1)")
+    args = parser.parse_args(argv)
+    chosen = [s.strip() for s in args.only.split(",") if s.strip()]
+    unknown = sorted(set(chosen) - set(SECTIONS))
+    if unknown:
+        parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
+    args.sections = [s for s in SECTIONS if s in chosen]
+    defaults = {"runs": (5, 1), "interactions": (25, 3), "people": (30, 5), "meetings": (3, 1)}
+    for name, (full, quick) in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else full)
+    args.reruns = max(args.runs, 2 if args.quick else 10)
+    return args
+
+
+def run_coldstart(args) -> str:
+    samples, load = coldstart.measure(args.runs)
+    return coldstart.report(samples, load, args.runs)
+
+
+def run_interaction(args) -> str:
+    selections, load = interaction.measure(args.interactions)
+    return interaction.report(selections, load, args.interactions)
+
+
+def run_server(args) -> str:
+    reruns, memory, load = server.measure(args.reruns)
+    return server.report(reruns, memory, load, args.reruns)
+
+
+def run_profile(args) -> str:
+    runs = max(args.runs, 2 if args.quick else 5)
+    profiles = [profiling.profile_page(None, runs), *(profiling.profile_page(p, runs) for p in views())]
+    return "\n".join(
+        [
+            "## Profile of a rerun",
+            "",
+            f"Measured {time.strftime('%Y-%m-%d %H:%M')}: pyinstrument (1 ms sampling) on the script thread, "
+            f"{runs} warm reruns per page under AppTest, per rerun. Sampling slows the script, so these times "
+            "are above the rerun times; the split between whose code runs is what they are for.",
+            "",
+            profiling.report(profiles),
+        ]
+    )
+
+
+def run_exports(args) -> str:
+    timings, load = exports.measure(args.runs, big=not args.quick)
+    return exports.report(timings, load, args.runs)
+
+
+def run_meeting(args) -> str:
+    results, load = meeting.measure(args.people, args.meetings)
+    return meeting.report(results, load, args.people, args.meetings)
+
+
+def run_upload(args) -> str | None:
+    """benchmarks/upload_scale.py (a colleague's) writes its own section; run it when it exists."""
+    if not UPLOAD_SCRIPT.exists():
+        print("upload: benchmarks/upload_scale.py does not exist yet; skipped", file=sys.stderr)
+        return None
+    command = [sys.executable, str(UPLOAD_SCRIPT)]
+    if args.quick:
+        usage = subprocess.run([*command, "--help"], capture_output=True, text=True, cwd=ROOT, check=False).stdout
+        if "--quick" not in usage:
+            print("upload: upload_scale.py has no --quick; skipped in a quick run", file=sys.stderr)
+            return None
+        command.append("--quick")
+    subprocess.run(command, cwd=ROOT, check=True)
+    return None
+
+
+RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
+    "coldstart": run_coldstart,
+    "interaction": run_interaction,
+    "server": run_server,
+    "profile": run_profile,
+    "exports": run_exports,
+    "meeting": run_meeting,
+    "upload": run_upload,
+}
+
+
+def quiet_streamlit() -> None:
+    """AppTest makes Streamlit warn "missing ScriptRunContext" on every run: drop that one warning, keep the rest."""
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(
+        lambda record: "missing ScriptRunContext" not in record.getMessage()
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
+    quiet_streamlit()
+    write = not args.quick or args.write
+    failed = []
+    for name in args.sections:
+        print(f"== {name} ({time.strftime('%H:%M:%S')})", file=sys.stderr, flush=True)
+        try:
+            body = RUNNERS[name](args)
+        except Exception as err:  # one broken section must not lose the others' figures
+            failed.append(name)
+            print(f"{name} failed: {type(err).__name__}: {err}", file=sys.stderr)
+            continue
+        if body is None:
+            continue
+        if args.quick:
+            body = f"{body}\n\n*Quick smoke run: too few repeats to quote.*"
+        print(body + "\n", flush=True)
+        if write:
+            write_section(RESULTS, name, body)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
