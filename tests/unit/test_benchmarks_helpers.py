@@ -77,7 +77,7 @@ def test_section_names_cannot_inject_markup():
         replace_section(SHARED, "x --> <!-- upload", "x")
 
 
-ENTRY = '''
+ENTRY = """
 import streamlit as st
 pages = [
     st.Page("app_pages/overview.py", title="Overview", default=True),
@@ -88,7 +88,7 @@ present = st.query_params.get("present") == "1"
 if present:
     pages = [st.Page("app_pages/present.py", title=p.title, url_path=p.url_path or None) for p in pages]
 st.navigation(pages).run()
-'''
+"""
 
 
 def test_pages_are_read_from_the_entry_files_list_in_order(tmp_path):
