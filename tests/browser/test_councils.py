@@ -1,6 +1,7 @@
 """The Councils page in a real browser: it renders its three charts, applies a filter set by URL, shows no exception."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_exception, choose, screenshot, wait_for_app
 
@@ -14,7 +15,7 @@ def charts(page):
 def chart_titled(page, words: str):
     """The one chart whose takeaway title contains `words` (charts are found by what they say, not position)."""
     found = charts(page).filter(has=page.locator(".gtitle", has_text=words))
-    assert found.count() == 1, f"{found.count()} charts titled {words!r}"
+    expect(found).to_have_count(1, timeout=30_000)
     return found
 
 
@@ -27,7 +28,7 @@ def test_councils_from_the_navigation_highlights_your_organisation(page, app_url
     page.wait_for_function("() => new URL(location.href).searchParams.get('org') === 'Norfolk County Council'")
     wait_for_app(page, charts=3)
     assert_no_exception(page)
-    assert charts(page).count() == 3
+    expect(charts(page)).to_have_count(3, timeout=30_000)  # the rerun after choosing has drawn them all
     timeline = chart_titled(page, "dated figures")
     assert "23 March 2020" in timeline.inner_text()
     assert "Norfolk County Council (yours)" in timeline.inner_text()
