@@ -348,6 +348,16 @@ def distribution_takeaway(bands: pd.DataFrame) -> str:
     return f"The most common {short} share in this view is {low:g}–{high:g}%: {most:,} of {total:,} figures (derived)"
 
 
+def distribution_subtitle(rows: pd.DataFrame, noun: str) -> str:
+    """How many categories, whose, and why they are counted in bands rather than drawn one by one."""
+    ons, user = split_sources(rows)
+    whose = f"{ons['category'].nunique():,} from the ONS, {user['category'].nunique():,} yours"
+    return (
+        f"{rows['category'].nunique():,} {noun} ({whose}): too many for one bar each, so counted in "
+        "5-point bands · number of figures (derived)"
+    )
+
+
 def chart_source(rows: pd.DataFrame, resource_name: str = "homeworking_2019") -> str:
     """The source line, naming the user's uploaded figures too when the chart draws them."""
     line = source_note(resource_name)

@@ -163,8 +163,7 @@ elif is_hw:
         fig = explore.distribution_chart(
             rows,
             title=explore.escape(title),
-            subtitle=f"{rows['category'].nunique():,} {noun}: too many for one bar each, so counted in "
-            "5-point bands · number of figures (derived)",
+            subtitle=explore.distribution_subtitle(rows, noun),
             measures=shown_measures,
         )
         alt = f"Column chart of how many of {len(rows):,} figures fall in each 5-point band. {title}."
@@ -197,10 +196,11 @@ st.subheader(f"{len(view):,} rows")
 shown = view
 pages = max(1, math.ceil(len(view) / PAGE_ROWS))
 if pages > 1:
-    page = st.number_input(f"Page (of {pages:,})", min_value=1, value=1, step=1, key="page", bind="query-params")
+    pager, where = st.columns([1, 4], vertical_alignment="bottom")
+    page = pager.number_input(f"Page (of {pages:,})", min_value=1, value=1, step=1, key="page", bind="query-params")
     page = min(int(page), pages)
     shown = view.iloc[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
-    st.caption(
+    where.caption(
         f"Rows {(page - 1) * PAGE_ROWS + 1:,}–{(page - 1) * PAGE_ROWS + len(shown):,} of {len(view):,}. "
         f"The downloads hold all {len(view):,} rows."
     )

@@ -232,3 +232,11 @@ def test_council_chart_draws_the_most_common_unit_in_the_source_words(councils):
     assert sorted(bars.x) == [1000, 3000, 3500, 4000, 5000, 6000]  # the six figures counted in staff
     words = councils[councils["unit"].isna()]
     assert explore.council_unit(words) is None
+
+
+def test_distribution_subtitle_says_whose_categories_are_counted(hw, mine):
+    rows = view(explore.combine(HOMEWORKING, hw, mine), groups=("region",))
+    assert explore.distribution_subtitle(rows, "regions and nations") == (
+        "13 regions and nations (12 from the ONS, 2 yours): too many for one bar each, so counted in "
+        "5-point bands · number of figures (derived)"
+    )
