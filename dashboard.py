@@ -16,4 +16,19 @@ pages = [
     st.Page("pages/councils.py", title="Councils", icon=":material/apartment:"),
     st.Page("pages/explore.py", title="Explore", icon=":material/table_view:"),
 ]
-st.navigation(pages).run()
+# Presentation mode (issue 5): with ?present=1, every page's address opens the deck built from the
+# URL's selections, so leaving it returns to the page it was opened from. A mode, not a selection:
+# this button sets the parameter and the deck's Exit button removes it.
+present = st.query_params.get("present") == "1"
+if present:
+    deck_page = "pages/present.py"
+    pages = [st.Page(deck_page, title=p.title, icon=":material/slideshow:", url_path=p.url_path or None) for p in pages]
+else:
+    st.sidebar.button(
+        "Present these charts",
+        icon=":material/slideshow:",
+        on_click=st.query_params.update,
+        kwargs={"present": "1"},
+        help="Full-window slides of your selections for screen share. → / ← or a clicker move; Esc leaves.",
+    )
+st.navigation(pages, position="hidden" if present else "sidebar").run()

@@ -65,9 +65,43 @@ def show_chart(
     chart_tab, table_tab = st.tabs(["Chart", "Show as table"])
     with chart_tab:
         st.plotly_chart(fig, key=key, alt=alt, config=chart_config(key), width="stretch", theme=None)
+        image_downloads(fig, key)
     with table_tab:
         st.dataframe(table, hide_index=True, column_config=column_config, width="stretch")
         st.caption(source or source_note())
+
+
+@st.cache_resource(show_spinner=False)
+def image_exporter():
+    """One Chromium per server process for every PNG, SVG and PowerPoint export, started on first use."""
+    from lib.images import ImageExporter  # here: this block was added to ui.py in one edit (issue 5)
+
+    return ImageExporter()
+
+
+# A page chart is laid out at 1280×720 and drawn at 1.5×: 1920×1080 pixels with its type half as large
+# again, so it reads on a slide. Slides themselves are laid out at 1920×1080 (scale 1).
+CHART_IMAGE = {"width": 1280, "height": 720, "scale": 1.5}
+
+
+def image_downloads(fig: go.Figure, key: str, *, size: dict | None = None, label: str = "") -> None:
+    """PNG and SVG buttons for a chart, drawn on the server at 1920×1080 only when clicked."""
+    exporter = image_exporter()
+    if not exporter.available:
+        st.caption("Image export unavailable: no Chromium found on the server; the chart's camera button still works.")
+        return
+    size = size or CHART_IMAGE
+    row = st.container(horizontal=True, gap="small")
+    for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+        row.download_button(
+            f"{label}{fmt.upper()} 1920×1080",
+            data=lambda fmt=fmt: exporter.image(fig, fmt, **size),
+            file_name=f"{key}.{fmt}",
+            mime=mime,
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"{key}-{fmt}",
+        )
 
 
 def comparison_metrics(c: compare.Comparison, benchmark_name: str) -> None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -46,16 +47,24 @@ HEADLINE_MAX = 200  # characters: a headline is a sentence, not a paragraph
 
 @dataclass(frozen=True)
 class Slide:
-    """One chart for one screen: the headline is its title (the generated takeaway unless edited)."""
+    """One chart for one screen: the headline is its title (the generated takeaway unless edited).
+
+    The figure is drawn on first use: a screen shows one slide, and a figure costs up to a few seconds.
+    """
 
     key: str
     name: str
     takeaway: str
     headline: str
-    figure: go.Figure
     source: str
     notes: str  # the sentence of numbers, for the speaker
     alt: str
+    build: Callable[[str], go.Figure] = field(repr=False, compare=False)
+
+    @cached_property
+    def figure(self) -> go.Figure:
+        """The chart at slide size, 1920×1080, titled with the headline (escaped: Plotly reads HTML)."""
+        return self.build(_escape(self.headline)).update_layout(height=charts.IMAGE_HEIGHT)
 
 
 def resolve(hw: pd.DataFrame, selections: Mapping[str, str | list[str]]) -> dict[str, str]:
@@ -137,17 +146,16 @@ def _slide(
     alt: str,
     source: str | None = None,
 ) -> Slide:
-    """Build the figure with the headline as its title; user text is escaped for Plotly's HTML."""
-    shown = clean_headline(headline) or takeaway
+    """A slide whose title is the presenter's headline, or the takeaway when they have not written one."""
     return Slide(
         key=key,
         name=SLIDE_NAMES[key],
         takeaway=takeaway,
-        headline=shown,
-        figure=build(_escape(shown)),
+        headline=clean_headline(headline) or takeaway,
         source=source or charts.source_note(),
         notes=notes,
         alt=alt,
+        build=build,
     )
 
 

@@ -254,3 +254,7 @@ def test_libreoffice_impress_opens_the_exported_deck(tmp_path):
     page = (tmp_path / "page-1.png").read_bytes()
     width, height = struct.unpack(">II", page[16:24])
     assert round(width / height, 2) == round(16 / 9, 2)
+
+
+def test_every_slide_is_laid_out_1080_px_tall(finance_deck):
+    assert {slide.figure.layout.height for slide in finance_deck} == {1080}
