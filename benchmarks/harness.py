@@ -132,42 +132,44 @@ def launch_browser(playwright):
 
 def wait_until_idle(page, timeout_ms: float = 60_000) -> None:
     """Until Streamlit shows no running script, then a short settle so the next action starts from rest."""
-    page.wait_for_function(f"() => !document.querySelector('{STATUS_WIDGET}')", timeout=timeout_ms)
+    page.wait_for_function(IDLE_JS, polling=100, timeout=timeout_ms)
     page.wait_for_timeout(200)
 
 
-# The time (epoch ms) at which the first chart had been painted: it is seen in one animation frame,
-# and the time is taken at the next frame, which the browser starts only after painting the one before.
-FIRST_CHART_PAINTED_JS = f"""() => {{
+IDLE_JS = f"() => !document.querySelector('{STATUS_WIDGET}')"
+
+# Event-driven, never a polling loop: thirty pages polling every animation frame keep one browser's CPUs busy
+# on their own. "Painted" is taken the usual way: after the next animation frame, in a task queued from it.
+_AFTER_PAINT = "requestAnimationFrame(() => setTimeout(() => {action}, 0))"
+
+# Resolves to the time (epoch ms) at which the first chart had been painted, or null after `timeoutMs`.
+# Evaluate it right after the navigation commits.
+FIRST_CHART_PAINTED_JS = f"""(timeoutMs) => new Promise(resolve => {{
     const now = () => performance.timeOrigin + performance.now();
-    if (window.__benchSeen === undefined) {{
-        if (document.querySelector('{CHART}')) window.__benchSeen = now();
-        return false;
-    }}
-    return window.__benchPainted ??= now();
-}}"""
+    const painted = () => {_AFTER_PAINT.format(action="resolve(now())")};
+    if (document.querySelector('{CHART}')) return painted();
+    const watch = new MutationObserver(() => {{
+        if (document.querySelector('{CHART}')) {{ watch.disconnect(); painted(); }}
+    }});
+    watch.observe(document, {{childList: true, subtree: true}});
+    setTimeout(() => {{ watch.disconnect(); resolve(null); }}, timeoutMs);
+}})"""
 
 # Armed after a selectbox is opened and before its option is clicked: the time of the pointer press, then
-# the first frame after any chart's text (titles, labels, values) changed has been painted (performance.now, ms).
+# the time after the first paint following a change of any chart's text (titles, labels, values), in
+# performance.now ms, and the time of the server's last WebSocket message before that change.
 ARM_INTERACTION_JS = f"""() => {{
     const text = () => [...document.querySelectorAll('{CHART_TEXT}')].map(e => e.textContent).join('|');
     const b = window.__bench = {{start: null, seen: null, painted: null, message: null, before: text()}};
     document.addEventListener('pointerdown', () => {{ b.start ??= performance.now(); }}, {{capture: true, once: true}});
-    const tick = () => {{
-        if (b.start !== null) {{
-            if (b.seen === null) {{
-                if (text() !== b.before) {{
-                    b.seen = performance.now();
-                    b.message = window.__benchMessageAt ?? null;
-                }}
-            }} else {{
-                b.painted = performance.now();
-                return;
-            }}
-        }}
-        requestAnimationFrame(tick);
-    }};
-    requestAnimationFrame(tick);
+    const watch = new MutationObserver(() => {{
+        if (b.start === null || b.seen !== null || text() === b.before) return;
+        b.seen = performance.now();
+        b.message = window.__benchMessageAt ?? null;
+        watch.disconnect();
+        {_AFTER_PAINT.format(action="{ b.painted = performance.now(); }")};
+    }});
+    watch.observe(document.body, {{childList: true, subtree: true, characterData: true}});
 }}"""
 INTERACTION_DONE_JS = "() => window.__bench && window.__bench.painted !== null"
 INTERACTION_MS_JS = "() => window.__bench.painted - window.__bench.start"

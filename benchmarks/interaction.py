@@ -49,7 +49,7 @@ def change_selection(tab, label: str) -> tuple[float, float | None]:
     target = names[(names.index(current) + 1) % len(names)] if current in names else names[0]
     tab.evaluate(harness.ARM_INTERACTION_JS)
     tab.get_by_role("option", name=target, exact=True).click()
-    tab.wait_for_function(harness.INTERACTION_DONE_JS, timeout=UPDATE_TIMEOUT_MS)
+    tab.wait_for_function(harness.INTERACTION_DONE_JS, polling=50, timeout=UPDATE_TIMEOUT_MS)
     server_ms = tab.evaluate(harness.SERVER_MS_JS)
     return tab.evaluate(harness.INTERACTION_MS_JS) / 1000, None if server_ms is None else server_ms / 1000
 
@@ -58,8 +58,9 @@ def _open(browser, server: harness.Server, selection: Selection) -> None:
     context = browser.new_context(viewport=harness.VIEWPORT)
     context.add_init_script(harness.WEBSOCKET_HOOK_JS)
     tab = context.new_page()
-    tab.goto(server.url + selection.path)
-    tab.wait_for_function(harness.FIRST_CHART_PAINTED_JS, polling="raf", timeout=90_000)
+    tab.goto(server.url + selection.path, wait_until="commit")
+    if tab.evaluate(harness.FIRST_CHART_PAINTED_JS, 90_000) is None:
+        raise RuntimeError(f"{selection.path}: no chart within 90 s")
     harness.wait_until_idle(tab)
     selection.tab = tab
 

@@ -1,9 +1,12 @@
-"""A meeting: many people open the same shared link at once, then each changes a selection.
+"""A meeting: many people open the same shared link, then each changes a selection.
 
 One headless Chromium, one browser context per person (its own Streamlit session), all on one warm server.
-Everyone opens the link together; once all pages are up (or have failed), everyone picks a new option at
-the same moment. An error is an exception box, a page that never paints its chart, or a chart that does not
-update. Interaction times are taken in the page as in the interaction benchmark.
+People join one second apart, as a meeting's link gets clicked: thirty pages starting at the same instant in
+one browser on two cores measure the browser compiling Streamlit's frontend thirty times, not the server
+(tried: even the floor's pages did not paint within three minutes). Once all pages are up (or have failed),
+everyone picks a new option at the same moment, the worst case for the server. An error is an exception
+box, a page that never paints its chart, or a chart that does not update. Interaction times are taken in
+the page as in the interaction benchmark.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from benchmarks.discover import FLOOR_SCRIPT, ROOT, pages
 TARGET_ERRORS = 0
 TARGET_P95_S = 1.0
 OPEN_TIMEOUT_MS = 180_000
+ARRIVAL_GAP_S = 1.0
 UPDATE_TIMEOUT_MS = 60_000
 APP_LINK = ("/sectors?sector=Education", "Your sector")
 FLOOR_LINK = ("/", "Category")
@@ -47,13 +51,13 @@ async def _attendee(browser, url: str, label: str, person: int, everyone_open: a
     await context.add_init_script(harness.WEBSOCKET_HOOK_JS)
     tab = await context.new_page()
     opened = False
+    await asyncio.sleep(person * ARRIVAL_GAP_S)
     try:
         started = time.perf_counter()
         await tab.goto(url, wait_until="commit", timeout=OPEN_TIMEOUT_MS)
-        await tab.wait_for_function(harness.FIRST_CHART_PAINTED_JS, polling="raf", timeout=OPEN_TIMEOUT_MS)
-        await tab.wait_for_function(
-            f"() => !document.querySelector('{harness.STATUS_WIDGET}')", timeout=OPEN_TIMEOUT_MS
-        )
+        if await tab.evaluate(harness.FIRST_CHART_PAINTED_JS, OPEN_TIMEOUT_MS) is None:
+            raise PlaywrightTimeout("no chart")
+        await tab.wait_for_function(harness.IDLE_JS, polling=250, timeout=OPEN_TIMEOUT_MS)
         meeting.open_seconds.append(time.perf_counter() - started)
         opened = True
     except PlaywrightTimeout:
@@ -80,7 +84,7 @@ async def _change(tab, label: str, person: int, meeting: Meeting) -> None:
     others = [n for n in names if n != current]
     await tab.evaluate(harness.ARM_INTERACTION_JS)
     await tab.get_by_role("option", name=others[person % len(others)], exact=True).click(timeout=UPDATE_TIMEOUT_MS)
-    await tab.wait_for_function(harness.INTERACTION_DONE_JS, timeout=UPDATE_TIMEOUT_MS)
+    await tab.wait_for_function(harness.INTERACTION_DONE_JS, polling=250, timeout=UPDATE_TIMEOUT_MS)
     meeting.interaction_seconds.append(await tab.evaluate(harness.INTERACTION_MS_JS) / 1000)
     server_ms = await tab.evaluate(harness.SERVER_MS_JS)
     if server_ms is not None:
@@ -120,8 +124,8 @@ async def _warm(browser, server: harness.Server) -> None:
     """The server has been up a while when a meeting starts: one visit to the root first."""
     context = await browser.new_context(viewport=harness.VIEWPORT)
     tab = await context.new_page()
-    await tab.goto(server.url)
-    await tab.wait_for_function(harness.FIRST_CHART_PAINTED_JS, polling="raf", timeout=OPEN_TIMEOUT_MS)
+    await tab.goto(server.url, wait_until="commit")
+    await tab.evaluate(harness.FIRST_CHART_PAINTED_JS, OPEN_TIMEOUT_MS)
     await context.close()
 
 
@@ -167,8 +171,8 @@ def report(results: list[Meeting], load: harness.Load, people: int, meetings: in
         "",
         f"Measured {time.strftime('%Y-%m-%d %H:%M')}: {meetings} meetings of {people} people each, per app. "
         "Each person is a headless Chromium context (one Chromium, loopback, one warm server per app); "
-        f"everyone opens the shared link (`{APP_LINK[0]}` for the app) together, and when all pages are up "
-        "everyone picks a new option at once. Interaction timed in the page as above. "
+        f"people open the shared link (`{APP_LINK[0]}` for the app) {ARRIVAL_GAP_S:.0f} s apart, and when all "
+        "pages are up everyone picks a new option at the same moment. Interaction timed in the page as above. "
         f"Targets: {TARGET_ERRORS} errors, p95 ≤ {TARGET_P95_S:.0f} s.",
         "",
         "| app | errors | p95 interaction (median of meetings) | p95 of all | median | ratio (p95) to floor | "

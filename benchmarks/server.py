@@ -66,8 +66,9 @@ def memory_after_visits(browser, script: str, paths: list[str], name: str) -> Me
         tab = context.new_page()
         for path in paths:
             try:
-                tab.goto(server.url + path)
-                tab.wait_for_function(harness.FIRST_CHART_PAINTED_JS, polling="raf", timeout=90_000)
+                tab.goto(server.url + path, wait_until="commit")
+                if tab.evaluate(harness.FIRST_CHART_PAINTED_JS, 90_000) is None:
+                    raise PlaywrightTimeout("no chart")
                 harness.wait_until_idle(tab)
             except PlaywrightTimeout:
                 memory.errors.append(f"{path}: no chart within 90 s")
