@@ -336,36 +336,45 @@ def label_keys(labels: pd.Series) -> pd.Series:
 def match_labels(table: pd.DataFrame, reference: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Rename categories that name a built-in one by its label, official name or code; fill its codes.
 
-    Works on distinct (breakdown, category) pairs, then joins back, so a million-row file
-    costs one lookup per label, not per row.
+    Keys are computed once per distinct label, and only rows whose label could match are
+    joined, so a million rows of new categories cost one vectorised pass, not a join.
     """
     if not {"breakdown", "category"} <= set(table.columns):
         return table, []
-    pairs = table[["breakdown", "category"]].dropna().drop_duplicates()
-    pairs = pairs.assign(_key=label_keys(pairs["category"]).to_numpy())
-    pairs = pairs.merge(_known_labels(reference), on=["breakdown", "_key"], how="left").drop(columns="_key")
-    known = pairs["_label"].notna()
-    renamed = pairs[known & (pairs["_label"] != pairs["category"])]
-    new = pairs.loc[~known, "category"].tolist()
+    known = _known_labels(reference)
+    labels = pd.Series(table["category"].dropna().unique(), dtype="str")
+    keys = label_keys(labels)
+    could = keys.isin(set(known["_key"])).to_numpy()
+    candidates = table[table["category"].isin(labels[could])][["breakdown", "category"]]
+    key_of = dict(zip(labels[could], keys[could], strict=True))
+    joined = candidates.assign(_key=candidates["category"].map(key_of)).merge(
+        known, on=["breakdown", "_key"], how="left"
+    )
+    joined.index = candidates.index
+    matched = joined[joined["_label"].notna()]
+    pairs = matched.drop_duplicates(["breakdown", "category"])
+    renamed = pairs[pairs["_label"] != pairs["category"]]
+    unmatched = joined.loc[joined["_label"].isna(), "category"].unique().tolist()
+    new = [*labels[~could].head(5), *unmatched]
+    new_count = int((~could).sum()) + len(unmatched)
     notes = []
     if len(renamed):
-        shown = "; ".join(
-            f"'{old}' → '{label}'" for old, label in zip(renamed["category"][:10], renamed["_label"][:10], strict=True)
-        )
+        first = zip(renamed["category"][:10], renamed["_label"][:10], strict=True)
+        shown = "; ".join(f"'{old}' → '{label}'" for old, label in first)
         more = f" and {len(renamed) - 10:,} more" if len(renamed) > 10 else ""
         notes.append(f"Matched to the 2019 labels: {shown}{more}.")
-    if new:
-        more = f" and {len(new) - 5:,} more" if len(new) > 5 else ""
+    if new_count:
+        more = f" and {new_count - 5:,} more" if new_count > 5 else ""
         notes.append(f"Not in the 2019 tables, kept as your own categories: {', '.join(new[:5])}{more}.")
-    if not known.any():
+    if matched.empty:
         return table, notes
-    joined = table[["breakdown", "category"]].merge(pairs[known], on=["breakdown", "category"], how="left")
-    joined.index = table.index
     out = table.copy()
-    out["category"] = joined["_label"].fillna(table["category"])
+    out.loc[matched.index, "category"] = matched["_label"]
     for column in OPTIONAL:
-        built_in = joined[f"_{column}"]
-        out[column] = out[column].fillna(built_in) if column in out else built_in
+        if column not in out:
+            out[column] = pd.Series(index=out.index, dtype="str")
+        gaps = matched.index[out.loc[matched.index, column].isna().to_numpy()]
+        out.loc[gaps, column] = matched.loc[gaps, f"_{column}"]
     return out, notes
 
 
