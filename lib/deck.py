@@ -322,7 +322,8 @@ def _councils_slide(council_figures, hw, selections, theme, headline) -> Slide:
     left_out = rollout["organisation"].nunique() - shown["organisation"].nunique() + 1  # +1: the context lane
     subtitle = "Organisations with a dated figure, spring 2020 · dates as precise as the source gives them"
     if left_out:
-        subtitle += f" · {left_out} more are undated or 'before the pandemic': see the Councils page"
+        who = "organisation gives" if left_out == 1 else "organisations give"
+        subtitle += f" · {left_out} more {who} no date or only 'before the pandemic' (Councils page)"
     source = charts.source_note(council_charts.COUNCIL_SOURCE)
     notes = f"{widened}{takeaway}. {councils.rate_takeaway(councils.implied_rates(rollout))}."
     return _slide(

@@ -66,63 +66,49 @@ with bar:
     tools = st.container(horizontal=True, vertical_alignment="center", gap="small", width="content")
 with tools:
     edit = st.popover("Edit deck", icon=":material/edit:")
-    with edit:
-        st.markdown("**Your selections** (the same as on the pages)")
-        left, right = st.columns(2)
-        left.selectbox(
-            "Your sector", sectors, index=sectors.index(defaults["sector"]), key="sector", bind="query-params"
-        )
-        benchmarks = [defaults["benchmark"], deck.UK_OPTION, *[s for s in sectors if s != defaults["benchmark"]]]
-        right.selectbox("Sector compared with", benchmarks, key="benchmark", bind="query-params")
-        left.selectbox("Your age band", bands, index=bands.index(defaults["band"]), key="band", bind="query-params")
-        right.selectbox("Age band compared with", [deck.UK_OPTION, *bands], key="vs", bind="query-params")
-        left.multiselect(
-            "Your region or nation",
-            regions,
-            key="region",
-            bind="query-params",
-            placeholder=defaults["region"],
-            help="The region slide shows the first; the councils timeline keeps the organisations in all of them.",
-        )
-        right.selectbox("Region compared with", [deck.UK_OPTION, *regions], key="other", bind="query-params")
-        left.multiselect(
-            "Kinds of organisation",
-            [k for k in KINDS if k != "national announcement"],
-            key="kind",
-            bind="query-params",
-            placeholder="All kinds",
-        )
-        right.selectbox(
-            "Your organisation", organisations, index=None, key="org", bind="query-params", placeholder="None"
-        )
-        st.markdown("**Slides**")
-        order = st.multiselect(
-            "Slides, in order: sector, regularity, age, region, councils (remove one to drop it; add it back "
-            "to put it last)",
-            list(deck.SLIDE_KEYS),
-            default=list(deck.SLIDE_KEYS),
-            key="deck",
-            bind="query-params",
-        )
-        headlines = {}
-        for key in order:
-            headlines[key] = st.text_input(
-                f"Headline: {deck.SLIDE_NAMES[key]}",
-                key=f"headline_{key}",
-                bind="query-params",
-                max_chars=deck.HEADLINE_MAX,
-                placeholder="The generated takeaway (type to replace it)",
-            )
+with edit:  # shown in this order; filled below, in the order the widgets depend on each other
+    this_slide = st.container()
+    st.markdown("**Slides**")
+    slide_list = st.container()
+    st.markdown("**Your selections** (the same as on the pages)")
+    choices = st.container()
+    other_headlines = st.expander("Headlines of the other slides")
 
-selections = {key: st.session_state.get(key) for key in (*defaults, "kind", "org")}
-slides = deck.build_deck(hw, figures, selections, order=order or None, headlines=headlines)
-if not order:
-    with stage:
-        st.info("Every slide is dropped: add one back under Edit deck.")
-    slides = []
+with choices:
+    left, right = st.columns(2)
+    left.selectbox("Your sector", sectors, index=sectors.index(defaults["sector"]), key="sector", bind="query-params")
+    benchmarks = [defaults["benchmark"], deck.UK_OPTION, *[s for s in sectors if s != defaults["benchmark"]]]
+    right.selectbox("Sector compared with", benchmarks, key="benchmark", bind="query-params")
+    left.selectbox("Your age band", bands, index=bands.index(defaults["band"]), key="band", bind="query-params")
+    right.selectbox("Age band compared with", [deck.UK_OPTION, *bands], key="vs", bind="query-params")
+    left.multiselect(
+        "Your region or nation",
+        regions,
+        key="region",
+        bind="query-params",
+        placeholder=defaults["region"],
+        help="The region slide shows the first; the councils timeline keeps the organisations in all of them.",
+    )
+    right.selectbox("Region compared with", [deck.UK_OPTION, *regions], key="other", bind="query-params")
+    left.multiselect(
+        "Kinds of organisation",
+        [k for k in KINDS if k != "national announcement"],
+        key="kind",
+        bind="query-params",
+        placeholder="All kinds",
+    )
+    right.selectbox("Your organisation", organisations, index=None, key="org", bind="query-params", placeholder="None")
+with slide_list:
+    order = st.multiselect(
+        "In order: sector, regularity, age, region, councils. Remove one to drop it; add it back to put it last.",
+        list(deck.SLIDE_KEYS),
+        default=list(deck.SLIDE_KEYS),
+        key="deck",
+        bind="query-params",
+    )
 
 # 2/ Moving between slides: buttons, arrow keys and a clicker's PageDown / PageUp
-count = max(len(slides), 1)
+count = max(len(order), 1)
 if st.session_state.get("slide", 1) > count:
     st.session_state["slide"] = count
 
@@ -137,13 +123,17 @@ def leave() -> None:
 
 
 def move(by: int) -> None:
-    """Move the current slide earlier or later in the deck (and follow it)."""
-    keys = list(st.session_state.get("deck") or deck.SLIDE_KEYS)
+    """Move the current slide earlier or later in the deck, and follow it."""
+    keys = list(order)
     at = st.session_state.get("slide", 1) - 1
     to = min(max(at + by, 0), len(keys) - 1)
     keys.insert(to, keys.pop(at))
     st.session_state["deck"] = keys
     st.session_state["slide"] = to + 1
+
+
+def drop() -> None:
+    st.session_state["deck"] = [key for i, key in enumerate(order) if i != st.session_state.get("slide", 1) - 1]
 
 
 with moves:
@@ -156,11 +146,27 @@ with moves:
     st.button("Next slide", shortcut="PageDown", on_click=step, args=(1,), key="next-page")
     st.button("Previous slide", shortcut="PageUp", on_click=step, args=(-1,), key="previous-page")
 
-if not slides:
+# 3/ Headlines: every slide's is bound to the URL; the current one is edited first
+selections = {key: st.session_state.get(key) for key in (*defaults, "kind", "org")}
+takeaways = {s.key: s.takeaway for s in deck.build_deck(hw, figures, selections, order=order)}  # no figures drawn
+headlines = {}
+for i, key in enumerate(order, start=1):
+    with this_slide if i == number else other_headlines:
+        headlines[key] = st.text_input(
+            f"Headline: {deck.SLIDE_NAMES[key]} (blank: the generated takeaway)",
+            key=f"headline_{key}",
+            bind="query-params",
+            max_chars=deck.HEADLINE_MAX,
+            placeholder=takeaways[key],
+        )
+if not order:
+    with stage:
+        st.info("Every slide is dropped: add one back under Edit deck.")
     st.stop()
+slides = deck.build_deck(hw, figures, selections, order=order, headlines=headlines)
 slide = slides[number - 1]
 
-# 3/ The slide: one chart, its takeaway title and source line inside it
+# 4/ The slide: one chart, its takeaway title and source line inside it
 with stage:
     st.plotly_chart(
         slide.figure.update_layout(width=IMAGE_WIDTH, height=IMAGE_HEIGHT),
@@ -171,14 +177,14 @@ with stage:
         height=IMAGE_HEIGHT,
         theme=None,
     )
-
-# 4/ Editing the order, downloads, and the way out
-with edit:
+with this_slide:
     cols = st.columns(3)
-    cols[0].button("Move this slide earlier", on_click=move, args=(-1,), disabled=number == 1)
-    cols[1].button("Move this slide later", on_click=move, args=(1,), disabled=number == len(slides))
-    cols[2].caption(f"Speaker notes: {slide.notes}")
+    cols[0].button("Move earlier", icon=":material/arrow_upward:", on_click=move, args=(-1,), disabled=number == 1)
+    cols[1].button("Move later", icon=":material/arrow_downward:", on_click=move, args=(1,), disabled=number == count)
+    cols[2].button("Drop this slide", icon=":material/delete:", on_click=drop)
+    st.caption(f"Speaker notes: {slide.notes}")
 
+# 5/ Downloads, and the way out
 exporter = ui.image_exporter()
 with tools:
     with st.popover("Download", icon=":material/download:"):

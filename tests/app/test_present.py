@@ -74,13 +74,31 @@ def test_presenter_drops_and_reorders_slides():
     at = run_page(None, {**FINANCE, "deck": ["region", "sector"]})
     assert slide_title(at).startswith("Workers in London were 1.5× as likely")
     assert at.get("segmented_control")[0].options == ["1", "2"]
-    button(at, "Move this slide later").click().run()
+    button(at, "Move later").click().run()
     assert at.multiselect(key="deck").value == ["sector", "region"]
     assert at.get("segmented_control")[0].value == 2
     assert slide_title(at).startswith("Workers in London")
     at.multiselect(key="deck").unselect("region").run()
     assert at.get("segmented_control")[0].options == ["1"]
     assert slide_title(at).startswith("Financial and insurance staff")
+
+
+def test_headline_edits_survive_moving_between_slides():
+    at = run_page(None, FINANCE)
+    at.text_input(key="headline_sector").input("Our own words").run()
+    button(at, "Next").click().run()
+    assert slide_title(at).startswith("59% of financial")
+    button(at, "Previous").click().run()
+    assert slide_title(at) == "Our own words"
+    at.selectbox(key="sector").select("Manufacturing").run()
+    assert slide_title(at) == "Our own words"  # a new comparison keeps the presenter's words
+
+
+def test_drop_this_slide():
+    at = run_page(None, {**FINANCE, "slide": "2"})
+    button(at, "Drop this slide").click().run()
+    assert at.multiselect(key="deck").value == ["sector", "age", "region", "councils"]
+    assert slide_title(at).startswith("Workers aged 45-49")  # the next slide takes its place
 
 
 def test_changing_a_selection_in_the_deck_rebuilds_the_slides():
