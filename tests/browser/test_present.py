@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from pptx import Presentation
 
-from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
+from tests.browser.conftest import SCREENSHOTS, assert_no_exception, screenshot, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -146,7 +146,7 @@ def test_type_sizes_and_contrast_at_1920_by_1080(browser, warm):
             assert sizes, (number, kind)
             small = [t for t in text[kind] if t["px"] < 18]
             assert not small, (number, kind, small[:3])
-        low = [t for t in text["title"] + text["ticks"] if contrast(t["fill"]) < 7]
+        low = [t for t in text["title"] + text["ticks"] + text["labels"] if contrast(t["fill"]) < 7]
         assert not low, (number, low[:3])
     context.close()
 
@@ -191,7 +191,7 @@ def test_edited_headline_goes_into_the_url_and_a_prepared_link_keeps_it(browser,
     context.close()
 
 
-def test_downloads_png_and_powerpoint_of_the_deck(browser, warm, tmp_path):
+def test_downloads_png_and_powerpoint_of_the_deck(browser, warm):
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
     page = context.new_page()
     open_deck(page, f"{warm}/?present=1&{FINANCE}&slide=2")
@@ -200,7 +200,7 @@ def test_downloads_png_and_powerpoint_of_the_deck(browser, warm, tmp_path):
         page.get_by_role("button", name="This slide as PNG 1920×1080").click()
     data = Path(png.value.path()).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == (1920, 1080)
-    (tmp_path / "slide-2.png").write_bytes(data)
+    (SCREENSHOTS / "present-download-slide-2.png").write_bytes(data)  # to look at
     with page.expect_download(timeout=180_000) as pptx:
         page.get_by_role("button", name="Download the deck as PowerPoint").click()
     deck = Presentation(io.BytesIO(Path(pptx.value.path()).read_bytes()))
@@ -221,6 +221,5 @@ def test_a_pages_camera_button_saves_1920_by_1080(browser, warm):
         chart.locator('.modebar-btn[data-title*="png" i]').first.click()
     data = Path(camera.value.path()).read_bytes()
     assert struct.unpack(">II", data[16:24]) == (1920, 1080)
-    screenshot_path = screenshot(page, "camera-page", whole_page=False).with_name("camera-download.png")
-    screenshot_path.write_bytes(data)
+    (SCREENSHOTS / "camera-download.png").write_bytes(data)  # to look at: title and source inside
     context.close()
