@@ -45,7 +45,6 @@ class TableSpec:
     measure: str
     value: str
     columns: tuple[str, ...]
-    default_groups: tuple[str, ...] = ()
 
     @property
     def short_citation(self) -> str:
@@ -72,7 +71,6 @@ HOMEWORKING = TableSpec(
         "source_file",
         "source_line",
     ),
-    default_groups=("sector",),
 )
 COUNCILS = TableSpec(
     key="councils",
@@ -144,6 +142,11 @@ def _rank(column: pd.Series) -> pd.Series:
     if order is None:
         return column
     return pd.Series(pd.Categorical(column, categories=order).codes, index=column.index)
+
+
+def default_chart(breakdowns: list[str]) -> str:
+    """Which breakdown to chart first: the sectors when they are in view (the product's lead comparison)."""
+    return "sector" if "sector" in breakdowns else breakdowns[0]
 
 
 def group_options(spec: TableSpec, table: pd.DataFrame) -> list[str]:

@@ -69,7 +69,6 @@ left, middle, right = st.columns(3)
 groups = left.multiselect(
     "Breakdown" if is_hw else "Kind of body",
     explore.group_options(spec, table),
-    default=list(spec.default_groups),
     key="breakdown" if is_hw else "kind",
     bind="query-params",
     placeholder="All breakdowns" if is_hw else "All kinds",
@@ -123,17 +122,17 @@ if view.empty:
     st.warning("No rows match these filters. Clear a filter or widen the range to see figures.")
 elif is_hw:
     present = [b for b in explore.BREAKDOWN_ORDER if b in set(view["breakdown"])]
-    chart_on = present[0]
+    chart_on = explore.default_chart(present)
     if len(present) > 1:
-        chart_on = st.segmented_control(
+        chosen_chart = st.segmented_control(
             "Chart the breakdown",
             present,
-            default=present[0],
+            default=chart_on,
             required=True,
             key="chart",
             bind="query-params",
         )
-        chart_on = chart_on if chart_on in present else present[0]
+        chart_on = chosen_chart if chosen_chart in present else chart_on
     rows = view[view["breakdown"] == chart_on]
     shown_measures = tuple(m for m in MEASURES if m in set(rows["measure"]))
     noun = explore.GROUP_NOUNS[chart_on]

@@ -25,12 +25,13 @@ def upload(at, name: str, data: bytes, source: str = "Our staff survey 2021"):
     return at
 
 
-def test_default_view_is_the_sectors_with_chart_help_and_downloads():
+def test_default_view_is_every_figure_with_the_sector_chart_help_and_downloads():
     at = run_page(PAGE)
     assert not at.exception
     assert at.title[0].value == "Explore the figures"
     rows = table(at)
-    assert len(rows) == 20 and set(rows["breakdown"]) == {"sector"}
+    assert len(rows) == 80 and set(rows["breakdown"]) == {"all", "sector", "age", "region", "occupation"}
+    assert at.segmented_control(key="chart").value == "sector"
     week = rows[(rows["category"] == "Public administration and defence") & (rows["measure"] == "week_prior")]
     assert week["percent"].tolist() == [13.7]
     columns = json.loads(at.dataframe[-1].proto.columns)
@@ -68,7 +69,13 @@ def test_a_link_opens_the_same_view():
 def test_bad_link_values_fall_back_without_error():
     at = run_page(PAGE, {"table": "Nope", "breakdown": "nonsense", "min": "abc", "sort": "bogus", "page": "-4"})
     assert not at.exception
-    assert len(table(at)) == 20
+    assert len(table(at)) == 80
+
+
+def test_an_empty_breakdown_parameter_means_all_breakdowns():
+    at = run_page(PAGE, {"breakdown": ""})
+    assert not at.exception
+    assert at.multiselect(key="breakdown").value == [] and len(table(at)) == 80
 
 
 def test_empty_view_says_so():
@@ -146,7 +153,7 @@ def test_a_big_upload_is_charted_in_bands_and_the_table_paged():
             "percent": np.column_stack([rng.uniform(0, 40, n // 2), rng.uniform(40, 90, n // 2)]).ravel().round(1),
         }
     )
-    at = upload(run_page(PAGE), "big.csv", big.to_csv(index=False).encode())
+    at = upload(run_page(PAGE, {"breakdown": "sector"}), "big.csv", big.to_csv(index=False).encode())
     assert not at.exception
     assert at.subheader[0].value == "6,020 rows"
     assert len(table(at)) == 1_000

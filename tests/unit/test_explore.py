@@ -41,8 +41,11 @@ def view(table, **filters):
     return explore.filter_view(table, HOMEWORKING, Filters(**filters))
 
 
-def test_default_view_is_the_ten_sectors_on_both_measures(hw):
-    rows = view(explore.combine(HOMEWORKING, hw), groups=HOMEWORKING.default_groups)
+def test_default_view_is_every_figure_and_the_chart_starts_on_sectors(hw):
+    assert len(view(explore.combine(HOMEWORKING, hw))) == 80  # 40 categories on two measures
+    assert explore.default_chart(["all", "sector", "age"]) == "sector"
+    assert explore.default_chart(["age", "region"]) == "age"
+    rows = view(explore.combine(HOMEWORKING, hw), groups=("sector",))
     assert len(rows) == 20
     assert list(rows.columns) == list(HOMEWORKING.columns)
     assert rows["category"].iloc[0] == "Information and communication"  # the source's first sector
