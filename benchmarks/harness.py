@@ -142,11 +142,16 @@ IDLE_JS = f"() => !document.querySelector('{STATUS_WIDGET}')"
 # on their own. "Painted" is taken the usual way: after the next animation frame, in a task queued from it.
 _AFTER_PAINT = "requestAnimationFrame(() => setTimeout(() => {action}, 0))"
 
-# Resolves to the time (epoch ms) at which the first chart had been painted, or null after `timeoutMs`.
+# Resolves, or null after `timeoutMs`, to epoch ms: when the first chart had been painted, and (with the
+# WebSocket hook installed) when the server's first message arrived and its last one before the chart appeared.
 # Evaluate it right after the navigation commits.
 FIRST_CHART_PAINTED_JS = f"""(timeoutMs) => new Promise(resolve => {{
     const now = () => performance.timeOrigin + performance.now();
-    const painted = () => {_AFTER_PAINT.format(action="resolve(now())")};
+    const epoch = t => t === undefined ? null : performance.timeOrigin + t;
+    const painted = () => {{
+        const messages = {{first: epoch(window.__benchFirstMessageAt), chart: epoch(window.__benchMessageAt)}};
+        {_AFTER_PAINT.format(action="resolve({painted: now(), ...messages})")};
+    }};
     if (document.querySelector('{CHART}')) return painted();
     const watch = new MutationObserver(() => {{
         if (document.querySelector('{CHART}')) {{ watch.disconnect(); painted(); }}
@@ -181,7 +186,10 @@ WEBSOCKET_HOOK_JS = """(() => {
     window.WebSocket = class extends Native {
         constructor(...args) {
             super(...args);
-            this.addEventListener('message', () => { window.__benchMessageAt = performance.now(); });
+            this.addEventListener('message', () => {
+                window.__benchMessageAt = performance.now();
+                window.__benchFirstMessageAt ??= window.__benchMessageAt;
+            });
         }
     };
 })();"""

@@ -125,7 +125,8 @@ async def _warm(browser, server: harness.Server) -> None:
     context = await browser.new_context(viewport=harness.VIEWPORT)
     tab = await context.new_page()
     await tab.goto(server.url, wait_until="commit")
-    await tab.evaluate(harness.FIRST_CHART_PAINTED_JS, OPEN_TIMEOUT_MS)
+    if await tab.evaluate(harness.FIRST_CHART_PAINTED_JS, OPEN_TIMEOUT_MS) is None:
+        raise RuntimeError(f"warm-up: no chart within {OPEN_TIMEOUT_MS / 1000:.0f} s")
     await context.close()
 
 

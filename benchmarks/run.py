@@ -71,16 +71,27 @@ def run_server(args) -> str:
 
 def run_profile(args) -> str:
     runs = max(args.runs, 2 if args.quick else 5)
-    profiles = [profiling.profile_page(None, runs), *(profiling.profile_page(p, runs) for p in views())]
+    targets = [None, *views()]
+    first = [profiling.first_run(p) for p in targets]
+    warm = [profiling.profile_page(p, runs) for p in targets]
     return "\n".join(
         [
-            "## Profile of a rerun",
+            "## Profiles: where a page's time goes",
             "",
-            f"Measured {time.strftime('%Y-%m-%d %H:%M')}: pyinstrument (1 ms sampling) on the script thread, "
-            f"{runs} warm reruns per page under AppTest, per rerun. Sampling slows the script, so these times "
-            "are above the rerun times; the split between whose code runs is what they are for.",
+            f"Measured {time.strftime('%Y-%m-%d %H:%M')}: pyinstrument (1 ms sampling) on the script thread "
+            "under AppTest. Sampling slows the script, so these times are above the unprofiled ones; the split "
+            "between whose code runs is what they are for.",
             "",
-            profiling.report(profiles),
+            "### First run in a fresh process (what a cold start adds once the server is up)",
+            "",
+            "The page's own script run once in a new Python process that has imported only Streamlit: "
+            "imports, loading and validating the data, first figures.",
+            "",
+            profiling.report(first, per="first run"),
+            "",
+            f"### Warm rerun ({runs} per page, caches filled)",
+            "",
+            profiling.report(warm),
         ]
     )
 
