@@ -50,16 +50,16 @@ def _time(func: Callable[[], object], runs: int) -> tuple[list[float], object]:
 
 
 def views() -> dict[str, tuple[pd.DataFrame, str, dict]]:
-    """Explore's default view (the sector rows) and a 100,000-row view, with their resource and filters."""
+    """Explore's default view (nothing chosen: every figure) and a 100,000-row view, with resource and filters."""
     from lib import data, explore
 
     hw = explore.combine(explore.HOMEWORKING, data.load_homeworking())
-    default = explore.filter_view(hw, explore.HOMEWORKING, explore.Filters(groups=("sector",)))
+    default = explore.filter_view(hw, explore.HOMEWORKING, explore.Filters())
     repeats = -(-BIG_ROWS // len(hw))
     big = pd.concat([hw.assign(category=hw["category"] + f" ({i})") for i in range(repeats)], ignore_index=True).head(
         BIG_ROWS
     )
-    filters = explore.describe(explore.HOMEWORKING, explore.Filters(groups=("sector",)))
+    filters = explore.describe(explore.HOMEWORKING, explore.Filters())
     return {
         f"Explore's default view ({len(default)} rows)": (default, "homeworking_2019", filters),
         f"{len(big):,} rows (the homeworking table repeated)": (big, "homeworking_2019", {"table": "synthetic"}),
