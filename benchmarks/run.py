@@ -1,6 +1,6 @@
 """Run the benchmark suite against the floor and write today's figures to benchmarks/results.md.
 
-    python benchmarks/run.py                          # everything (about an hour on two shared cores)
+    python benchmarks/run.py                          # everything (about 30 minutes on two quiet cores)
     python benchmarks/run.py --only coldstart,server  # some sections
     python benchmarks/run.py --quick                  # a smoke run: few repeats, printed, results.md untouched
 
