@@ -9,19 +9,19 @@ st.set_page_config(
 )
 
 pages = [
-    st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-    st.Page("pages/sectors.py", title="Sectors", icon=":material/work:"),
-    st.Page("pages/age.py", title="Age", icon=":material/groups:"),
-    st.Page("pages/regions.py", title="Regions", icon=":material/map:"),
-    st.Page("pages/councils.py", title="Councils", icon=":material/apartment:"),
-    st.Page("pages/explore.py", title="Explore", icon=":material/table_view:"),
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/sectors.py", title="Sectors", icon=":material/work:"),
+    st.Page("app_pages/age.py", title="Age", icon=":material/groups:"),
+    st.Page("app_pages/regions.py", title="Regions", icon=":material/map:"),
+    st.Page("app_pages/councils.py", title="Councils", icon=":material/apartment:"),
+    st.Page("app_pages/explore.py", title="Explore", icon=":material/table_view:"),
 ]
 # Presentation mode (issue 5): with ?present=1, every page's address opens the deck built from the
 # URL's selections, so leaving it returns to the page it was opened from. A mode, not a selection:
 # this button sets the parameter and the deck's Exit button removes it.
 present = st.query_params.get("present") == "1"
 if present:
-    deck_page = "pages/present.py"
+    deck_page = "app_pages/present.py"
     pages = [st.Page(deck_page, title=p.title, icon=":material/slideshow:", url_path=p.url_path or None) for p in pages]
 else:
     st.sidebar.button(

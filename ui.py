@@ -11,6 +11,8 @@ import streamlit as st
 
 from lib import compare, data
 from lib.charts import chart_config, source_note
+from lib.explore import plain
+from lib.images import ImageExporter
 
 
 @st.cache_data(show_spinner=False)
@@ -36,6 +38,22 @@ def user_rows() -> pd.DataFrame | None:
 
 def set_user_rows(rows: pd.DataFrame | None) -> None:
     st.session_state[USER_ROWS_KEY] = rows
+
+
+def user_rows_for(breakdown: str) -> pd.DataFrame | None:
+    """This session's uploaded rows for one breakdown, or None when there are none."""
+    rows = user_rows()
+    if rows is None:
+        return None
+    rows = rows[rows["breakdown"] == breakdown]
+    return rows if len(rows) else None
+
+
+def uploaded_note(rows: pd.DataFrame | None, marks: str) -> None:
+    """Say which marks are the user's own figures; their source name is file text, shown as text."""
+    if rows is not None:
+        names = plain(", ".join(rows["source"].unique()))
+        st.caption(f"{marks} are your own uploaded figures ({names}), not ONS.")
 
 
 def percent_column(label: str, help: str) -> st.column_config.NumberColumn:
@@ -74,8 +92,6 @@ def show_chart(
 @st.cache_resource(show_spinner=False)
 def image_exporter():
     """One Chromium per server process for every PNG, SVG and PowerPoint export, started on first use."""
-    from lib.images import ImageExporter  # here: this block was added to ui.py in one edit (issue 5)
-
     return ImageExporter()
 
 

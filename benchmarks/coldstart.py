@@ -112,7 +112,7 @@ def report(all_samples: list[Samples], load: harness.Load, runs: int) -> str:
             + ", ".join(f"`{s.page.path}`" for s in fallback)
             + " came up in Streamlit's old pages-directory mode (the sidebar lists file names, not the entry "
             "file's titles, and `st.set_page_config` in `dashboard.py` does not run), because the page scripts "
-            "live in a folder named `pages/`. These figures are for that mode, not for the app's navigation.",
+            "live in the folder Streamlit reserves for that mode. These figures are for that mode, not the app's.",
         ]
     lines += ["", f"Load: {load.describe()}"]
     return "\n".join(lines)

@@ -99,16 +99,20 @@ def wrap(text: str, width: int) -> str:
 
 
 def chart_config(filename: str) -> dict:
-    """Plotly's own mode bar, with the camera button saving a 1920×1080 PNG for slides."""
+    """Plotly's own mode bar; the camera button saves a 1920×1080 PNG for slides.
+
+    Laid out at 1280×720 and drawn at 1.5×, so the type is half as large again as on
+    screen and reads on a slide (the same size as the server-side export in ui.py).
+    """
     return {
         "displaylogo": False,
         "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
         "toImageButtonOptions": {
             "format": "png",
             "filename": filename,
-            "width": IMAGE_WIDTH,
-            "height": IMAGE_HEIGHT,
-            "scale": 1,
+            "width": IMAGE_WIDTH * 2 // 3,
+            "height": IMAGE_HEIGHT * 2 // 3,
+            "scale": 1.5,
         },
     }
 
@@ -159,7 +163,7 @@ def finish_layout(
         hoverlabel=dict(font_size=max(theme.tick_size, 14)),
         showlegend=False,
     )
-    fig.add_annotation(
+    source_line = dict(
         text=source_lines,
         xref="paper",
         yref="paper",
@@ -173,7 +177,25 @@ def finish_layout(
         align="left",
         font=dict(size=theme.source_size, color=MUTED_TEXT),
     )
+    add_marks(fig, annotations=[source_line])
     return fig
+
+
+def add_marks(fig: go.Figure, *, annotations: list[dict] = (), shapes: list[dict] = ()) -> None:
+    """Add many labels and shapes in one assignment each.
+
+    Plotly re-validates every existing annotation on each `add_annotation`, so adding
+    labels one by one costs the square of their number (benchmarks/results.md).
+    """
+    if annotations:
+        fig.layout.annotations = [*fig.layout.annotations, *annotations]
+    if shapes:
+        fig.layout.shapes = [*fig.layout.shapes, *shapes]
+
+
+def axis(letter: str, col: int) -> str:
+    """Plotly names the first subplot's axes 'x'/'y' and the others 'x2', 'y3', …"""
+    return letter if col == 1 else f"{letter}{col}"
 
 
 def _count_lines(text: str) -> int:
@@ -254,7 +276,9 @@ def category_bars(
         values_max.append(user_rows["percent"].max())
     top_value = float(pd.Series(values_max).max()) if len(table) else 100.0
     ons_categories = set(df["category"])
+    labels, lines = [], []
     for col, measure in enumerate(measures, start=1):
+        xref, yref = axis("x", col), axis("y", col)
         values = table[measure] if measure in table else pd.Series(math.nan, index=cats)
         fig.add_bar(
             x=[None if math.isnan(v) else v for v in values],
@@ -278,10 +302,12 @@ def category_bars(
         )
         if has_user:
             _add_user_bars(fig, user_rows, cats, measure, col, theme)
-        for category, value in [] if has_user else values.items():
-            fig.add_annotation(
+        labels += [
+            dict(
                 x=0 if math.isnan(value) else value,
                 y=category,
+                xref=xref,
+                yref=yref,
                 text=_value_label(value),
                 xanchor="left",
                 xshift=3,
@@ -289,24 +315,36 @@ def category_bars(
                 bgcolor="#FFFFFF",
                 borderpad=1,
                 font=dict(size=theme.label_size, color=TEXT),
-                row=1,
-                col=col,
             )
+            for category, value in ([] if has_user else values.items())
+        ]
         if reference and not math.isnan(reference.get(measure, math.nan)):
             value = reference[measure]
-            fig.add_vline(
-                x=value,
-                layer="below",
-                line=dict(color=REFERENCE, width=theme.line_width * 0.75, dash="dash"),
-                annotation=dict(
+            lines.append(
+                dict(
+                    type="line",
+                    x0=value,
+                    x1=value,
+                    y0=0,
+                    y1=1,
+                    xref=xref,
+                    yref=f"{yref} domain",
+                    layer="below",
+                    line=dict(color=REFERENCE, width=theme.line_width * 0.75, dash="dash"),
+                )
+            )
+            labels.append(
+                dict(
+                    x=value,
+                    y=1,
+                    xref=xref,
+                    yref=f"{yref} domain",
                     text=f"{reference_label} {value:.1f}%",
                     font=dict(size=theme.label_size, color=TEXT),
                     yanchor="bottom",
+                    showarrow=False,
                     bgcolor="rgba(255,255,255,0.85)",
-                ),
-                annotation_position="top",
-                row=1,
-                col=col,
+                )
             )
         fig.update_xaxes(
             range=[0, top_value * 1.18],
@@ -331,6 +369,7 @@ def category_bars(
         row=1,
         col=1,
     )
+    add_marks(fig, annotations=labels, shapes=lines)
     # Lift the panel titles above the reference-line labels that sit on the panels' top edge.
     lift = int(theme.label_size * 1.6) if reference else 4
     for annotation in fig.layout.annotations:
@@ -572,6 +611,7 @@ def tile_map(
     low, high = float(rows["percent"].min()), float(rows["percent"].max())
     fig = go.Figure()
     tile = 1.0
+    tiles, labels = [], []
     for row in rows.itertuples():
         col_i, row_i = TILE_GRID[row.code]
         x0, y0 = col_i * tile, -row_i * tile
@@ -581,23 +621,27 @@ def tile_map(
         role = role_of(row.category, yours, benchmark)
         outline = ROLE_COLOURS[role] if role != "other" else "#FFFFFF"
         width = theme.line_width * 2.5 if role != "other" else 2
-        fig.add_shape(
-            type="rect",
-            x0=x0 + 0.04,
-            x1=x0 + tile - 0.04,
-            y0=y0 + 0.04,
-            y1=y0 + tile - 0.04,
-            fillcolor=shade,
-            line=dict(color=outline, width=width),
-            layer="below",
+        tiles.append(
+            dict(
+                type="rect",
+                x0=x0 + 0.04,
+                x1=x0 + tile - 0.04,
+                y0=y0 + 0.04,
+                y1=y0 + tile - 0.04,
+                fillcolor=shade,
+                line=dict(color=outline, width=width),
+                layer="below",
+            )
         )
         marker = {"yours": " ●", "benchmark": " ■"}.get(role, "")
-        fig.add_annotation(
-            x=x0 + tile / 2,
-            y=y0 + tile / 2,
-            text=f"<b>{TILE_ABBREVIATIONS[row.code]}{marker}</b><br>{row.percent:.1f}%",
-            showarrow=False,
-            font=dict(size=theme.label_size, color="#FFFFFF" if dark else TEXT),
+        labels.append(
+            dict(
+                x=x0 + tile / 2,
+                y=y0 + tile / 2,
+                text=f"<b>{TILE_ABBREVIATIONS[row.code]}{marker}</b><br>{row.percent:.1f}%",
+                showarrow=False,
+                font=dict(size=theme.label_size, color="#FFFFFF" if dark else TEXT),
+            )
         )
         fig.add_scatter(
             x=[x0 + tile / 2],
@@ -607,6 +651,7 @@ def tile_map(
             hovertemplate=f"<b>{row.official_name}</b><br>{MEASURE_LABELS[measure]}: {row.percent:.1f}%<extra></extra>",
             name=row.official_name,
         )
+    add_marks(fig, annotations=labels, shapes=tiles)
     fig.update_xaxes(visible=False, range=[-0.1, 5.1], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-4.1, 1.1], scaleanchor="x", fixedrange=True)
     height = theme.base_height + 420

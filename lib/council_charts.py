@@ -23,6 +23,8 @@ from lib.charts import (
     TEXT,
     YOURS,
     Theme,
+    add_marks,
+    axis,
     finish_layout,
     label_margin,
     source_note,
@@ -45,11 +47,6 @@ def _role(organisation: str, highlight: str | None) -> str:
 
 def _colour(organisation: str, highlight: str | None) -> str:
     return YOURS if organisation == highlight else OTHER
-
-
-def _axis(letter: str, col: int) -> str:
-    """Plotly names the first subplot's axes 'x'/'y' and the others 'x2', 'y3', …"""
-    return letter if col == 1 else f"{letter}{col}"
 
 
 def _lane_layout(rollout: pd.DataFrame, lanes: list[str]) -> tuple[dict[str, float], list[tuple[str, int, int]]]:
@@ -128,8 +125,8 @@ def rollout_timeline(
     for col in (1, 3):
         fig.add_shape(
             type="rect",
-            xref=f"{_axis('x', col)} domain",
-            yref=f"{_axis('y', col)} domain",
+            xref=f"{axis('x', col)} domain",
+            yref=f"{axis('y', col)} domain",
             x0=0,
             x1=1,
             y0=0,
@@ -138,32 +135,38 @@ def rollout_timeline(
             line_width=0,
             layer="below",
         )
+    lane_marks = []
     for organisation, top, height in lane_rows:
         if organisation == highlight:
-            fig.add_shape(
-                type="rect",
-                xref="paper",
-                yref="y",
-                x0=0,
-                x1=1,
-                y0=top - 0.5,
-                y1=top + height - 0.5,
-                fillcolor=HIGHLIGHT_BAND,
-                line_width=0,
-                layer="below",
+            lane_marks.append(
+                dict(
+                    type="rect",
+                    xref="paper",
+                    yref="y",
+                    x0=0,
+                    x1=1,
+                    y0=top - 0.5,
+                    y1=top + height - 0.5,
+                    fillcolor=HIGHLIGHT_BAND,
+                    line_width=0,
+                    layer="below",
+                )
             )
         if top > 0:
-            fig.add_shape(
-                type="line",
-                xref="paper",
-                yref="y",
-                x0=0,
-                x1=1,
-                y0=top - 0.5,
-                y1=top - 0.5,
-                line=dict(color="#D0D0D0", width=1),
-                layer="below",
+            lane_marks.append(
+                dict(
+                    type="line",
+                    xref="paper",
+                    yref="y",
+                    x0=0,
+                    x1=1,
+                    y0=top - 0.5,
+                    y1=top - 0.5,
+                    line=dict(color="#D0D0D0", width=1),
+                    layer="below",
+                )
             )
+    add_marks(fig, shapes=lane_marks)
 
     spans = rollout[(rollout["panel"] == cl.DATED) & rollout["draw_from"].notna()]
     if len(spans):
@@ -201,11 +204,14 @@ def rollout_timeline(
             row=1,
             col=2,
         )
+    labels = []
     for row in rollout[rollout["panel"] == cl.DATED].itertuples():
         anchor = row.draw_to
         late = (anchor - first).days / span_days > LABEL_SIDE_SWITCH
         at = (row.draw_from if pd.notna(row.draw_from) else row.draw_to) if late else row.draw_to
-        _label(fig, at.isoformat(), row_of[row.id], row.label, theme, col=2, left=late, shift=theme.marker_size)
+        labels.append(
+            _label(at.isoformat(), row_of[row.id], row.label, theme, col=2, left=late, shift=theme.marker_size)
+        )
 
     for col, panel, symbol in ((1, cl.BEFORE, "square"), (3, cl.UNDATED, "circle")):
         part = rollout[rollout["panel"] == panel]
@@ -227,8 +233,9 @@ def rollout_timeline(
             col=col,
         )
         for row in part.itertuples():
-            _label(fig, 0.04, row_of[row.id], row.label, theme, col=col, left=False, shift=theme.marker_size)
+            labels.append(_label(0.04, row_of[row.id], row.label, theme, col=col, left=False, shift=theme.marker_size))
 
+    add_marks(fig, annotations=labels)
     for row in context.itertuples():
         fig.add_shape(
             type="line",
@@ -298,11 +305,13 @@ def rollout_timeline(
     )
 
 
-def _label(fig: go.Figure, x, y: float, text: str, theme: Theme, *, col: int, left: bool, shift: int) -> None:
+def _label(x, y: float, text: str, theme: Theme, *, col: int, left: bool, shift: int) -> dict:
     """A figure's words beside its mark, on a white ground so gridlines and the 23 March line don't cut it."""
-    fig.add_annotation(
+    return dict(
         x=x,
         y=y,
+        xref=axis("x", col),
+        yref=axis("y", col),
         text=_wrapped(text),
         align="right" if left else "left",
         xanchor="right" if left else "left",
@@ -311,8 +320,6 @@ def _label(fig: go.Figure, x, y: float, text: str, theme: Theme, *, col: int, le
         bgcolor="rgba(255,255,255,0.85)",
         borderpad=1,
         font=dict(size=theme.label_size, color=TEXT),
-        row=1,
-        col=col,
     )
 
 
@@ -373,11 +380,12 @@ def scale_and_speed(
         col=1,
     )
     top_count = float(rows["count"].max()) if counted.any() else 1.0
+    notes = []
     for y, row in zip(ys, rows.itertuples(), strict=True):
         if pd.notna(row.count):
-            _value_note(fig, row.count, y, row.count_label, theme, col=1)
+            notes.append(_value_note(row.count, y, row.count_label, theme, col=1))
         else:
-            _value_note(fig, 0, y, "no count given", theme, col=1, muted=True)
+            notes.append(_value_note(0, y, "no count given", theme, col=1, muted=True))
 
     timed = rows["duration_max_days"].notna()
     starts = [
@@ -404,12 +412,13 @@ def scale_and_speed(
     top_days = float(rows["duration_max_days"].max()) if timed.any() else 1.0
     for y, row in zip(ys, rows.itertuples(), strict=True):
         if pd.isna(row.duration_max_days):
-            _value_note(fig, 0, y, "no time given", theme, col=2, muted=True)
+            notes.append(_value_note(0, y, "no time given", theme, col=2, muted=True))
             continue
         text = row.duration
         if isinstance(row.rate_label, str):
             text += f"<br><b>{row.rate_label}</b> (derived)"
-        _value_note(fig, row.duration_max_days, y, text, theme, col=2)
+        notes.append(_value_note(row.duration_max_days, y, text, theme, col=2))
+    add_marks(fig, annotations=notes)
 
     fig.update_xaxes(
         range=[0, top_count * 1.5],
@@ -460,10 +469,12 @@ def _speed_order(rows: pd.DataFrame) -> list[str]:
     return [i for o in by_org.index for i in rows.loc[rows["organisation"] == o, "id"]]
 
 
-def _value_note(fig: go.Figure, x: float, y: float, text: str, theme: Theme, *, col: int, muted: bool = False) -> None:
-    fig.add_annotation(
+def _value_note(x: float, y: float, text: str, theme: Theme, *, col: int, muted: bool = False) -> dict:
+    return dict(
         x=x,
         y=y,
+        xref=axis("x", col),
+        yref=axis("y", col),
         text=f"<i>{text}</i>" if muted else text,
         xanchor="left",
         xshift=4,
@@ -472,8 +483,6 @@ def _value_note(fig: go.Figure, x: float, y: float, text: str, theme: Theme, *, 
         bgcolor="rgba(255,255,255,0.85)",
         borderpad=1,
         font=dict(size=theme.label_size, color=MUTED_TEXT if muted else TEXT),
-        row=1,
-        col=col,
     )
 
 

@@ -4,7 +4,7 @@ import json
 
 from tests.app.conftest import run_page
 
-PAGE = "pages/councils.py"
+PAGE = "app_pages/councils.py"
 
 
 def chart_specs(at) -> dict:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from tests.app.conftest import run_page
 
-PAGE = "pages/explore.py"
+PAGE = "app_pages/explore.py"
 ONS = "ONS Annual Population Survey 2019, via Socitm In Our View issue 19"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "uploads"
 

@@ -2,7 +2,7 @@
 
 from tests.app.conftest import run_page
 
-PAGE = "pages/sectors.py"
+PAGE = "app_pages/sectors.py"
 
 
 def metrics(at):

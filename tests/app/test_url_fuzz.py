@@ -82,5 +82,5 @@ def test_hostile_query_string_never_breaks_a_page(page, query):
 
 def test_pages_are_discovered():
     pages = app_pages()
-    assert "pages/overview.py" in pages or any(p.endswith("overview.py") for p in pages)
+    assert "app_pages/overview.py" in pages or any(p.endswith("overview.py") for p in pages)
     assert all(Path(ROOT / p).is_file() for p in pages)

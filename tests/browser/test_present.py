@@ -51,18 +51,8 @@ def query_of(page) -> dict:
     return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
 
 
-@pytest.fixture(scope="module")
-def warm(browser, app_url):
-    """Load the root once: Streamlit runs the very first request after start in its old pages/ mode."""
-    first = browser.new_page()
-    first.goto(app_url)
-    wait_for_app(first)
-    first.close()
-    return app_url
-
-
 @pytest.fixture(params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
-def window(request, browser, warm):
+def window(request, browser, app_url):
     width, height = request.param
     context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
     page = context.new_page()
@@ -97,9 +87,9 @@ def visible(page, selector: str) -> int:
     return page.locator(selector).evaluate_all("els => els.filter(e => e.offsetParent !== null).length")
 
 
-def test_present_link_opens_full_window_slides_that_move_with_keys_and_clicker(window, warm):
+def test_present_link_opens_full_window_slides_that_move_with_keys_and_clicker(window, app_url):
     page, size = window
-    open_deck(page, f"{warm}/?present=1&{FINANCE}")
+    open_deck(page, f"{app_url}/?present=1&{FINANCE}")
     assert "Financial and insurance staff were 1.7× as likely" in title(page)
     titles = []
     for number in range(1, 6):
@@ -134,11 +124,11 @@ def test_present_link_opens_full_window_slides_that_move_with_keys_and_clicker(w
     assert title(page) == titles[2]
 
 
-def test_type_sizes_and_contrast_at_1920_by_1080(browser, warm):
+def test_type_sizes_and_contrast_at_1920_by_1080(browser, app_url):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
     for number in range(1, 6):
-        open_deck(page, f"{warm}/?present=1&{FINANCE}&slide={number}")
+        open_deck(page, f"{app_url}/?present=1&{FINANCE}&slide={number}")
         text = page.evaluate(MEASURE_TEXT)
         assert text["title"] and min(t["px"] for t in text["title"]) >= 28, (number, text["title"][:1])
         for kind in ("ticks", "labels"):
@@ -151,10 +141,10 @@ def test_type_sizes_and_contrast_at_1920_by_1080(browser, warm):
     context.close()
 
 
-def test_any_page_switches_on_and_esc_returns_to_it_with_the_selection(browser, warm):
+def test_any_page_switches_on_and_esc_returns_to_it_with_the_selection(browser, app_url):
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
-    page.goto(f"{warm}/age?band=70+and+over")
+    page.goto(f"{app_url}/age?band=70+and+over")
     wait_for_app(page)
     page.get_by_role("button", name="Present these charts").click()
     page.wait_for_url("**present=1**")
@@ -174,10 +164,10 @@ def test_any_page_switches_on_and_esc_returns_to_it_with_the_selection(browser, 
     context.close()
 
 
-def test_edited_headline_goes_into_the_url_and_a_prepared_link_keeps_it(browser, warm):
+def test_edited_headline_goes_into_the_url_and_a_prepared_link_keeps_it(browser, app_url):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
-    open_deck(page, f"{warm}/?present=1&{FINANCE}")
+    open_deck(page, f"{app_url}/?present=1&{FINANCE}")
     page.get_by_role("button", name="Edit deck").click()
     field = page.get_by_label("Headline: Your sector against the benchmark")
     field.fill("Finance worked from home <b>most</b>")
@@ -191,10 +181,10 @@ def test_edited_headline_goes_into_the_url_and_a_prepared_link_keeps_it(browser,
     context.close()
 
 
-def test_downloads_png_and_powerpoint_of_the_deck(browser, warm):
+def test_downloads_png_and_powerpoint_of_the_deck(browser, app_url):
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
     page = context.new_page()
-    open_deck(page, f"{warm}/?present=1&{FINANCE}&slide=2")
+    open_deck(page, f"{app_url}/?present=1&{FINANCE}&slide=2")
     page.get_by_role("button", name="Download").click()
     with page.expect_download(timeout=120_000) as png:
         page.get_by_role("button", name="This slide as PNG 1920×1080").click()
@@ -210,10 +200,10 @@ def test_downloads_png_and_powerpoint_of_the_deck(browser, warm):
     context.close()
 
 
-def test_a_pages_camera_button_saves_1920_by_1080(browser, warm):
+def test_a_pages_camera_button_saves_1920_by_1080(browser, app_url):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    page.goto(warm)
+    page.goto(app_url)
     wait_for_app(page)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     chart.hover()

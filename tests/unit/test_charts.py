@@ -89,7 +89,8 @@ def test_profile_chart_highlights_bands(hw):
 
 def test_camera_button_saves_presentation_size():
     options = charts.chart_config("sectors")["toImageButtonOptions"]
-    assert (options["width"], options["height"], options["format"]) == (1920, 1080, "png")
+    pixels = (options["width"] * options["scale"], options["height"] * options["scale"])
+    assert pixels == (1920, 1080) and options["format"] == "png"
 
 
 def test_uploaded_rows_are_drawn_beside_hatched_and_named(hw):

@@ -46,8 +46,7 @@ ui.comparison_metrics(c, benchmark_name)
 
 # 3/ All ten sectors, yours and the benchmark highlighted
 uk = {m: compare.percent_of(hw, *compare.UK, m) for m in ("week_prior", "ever")}
-mine = ui.user_rows()
-mine = mine[mine["breakdown"] == "sector"] if mine is not None else None
+mine = ui.user_rows_for("sector")
 fig = charts.category_bars(
     hw[hw["breakdown"] == "sector"],
     title=c.headline(),
@@ -65,8 +64,7 @@ ui.show_chart(
     key="sectors-all",
     column_config=ui.measure_columns("Sector"),
 )
-if mine is not None and len(mine):
-    st.caption(f"Hatched green bars are your own uploaded figures ({', '.join(mine['source'].unique())}), not ONS.")
+ui.uploaded_note(mine, "Hatched green bars")
 
 # 4/ Occupations: only the ever figure is published
 st.header("Occupations most likely to have ever worked from home")

@@ -53,7 +53,7 @@ def region_links() -> None:
     st.caption("The 2019 homeworking figures for these regions and nations:")
     cols = st.columns(4)
     for i, name in enumerate(shown_regions):
-        cols[i % 4].page_link("pages/regions.py", label=name, icon=":material/map:", query_params={"region": name})
+        cols[i % 4].page_link("app_pages/regions.py", label=name, icon=":material/map:", query_params={"region": name})
 
 
 if rollout.empty:

@@ -29,8 +29,7 @@ ui.comparison_metrics(c, "the UK" if against_uk else c.benchmark_noun)
 uk = {m: compare.percent_of(hw, *compare.UK, m) for m in ("week_prior", "ever")}
 shape = compare.describe_profile(hw, "age", "week_prior")
 ages = hw[hw["breakdown"] == "age"]
-mine = ui.user_rows()
-mine = mine[mine["breakdown"] == "age"] if mine is not None else None
+mine = ui.user_rows_for("age")
 fig = charts.profile_chart(
     ages,
     title=c.headline(),
@@ -48,5 +47,4 @@ ui.show_chart(
     column_config=ui.measure_columns("Age band"),
 )
 st.caption(f"{shape} {compare.describe_profile(hw, 'age', 'ever')}")
-if mine is not None and len(mine):
-    st.caption(f"Green square markers are your own uploaded figures ({', '.join(mine['source'].unique())}), not ONS.")
+ui.uploaded_note(mine, "Green square markers")

@@ -74,8 +74,7 @@ with map_col:
         key="regions-map",
         column_config=region_columns,
     )
-mine = ui.user_rows()
-mine = mine[mine["breakdown"] == "region"] if mine is not None else None
+mine = ui.user_rows_for("region")
 bars_fig = charts.category_bars(
     regions,
     title=c.headline(),
@@ -92,8 +91,7 @@ ui.show_chart(
     key="regions-bars",
     column_config=region_columns,
 )
-if mine is not None and len(mine):
-    st.caption(f"Hatched green bars are your own uploaded figures ({', '.join(mine['source'].unique())}), not ONS.")
+ui.uploaded_note(mine, "Hatched green bars")
 
 # 4/ Councils and public bodies in this region (spring 2020), beside the map
 in_region = ui.councils()
@@ -108,3 +106,10 @@ with councils_col:
             for row in rows.itertuples()
         )
         st.markdown(f"**{organisation}** ({rows['kind'].iloc[0]}): {figures}")
+    if not in_region.empty:
+        st.page_link(
+            "app_pages/councils.py",
+            label=f"Their rollouts on the Councils page, against {compare.place_name(region)}'s 2019 figure",
+            icon=":material/apartment:",
+            query_params={"region": region},
+        )
