@@ -191,7 +191,7 @@ else:
         )
 
 # 3/ The table, a page at a time
-st.subheader(f"{len(view):,} rows")
+st.header(f"{len(view):,} rows")
 shown = view
 pages = max(1, math.ceil(len(view) / PAGE_ROWS))
 if pages > 1:
@@ -214,7 +214,7 @@ with st.container(key="explore-table"):
     )
 
 # 4/ Downloads of exactly these rows and columns, each with its provenance
-st.subheader("Download these rows")
+st.header("Download these rows")
 stem = explore.export_stem(spec, filters, view)
 described = explore.describe(spec, filters)
 

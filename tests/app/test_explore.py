@@ -155,7 +155,7 @@ def test_a_big_upload_is_charted_in_bands_and_the_table_paged():
     )
     at = upload(run_page(PAGE, {"breakdown": "sector"}), "big.csv", big.to_csv(index=False).encode())
     assert not at.exception
-    assert at.subheader[0].value == "6,020 rows"
+    assert at.header[0].value == "6,020 rows"
     assert len(table(at)) == 1_000
     chart = at.get("plotly_chart")[0]
     assert "figures fall in each 5-point band" in chart.proto.alt

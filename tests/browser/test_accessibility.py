@@ -57,14 +57,15 @@ def chart_text_contrasts(page, background=(255, 255, 255)) -> list[tuple[str, fl
     return found
 
 
+@pytest.mark.parametrize("mode", ["normal", "present"])
 @pytest.mark.parametrize("path", page_paths())
-def test_axe_finds_nothing_serious_or_critical(page, app_url, path):
-    page.goto(f"{app_url}/{path}")
-    wait_for_app(page, charts=1 if path != "explore" else 0)
+def test_axe_finds_nothing_serious_or_critical(page, app_url, path, mode):
+    page.goto(f"{app_url}/{path}" + ("?present=1" if mode == "present" else ""))
+    wait_for_app(page, charts=1 if path != "explore" or mode == "present" else 0)
     assert_no_exception(page)
     violations = axe_violations(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / f"axe-{path or 'overview'}.json").write_text(
+    (SCREENSHOTS / f"axe-{path or 'overview'}-{mode}.json").write_text(
         json.dumps(
             [{k: v[k] for k in ("id", "impact", "help")} | {"nodes": len(v["nodes"])} for v in violations], indent=1
         )
