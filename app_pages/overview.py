@@ -23,20 +23,20 @@ st.write(
 )
 cols = st.columns(3)
 cols[0].metric(
-    "UK: worked from home in the week before interview",
+    "UK: week before interview",
     f"{uk['week_prior']:.1f}%",
     help=compare.MEASURE_LABELS["week_prior"] + ", all in employment, 2019.",
     border=True,
 )
 cols[1].metric(
-    "UK: have ever worked from home",
+    "UK: ever worked from home",
     f"{uk['ever']:.1f}%",
     help=compare.MEASURE_LABELS["ever"] + ", all in employment, 2019.",
     border=True,
 )
 week = against_uk.measures["week_prior"]
 cols[2].metric(
-    "Public administration and defence: week before interview",
+    "Public administration: week before",
     f"{week.yours:.1f}%",
     delta=f"{compare.format_points(week.gap_points)} against the UK (derived)",
     delta_color="off",
@@ -69,3 +69,19 @@ ui.show_chart(
     column_config=ui.measure_columns("Sector"),
 )
 st.caption(resource("homeworking_2019")["caveats"]["sector"])
+
+# 4/ Where to go next
+st.header("Go further")
+links = st.columns(5)
+for column, (page, label, icon) in zip(
+    links,
+    [
+        ("app_pages/sectors.py", "Compare your sector", ":material/work:"),
+        ("app_pages/age.py", "Homeworking by age", ":material/groups:"),
+        ("app_pages/regions.py", "Regions and nations", ":material/map:"),
+        ("app_pages/councils.py", "How fast councils moved in 2020", ":material/apartment:"),
+        ("app_pages/explore.py", "Filter, export, add your data", ":material/table_view:"),
+    ],
+    strict=True,
+):
+    column.page_link(page, label=label, icon=icon)
