@@ -76,3 +76,28 @@ def test_regions_link_to_the_councils_in_the_region():
     link = at.get("page_link")[0]
     assert link.proto.page == "councils"
     assert link.proto.query_string == "region=East+of+England"
+
+
+def test_uploaded_rows_are_drawn_and_named_on_age_and_regions():
+    import pandas as pd
+
+    for page, breakdown, category in [
+        ("app_pages/age.py", "age", "45-49 yrs"),
+        ("app_pages/regions.py", "region", "London"),
+    ]:
+        at = run_page(page)
+        at.session_state["user_rows"] = pd.DataFrame(
+            {
+                "breakdown": breakdown,
+                "category": [category],
+                "measure": ["ever"],
+                "percent": [61.0],
+                "source": "*Our* survey",
+            }
+        )
+        at.run()
+        assert not at.exception
+        note = next(c.value for c in at.caption if "your own uploaded figures" in c.value)
+        assert r"\*Our\* survey" in note  # file text is shown as text, not Markdown
+        figure = at.get("plotly_chart")[-1].proto.spec
+        assert "Your data: *Our* survey" in figure
