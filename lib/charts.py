@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lib.compare import MEASURE_LABELS, MEASURE_PANELS, MEASURE_SHORT
+from lib.compare import MEASURE_LABELS, MEASURE_PANELS, MEASURE_SHORT, by_category, regularity
 from lib.data import MEASURES, resource
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -266,7 +266,7 @@ def category_bars(
     UPLOADED colour and named in the legend, so they can never pass for the baseline.
     """
     has_user = user_rows is not None and len(user_rows) > 0
-    table = df.pivot_table(index="category", columns="measure", values="percent", aggfunc="first", dropna=False)
+    table = by_category(df)
     order = list(dict.fromkeys(df["category"]))
     if has_user:
         order += [c for c in dict.fromkeys(user_rows["category"]) if c not in order]
@@ -467,8 +467,7 @@ def profile_chart(
     line, named in a legend; bands the ONS table lacks are left out, not guessed into place.
     """
     order = list(dict.fromkeys(df["category"]))
-    table = df.pivot_table(index="category", columns="measure", values="percent", aggfunc="first", dropna=False)
-    table = table.reindex(order)
+    table = by_category(df).reindex(order)
     labels = [c.removesuffix(" yrs") for c in order]
     fig = go.Figure()
     styles = {"week_prior": ("solid", "circle"), "ever": ("dash", "diamond")}
@@ -698,10 +697,7 @@ def regularity_bars(
     `df` is tidy rows of one breakdown with both measures; categories without both
     figures are left out, since their share cannot be derived. `reference` is the UK's share.
     """
-    from lib.compare import regularity  # here, not at the top: this builder was appended on its own
-
-    table = df.pivot_table(index="category", columns="measure", values="percent", aggfunc="first", dropna=False)
-    table = table.reindex(list(dict.fromkeys(df["category"]))).dropna(subset=list(MEASURES))
+    table = by_category(df).reindex(columns=list(MEASURES)).dropna(subset=list(MEASURES))
     table["share"] = [regularity(w, e) for w, e in zip(table["week_prior"], table["ever"], strict=True)]
     table = table.sort_values("share", ascending=True, kind="stable")
     cats = table.index.tolist()
