@@ -5,6 +5,8 @@ This is the app layer: lib/ stays free of Streamlit, and caching lives here.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -23,6 +25,24 @@ def homeworking() -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def councils() -> pd.DataFrame:
     return data.load_councils()
+
+
+def figure(builder: Callable[..., go.Figure], df: pd.DataFrame, **options) -> go.Figure:
+    """`builder(df, **options)`, built once per distinct input and shared by every session.
+
+    Thirty people opening one link ask for the same figures; building each once keeps the
+    server's reruns short. A figure with the user's own rows is built for that session only,
+    so uploaded data never reaches a cache shared between sessions.
+    """
+    if options.get("user_rows") is not None:
+        return builder(df, **options)
+    return _shared_figure(f"{builder.__module__}.{builder.__qualname__}", df, builder, **options)
+
+
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _shared_figure(name: str, df: pd.DataFrame, _builder: Callable[..., go.Figure], **options) -> go.Figure:
+    """Keyed by the builder's name, the rows and the options (a function itself cannot be hashed)."""
+    return _builder(df, **options)
 
 
 USER_ROWS_KEY = "user_rows"

@@ -30,7 +30,8 @@ uk = {m: compare.percent_of(hw, *compare.UK, m) for m in ("week_prior", "ever")}
 shape = compare.describe_profile(hw, "age", "week_prior")
 ages = hw[hw["breakdown"] == "age"]
 mine = ui.user_rows_for("age")
-fig = charts.profile_chart(
+fig = ui.figure(
+    charts.profile_chart,
     ages,
     title=c.headline(),
     subtitle="Homeworking by age of worker, UK, 2019 · dotted lines: UK, all in employment",

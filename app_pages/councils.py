@@ -87,7 +87,8 @@ st.header("When: one lane per organisation", divider="gray")
 items = councils.timeline_items(selected)
 timeline_title = councils.timeline_takeaway(items)
 ui.show_chart(
-    council_charts.rollout_timeline(
+    ui.figure(
+        council_charts.rollout_timeline,
         items,
         title=timeline_title,
         subtitle="Council and public-body figures, spring 2020 · dates as precise as the source gives them",
@@ -121,7 +122,8 @@ if speed_rows.empty:
 else:
     speed_title = councils.speed_takeaway(speed_rows)
     ui.show_chart(
-        council_charts.scale_and_speed(
+        ui.figure(
+            council_charts.scale_and_speed,
             speed_rows,
             title=speed_title,
             subtitle="Staff or users as printed, and time taken as given, spring 2020 · rates derived: count ÷ days",
@@ -152,7 +154,8 @@ if shares.empty:
 else:
     share_title = councils.share_takeaway(shares)
     ui.show_chart(
-        council_charts.share_against_baseline(
+        ui.figure(
+            council_charts.share_against_baseline,
             shares,
             title=share_title,
             subtitle="% at home: the organisation's own figure (2020) vs the ONS figure for its region, week "

@@ -53,7 +53,8 @@ takeaway = (
 )
 st.header(takeaway)
 sectors = hw[hw["breakdown"] == "sector"]
-fig = charts.category_bars(
+fig = ui.figure(
+    charts.category_bars,
     sectors,
     title=top_against.headline(),
     subtitle="Homeworking by sector, UK, 2019 · % of people in employment · dashed line: all in employment",

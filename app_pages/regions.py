@@ -56,7 +56,8 @@ region_columns = ui.measure_columns("As printed in the source") | {
 }
 map_col, councils_col = st.columns([3, 2])
 with map_col:
-    tile_fig = charts.tile_map(
+    tile_fig = ui.figure(
+        charts.tile_map,
         regions,
         measure=measure,
         title=f"{top_name} was highest at {top_share:.1f}%",
@@ -75,7 +76,8 @@ with map_col:
         column_config=region_columns,
     )
 mine = ui.user_rows_for("region")
-bars_fig = charts.category_bars(
+bars_fig = ui.figure(
+    charts.category_bars,
     regions,
     title=c.headline(),
     subtitle="Homeworking by region of workplace, 2019 · dashed line: UK, all in employment",

@@ -47,7 +47,8 @@ ui.comparison_metrics(c, benchmark_name)
 # 3/ All ten sectors, yours and the benchmark highlighted
 uk = {m: compare.percent_of(hw, *compare.UK, m) for m in ("week_prior", "ever")}
 mine = ui.user_rows_for("sector")
-fig = charts.category_bars(
+fig = ui.figure(
+    charts.category_bars,
     hw[hw["breakdown"] == "sector"],
     title=c.headline(),
     subtitle="Homeworking by sector, UK, 2019 · 10 selected sectors · dashed line: UK, all in employment",
@@ -70,7 +71,8 @@ ui.uploaded_note(mine, "Hatched green bars")
 st.header("Occupations most likely to have ever worked from home")
 occupations = hw[hw["breakdown"] == "occupation"]
 top_occupation, top_share = compare.top(hw, "occupation", "ever")
-occupation_fig = charts.category_bars(
+occupation_fig = ui.figure(
+    charts.category_bars,
     occupations,
     title=f"{top_occupation} were the most likely to have ever worked from home ({top_share:.0f}%)",
     subtitle="Selected occupations quoted by the source, UK, 2019 · have ever worked from home",

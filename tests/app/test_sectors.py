@@ -81,3 +81,17 @@ def test_uploaded_rows_appear_beside_the_baseline_marked_as_yours():
     assert not at.exception
     assert any("Our staff survey 2021" in c.value and "not ONS" in c.value for c in at.caption)
     assert ("Yours (vs 29.4%)", "38.3%", "+8.9 points (derived)") in metrics(at)
+
+
+def test_a_figure_with_uploaded_rows_is_never_shared_with_another_session():
+    import pandas as pd
+
+    mine = run_page(PAGE)
+    mine.session_state["user_rows"] = pd.DataFrame(
+        {"breakdown": "sector", "category": ["Education"], "measure": ["ever"], "percent": [61.0], "source": "Ours"}
+    )
+    mine.run()
+    assert "Your data: Ours" in mine.get("plotly_chart")[0].proto.spec
+    theirs = run_page(PAGE)  # same selections, so the shared figure is asked for
+    assert "Your data" not in theirs.get("plotly_chart")[0].proto.spec
+    assert "Your data: Ours" in mine.run().get("plotly_chart")[0].proto.spec
