@@ -426,7 +426,12 @@ def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], mea
             x=[None if math.isnan(v) else v for v in values],
             y=cats,
             orientation="h",
-            marker=dict(color=UPLOADED, pattern=dict(shape="/", fgcolor="#FFFFFF", size=8), line=dict(width=0)),
+            marker=dict(
+                color=UPLOADED,
+                # overlay: the hatch is drawn over the bar's own colour (the default replaces the colour)
+                pattern=dict(shape="/", fgcolor="#FFFFFF", fillmode="overlay", size=8),
+                line=dict(width=0),
+            ),
             text=["" if math.isnan(v) else f"{v:.1f}%" for v in values],
             textposition="outside",
             cliponaxis=False,

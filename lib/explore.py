@@ -404,7 +404,7 @@ def distribution_chart(
                 width=BAND_WIDTH * (0.42 if len(set(bands["source"])) > 1 else 0.85),
                 marker=dict(
                     color=UPLOADED if mine else OTHER,
-                    pattern=dict(shape="/", fgcolor="#FFFFFF", size=8) if mine else None,
+                    pattern=dict(shape="/", fgcolor="#FFFFFF", fillmode="overlay", size=8) if mine else None,
                     line=dict(width=0),
                 ),
                 customdata=np.column_stack([counts["band_from"], counts["band_to"]]),

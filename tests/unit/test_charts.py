@@ -106,7 +106,10 @@ def test_uploaded_rows_are_drawn_beside_hatched_and_named(hw):
     )
     fig = sector_bars(hw, user_rows=user)
     mine = [t for t in fig.data if t.name == "Your data: Our staff survey 2021"]
-    assert len(mine) == 2 and all(t.marker.color == charts.UPLOADED and t.marker.pattern.shape == "/" for t in mine)
+    assert len(mine) == 2 and all(
+        t.marker.color == charts.UPLOADED and t.marker.pattern.shape == "/" and t.marker.pattern.fillmode == "overlay"
+        for t in mine
+    )
     week = dict(zip(mine[0].y, mine[0].x, strict=True))
     assert week["Education"] == 40.0 and week["Information and communication"] is None
     ticks = list(fig.layout.yaxis.ticktext)
