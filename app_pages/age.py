@@ -5,18 +5,18 @@ import streamlit as st
 import ui
 from lib import charts, compare
 
-UK_OPTION = "UK: all in employment"  # the option text is also its URL value
-
 # 1/ Data and selections (bound to the URL: ?band=…&vs=…)
 hw = ui.homeworking()
 bands = compare.categories(hw, "age")
 
 st.title("Homeworking by age")
 left, right = st.columns(2)
-band = left.selectbox("Your age band", bands, index=bands.index("45-49 yrs"), key="band", bind="query-params")
-versus = right.selectbox("Compare with", [UK_OPTION, *bands], key="vs", bind="query-params")
-against_uk = versus == UK_OPTION
-c = compare.compare(hw, "age", band, compare.UK[1], "all") if against_uk else compare.compare(hw, "age", band, versus)
+band = left.selectbox(
+    "Your age band", bands, index=bands.index(compare.DEFAULT_SELECTIONS["band"]), key="band", bind="query-params"
+)
+versus = right.selectbox("Compare with", [compare.UK_OPTION, *bands], key="vs", bind="query-params")
+against_uk = versus == compare.UK_OPTION
+c = compare.compare_with(hw, "age", band, versus)
 if band == versus:
     st.info("Your band and the comparison are the same: pick another to see a gap.")
 

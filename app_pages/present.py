@@ -56,7 +56,7 @@ sectors = compare.categories(hw, "sector")
 bands = compare.categories(hw, "age")
 regions = hw[hw["breakdown"] == "region"].drop_duplicates("category").sort_values("order")["official_name"].tolist()
 organisations = sorted(figures.loc[figures["kind"] != "national announcement", "organisation"].unique())
-defaults = deck.DEFAULTS
+defaults = compare.DEFAULT_SELECTIONS
 
 st.html(SLIDE_CSS)
 stage = st.container(key="slide-stage")
@@ -77,10 +77,10 @@ with edit:  # shown in this order; filled below, in the order the widgets depend
 with choices:
     left, right = st.columns(2)
     left.selectbox("Your sector", sectors, index=sectors.index(defaults["sector"]), key="sector", bind="query-params")
-    benchmarks = [defaults["benchmark"], deck.UK_OPTION, *[s for s in sectors if s != defaults["benchmark"]]]
+    benchmarks = [defaults["benchmark"], compare.UK_OPTION, *[s for s in sectors if s != defaults["benchmark"]]]
     right.selectbox("Sector compared with", benchmarks, key="benchmark", bind="query-params")
     left.selectbox("Your age band", bands, index=bands.index(defaults["band"]), key="band", bind="query-params")
-    right.selectbox("Age band compared with", [deck.UK_OPTION, *bands], key="vs", bind="query-params")
+    right.selectbox("Age band compared with", [compare.UK_OPTION, *bands], key="vs", bind="query-params")
     left.multiselect(
         "Your region or nation",
         regions,
@@ -89,7 +89,7 @@ with choices:
         placeholder=defaults["region"],
         help="The region slide shows the first; the councils timeline keeps the organisations in all of them.",
     )
-    right.selectbox("Region compared with", [deck.UK_OPTION, *regions], key="other", bind="query-params")
+    right.selectbox("Region compared with", [compare.UK_OPTION, *regions], key="other", bind="query-params")
     left.multiselect(
         "Kinds of organisation",
         [k for k in KINDS if k != "national announcement"],

@@ -8,8 +8,6 @@ import ui
 from lib import charts, compare
 from lib.compare import MEASURE_SHORT
 
-UK_OPTION = "UK: all in employment"  # the option text is also its URL value
-
 # 1/ Data and selections (bound to the URL: ?region=…&other=…&map=…)
 hw = ui.homeworking()
 regions = hw[(hw["breakdown"] == "region")]
@@ -20,9 +18,13 @@ official = list(category_of)
 st.title("Homeworking by region and nation")
 left, middle, right = st.columns([2, 2, 1])
 region = left.selectbox(
-    "Your region or nation", official, index=official.index("London"), key="region", bind="query-params"
+    "Your region or nation",
+    official,
+    index=official.index(compare.DEFAULT_SELECTIONS["region"]),
+    key="region",
+    bind="query-params",
 )
-other = middle.selectbox("Compare with", [UK_OPTION, *official], key="other", bind="query-params")
+other = middle.selectbox("Compare with", [compare.UK_OPTION, *official], key="other", bind="query-params")
 map_measure = right.radio(
     "Map shows",
     list(MEASURE_SHORT.values()),
@@ -31,12 +33,8 @@ map_measure = right.radio(
     help="Which measure shades the map.",
 )
 measure = next(m for m, label in MEASURE_SHORT.items() if label == map_measure)
-against_uk = other == UK_OPTION
-c = (
-    compare.compare(hw, "region", category_of[region], compare.UK[1], "all")
-    if against_uk
-    else compare.compare(hw, "region", category_of[region], category_of[other])
-)
+against_uk = other == compare.UK_OPTION
+c = compare.compare_with(hw, "region", category_of[region], category_of.get(other, other))
 if region == other:
     st.info("Your region and the comparison are the same: pick another to see a gap.")
 

@@ -6,9 +6,6 @@ import ui
 from lib import charts, compare
 from lib.data import resource
 
-UK_OPTION = "UK: all in employment"  # the option text is also its URL value
-DEFAULT_BENCHMARK = "Public administration and defence"
-
 # 1/ Data and selections (bound to the URL: ?sector=…&benchmark=…)
 hw = ui.homeworking()
 sectors = compare.categories(hw, "sector")
@@ -19,22 +16,22 @@ left, right = st.columns(2)
 sector = left.selectbox(
     "Your sector",
     sectors,
-    index=sectors.index("Education"),
+    index=sectors.index(compare.DEFAULT_SELECTIONS["sector"]),
     key="sector",
     bind="query-params",
 )
 benchmark = right.selectbox(
     "Compare with",
-    [DEFAULT_BENCHMARK, UK_OPTION, *[s for s in sectors if s != DEFAULT_BENCHMARK]],
+    [
+        compare.DEFAULT_SELECTIONS["benchmark"],
+        compare.UK_OPTION,
+        *[s for s in sectors if s != compare.DEFAULT_SELECTIONS["benchmark"]],
+    ],
     key="benchmark",
     bind="query-params",
 )
-against_uk = benchmark == UK_OPTION
-c = (
-    compare.compare(hw, "sector", sector, compare.UK[1], "all")
-    if against_uk
-    else compare.compare(hw, "sector", sector, benchmark)
-)
+against_uk = benchmark == compare.UK_OPTION
+c = compare.compare_with(hw, "sector", sector, benchmark)
 benchmark_name = "the UK" if against_uk else benchmark.lower()
 if sector == benchmark:
     st.info("Your sector and the comparison are the same: pick another to see a gap.")

@@ -14,6 +14,17 @@ import pandas as pd
 from lib.data import MEASURES
 
 UK = ("all", "All in employment")
+UK_OPTION = "UK: all in employment"  # how a page offers the UK as a comparison; also its URL value
+
+# What the comparison pages (and the deck built from their URLs) show when the URL says nothing valid.
+DEFAULT_SELECTIONS = {
+    "sector": "Education",
+    "benchmark": "Public administration and defence",
+    "band": "45-49 yrs",
+    "vs": UK_OPTION,
+    "region": "London",
+    "other": UK_OPTION,
+}
 
 MEASURE_PHRASES = {
     "week_prior": "worked from home in the week before interview",
@@ -244,6 +255,13 @@ def compare(
         yours_regularity=regularity(measures["week_prior"].yours, measures["ever"].yours),
         benchmark_regularity=regularity(measures["week_prior"].benchmark, measures["ever"].benchmark),
     )
+
+
+def compare_with(df: pd.DataFrame, breakdown: str, yours: str, choice: str) -> Comparison:
+    """`yours` against `choice`: another category of the same breakdown, or UK_OPTION for all in employment."""
+    if choice == UK_OPTION:
+        return compare(df, breakdown, yours, UK[1], "all")
+    return compare(df, breakdown, yours, choice)
 
 
 def _official(df: pd.DataFrame, breakdown: str, category: str) -> str | None:

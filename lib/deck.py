@@ -22,18 +22,6 @@ from pptx.util import Emu, Inches, Pt
 from lib import charts, compare, council_charts, councils
 from lib.data import KINDS, MEASURES
 
-UK_OPTION = "UK: all in employment"  # the pages' option text for the UK benchmark, also its URL value
-
-# The pages' defaults, by URL key: Sectors (sector, benchmark), Age (band, vs), Regions (region, other).
-# Councils (region, kind, org) defaults to every region and kind and no organisation highlighted.
-DEFAULTS = {
-    "sector": "Education",
-    "benchmark": "Public administration and defence",
-    "band": "45-49 yrs",
-    "vs": UK_OPTION,
-    "region": "London",
-    "other": UK_OPTION,
-}
 SLIDE_NAMES = {
     "sector": "Your sector against the benchmark",
     "regularity": "How regular homeworking was",
@@ -77,14 +65,14 @@ def resolve(hw: pd.DataFrame, selections: Mapping[str, str | list[str]]) -> dict
     regions = _region_names(hw)
     allowed = {
         "sector": sectors,
-        "benchmark": [UK_OPTION, *sectors],
+        "benchmark": [compare.UK_OPTION, *sectors],
         "band": bands,
-        "vs": [UK_OPTION, *bands],
+        "vs": [compare.UK_OPTION, *bands],
         "region": list(regions),
-        "other": [UK_OPTION, *regions],
+        "other": [compare.UK_OPTION, *regions],
     }
     return {
-        key: next((v for v in _values(selections.get(key)) if v in options), DEFAULTS[key])
+        key: next((v for v in _values(selections.get(key)) if v in options), compare.DEFAULT_SELECTIONS[key])
         for key, options in allowed.items()
     }
 
@@ -168,14 +156,12 @@ def _uk(hw: pd.DataFrame) -> dict[str, float]:
 
 
 def _sector_comparison(hw: pd.DataFrame, chosen: dict[str, str]) -> compare.Comparison:
-    if chosen["benchmark"] == UK_OPTION:
-        return compare.compare(hw, "sector", chosen["sector"], compare.UK[1], "all")
-    return compare.compare(hw, "sector", chosen["sector"], chosen["benchmark"])
+    return compare.compare_with(hw, "sector", chosen["sector"], chosen["benchmark"])
 
 
 def _sector_slide(hw, chosen, theme, headline) -> Slide:
     c = _sector_comparison(hw, chosen)
-    benchmark = None if chosen["benchmark"] == UK_OPTION else chosen["benchmark"]
+    benchmark = None if chosen["benchmark"] == compare.UK_OPTION else chosen["benchmark"]
     return _slide(
         "sector",
         c.headline(),
@@ -216,7 +202,7 @@ def regularity_notes(c: compare.Comparison) -> str:
 
 def _regularity_slide(hw, chosen, theme, headline) -> Slide:
     c = _sector_comparison(hw, chosen)
-    benchmark = None if chosen["benchmark"] == UK_OPTION else chosen["benchmark"]
+    benchmark = None if chosen["benchmark"] == compare.UK_OPTION else chosen["benchmark"]
     uk = _uk(hw)
     takeaway = regularity_takeaway(c)
     return _slide(
@@ -241,10 +227,7 @@ def _regularity_slide(hw, chosen, theme, headline) -> Slide:
 
 def _age_slide(hw, chosen, theme, headline) -> Slide:
     band, versus = chosen["band"], chosen["vs"]
-    if versus == UK_OPTION:
-        c = compare.compare(hw, "age", band, compare.UK[1], "all")
-    else:
-        c = compare.compare(hw, "age", band, versus)
+    c = compare.compare_with(hw, "age", band, versus)
     shape = compare.describe_profile(hw, "age", "week_prior")
     return _slide(
         "age",
@@ -255,7 +238,7 @@ def _age_slide(hw, chosen, theme, headline) -> Slide:
             title=title,
             subtitle="Homeworking by age of worker, UK, 2019 · dotted lines: UK, all in employment",
             highlight=(band,),
-            compare_with=None if versus == UK_OPTION else versus,
+            compare_with=None if versus == compare.UK_OPTION else versus,
             reference=_uk(hw),
             theme=theme,
         ),
@@ -273,10 +256,7 @@ def _region_names(hw: pd.DataFrame) -> dict[str, str]:
 def _region_slide(hw, chosen, theme, headline) -> Slide:
     category_of = _region_names(hw)
     region, other = category_of[chosen["region"]], chosen["other"]
-    if other == UK_OPTION:
-        c = compare.compare(hw, "region", region, compare.UK[1], "all")
-    else:
-        c = compare.compare(hw, "region", region, category_of[other])
+    c = compare.compare_with(hw, "region", region, category_of.get(other, other))
     return _slide(
         "region",
         c.headline(),
@@ -286,7 +266,7 @@ def _region_slide(hw, chosen, theme, headline) -> Slide:
             title=title,
             subtitle="Homeworking by region of workplace, UK, 2019 · % of people in employment · dashed line: UK",
             yours=region,
-            benchmark=None if other == UK_OPTION else category_of[other],
+            benchmark=None if other == compare.UK_OPTION else category_of[other],
             reference=_uk(hw),
             theme=theme,
         ),

@@ -87,3 +87,19 @@ def test_age_caption_is_generated_from_the_figures(hw):
 @pytest.mark.parametrize(("n", "text"), [(1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (11, "11th"), (12, "12th")])
 def test_ordinal(n, text):
     assert compare.ordinal(n) == text
+
+
+def test_compare_with_takes_a_category_or_the_uk_option(hw):
+    uk = compare.compare_with(hw, "age", "70 and over", compare.UK_OPTION)
+    assert (uk.benchmark, uk.benchmark_breakdown) == ("All in employment", "all")
+    assert uk.measures["week_prior"].benchmark == 12.4
+    band = compare.compare_with(hw, "age", "70 and over", "16-19 yrs")
+    assert band.measures["week_prior"].benchmark == 1.2
+
+
+def test_default_selections_name_real_categories(hw):
+    defaults = compare.DEFAULT_SELECTIONS
+    assert defaults["sector"] in compare.categories(hw, "sector")
+    assert defaults["benchmark"] in compare.categories(hw, "sector")
+    assert defaults["band"] in compare.categories(hw, "age")
+    assert defaults["region"] in set(hw.loc[hw.breakdown == "region", "official_name"])

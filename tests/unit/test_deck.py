@@ -15,7 +15,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from lib import charts, deck
+from lib import charts, compare, deck
 from lib.data import load_councils, load_homeworking
 from lib.images import ImageExporter, find_browser
 
@@ -127,7 +127,7 @@ def test_councils_slide_ignores_unknown_filters_and_never_comes_out_empty(hw, co
 
 
 def test_uk_benchmark_compares_with_all_in_employment(hw, councils):
-    slides = by_key(deck.build_deck(hw, councils, {"sector": "Education", "benchmark": deck.UK_OPTION}))
+    slides = by_key(deck.build_deck(hw, councils, {"sector": "Education", "benchmark": compare.UK_OPTION}))
     assert "all workers in the UK" in slides["sector"].headline
     assert "12.4%" in slides["sector"].notes
     assert charts.BENCHMARK not in bar_colours(slides["sector"].figure).values()
