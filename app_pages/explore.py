@@ -224,63 +224,48 @@ def provenance():
 
 
 bom = st.toggle("CSV for Excel (UTF-8 with a byte-order mark)", key="bom")
-buttons = st.columns(5)
-buttons[0].download_button(
-    "CSV",
-    data=lambda: export.to_csv(view, bom=bom),
-    file_name=f"{stem}.csv",
-    mime=export.MIME["csv"],
-    icon=":material/download:",
-    on_click="ignore",
-    key="download-csv",
-    disabled=view.empty,
-)
-buttons[1].download_button(
-    "Excel (.xlsx)",
-    data=lambda: export.to_xlsx(view, provenance()),
-    file_name=f"{stem}.xlsx",
-    mime=export.MIME["xlsx"],
-    icon=":material/download:",
-    on_click="ignore",
-    key="download-xlsx",
-    disabled=view.empty or len(view) > EXCEL_ROWS,
-    help=f"Excel downloads hold up to {EXCEL_ROWS:,} rows: filter further, or use CSV or Parquet."
-    if len(view) > EXCEL_ROWS
-    else "A Data sheet and an About sheet with the source, licence and filters.",
-)
-buttons[2].download_button(
-    "Parquet",
-    data=lambda: export.to_parquet(view, provenance()),
-    file_name=f"{stem}.parquet",
-    mime=export.MIME["parquet"],
-    icon=":material/download:",
-    on_click="ignore",
-    key="download-parquet",
-    disabled=view.empty,
-    help="Provenance in the file's key-value metadata.",
-)
-buttons[3].download_button(
-    "JSON",
-    data=lambda: export.to_json(view),
-    file_name=f"{stem}.json",
-    mime=export.MIME["json"],
-    icon=":material/download:",
-    on_click="ignore",
-    key="download-json",
-    disabled=view.empty,
-)
-buttons[4].download_button(
-    "Provenance",
-    data=lambda: export.datapackage(view, provenance(), stem),
-    file_name=f"{stem}.datapackage.json",
-    mime=export.MIME["datapackage.json"],
-    icon=":material/description:",
-    on_click="ignore",
-    key="download-datapackage",
-    disabled=view.empty,
-    help="A datapackage.json with the provenance of the CSV and JSON files: source, licence, filters, product "
-    "version and time of export.",
-)
+too_big_for_excel = len(view) > EXCEL_ROWS
+# label, file extension (also the MIME key), bytes on click, unavailable, help
+downloads = [
+    ("CSV", "csv", lambda: export.to_csv(view, bom=bom), False, None),
+    (
+        "Excel (.xlsx)",
+        "xlsx",
+        lambda: export.to_xlsx(view, provenance()),
+        too_big_for_excel,
+        f"Excel downloads hold up to {EXCEL_ROWS:,} rows: filter further, or use CSV or Parquet."
+        if too_big_for_excel
+        else "A Data sheet and an About sheet with the source, licence and filters.",
+    ),
+    (
+        "Parquet",
+        "parquet",
+        lambda: export.to_parquet(view, provenance()),
+        False,
+        "Provenance in the file's key-value metadata.",
+    ),
+    ("JSON", "json", lambda: export.to_json(view), False, None),
+    (
+        "Provenance",
+        "datapackage.json",
+        lambda: export.datapackage(view, provenance(), stem),
+        False,
+        "A datapackage.json with the provenance of the CSV and JSON files: source, licence, filters, product "
+        "version and time of export.",
+    ),
+]
+for column, (label, extension, data, unavailable, help_text) in zip(st.columns(len(downloads)), downloads, strict=True):
+    column.download_button(
+        label,
+        data=data,
+        file_name=f"{stem}.{extension}",
+        mime=export.MIME[extension],
+        icon=":material/description:" if extension == "datapackage.json" else ":material/download:",
+        on_click="ignore",
+        key=f"download-{extension.split('.')[0]}",
+        disabled=view.empty or unavailable,
+        help=help_text,
+    )
 st.caption(
     "CSV and JSON stay plain tables that any tool reads; their source, licence and filters are in the "
     "datapackage.json beside them. Excel carries an About sheet, Parquet its file metadata. Text that a "
