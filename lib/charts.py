@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from lib.compare import MEASURE_LABELS, MEASURE_PANELS, MEASURE_SHORT, by_category, regularity
 from lib.data import MEASURES, resource
+from lib.escape import for_plotly, strip_bold
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 YOURS = "#D55E00"  # vermillion: the user's own selection
@@ -216,12 +217,8 @@ def _count_lines(text: str) -> int:
 
 def label_margin(labels: list[str], theme: Theme) -> int:
     """Left margin (px) wide enough for the longest category label at this theme's size."""
-    longest = max((len(_plain(label)) for label in labels), default=10)
+    longest = max((len(strip_bold(label)) for label in labels), default=10)
     return int(longest * theme.tick_size * 0.56) + 24
-
-
-def _plain(label: str) -> str:
-    return label.replace("<b>", "").replace("</b>", "")
 
 
 def _value_label(value: float) -> str:
@@ -368,7 +365,7 @@ def category_bars(
             col=col,
         )
     ticktext = [
-        tick_label(c, r) if c in set(df["category"]) else f"{_escape(c)} (your data only)"
+        tick_label(c, r) if c in set(df["category"]) else f"{for_plotly(c)} (your data only)"
         for c, r in zip(cats, roles, strict=True)
     ]
     fig.update_yaxes(
@@ -436,18 +433,13 @@ def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], mea
             textposition="outside",
             cliponaxis=False,
             textfont=dict(size=theme.label_size, color=TEXT),
-            hovertemplate=f"<b>%{{y}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%<extra>{_escape(source)}</extra>",
-            name=f"Your data: {_escape(source)}",
+            hovertemplate=f"<b>%{{y}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%<extra>{for_plotly(source)}</extra>",
+            name=f"Your data: {for_plotly(source)}",
             legendgroup=f"user-{source}",
             showlegend=col == 1,
             row=1,
             col=col,
         )
-
-
-def _escape(text: str) -> str:
-    """User text goes into Plotly labels, which render a subset of HTML: show it as text."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def profile_chart(
@@ -538,9 +530,9 @@ def profile_chart(
                 connectgaps=False,
                 line=dict(color=UPLOADED, width=theme.line_width, dash="dot"),
                 marker=dict(size=theme.marker_size * 1.2, symbol="square", color=UPLOADED),
-                name=f"Your data: {_escape(source_name)} ({MEASURE_SHORT[measure].lower()})",
+                name=f"Your data: {for_plotly(source_name)} ({MEASURE_SHORT[measure].lower()})",
                 hovertemplate=f"<b>%{{x}}</b><br>{MEASURE_LABELS[measure]}: %{{y:.1f}}%"
-                f"<extra>{_escape(source_name)}</extra>",
+                f"<extra>{for_plotly(source_name)}</extra>",
             )
     fig.update_yaxes(
         range=[0, top_value * 1.18],

@@ -309,7 +309,7 @@ def export_stem(table_slug: str, groups: list[str], *, filtered: bool, with_uplo
     """
     parts = [table_slug]
     if 0 < len(groups) <= 3:
-        parts += [_slug(g) for g in groups]
+        parts += [slug(g) for g in groups]
     elif len(groups) > 3:
         filtered = True
     if with_uploads:
@@ -319,5 +319,6 @@ def export_stem(table_slug: str, groups: list[str], *, filtered: bool, with_uplo
     return "-".join(parts)
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """Text as a file-name part: lower case, runs of anything else as one hyphen."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
