@@ -15,6 +15,7 @@ DIRECTIVE = re.compile(r":(?=[A-Za-z0-9/])")  # :red[…], :material/icon:, :emo
 WWW = re.compile(r"(?i)\b(www)\.")  # www.example.org becomes a link in GitHub-flavoured Markdown
 LINE_MARKER = re.compile(r"(?m)^(\s*)(?:([-+=])|(\d+)([.)]))")  # a list item or a setext heading line
 
+
 def for_plotly(text: object) -> str:
     """Chart titles, labels, legends and hover text: '<', '>' and '&' shown as typed."""
     return html.escape(str(text), quote=False)

@@ -10,7 +10,8 @@ def test_markdown_marks_in_a_file_show_as_typed():
 
 
 def test_addresses_are_not_turned_into_links():
-    assert for_markdown("see http://evil.example or www.evil.example") == r"see http\://evil.example or www\.evil.example"
+    shown = for_markdown("see http://evil.example or www.evil.example")
+    assert shown == r"see http\://evil.example or www\.evil.example"
 
 
 def test_lines_that_would_start_a_list_or_heading_are_escaped():
