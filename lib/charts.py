@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -51,6 +51,7 @@ class Theme:
     title_wrap: int  # characters per title line before wrapping
     row_height: int  # px per category in a horizontal bar chart
     base_height: int  # px for title, axes and source line
+    compact: bool = False  # a slide or a printed page: draw fewer rows (e.g. only the timeline's dated lanes)
 
 
 NORMAL = Theme(
@@ -82,7 +83,10 @@ PRESENT = Theme(
     title_wrap=72,
     row_height=56,
     base_height=300,
+    compact=True,
 )
+# The one-page brief: screen type sizes on a chart laid out narrower (lib/brief.py), as few rows as a slide.
+PRINT = replace(NORMAL, name="print", compact=True)
 
 IMAGE_WIDTH, IMAGE_HEIGHT = 1920, 1080
 

@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import charts, compare, council_charts, councils, explore, selections
-from lib.charts import NORMAL, PRESENT, Theme, source_note
+from lib.charts import NORMAL, Theme, source_note
 from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, UK_OPTION
 from lib.data import MEASURES, resource
 from lib.escape import for_plotly
@@ -614,7 +614,7 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str) -> Cha
     subtitle = "Council and public-body figures, spring 2020 · dates as precise as the source gives them"
 
     def draw(theme: Theme, title: str, subtitle: str) -> go.Figure:
-        lanes, subtitle = (_slide_lanes(items, org, subtitle)) if theme is PRESENT else (items, subtitle)
+        lanes, subtitle = _compact_lanes(items, org, subtitle) if theme.compact else (items, subtitle)
         return council_charts.rollout_timeline(
             lanes, title=title, subtitle=subtitle, highlight=org, source=source, theme=theme
         )
@@ -643,9 +643,9 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str) -> Cha
     )
 
 
-def _slide_lanes(items: pd.DataFrame, org: str | None, subtitle: str) -> tuple[pd.DataFrame, str]:
-    """A slide keeps the lanes with a dated figure, and the presenter's own: a screen holds about eight lanes
-    at presentation size, and the undated ones are listed on the Councils page."""
+def _compact_lanes(items: pd.DataFrame, org: str | None, subtitle: str) -> tuple[pd.DataFrame, str]:
+    """A slide or a printed brief keeps the lanes with a dated figure, and the presenter's own: a screen holds
+    about eight lanes at presentation size, and the undated ones are listed on the Councils page."""
     dated = set(items.loc[items["panel"] == councils.DATED, "organisation"])
     if not dated:
         return items, subtitle
