@@ -61,6 +61,8 @@ def brief_content(view: views.View, *, permalink: str, day: date, chart_height_m
         "headline": view.headline,
         "sentence": view.sentence,
         "notices": list(view.notices),
+        # A comparison's metrics are three a measure (the figure, the ratio, the rank): three to a row.
+        "metric_columns": 3 if any(m.group for m in view.metrics) else max(min(len(view.metrics), 4), 1),
         "metrics": [
             {
                 "label": f"{SHORT_GROUP.get(m.group, m.group)}: {m.label}" if m.group else m.label,
