@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from functools import cache
+from datetime import date
+from functools import cache, lru_cache
 from typing import Any
 
 import anyio
@@ -34,6 +35,7 @@ CACHE_CONTROL = "public, max-age=3600"  # the figures change only with a new rel
 PROBLEM = "application/problem+json"
 PROBLEM_TYPES = "https://github.com/homeworking-dashboard/problems#"
 GIVEN_MAX = 100  # characters of a bad value echoed back
+FILES_KEPT = 64  # files kept in memory for the day (a deck or a zip is under 1 MB)
 
 
 @cache
@@ -73,6 +75,17 @@ def allowed_keys(page: str) -> list[str]:
 
 def read_address(page: str, fmt: str, query: Mapping[str, Sequence[str]]) -> views.View:
     """The View an API address asks for, checked strictly: a value the page would quietly replace is a 400."""
+    return _read_address(page, fmt, _frozen(query))
+
+
+def _frozen(query: Mapping[str, Sequence[str]]) -> tuple:
+    return tuple((key, tuple(values)) for key, values in query.items())
+
+
+@lru_cache(maxsize=512)
+def _read_address(page: str, fmt: str, frozen: tuple) -> views.View:
+    """Views depend only on the built-in figures and the address: one build per address and process."""
+    query = {key: list(values) for key, values in frozen}
     if page not in views.PAGES:
         raise Problem(404, "Unknown page", f"There is no page '{_cut(page)}'.", allowed=list(views.PAGES))
     if fmt not in render.FORMATS:
@@ -105,11 +118,21 @@ def read_address(page: str, fmt: str, query: Mapping[str, Sequence[str]]) -> vie
 
 
 def make_file(page: str, fmt: str, query: Mapping[str, Sequence[str]], base: str) -> tuple[bytes, str]:
-    """The file's bytes and its name (runs in a worker thread: it may draw for seconds)."""
+    """The file's bytes and its name (runs in a worker thread: it may draw for seconds).
+
+    Kept for the day: the same address asked again (thirty people opening one brief, a job
+    re-run) is answered from memory; a new day makes new files, stamped with the new date.
+    """
+    return _make_file(page, fmt, _frozen(query), base, render.today())
+
+
+@lru_cache(maxsize=FILES_KEPT)
+def _make_file(page: str, fmt: str, frozen: tuple, base: str, day: date) -> tuple[bytes, str]:
+    query = {key: list(values) for key, values in frozen}
     view = read_address(page, fmt, query)
     exporter = shared_exporter()
     address = render.Address(page, tuple((k, v) for k, values in query.items() for v in values), base)
-    files = render.Renderer(tables(), address, exporter.image if exporter.available else None)
+    files = render.Renderer(tables(), address, exporter.image if exporter.available else None, day)
     try:
         return files.render(view, fmt), render.file_name(view, fmt)
     except (render.Unavailable, ImageExportUnavailable) as why:
