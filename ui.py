@@ -40,6 +40,7 @@ def widget(
     options: Sequence[str] | None = None,
     help: str | None = None,
     default: Any = None,
+    placeholder: str | None = None,
 ) -> Any:
     """The bound widget for one URL key: label, options, default and help all from lib.selections (a page
     may word the label or help for its context, or narrow the options)."""
@@ -50,7 +51,7 @@ def widget(
     if selection.kind == "integer":
         return int(where.number_input(label, min_value=1, value=selection.default or 1, step=1, **common))
     if selection.kind == "text":
-        return where.text_input(label, max_chars=selection.max_chars, **common)
+        return where.text_input(label, max_chars=selection.max_chars, placeholder=placeholder, **common)
     options = list(options if options is not None else selection.choices(options_from, chosen))
     default = default if default is not None else selection.default_value(options_from, chosen)
     shown = dict(format_func=selection.shown)
@@ -202,6 +203,21 @@ def show_chart(shown: views.View, chart: views.Chart) -> None:
         st.caption(chart.source)
     if chart.caption:
         st.caption(for_markdown(chart.caption))
+
+
+CHANGES_LISTED = 12  # sentences; the chart's table holds every figure
+
+
+def changes(shown: views.View) -> None:
+    """The person's own figures against 2019, in words and in a chart, where they brought any."""
+    if not shown.changes:
+        return
+    st.header("Your figures against 2019")
+    listed = shown.changes[:CHANGES_LISTED]
+    st.markdown("\n".join(f"- {for_markdown(change.sentence())}." for change in listed))
+    if len(shown.changes) > len(listed):
+        st.caption(f"… and {len(shown.changes) - len(listed):,} more: every one is in the chart's table.")
+    show_chart(shown, shown.chart(f"{shown.page}-change"))
 
 
 # ---- files --------------------------------------------------------------------------------------------

@@ -27,11 +27,13 @@ SLIDE_KEYS = tuple(SLIDE_NAMES)
 # Which chart of which page each slide shows.
 SLIDE_CHARTS = {
     "sector": ("sectors", "sectors-all"),
+    "change": ("", "change"),  # the first of these pages with a change chart: CHANGE_PAGES
     "regularity": ("sectors", "sectors-regularity"),
     "age": ("age", "age-profile"),
     "region": ("regions", "regions-bars"),
     "councils": ("councils", "councils-timeline"),
 }
+CHANGE_PAGES = ("sectors", "age", "regions")
 WIDENED = "No council figures match the chosen regions and kinds, so every organisation is shown. "
 
 
@@ -72,9 +74,11 @@ def slide_order(requested: Sequence[str] | None, available: Sequence[str] = SLID
     return order or list(available)
 
 
-def page_views(tables: Tables, query: Mapping[str, str | Sequence[str]], pages: Sequence[str]) -> dict[str, views.View]:
+def page_views(
+    tables: Tables, query: Mapping[str, str | Sequence[str]], pages: Sequence[str], user_rows=None
+) -> dict[str, views.View]:
     """The Views the deck's slides come from, each read from the same address."""
-    return {page: views.for_query(page, tables, query) for page in dict.fromkeys(pages)}
+    return {page: views.for_query(page, tables, query, user_rows) for page in dict.fromkeys(pages)}
 
 
 def build_deck(
@@ -83,23 +87,31 @@ def build_deck(
     *,
     order: Sequence[str] | None = None,
     headlines: Mapping[str, str | None] | None = None,
+    user_rows=None,
 ) -> list[Slide]:
-    """The slides for an address: sector → regularity → age band → region → councils, as ordered.
+    """The slides for an address: sector → your figures against 2019 → regularity → age band → region →
+    councils, as ordered.
 
     `query` holds the pages' URL values; `order` lists slide keys to keep, in order (unknown
     keys are ignored); `headlines` maps a slide key to the presenter's own headline (blank
-    keeps the takeaway).
+    keeps the takeaway). `user_rows`, the session's uploaded figures, add the change slide.
     """
-    keys = slide_order(order)
-    made = page_views(tables, query, [SLIDE_CHARTS[k][0] for k in keys])
+    pages = [SLIDE_CHARTS[k][0] for k in SLIDE_KEYS if SLIDE_CHARTS[k][0]] + list(CHANGE_PAGES)
+    made = page_views(tables, query, pages, user_rows)
+    change = next((made[p].chart(f"{p}-change") for p in CHANGE_PAGES if made[p].changes), None)
+    available = [k for k in SLIDE_KEYS if k != "change" or change is not None]
     slides = []
-    for key in keys:
+    for key in slide_order(order, available):
         page, chart_key = SLIDE_CHARTS[key]
-        view, widened = made[page], ""
-        if not any(c.key == chart_key for c in view.charts):
+        view, widened = made.get(page), ""
+        if key == "change":
+            chart = change
+        elif any(c.key == chart_key for c in view.charts):
+            chart = view.chart(chart_key)
+        else:
             # A filter that leaves no organisation would make an empty slide: show them all, and say so.
-            view, widened = views.build(page, tables, {**view.selections, "region": [], "kind": []}), WIDENED
-        chart = view.chart(chart_key)
+            chart = views.build(page, tables, {**view.selections, "region": [], "kind": []}).chart(chart_key)
+            widened = WIDENED
         headline = clean_headline((headlines or {}).get(key)) or chart.title
         slides.append(Slide(key, SLIDE_NAMES[key], chart, headline, f"{widened}{chart.notes}"))
     return slides
@@ -113,11 +125,11 @@ def clean_headline(text: str | None) -> str | None:
     return text or None
 
 
-def deck_for_query(tables: Tables, query: Mapping[str, str | Sequence[str]]) -> list[Slide]:
+def deck_for_query(tables: Tables, query: Mapping[str, str | Sequence[str]], user_rows=None) -> list[Slide]:
     """The deck an address opens in presentation mode: its order and edited headlines come from the URL too."""
     order = selections.DECK.read(query.get("deck"), tables)
     headlines = {key: selections.HEADLINES[key].read(query.get(f"headline_{key}"), tables) for key in SLIDE_KEYS}
-    return build_deck(tables, query, order=order, headlines=headlines)
+    return build_deck(tables, query, order=order, headlines=headlines, user_rows=user_rows)
 
 
 # PowerPoint: 16:9, 7.5 inches high; the chart fills the space between title and source line.

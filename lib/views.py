@@ -97,6 +97,7 @@ class View:
     missing: Mapping[str, str] = field(default_factory=dict)  # chart key → why this choice has no such chart
     comparison: compare.Comparison | None = None
     with_user_rows: bool = False
+    changes: tuple[compare.Change, ...] = ()  # the person's own figures against 2019, where they brought any
 
     def chart(self, key: str) -> Chart:
         return next(c for c in self.charts if c.key == key)
@@ -195,6 +196,52 @@ def _comparison_metrics(c: compare.Comparison, benchmark_name: str) -> tuple[Met
 
 def _pct(value: float, digits: int = 1) -> str:
     return "n/a" if value != value else f"{value:.{digits}f}%"
+
+
+def _change_chart(
+    hw: pd.DataFrame, found: list[compare.Change], breakdown: str, selected: str, page: str
+) -> tuple[compare.Change | None, tuple[Chart, ...]]:
+    """The change the page leads with (the selected category's, if they brought it) and the chart of every
+    figure they brought against 2019."""
+    if not found:
+        return None, ()
+    lead = compare.headline_change(found, selected)
+    noun = explore.GROUP_NOUNS[breakdown]
+    frame = pd.DataFrame(
+        {
+            "category": [ch.category for ch in found],
+            "measure": [ch.measure for ch in found],
+            "before": [ch.before for ch in found],
+            "after": [ch.after for ch in found],
+            "source": [ch.source for ch in found],
+            "change": [ch.movement() if ch.comparable else "no 2019 figure to compare with" for ch in found],
+        }
+    )
+    title = lead.sentence() if lead else compare.changes_summary(found, noun)
+    names = ", ".join(dict.fromkeys(frame["source"]))
+    source = f"{source_note()} · Your data: {names} (uploaded, this session only)"
+    chart = Chart(
+        key=f"{page}-change",
+        title=title,
+        subtitle=f"Your figures against the 2019 baseline, by {breakdown} · circle: ONS 2019 · square: yours · "
+        "changes derived",
+        alt=f"Dot chart of your figures for {frame['category'].nunique()} {noun} against 2019. "
+        f"{compare.changes_summary(found, noun)}.",
+        table=frame[["category", "measure", "before", "after", "change"]],
+        columns={
+            "category": Column(breakdown.capitalize()),
+            "measure": Column("Measure"),
+            "before": Column("2019 (%)", "percent", "ONS Annual Population Survey 2019."),
+            "after": Column("Yours (%)", "percent", f"Your figures: {names}."),
+            "change": Column("Change (derived)", help="Points and ratio against 2019, derived here."),
+        },
+        draw=lambda theme, title, subtitle: charts.change_dumbbell(
+            frame, title=title, subtitle=subtitle, yours=selected, source=source, theme=theme
+        ),
+        source=source,
+        notes=" ".join(ch.sentence() + "." for ch in found),
+    )
+    return lead if lead and lead.category == selected else None, (chart,)
 
 
 # ---- overview -------------------------------------------------------------------------------------------
@@ -315,6 +362,8 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         ),
         notes=regularity_notes(c),
     )
+    found = compare.changes(hw, user_rows, "sector")
+    lead, change = _change_chart(hw, found, "sector", sector, "sectors")
     top_occupation, top_share = compare.top(hw, "occupation", "ever")
     occupations = hw[hw["breakdown"] == "occupation"]
     occupation_chart = Chart(
@@ -338,9 +387,9 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
     return View(
         page="sectors",
         title=PAGE_TITLES["sectors"],
-        headline=c.headline(),
+        headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=(bars, regularity, occupation_chart),
+        charts=(bars, *change, regularity, occupation_chart),
         rows=tidy_rows(hw, ("all", "sector", "occupation")),
         resource="homeworking_2019",
         selections=dict(chosen),
@@ -350,6 +399,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         notices=_same_choice("sector", sector, benchmark),
         comparison=c,
         with_user_rows=mine is not None,
+        changes=tuple(found),
     )
 
 
@@ -422,12 +472,14 @@ def age(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | Non
         ),
         notes=f"{c.sentence()} {shape}",
     )
+    found = compare.changes(hw, user_rows, "age")
+    lead, change = _change_chart(hw, found, "age", band, "age")
     return View(
         page="age",
         title=PAGE_TITLES["age"],
-        headline=c.headline(),
+        headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=(profile,),
+        charts=(profile, *change),
         rows=tidy_rows(hw, ("all", "age")),
         resource="homeworking_2019",
         selections=dict(chosen),
@@ -437,6 +489,7 @@ def age(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | Non
         notices=_same_choice("band", band, versus),
         comparison=c,
         with_user_rows=mine is not None,
+        changes=tuple(found),
     )
 
 
@@ -493,12 +546,14 @@ def regions(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         caption=_uploaded_caption(mine, "Hatched green bars"),
         notes=c.sentence(),
     )
+    found = compare.changes(hw, user_rows, "region")
+    lead, change = _change_chart(hw, found, "region", category_of[region], "regions")
     return View(
         page="regions",
         title=PAGE_TITLES["regions"],
-        headline=c.headline(),
+        headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=(bars, tile_map),
+        charts=(bars, *change, tile_map),
         rows=tidy_rows(hw, ("all", "region")),
         resource="homeworking_2019",
         selections=dict(chosen),
@@ -508,6 +563,7 @@ def regions(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         notices=_same_choice("region", region, other),
         comparison=c,
         with_user_rows=mine is not None,
+        changes=tuple(found),
     )
 
 

@@ -147,7 +147,8 @@ def test_bad_or_stale_selections_fall_back_to_the_pages_defaults(tables, bad):
 def test_presenter_drops_and_reorders_slides(tables):
     slides = deck.build_deck(tables, {}, order=["region", "nonsense", "sector", "region"])
     assert [s.key for s in slides] == ["region", "sector"]
-    assert [s.key for s in deck.build_deck(tables, {}, order=["nonsense"])] == list(deck.SLIDE_KEYS)
+    without_uploads = [key for key in deck.SLIDE_KEYS if key != "change"]  # the change slide needs your figures
+    assert [s.key for s in deck.build_deck(tables, {}, order=["nonsense"])] == without_uploads
 
 
 def test_edited_headline_is_the_title_and_is_shown_as_text(tables):
@@ -244,7 +245,7 @@ def test_libreoffice_impress_opens_the_exported_deck(tmp_path):
     )
     assert run.returncode == 0, run.stderr[-2000:]
     text = subprocess.run(["pdftotext", str(tmp_path / "deck.pdf"), "-"], capture_output=True, text=True).stdout
-    assert text.count("Source: ") == len(deck.SLIDE_KEYS)  # one source line a slide
+    assert text.count("Source: ") == len(deck.SLIDE_KEYS) - 1  # one source line a slide (no uploads: no change)
     assert "Source: Socitm In Our View issue 19" in text  # the councils slide cites its own sources
     assert "Financial and insurance staff were 1.7× as likely" in " ".join(text.split())
     page = (tmp_path / "page-1.png").read_bytes()
@@ -254,3 +255,25 @@ def test_libreoffice_impress_opens_the_exported_deck(tmp_path):
 
 def test_every_slide_is_laid_out_1080_px_tall(finance_deck):
     assert {slide.figure.layout.height for slide in finance_deck} == {1080}
+
+
+def test_your_figures_add_the_change_slide_after_the_sector(tables):
+    import pandas as pd
+
+    mine = pd.DataFrame(
+        {
+            "breakdown": ["sector", "sector"],
+            "category": ["Education", "Manufacturing"],
+            "measure": ["week_prior", "week_prior"],
+            "percent": [40.0, 9.3],
+            "source": ["Our staff survey 2021"] * 2,
+        }
+    )
+    slides = by_key(deck.build_deck(tables, {"sector": "Education"}, user_rows=mine))
+    assert list(slides)[:3] == ["sector", "change", "regularity"]
+    change = slides["change"]
+    assert change.headline.startswith("Education: 40.0% worked from home in the week before interview")
+    assert "up 27.2 points" in change.headline  # 40.0 against the printed 12.8
+    assert "Manufacturing: 9.3%" in change.notes and "unchanged" in change.notes
+    assert slides["sector"].headline.startswith("Education staff")  # the bars' own takeaway: the 2019 comparison
+    assert [t.name for t in change.figure.data if t.showlegend] == ["ONS 2019", "Your data: Our staff survey 2021"]
