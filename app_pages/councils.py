@@ -96,7 +96,7 @@ ui.show_chart(
     ),
     alt=f"Timeline of rollout figures, one lane per organisation, with the 23 March 2020 instruction as a line. "
     f"{timeline_title}.",
-    table=items.loc[items["panel"] != "context", ["organisation", "when", "precision", "label"]].assign(
+    table=items.loc[items["panel"] != "context", ["organisation", "when", "precision", "label", "claimant"]].assign(
         precision=lambda t: t["precision"].map(councils.PRECISION_LABELS)
     ),
     key="councils-timeline",
@@ -105,13 +105,15 @@ ui.show_chart(
         "when": st.column_config.TextColumn("When (the source's words)"),
         "precision": st.column_config.TextColumn("Date precision", help=councils.precision_help()),
         "label": "Figure",
+        "claimant": st.column_config.TextColumn("Who says so", help=councils.claimant_help()),
     },
     source=source_note(council_charts.COUNCIL_SOURCE),
 )
 st.caption(
     "Bars span the period the source gives (a month, part of a month, named weeks), not a day inside it; "
     "◀ marks a date something was done by. Figures from before the pandemic or with no date sit in their "
-    "own panels instead of on an invented date."
+    "own panels instead of on an invented date. 'Vendor claim' marks a figure from a supplier's advertorial, "
+    "not the organisation's own word."
 )
 
 # 4/ Scale and speed
@@ -196,8 +198,13 @@ st.dataframe(
     column_config={
         "organisation": st.column_config.TextColumn("Organisation", width="medium"),
         "value_as_printed": "Value as printed",
+        "claimant": st.column_config.TextColumn("Who says so", help=councils.claimant_help()),
         "quote": st.column_config.TextColumn("Quote (verbatim)", width="large"),
         "source": st.column_config.TextColumn("Source file:lines", help="In data/sources/ of this repository."),
+        "publication": st.column_config.TextColumn("Published in", width="medium"),
+        "licence": st.column_config.TextColumn(
+            "Licence", width="medium", help="The source's terms: only the ONS statistics are openly licensed."
+        ),
         "derived": st.column_config.TextColumn(
             "Derived figures", help="Computed here from the printed figures, not printed by the source."
         ),
