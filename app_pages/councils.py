@@ -195,10 +195,11 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     height="content",
+    placeholder="—",
     column_config={
         "organisation": st.column_config.TextColumn("Organisation", width="medium"),
         "value_as_printed": "Value as printed",
-        "claimant": st.column_config.TextColumn("Who says so", help=councils.claimant_help()),
+        "claimant": st.column_config.TextColumn("Who says so", width="medium", help=councils.claimant_help()),
         "quote": st.column_config.TextColumn("Quote (verbatim)", width="large"),
         "source": st.column_config.TextColumn("Source file:lines", help="In data/sources/ of this repository."),
         "publication": st.column_config.TextColumn("Published in", width="medium"),
