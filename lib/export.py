@@ -162,7 +162,7 @@ def fields_of(view: pd.DataFrame, resource_name: str) -> list[dict]:
     return [described.get(c, {"name": c}) for c in view.columns]
 
 
-def sources_of(view: pd.DataFrame, prov: Provenance) -> list[dict]:
+def sources_of(prov: Provenance) -> list[dict]:
     """The Data Package `sources` entries the rows come from (by publication, else the resource's own)."""
     sources = load_package()["sources"]
     if prov.publications:
@@ -319,7 +319,7 @@ def datapackage(view: pd.DataFrame, prov: Provenance, stem: str) -> bytes:
     """
     fields = [dict(f) for f in prov.fields]
     schema = {"fields": fields}
-    sources = sources_of(view, prov)
+    sources = sources_of(prov)
     return json.dumps(
         {
             "name": stem,
