@@ -10,7 +10,9 @@ import pytest
 from lib.data import (
     COUNCILS_CSV,
     HOMEWORKING_CSV,
+    ONE_PERSON,
     SOURCES_DIR,
+    VENDOR_CLAIM,
     DataValidationError,
     load_councils,
     load_homeworking,
@@ -414,6 +416,7 @@ def test_claimants_are_described_in_the_data_package():
     res = resource("council_rollout_2020")
     field = next(f for f in res["schema"]["fields"] if f["name"] == "claimant")
     assert tuple(field["constraints"]["enum"]) == tuple(res["claimants"])
+    assert {VENDOR_CLAIM, ONE_PERSON} <= set(res["claimants"])  # the two marks lib names
     assert set(load_councils()["claimant"]) <= set(res["claimants"])
 
 
