@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 import ui
-from lib import charts, compare
+from lib import charts, compare, councils
 from lib.compare import MEASURE_SHORT
 
 # 1/ Data and selections (bound to the URL: ?region=…&other=…&map=…)
@@ -102,7 +102,10 @@ with councils_col:
         st.write(f"The source documents report no council rollout figures for {compare.place_name(region)}.")
     for organisation, rows in in_region.groupby("organisation", sort=False):
         figures = "; ".join(
-            f"{row.value_text} {row.measure} ({row.when})" if isinstance(row.value_text, str) else row.measure
+            councils.marked(
+                f"{row.value_text} {row.measure}, {row.when}" if isinstance(row.value_text, str) else row.measure,
+                row.claimant,
+            )
             for row in rows.itertuples()
         )
         st.markdown(f"**{organisation}** ({rows['kind'].iloc[0]}): {figures}")
