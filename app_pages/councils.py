@@ -62,6 +62,7 @@ st.dataframe(
     hide_index=True,
     width="stretch",
     height="content",
+    placeholder="—",
     column_config=ui.column_config(COUNCIL_FIGURE_COLUMNS),
 )
 st.caption(source_note(COUNCIL_SOURCE))

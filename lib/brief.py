@@ -27,7 +27,8 @@ TEMPLATE = Path(__file__).with_name("brief.typ")
 CHART_WIDTH = 820
 PRINTED_WIDTH_MM = 178
 MAX_CHART_MM = 100  # leaves the page room for the table and the notes
-MAX_TABLE_ROWS = 12
+MAX_TABLE_ROWS = 12  # narrow tables; a table of four columns or more wraps its cells, so it keeps WIDE_TABLE_ROWS
+WIDE_TABLE_ROWS = 8
 SHORT_GROUP = {MEASURE_LABELS[m]: MEASURE_SHORT[m] for m in MEASURE_SHORT}
 
 
@@ -93,15 +94,16 @@ def table_content(chart: views.Chart) -> dict:
     frame = chart.table
     columns = list(frame.columns)
     kinds = {c: chart.columns[c].kind if c in chart.columns else _kind(frame[c]) for c in columns}
+    limit = MAX_TABLE_ROWS if len(columns) <= 3 else WIDE_TABLE_ROWS
     rows = [
         [_cell(value, kinds[c]) for c, value in zip(columns, row, strict=True)]
-        for row in frame.head(MAX_TABLE_ROWS).itertuples(index=False)
+        for row in frame.head(limit).itertuples(index=False)
     ]
     return {
         "columns": [chart.columns[c].label if c in chart.columns else c.replace("_", " ") for c in columns],
         "numeric": [kinds[c] in ("percent", "number") for c in columns],
         "rows": rows,
-        "more": max(len(frame) - MAX_TABLE_ROWS, 0),
+        "more": max(len(frame) - limit, 0),
     }
 
 

@@ -104,10 +104,13 @@ TEMPLATE = go.layout.Template(
 
 
 def source_note(resource_name: str = "homeworking_2019") -> str:
-    """The source line under every chart, from data/datapackage.json (never retyped)."""
+    """The source line under every chart, from data/datapackage.json (never retyped).
+
+    The licence part is the resource's `licence_note`: the ONS figures' licence, or, for the
+    council quotations, where each figure's own terms are given.
+    """
     res = resource(resource_name)
-    licence = res["licenses"][0]["title"]
-    return f"Source: {res['short_citation']} · {licence}"
+    return f"Source: {res['short_citation']} · {res['licence_note']}"
 
 
 def wrap(text: str, width: int) -> str:

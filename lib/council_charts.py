@@ -330,10 +330,10 @@ def _style_panel_titles(fig: go.Figure, theme: Theme) -> None:
 
 
 def _row_ticks(rows: pd.DataFrame, highlight: str | None, width: int) -> list[str]:
-    """'Organisation: what was counted', wrapped; the presenter's own in bold and named '(yours)'."""
+    """'Organisation: what was counted', wrapped; the presenter's own in bold, '(yours)'; vendor claims marked."""
     ticks = []
-    for organisation, measure in zip(rows["organisation"], rows["measure"], strict=True):
-        name = tick_label(organisation, _role(organisation, highlight))
+    for organisation, measure, claimant in zip(rows["organisation"], rows["measure"], rows["claimant"], strict=True):
+        name = cl.marked(tick_label(organisation, _role(organisation, highlight)), claimant)
         ticks.append(name + "<br>" + wrap(measure, width))
     return ticks
 
@@ -510,7 +510,7 @@ def share_against_baseline(
         own, region = 3 * i, 3 * i + 1
         ys += [own, region]
         ticks += [
-            f"{tick_label(row.organisation, _role(row.organisation, highlight))}, {row.when}",
+            f"{cl.marked(tick_label(row.organisation, _role(row.organisation, highlight)), row.claimant)}, {row.when}",
             f"{row.region}, 2019 (ONS)",
         ]
         values += [row.share_percent, row.region_week_prior]

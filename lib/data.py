@@ -268,9 +268,48 @@ PRECISIONS = (
     "before the pandemic",
     "undated",
 )
-KINDS = tuple(
-    next(f for f in resource("council_rollout_2020")["schema"]["fields"] if f["name"] == "kind")["constraints"]["enum"]
-)
+
+
+def _enum(resource_name: str, field: str) -> tuple[str, ...]:
+    """A field's allowed values, as data/datapackage.json lists them (never retyped)."""
+    fields = resource(resource_name)["schema"]["fields"]
+    return tuple(next(f for f in fields if f["name"] == field)["constraints"]["enum"])
+
+
+KINDS = _enum("council_rollout_2020", "kind")
+CLAIMANTS = _enum("council_rollout_2020", "claimant")
+VENDOR_CLAIM = "vendor claim (advertorial)"
+ONE_PERSON = "one person's account"
+ADDED_ON_LOAD = tuple(f["name"] for f in resource("council_rollout_2020")["derived_fields"])
+
+
+def source_for(file: str, first_line: int, last_line: int | None = None) -> dict | None:
+    """The entry of the Data Package's `sources` that a quote at these lines of `file` is taken from.
+
+    A piece listed with its own lines (an advertorial inside the magazine) wins over the
+    entry for the whole file; None when no entry, or more than one piece, holds every line.
+    """
+    last_line = first_line if last_line is None else last_line
+    entries = [s for s in load_package()["sources"] if s.get("file") == file]
+    pieces = [s for s in entries if "lines" in s and s["lines"][0] <= first_line and last_line <= s["lines"][1]]
+    found = pieces or [s for s in entries if "lines" not in s]
+    return found[0] if len(found) == 1 else None
+
+
+def _row_sources(df: pd.DataFrame) -> list[dict | None]:
+    return [
+        source_for(f, a, b) for f, a, b in zip(df["source_file"], df["source_line"], df["source_line_end"], strict=True)
+    ]
+
+
+def _quoted_from_a_listed_source(df: pd.DataFrame) -> pd.Series:
+    return pd.Series([s is not None for s in _row_sources(df)], index=df.index)
+
+
+def _vendor_claims_are_advertorials(df: pd.DataFrame) -> pd.Series:
+    """A quote from a vendor's piece is a vendor claim, and only such a quote is."""
+    from_vendor = [s is not None and "vendor" in s for s in _row_sources(df)]
+    return pd.Series(from_vendor, index=df.index) == (df["claimant"] == VENDOR_CLAIM)
 
 
 def _regions_match_codes(df: pd.DataFrame) -> pd.Series:
@@ -286,7 +325,11 @@ def _regions_match_codes(df: pd.DataFrame) -> pd.Series:
 
 
 def _period_matches_precision(df: pd.DataFrame) -> pd.Series:
-    """A span's bounds must fit what the source says: no day where the source gives none."""
+    """A span's bounds must fit its precision as data/datapackage.json defines it: no day the source does not give.
+
+    A month runs from the 1st to its end; part of a month is days 1-10, 11-20 or 21 to the
+    end; named weeks are whole calendar weeks (Monday to Sunday); "by" has an end and no start.
+    """
     start, end, precision = df["period_start"], df["period_end"], df["precision"]
     ok = pd.Series(True, index=df.index)
     ok &= ~((start > end).fillna(False))
@@ -294,8 +337,15 @@ def _period_matches_precision(df: pd.DataFrame) -> pd.Series:
     ok &= ~day | ((start == end) & start.notna())
     month = precision == "month"
     ok &= ~month | (start.notna() & end.notna() & (start.dt.day == 1) & (end == start + pd.offsets.MonthEnd(0)))
-    dated = precision.isin(["part of month", "weeks"])
-    ok &= ~dated | (start.notna() & end.notna())
+    part = precision == "part of month"
+    thirds = (
+        ((start.dt.day == 1) & (end == start + pd.Timedelta(days=9)))
+        | ((start.dt.day == 11) & (end == start + pd.Timedelta(days=9)))
+        | ((start.dt.day == 21) & (end == start + pd.offsets.MonthEnd(0)))
+    )
+    ok &= ~part | (start.notna() & end.notna() & thirds)
+    weeks = precision == "weeks"  # calendar weeks: Monday to Sunday
+    ok &= ~weeks | (start.notna() & end.notna() & (start.dt.day_of_week == 0) & (end.dt.day_of_week == 6))
     by = precision == "by"
     ok &= ~by | (start.isna() & end.notna())
     undated = precision.isin(["before the pandemic", "undated"])
@@ -331,6 +381,7 @@ def councils_schema() -> pa.DataFrameSchema:
             "duration_min_days": pa.Column(float, pa.Check.gt(0), nullable=True),
             "duration_max_days": pa.Column(float, pa.Check.gt(0), nullable=True),
             "quote": pa.Column(str, nonempty),
+            "claimant": pa.Column(str, pa.Check.isin(CLAIMANTS, error=f"claimant is one of {', '.join(CLAIMANTS)}")),
             "source_file": pa.Column(
                 str,
                 pa.Check(
@@ -351,6 +402,21 @@ def councils_schema() -> pa.DataFrameSchema:
                 _period_matches_precision,
                 error="period_start and period_end fit the precision (no day the source does not give)",
                 name="period_fits_precision",
+            ),
+            pa.Check(
+                lambda df: ~df["when"].str.match(r"(?i)by\b") | (df["precision"] == "by"),
+                error="a date the source gives as 'by …' has precision 'by': an end, no start",
+                name="by_means_by",
+            ),
+            pa.Check(
+                _quoted_from_a_listed_source,
+                error="source_file and lines fall in one entry of the Data Package's sources",
+                name="listed_source",
+            ),
+            pa.Check(
+                _vendor_claims_are_advertorials,
+                error=f"a quote from a vendor's advertorial has claimant '{VENDOR_CLAIM}', and only such a quote",
+                name="vendor_claims",
             ),
             pa.Check(
                 lambda df: df["value"].isna() | df["unit"].notna(),
@@ -374,10 +440,18 @@ def councils_schema() -> pa.DataFrameSchema:
 
 
 def load_councils(path: Path | str | None = None) -> pd.DataFrame:
-    """The spring-2020 council and public-body rollout figures, one row per figure."""
+    """The spring-2020 council and public-body rollout figures, one row per figure.
+
+    Each row also gets the `publication` and `licence` of the source its quote is from,
+    looked up in the Data Package's `sources` (the one place they are written).
+    """
     path = Path(path) if path else COUNCILS_CSV
     raw = read_csv_strict(path)
-    return validate(raw, councils_schema(), str(path)).reset_index(drop=True)
+    df = validate(raw, councils_schema(), str(path)).reset_index(drop=True)
+    sources = _row_sources(df)
+    df["publication"] = [s["title"] for s in sources]
+    df["licence"] = [s["licence"] for s in sources]
+    return df
 
 
 def load_regions() -> pd.DataFrame:

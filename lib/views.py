@@ -651,8 +651,11 @@ REGION_2019 = Column(
 COUNCIL_FIGURE_COLUMNS = {
     "organisation": Column("Organisation"),
     "value_as_printed": Column("Value as printed"),
+    "claimant": Column("Who says so", help=councils.claimant_help()),
     "quote": Column("Quote (verbatim)"),
     "source": Column("Source file:lines", help="In data/sources/ of this repository."),
+    "publication": Column("Published in"),
+    "licence": Column("Licence", help="The source's terms: only the ONS statistics are openly licensed."),
     "derived": Column("Derived figures", help="Computed here from the printed figures, not printed by the source."),
     "measure": Column("What was counted"),
     "when": Column("When (the source's words)"),
@@ -681,7 +684,7 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str) -> Cha
         subtitle=subtitle,
         alt=f"Timeline of rollout figures, one lane per organisation, with the 23 March 2020 instruction as a line"
         f"{', ' + org + ' highlighted' if org else ''}. {title}.",
-        table=items.loc[items["panel"] != "context", ["organisation", "when", "precision", "label"]].assign(
+        table=items.loc[items["panel"] != "context", ["organisation", "when", "precision", "label", "claimant"]].assign(
             precision=lambda t: t["precision"].map(councils.PRECISION_LABELS)
         ),
         columns={
@@ -689,12 +692,14 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str) -> Cha
             "when": Column("When (the source's words)"),
             "precision": Column("Date precision", help=councils.precision_help()),
             "label": Column("Figure"),
+            "claimant": Column("Who says so", help=councils.claimant_help()),
         },
         draw=draw,
         source=source,
         caption="Bars span the period the source gives (a month, part of a month, named weeks), not a day inside "
         "it; ◀ marks a date something was done by. Figures from before the pandemic or with no date sit in their "
-        "own panels instead of on an invented date.",
+        "own panels instead of on an invented date. 'Vendor claim' marks a figure from a supplier's advertorial, "
+        "not the organisation's own word.",
         notes=f"{title}. {councils.rate_takeaway(councils.implied_rates(rollout))}.",
     )
 

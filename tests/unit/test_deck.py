@@ -110,7 +110,7 @@ def test_councils_slide_keeps_dated_lanes_and_the_presenters_own(tables):
     assert set(dated) <= set(lanes)
     assert "Croydon Council (yours)" in lanes
     assert "Wiltshire Council" not in lanes
-    assert "5 of the 8 dated figures" in slide.headline  # the takeaway counts every figure, drawn or not
+    assert "7 of the 12 dated figures" in slide.headline  # the takeaway counts every figure, drawn or not
 
 
 def test_councils_slide_ignores_unknown_filters_and_never_comes_out_empty(tables):
