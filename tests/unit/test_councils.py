@@ -355,3 +355,22 @@ def test_the_deck_draws_the_same_marks_through_lib(figures, hw):
         a.text.replace("<br>", " ") for a in slide.figure.layout.annotations
     ]
     assert "Fastest: Welsh Government (vendor claim)" in slide.notes
+
+
+def test_timeline_layout_without_drawing():
+    """The timeline's places, worked out before Plotly: lanes in the order things happened, a row per label line,
+    the date axis from the first month drawn to the month after the last."""
+    from lib.council_charts import timeline_layout
+    from lib.data import load_councils
+
+    layout = timeline_layout(councils.timeline_items(load_councils()))
+    names = [name for name, _, _ in layout.lanes]
+    assert names[0] == "Norfolk County Council"  # its February 2020 stress test is the first dated figure
+    tops = [top for _, top, _ in layout.lanes]
+    assert tops == sorted(tops) and tops[0] == 0 and all(h >= 1 for _, _, h in layout.lanes)
+    assert layout.total_rows == sum(h for _, _, h in layout.lanes)
+    assert (layout.first, layout.last) == (pd.Timestamp("2020-02-01"), pd.Timestamp("2020-06-01"))
+    assert not layout.label_goes_left(pd.Timestamp("2020-03-23")) and layout.label_goes_left(pd.Timestamp("2020-05-31"))
+    lanes = {name: (top, height) for name, top, height in layout.lanes}
+    top, height = lanes["Norfolk County Council"]
+    assert all(top <= layout.row_of[i] < top + height for i in ("norfolk-stress-test", "norfolk-users"))
