@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 import typst
 
-from lib import __version__, deck, export, views
-from lib.charts import PRINT
+from lib import __version__, export, views
+from lib.charts import PRINT, chart_body
 from lib.compare import MEASURE_LABELS, MEASURE_SHORT
 
 TEMPLATE = Path(__file__).with_name("brief.typ")
@@ -36,7 +36,7 @@ def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, d
     """The view's brief; `draw(fig, "svg", width=, height=, scale=)` draws its chart (an ImageExporter's image)."""
     chart_svg, height_mm = "", 0.0
     if view.main:
-        body = deck.chart_body(view.main.figure(PRINT), view.main.source)  # the brief prints title and source
+        body = chart_body(view.main.figure(PRINT), view.main.source)  # the brief prints title and source
         height = int(body.layout.height or 600)
         chart_svg = draw(body, "svg", width=CHART_WIDTH, height=height, scale=1).decode("utf-8")
         height_mm = min(height * PRINTED_WIDTH_MM / CHART_WIDTH, MAX_CHART_MM)

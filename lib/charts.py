@@ -922,3 +922,27 @@ def _add_change_marks(fig: go.Figure, rows: pd.DataFrame, col: int, theme: Theme
             row=1,
             col=col,
         )
+
+
+def chart_body(fig: go.Figure, source: str) -> go.Figure:
+    """The figure without its title and source line, for a slide that carries both as text.
+
+    The subtitle stays (it says what is measured); the top margin loses the title's lines.
+    """
+    body = go.Figure(fig)
+    body.layout.annotations = [a for a in fig.layout.annotations if _one_line(a.text) != source]
+    body.update_layout(title_text="", margin_t=max(fig.layout.margin.t - _title_px(fig), 40))
+    body.update_layout(height=fig.layout.height - _title_px(fig))
+    return body
+
+
+def _title_px(fig: go.Figure) -> int:
+    """Height of the figure's title lines, as lib.charts.finish_layout reserves it."""
+    title = fig.layout.title
+    lines = (title.text or "").count("<br>") + 1
+    return int((title.font.size or PRESENT.title_size) * 1.25 * lines)
+
+
+def _one_line(text: str | None) -> str:
+    """Chart text as a sentence: the chart wraps long lines with <br>."""
+    return (text or "").replace("<br>", " ")

@@ -6,19 +6,27 @@ the file, the row and the rule, and nothing is dropped or coerced silently.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:  # pandera costs the server half a second to import: only validation loads it
+    import pandera.pandas as pa
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SOURCES_DIR = DATA_DIR / "sources"
 HOMEWORKING_CSV = DATA_DIR / "homeworking_2019.csv"
 COUNCILS_CSV = DATA_DIR / "council_rollout_2020.csv"
 PACKAGE_JSON = DATA_DIR / "datapackage.json"
+# Which built-in files passed validation, by content hash: written by `python -m lib.data` (tests check it is
+# current). A server loads a file whose hash is here without validating it again (no pandera at start-up);
+# any other file, or a changed one, is validated as it loads.
+VALIDATED_JSON = DATA_DIR / "validated.json"
 
 BREAKDOWNS = ("all", "sector", "age", "region", "occupation")
 MEASURES = ("week_prior", "ever")
@@ -84,6 +92,8 @@ def homeworking_schema(*, complete: bool) -> pa.DataFrameSchema:
 
     Uploaded tables use complete=False: they may cover any subset of the breakdowns.
     """
+    import pandera.pandas as pa
+
     checks = [
         pa.Check(
             lambda df: ~df.duplicated(KEY, keep=False),
@@ -127,24 +137,80 @@ def homeworking_schema(*, complete: bool) -> pa.DataFrameSchema:
     )
 
 
-_PROVENANCE_SCHEMA = pa.DataFrameSchema(
-    {
-        "code": pa.Column(str, nullable=True),
-        "official_name": pa.Column(str, nullable=True),
-        "order": pa.Column(int, pa.Check.ge(1, error="order is 1 or more")),
-        "source_file": pa.Column(
-            str,
-            pa.Check(
-                lambda s: s.map(lambda f: (SOURCES_DIR / f).is_file()),
-                element_wise=False,
-                error="source_file names a file in data/sources/",
+@cache
+def _provenance_schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "code": pa.Column(str, nullable=True),
+            "official_name": pa.Column(str, nullable=True),
+            "order": pa.Column(int, pa.Check.ge(1, error="order is 1 or more")),
+            "source_file": pa.Column(
+                str,
+                pa.Check(
+                    lambda s: s.map(lambda f: (SOURCES_DIR / f).is_file()),
+                    element_wise=False,
+                    error="source_file names a file in data/sources/",
+                ),
             ),
-        ),
-        "source_line": pa.Column(int, pa.Check.ge(1, error="source_line is 1 or more")),
-    },
-    coerce=True,
-    strict=False,
-)
+            "source_line": pa.Column(int, pa.Check.ge(1, error="source_line is 1 or more")),
+        },
+        coerce=True,
+        strict=False,
+    )
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def validation_stamp() -> dict[str, str]:
+    """The hashes of the built-in files and their description, as they are now."""
+    return {p.name: file_hash(p) for p in (HOMEWORKING_CSV, COUNCILS_CSV, PACKAGE_JSON)}
+
+
+def validated_before(path: Path) -> bool:
+    """True for a built-in file whose content (and the Data Package's) passed `python -m lib.data`."""
+    if path.resolve() not in (HOMEWORKING_CSV, COUNCILS_CSV) or not VALIDATED_JSON.is_file():
+        return False
+    try:
+        recorded = json.loads(VALIDATED_JSON.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return all(recorded.get(p.name) == file_hash(p) for p in (path, PACKAGE_JSON))
+
+
+FIELD_TYPES = {"string": "str", "number": "float64", "integer": "int64"}
+
+
+def read_typed(path: Path, resource_name: str) -> pd.DataFrame:
+    """A file that passed validation, read straight into the types validation gives it (the Data Package's)."""
+    fields = {f["name"]: f["type"] for f in resource(resource_name)["schema"]["fields"]}
+    df = pd.read_csv(
+        path,
+        dtype={name: FIELD_TYPES[kind] for name, kind in fields.items() if kind in FIELD_TYPES},
+        keep_default_na=False,
+        na_values=[""],
+        encoding="utf-8",
+    )
+    for name in (n for n, kind in fields.items() if kind == "date"):
+        df[name] = pd.to_datetime(df[name], format="%Y-%m-%d").astype("datetime64[ns]")
+    return df
+
+
+def write_validation_stamp() -> dict[str, str]:
+    """Validate every built-in file (raising DataValidationError on the first broken one), then record them."""
+    _validate_builtins()
+    stamp = validation_stamp()
+    VALIDATED_JSON.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+    return stamp
+
+
+def _validate_builtins() -> None:
+    raw = read_csv_strict(HOMEWORKING_CSV)
+    validate(validate(raw, homeworking_schema(complete=True), str(HOMEWORKING_CSV)), _provenance_schema(), "")
+    validate(read_csv_strict(COUNCILS_CSV), councils_schema(), str(COUNCILS_CSV))
 
 
 def read_csv_strict(path: Path) -> pd.DataFrame:
@@ -239,6 +305,8 @@ def _rule_messages(schema: pa.DataFrameSchema) -> dict[str, str]:
 
 def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str) -> pd.DataFrame:
     """Validate against `schema`, reporting every broken rule at once."""
+    import pandera.pandas as pa
+
     try:
         return schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
@@ -252,9 +320,12 @@ def load_homeworking(path: Path | str | None = None) -> pd.DataFrame:
     silent), code, official_name, order, source_file, source_line, source.
     """
     path = Path(path) if path else HOMEWORKING_CSV
-    raw = read_csv_strict(path)
-    df = validate(raw, homeworking_schema(complete=True), str(path))
-    df = validate(df, _PROVENANCE_SCHEMA, str(path))
+    if validated_before(path):
+        df = read_typed(path, "homeworking_2019")
+    else:
+        raw = read_csv_strict(path)
+        df = validate(raw, homeworking_schema(complete=True), str(path))
+        df = validate(df, _provenance_schema(), str(path))
     df["source"] = resource("homeworking_2019")["short_citation"]
     return df.reset_index(drop=True)
 
@@ -355,6 +426,8 @@ def _period_matches_precision(df: pd.DataFrame) -> pd.Series:
 
 def councils_schema() -> pa.DataFrameSchema:
     """Rules for the council rollout table."""
+    import pandera.pandas as pa
+
     nonempty = pa.Check.str_length(min_value=1)
     return pa.DataFrameSchema(
         {
@@ -446,8 +519,10 @@ def load_councils(path: Path | str | None = None) -> pd.DataFrame:
     looked up in the Data Package's `sources` (the one place they are written).
     """
     path = Path(path) if path else COUNCILS_CSV
-    raw = read_csv_strict(path)
-    df = validate(raw, councils_schema(), str(path)).reset_index(drop=True)
+    if validated_before(path):
+        df = read_typed(path, "council_rollout_2020")
+    else:
+        df = validate(read_csv_strict(path), councils_schema(), str(path)).reset_index(drop=True)
     sources = _row_sources(df)
     df["publication"] = [s["title"] for s in sources]
     df["licence"] = [s["licence"] for s in sources]
@@ -465,3 +540,8 @@ def source_text(file: str, first_line: int, last_line: int | None = None) -> str
     """The lines of a source document that a row cites, for tracing a figure to its words."""
     lines = (SOURCES_DIR / file).read_text(encoding="utf-8").split("\n")
     return "\n".join(lines[first_line - 1 : (last_line or first_line)])
+
+
+if __name__ == "__main__":  # python -m lib.data: validate the built-in files and record that they passed
+    for name, digest in write_validation_stamp().items():
+        print(f"{name}: valid, sha256 {digest[:16]}…")

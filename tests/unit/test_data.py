@@ -1,12 +1,14 @@
 """The transcribed figures against their source documents, and the validator against broken tables."""
 
 import calendar
+import json
 import math
 import re
 
 import pandas as pd
 import pytest
 
+from lib import data
 from lib.data import (
     COUNCILS_CSV,
     HOMEWORKING_CSV,
@@ -599,3 +601,29 @@ def test_rejects_an_unknown_claimant_and_a_quote_from_an_unlisted_source(tmp_pat
         "one person's account,002_6664e2bd9ac29511.txt,59,59",
     )
     assert "source_file and lines fall in one entry of the Data Package's sources" in err
+
+
+def test_the_validation_stamp_is_current():
+    """data/validated.json records the built-in files that passed validation; after editing one, run
+    `python -m lib.data` (which validates them all) so that servers start without validating again."""
+    recorded = json.loads(data.VALIDATED_JSON.read_text(encoding="utf-8"))
+    assert recorded == data.validation_stamp(), "run `python -m lib.data` to validate the data and record it"
+
+
+def test_a_stamped_file_loads_exactly_as_validation_would(tmp_path):
+    for name, load in (
+        ("homeworking_2019.csv", data.load_homeworking),
+        ("council_rollout_2020.csv", data.load_councils),
+    ):
+        copy = tmp_path / name
+        copy.write_bytes((data.DATA_DIR / name).read_bytes())
+        assert data.validated_before(data.DATA_DIR / name) and not data.validated_before(copy)
+        pd.testing.assert_frame_equal(load(), load(copy))  # typed straight from the file, or through pandera
+
+
+def test_a_changed_file_is_validated_again(tmp_path, monkeypatch):
+    stale = tmp_path / "validated.json"
+    stale.write_text(json.dumps({**data.validation_stamp(), "homeworking_2019.csv": "0" * 64}), encoding="utf-8")
+    monkeypatch.setattr(data, "VALIDATED_JSON", stale)
+    assert not data.validated_before(data.HOMEWORKING_CSV)
+    assert data.validated_before(data.COUNCILS_CSV)

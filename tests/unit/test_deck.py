@@ -15,7 +15,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from lib import charts, compare, deck
+from lib import charts, compare, deck, powerpoint
 from lib.data import load_councils, load_homeworking
 from lib.images import ImageExporter, find_browser
 from lib.selections import Tables
@@ -191,7 +191,7 @@ def test_pptx_has_one_16_9_slide_per_chart_with_picture_title_source_and_notes(f
         drawn.append((fig, size))
         return tiny_png()
 
-    pres = read_back(deck.deck_pptx(finance_deck, fake_png))
+    pres = read_back(powerpoint.deck_pptx(finance_deck, fake_png))
     assert pres.slide_width * 9 == pres.slide_height * 16
     assert len(pres.slides) == len(finance_deck) == len(drawn)
     for page, slide in zip(pres.slides, finance_deck, strict=True):
@@ -209,7 +209,7 @@ def test_pptx_has_one_16_9_slide_per_chart_with_picture_title_source_and_notes(f
 
 
 def test_pptx_notes_carry_the_sentence_of_numbers(finance_deck):
-    pres = read_back(deck.deck_pptx(finance_deck[:1], lambda fig, **size: tiny_png()))
+    pres = read_back(powerpoint.deck_pptx(finance_deck[:1], lambda fig, **size: tiny_png()))
     notes = pres.slides[0].notes_slide.notes_text_frame.text
     assert "+9.1 points" in notes and "1.66×" in notes
 
@@ -220,7 +220,7 @@ def test_pptx_pictures_are_real_charts_at_1920_px(finance_deck):
             pytest.fail("REQUIRE_BROWSER=1 but no Chromium for kaleido")
         pytest.skip("no Chromium for kaleido (apt-get install -y chromium)")
     with ImageExporter() as exporter:
-        pres = read_back(deck.deck_pptx(finance_deck, exporter.png))
+        pres = read_back(powerpoint.deck_pptx(finance_deck, exporter.png))
     for page in pres.slides:
         picture = next(s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
         assert picture.image.content_type == "image/png"
