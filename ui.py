@@ -95,9 +95,21 @@ def set_user_rows(rows: pd.DataFrame | None) -> None:
 # ---- a view -------------------------------------------------------------------------------------------
 
 
-def view(page: str, chosen: Mapping[str, Any], options_from: Tables | None = None) -> views.View:
-    """The page's View for the chosen values, with this session's uploads where the page draws them."""
-    return views.build(page, options_from or tables(), chosen, user_rows())
+def view(page: str, chosen: Mapping[str, Any]) -> views.View:
+    """The page's View for the chosen values, with this session's uploads where the page draws them.
+
+    A View of the built-in figures alone is the same for everyone who asks for the same
+    address, so it is built once and shared (read-only); one with uploaded rows is this session's.
+    """
+    mine = user_rows()
+    if mine is not None:
+        return views.build(page, tables(), chosen, mine)
+    return _shared_view(page, _frozen(chosen))
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _shared_view(page: str, chosen: tuple) -> views.View:
+    return views.build(page, tables(), {k: list(v) if isinstance(v, tuple) else v for k, v in chosen})
 
 
 def figure(shown: views.View, chart: views.Chart) -> go.Figure:

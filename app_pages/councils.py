@@ -56,9 +56,8 @@ region_links()
 
 # 4/ Every figure, with its quote and source
 st.header("Every figure, with its source", divider="gray")
-figures = councils.figure_table(rollout, tables.homeworking)
 st.dataframe(
-    figures,
+    view.detail,
     hide_index=True,
     width="stretch",
     height="content",

@@ -98,6 +98,7 @@ class View:
     comparison: compare.Comparison | None = None
     with_user_rows: bool = False
     changes: tuple[compare.Change, ...] = ()  # the person's own figures against 2019, where they brought any
+    detail: pd.DataFrame | None = None  # a page's table of every figure (Councils: each with its quote and source)
 
     def chart(self, key: str) -> Chart:
         return next(c for c in self.charts if c.key == key)
@@ -642,6 +643,7 @@ def councils_view(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataF
         notes=(COUNCIL_CAVEAT,),
         notices=notices,
         missing={key: why for key, why in missing.items() if all(c.key != key for c in charts_)},
+        detail=councils.figure_table(rollout, hw),
     )
 
 
