@@ -57,6 +57,16 @@ def test_every_page_as_data(server, page, fmt):
         assert {"source_file", "source_line"} <= set(rows.columns)
 
 
+@pytest.mark.parametrize("page", ["overview", "sectors", "age", "regions", "councils", "explore"])
+@pytest.mark.parametrize("fmt", ["png", "pdf"])
+def test_every_page_drawn(server, page, fmt):
+    require_browser()
+    status, headers, body = get(f"{server}/api/{page}.{fmt}")
+    assert status == 200, body[:500]
+    assert headers["content-type"] == render.FORMATS[fmt]
+    assert body.startswith(b"\x89PNG" if fmt == "png" else b"%PDF")
+
+
 @pytest.mark.parametrize("fmt", ["png", "svg", "pptx", "pdf", "zip"])
 def test_drawn_formats(server, fmt):
     require_browser()

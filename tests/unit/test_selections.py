@@ -110,3 +110,29 @@ def test_url_keys_lists_every_key_once():
         keys
     )
     assert {"chart", "page", "deck", "slide", "present", "headline_sector", "headline_councils"} <= set(keys)
+
+
+def every_selection():
+    seen = {}
+    for group in (*selections.PAGES.values(), selections.DECK_KEYS, selections.PRESENTATION):
+        for selection in group:
+            seen[id(selection)] = selection
+    return list(seen.values())
+
+
+@pytest.mark.parametrize("selection", every_selection(), ids=lambda s: f"{s.key}-{s.label[:20]}")
+def test_every_key_reads_nonsense_as_its_default_and_checks_it_strictly(tables, selection):
+    chosen = {"table": "homeworking"}
+    default = selection.default_value(tables, chosen)
+    assert selection.read(None, tables, chosen) == default
+    if selection.kind == "text":
+        assert selection.read("<b>x</b>", tables, chosen) == "<b>x</b>"  # text is kept as typed, shown escaped
+        return
+    assert selection.read("\x00nonsense<script>", tables, chosen) == default
+    with pytest.raises(SelectionError) as bad:
+        selection.check("\x00nonsense<script>", tables, chosen)
+    assert bad.value.key == selection.key and bad.value.allowed
+    if selection.options is not None:
+        for option in selection.choices(tables, chosen)[:3]:
+            value = selection.check(selection.to_url([option] if selection.multiple else option), tables, chosen)
+            assert value == ([option] if selection.multiple else option)
