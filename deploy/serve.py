@@ -11,6 +11,7 @@ exports) stop with it. See docs/deploy.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import os
 import shutil
@@ -117,20 +118,17 @@ def start_group(command: list[str]) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, start_new_session=True)
 
 
+def signal_group(proc: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the whole group has gone already
+        os.killpg(proc.pid, signum)
+
+
 def stop_group(proc: subprocess.Popen, timeout: float = STOP_TIMEOUT_S) -> None:
     """SIGTERM to the child's group, SIGKILL to whatever of it is left after `timeout`."""
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    try:
+    signal_group(proc, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        pass
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    signal_group(proc, signal.SIGKILL)
     proc.wait()
 
 
@@ -245,11 +243,8 @@ class Launcher:
 
     def stop_all(self) -> None:
         children = [p for p in [self.balancer, *(r.proc for r in self.replicas)] if p is not None]
-        for proc in children:
-            try:
-                os.killpg(proc.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
+        for proc in children:  # all at once, then wait for each
+            signal_group(proc, signal.SIGTERM)
         for proc in children:
             stop_group(proc)
         shutil.rmtree(self.run_dir, ignore_errors=True)
