@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import ui
 from tests.app.conftest import ROOT, run_page
 
 
@@ -21,7 +22,7 @@ def app_pages() -> list[str]:
 KNOWN_KEYS = [
     "sector", "benchmark", "band", "vs", "region", "other", "map", "kind", "org",
     "table", "breakdown", "category", "measure", "min", "max", "q", "sort",
-    "present", "slide", "slides", "headline",
+    "present", "slide", "slides", "headline", ui.OWN_FIGURES_KEY,
 ]  # fmt: skip
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -1,0 +1,116 @@
+"""deploy/serve.py with real processes: HAProxy in front of two `streamlit run` replicas on free loopback ports.
+
+The browser side of a failover (the page gets its view back) is in tests/browser/test_failover.py.
+"""
+
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+
+import psutil
+import pytest
+
+from deploy import serve
+from tests.integration.launcher import kill_group, launch, require_haproxy
+
+pytestmark = pytest.mark.integration
+
+
+def get(url: str, cookie: str | None = None) -> tuple[int, str | None, bytes]:
+    """Status, the replica cookie HAProxy set (`dashboard_replica=r1`) if any, and the body."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            status, headers, body = r.status, r.headers, r.read()
+    except urllib.error.HTTPError as err:
+        status, headers, body = err.code, err.headers, err.read()
+    cookies = [c.split(";")[0] for c in headers.get_all("Set-Cookie") or []]
+    return status, next((c for c in cookies if c.startswith(f"{serve.COOKIE}=")), None), body
+
+
+def test_the_configuration_is_the_template_with_this_runs_ports_and_haproxy_accepts_it(tmp_path):
+    haproxy = require_haproxy()
+    replicas = [serve.Replica(f"r{i}", 40000 + i) for i in (1, 2, 3)]
+    config = serve.render_config(address="127.0.0.1", port=8765, replicas=replicas, stats_socket=tmp_path / "s.sock")
+    assert "bind 127.0.0.1:8765" in config
+    for r in replicas:
+        assert f"server {r.name} 127.0.0.1:{r.port} cookie {r.name}" in config
+    assert "http-check send meth GET uri /_stcore/health" in config
+    assert "option redispatch" in config and "balance leastconn" in config
+    path = tmp_path / "haproxy.cfg"
+    path.write_text(config)
+    check = subprocess.run([haproxy, "-c", "-f", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_without_haproxy_it_says_the_apt_command_and_fails(monkeypatch, capsys):
+    monkeypatch.setattr(serve, "haproxy_path", lambda: None)
+    assert serve.main(["--replicas", "2", "--port", "8599"]) != 0
+    assert "apt-get install -y haproxy" in capsys.readouterr().err
+
+
+def test_a_port_in_use_is_named_before_anything_starts(capsys):
+    require_haproxy()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert serve.main(["--port", str(port), "--address", "127.0.0.1"]) != 0
+    assert f"Port {port} is already in use" in capsys.readouterr().err
+
+
+def test_every_path_reaches_a_replica_sticky_and_a_dead_replica_is_replaced():
+    require_haproxy()
+    served = launch(replicas=2)
+    try:
+        assert served.servers().keys() == {"r1", "r2"}
+        assert all(s["up"] for s in served.servers().values())
+        assert f"Open http://localhost:{served.port}" in served.output
+
+        status, replica, page = get(served.url + "/sectors?sector=Education")
+        assert status == 200 and b'id="root"' in page
+        name = replica.split("=")[1]  # dashboard_replica=r1 or r2
+        direct = f"http://127.0.0.1:{served.servers()[name]['port']}"
+        # Any path, the API routes to come included, gets what the replica itself answers.
+        for path in ("/_stcore/health", "/_stcore/host-config", "/api/sectors.csv?sector=Education", "/no/such"):
+            via_balancer = get(served.url + path, replica)
+            assert via_balancer[0] == get(direct + path)[0], path
+            assert via_balancer[2] == get(direct + path)[2], path
+        assert get(served.url + "/_stcore/health", replica)[1] is None  # it stays where it is
+
+        old_pid = served.replica_pid(name)
+        kill_group(old_pid)
+        out_after = served.wait_until(lambda s: not s[name]["up"], f"{name} taken out", timeout=10)
+        # Meanwhile its people are sent to the other replica, with a new cookie.
+        status, moved_to, _ = get(served.url + "/_stcore/health", replica)
+        assert status == 200
+        assert moved_to not in (None, replica)
+
+        back_after = served.wait_until(lambda s: s[name]["up"], f"{name} restarted and back in service", timeout=90)
+        new_pid = served.replica_pid(name)
+        assert new_pid not in (None, old_pid)
+        assert f"replica {name} (pid {old_pid}) exited with signal 9" in served.output
+        assert get(served.url + "/_stcore/health", replica)[0] == 200
+        print(f"{name} out of service {out_after:.1f} s after the kill, back {back_after:.1f} s after that")
+    finally:
+        served.stop()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
+def test_a_signal_stops_everything_it_started(signum):
+    require_haproxy()
+    served = launch(replicas=2)
+    started = served.descendants()
+    ports = [served.port, *(s["port"] for s in served.servers().values())]
+    assert len(started) >= 3  # HAProxy and two replicas, with whatever they started
+    code = served.stop(signum)
+    assert code == 0, served.output
+    time.sleep(0.5)
+    alive = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert alive == [], [p.cmdline() for p in alive]
+    listening = {c.laddr.port for c in psutil.net_connections(kind="tcp") if c.status == psutil.CONN_LISTEN}
+    assert not listening & set(ports)
+    assert "stopped" in served.output
