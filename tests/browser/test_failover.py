@@ -7,6 +7,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 import ui
@@ -130,8 +131,7 @@ def test_the_view_comes_back_from_a_live_replica_and_the_dead_one_is_restarted(b
     # The page is live on its new replica: a change reruns there.
     page.get_by_role("combobox", name="Compare with").click()
     page.get_by_role("option", name="UK: all in employment", exact=True).click()
-    wait_until_idle(page)
-    assert page.locator("h2").first.inner_text() != before["headline"]
+    expect(page.locator("h2").first).not_to_have_text(before["headline"])
     assert parse_qs(urlparse(page.url).query)["benchmark"] == ["UK: all in employment"]
 
     lb.wait_until(lambda s: s[name]["up"], f"{name} restarted and back in service", timeout=90)
@@ -165,9 +165,17 @@ def test_uploaded_figures_lost_with_their_replica_are_said_to_be_gone(browser, l
     screenshot(page, "failover-uploads-gone")
 
     notice.get_by_role("button", name="Dismiss").click()
+    notice.wait_for(state="detached")
     wait_until_idle(page)
-    assert page.locator(".st-key-own-figures-gone").count() == 0
     assert ui.OWN_FIGURES_KEY not in parse_qs(urlparse(page.url).query)
+
+    # As the notice says: upload again on Explore, now on the live replica.
+    page.get_by_role("link", name="Explore").click()
+    wait_for_app(page)
+    upload_file(page, FIXTURES / "good_survey.csv")
+    assert "Added 5 rows as" in page.locator('[data-testid="stAlert"]').filter(has_text="Added").inner_text()
+    assert parse_qs(urlparse(page.url).query)[ui.OWN_FIGURES_KEY] == [MINE]
+    assert_no_exception(page)
     context.close()
 
 
