@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 import ui
+from benchmarks.harness import kill_group, launch_balanced, stop_balanced
 from deploy import serve
 from tests.browser.conftest import (
     _require_browser,
@@ -22,7 +23,7 @@ from tests.browser.conftest import (
     wait_until_idle,
 )
 from tests.browser.test_explore import FIXTURES, MINE, table_on_screen, upload_file
-from tests.integration.launcher import kill_group, launch, require_haproxy
+from tests.integration.launcher import require_haproxy
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -34,9 +35,9 @@ BACK_WITHIN_MS = 30_000  # a behaviour guard, not a speed target: benchmarks/fai
 def balanced():
     _require_browser()
     require_haproxy()
-    served = launch(replicas=2)
+    served = launch_balanced(replicas=2)
     yield served
-    assert served.stop() == 0, served.output
+    assert stop_balanced(served) == 0, served.output
 
 
 @pytest.fixture

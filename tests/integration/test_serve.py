@@ -13,8 +13,9 @@ import urllib.request
 import psutil
 import pytest
 
+from benchmarks.harness import kill_group, launch_balanced, stop_balanced
 from deploy import serve
-from tests.integration.launcher import kill_group, launch, require_haproxy
+from tests.integration.launcher import require_haproxy
 
 pytestmark = pytest.mark.integration
 
@@ -64,7 +65,7 @@ def test_a_port_in_use_is_named_before_anything_starts(capsys):
 
 def test_every_path_reaches_a_replica_sticky_and_a_dead_replica_is_replaced():
     require_haproxy()
-    served = launch(replicas=2)
+    served = launch_balanced(replicas=2)
     try:
         assert served.servers().keys() == {"r1", "r2"}
         assert all(s["up"] for s in served.servers().values())
@@ -96,17 +97,17 @@ def test_every_path_reaches_a_replica_sticky_and_a_dead_replica_is_replaced():
         assert get(served.url + "/_stcore/health", replica)[0] == 200
         print(f"{name} out of service {out_after:.1f} s after the kill, back {back_after:.1f} s after that")
     finally:
-        served.stop()
+        stop_balanced(served)
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "Ctrl-C"])
 def test_a_signal_stops_everything_it_started(signum):
     require_haproxy()
-    served = launch(replicas=2)
+    served = launch_balanced(replicas=2)
     started = served.descendants()
     ports = [served.port, *(s["port"] for s in served.servers().values())]
     assert len(started) >= 3  # HAProxy and two replicas, with whatever they started
-    code = served.stop(signum)
+    code = stop_balanced(served, signum)
     assert code == 0, served.output
     time.sleep(0.5)
     alive = [p for p in started if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
