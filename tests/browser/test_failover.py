@@ -119,6 +119,8 @@ def test_the_view_comes_back_from_a_live_replica_and_the_dead_one_is_restarted(b
 
     name, pid = kill_the_replica_serving(lb, context)
     killed = time.monotonic()
+    page.wait_for_timeout(300)
+    screenshot(page, "failover-during", whole_page=False)  # what people see meanwhile
     runs.wait_for_rerun_on_a_new_connection(2)
     wait_for_app(page, charts=2)
     print(f"view rerun on the other replica {time.monotonic() - killed:.1f} s after the kill")
