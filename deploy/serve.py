@@ -49,7 +49,6 @@ class Replica:
     port: int
     proc: subprocess.Popen | None = None
     started_at: float = 0.0
-    restarts: int = 0
     backoff_s: float = 0.0  # the pause before its next restart, if it dies soon after this one
     restart_at: float | None = field(default=None, repr=False)
 
@@ -158,8 +157,16 @@ class Launcher:
 
     @property
     def local_url(self) -> str:
-        host = "localhost" if self.address in ("0.0.0.0", "127.0.0.1", "::") else self.address  # noqa: S104
-        return f"http://{host}:{self.port}"
+        return f"http://{'localhost' if self.everywhere or self.address == '127.0.0.1' else self.address}:{self.port}"
+
+    @property
+    def balancer_url(self) -> str:
+        """Where this machine reaches HAProxy, for the launcher's own health check."""
+        return f"http://{'127.0.0.1' if self.everywhere else self.address}:{self.port}"
+
+    @property
+    def everywhere(self) -> bool:
+        return self.address in ("0.0.0.0", "::")  # noqa: S104
 
     def request_stop(self, signum: int, _frame) -> None:
         say(f"{signal.Signals(signum).name}: stopping")
@@ -179,10 +186,10 @@ class Launcher:
             for replica in self.replicas:
                 self.start(replica)
             if not self.wait_for(lambda: all(healthy(r.url) for r in self.replicas), "the replicas"):
-                return 1
+                return 0 if self.stopping.is_set() else 1
             self.balancer = start_group([self.haproxy, "-db", "-f", str(self.config)])
-            if not self.wait_for(lambda: healthy(f"http://127.0.0.1:{self.port}"), "HAProxy"):
-                return 1
+            if not self.wait_for(lambda: healthy(self.balancer_url), "HAProxy"):
+                return 0 if self.stopping.is_set() else 1
             say(f"HAProxy runtime API: {self.stats_socket}")
             say(f"Open {self.local_url} ({len(self.replicas)} replicas behind HAProxy). Ctrl-C stops everything.")
             return self.supervise()
@@ -232,7 +239,6 @@ class Launcher:
         """Clear what is left of its process group, then start it again (later if it keeps dying)."""
         code = replica.proc.returncode
         stop_group(replica.proc, timeout=0)
-        replica.restarts += 1
         if now - replica.started_at < CRASH_LOOP_S:
             delay, replica.backoff_s = replica.backoff_s, min(max(replica.backoff_s * 2, 1.0), MAX_BACKOFF_S)
         else:
