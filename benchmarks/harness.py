@@ -171,6 +171,25 @@ class Balanced:
             time.sleep(0.05)
         raise RuntimeError(f"{what}: not within {timeout} s; HAProxy says {self.servers()}\n{self.output}")
 
+    def wait_replaced(self, name: str, old_pid: int, timeout: float = 90) -> float:
+        """Until a new process listens on the replica's port and HAProxy has had it in service for longer than
+        its checks take to notice a failure (fall 2 × inter 1 s); the seconds it took."""
+        started = time.monotonic()
+        while self.replica_pid(name) in (None, old_pid):
+            if time.monotonic() - started > timeout:
+                raise RuntimeError(f"{name} not restarted within {timeout} s\n{self.output}")
+            time.sleep(0.05)
+        steady_since = None
+        while time.monotonic() - started < timeout:
+            if not self.servers()[name]["up"]:
+                steady_since = None
+            elif steady_since is None:
+                steady_since = time.monotonic()
+            elif time.monotonic() - steady_since > 2.5:
+                return steady_since - started
+            time.sleep(0.05)
+        raise RuntimeError(f"{name} not back in service within {timeout} s; HAProxy says {self.servers()}")
+
     def replica_pid(self, name: str) -> int | None:
         """The process listening on the replica's port, whoever started it."""
         port = self.servers()[name]["port"]

@@ -4,8 +4,9 @@
 
 Runs in the foreground. A replica that dies is started again on its port, and HAProxy's health
 checks take it out and put it back; SIGTERM or Ctrl-C stops every process it started. Each child
-runs in its own process group, so a replica's own children (the Chromium that draws image
-exports) stop with it. See docs/deploy.md.
+runs in its own process group: the group gets SIGTERM, and SIGKILL for whatever is left of it ten
+seconds later. (The Chromium a replica starts for image exports runs in a session of its own and
+ends with its replica, killed or stopped: tests/browser/test_failover.py checks it.) See docs/deploy.md.
 """
 
 from __future__ import annotations
@@ -112,9 +113,9 @@ def replica_command(port: int) -> list[str]:
     ]
 
 
-def start_group(command: list[str]) -> subprocess.Popen:
-    """A child in its own session and process group, so that it and its children stop together."""
-    return subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+def start_group(command: list[str], stderr=None) -> subprocess.Popen:
+    """A child in its own session and process group: a signal to the group reaches its children too."""
+    return subprocess.Popen(command, cwd=ROOT, stderr=stderr, start_new_session=True)
 
 
 def signal_group(proc: subprocess.Popen, signum: int) -> None:
@@ -152,6 +153,7 @@ class Launcher:
         self.run_dir = Path(tempfile.mkdtemp(prefix="dashboard-serve-"))
         self.config = self.run_dir / "haproxy.cfg"
         self.stats_socket = self.run_dir / "haproxy.sock"
+        self.balancer_errors = self.run_dir / "haproxy.stderr"
         self.balancer: subprocess.Popen | None = None
         self.stopping = threading.Event()
 
@@ -187,7 +189,10 @@ class Launcher:
                 self.start(replica)
             if not self.wait_for(lambda: all(healthy(r.url) for r in self.replicas), "the replicas"):
                 return 0 if self.stopping.is_set() else 1
-            self.balancer = start_group([self.haproxy, "-db", "-f", str(self.config)])
+            # Its log (servers going down and up) goes to our output; its stderr repeats the same lines,
+            # so it is kept in a file and shown only if HAProxy stops.
+            with self.balancer_errors.open("wb") as errors:
+                self.balancer = start_group([self.haproxy, "-db", "-f", str(self.config)], stderr=errors)
             if not self.wait_for(lambda: healthy(self.balancer_url), "HAProxy"):
                 return 0 if self.stopping.is_set() else 1
             say(f"HAProxy runtime API: {self.stats_socket}")
@@ -206,7 +211,7 @@ class Launcher:
         deadline = time.monotonic() + START_TIMEOUT_S
         while not self.stopping.is_set():
             if self.balancer is not None and self.balancer.poll() is not None:
-                say(f"HAProxy exited with code {self.balancer.returncode}")
+                self.balancer_exited()
                 return False
             for replica in self.replicas:
                 if replica.proc.poll() is not None:
@@ -224,7 +229,7 @@ class Launcher:
         """Restart replicas that die until asked to stop; HAProxy dying ends the run."""
         while not self.stopping.wait(POLL_S):
             if self.balancer.poll() is not None:
-                say(f"HAProxy exited with code {self.balancer.returncode}; stopping the replicas")
+                self.balancer_exited()
                 return 1
             now = time.monotonic()
             for replica in self.replicas:
@@ -234,6 +239,10 @@ class Launcher:
                 elif replica.proc.poll() is not None:
                     self.schedule_restart(replica, now)
         return 0
+
+    def balancer_exited(self) -> None:
+        said = self.balancer_errors.read_text(errors="replace").strip()[-2000:]
+        say(f"HAProxy exited with code {self.balancer.returncode}; stopping the replicas\n{said}".strip())
 
     def schedule_restart(self, replica: Replica, now: float) -> None:
         """Clear what is left of its process group, then start it again (later if it keeps dying)."""

@@ -6,6 +6,7 @@ import re
 import time
 from urllib.parse import parse_qs, urlparse
 
+import psutil
 import pytest
 from playwright.sync_api import expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -137,8 +138,7 @@ def test_the_view_comes_back_from_a_live_replica_and_the_dead_one_is_restarted(b
     expect(page.locator("h2").first).not_to_have_text(before["headline"])
     assert parse_qs(urlparse(page.url).query)["benchmark"] == ["UK: all in employment"]
 
-    lb.wait_until(lambda s: s[name]["up"], f"{name} restarted and back in service", timeout=90)
-    assert lb.replica_pid(name) not in (None, pid)
+    lb.wait_replaced(name, pid)
     assert f"replica {name} (pid {pid}) exited with signal 9" in lb.output
     context.close()
 
@@ -155,7 +155,7 @@ def test_uploaded_figures_lost_with_their_replica_are_said_to_be_gone(browser, l
     assert f"Your data: {MINE}" in page.locator('[data-testid="stPlotlyChart"]').first.inner_text()
 
     connections = len(runs.sockets)
-    kill_the_replica_serving(lb, context)
+    name, pid = kill_the_replica_serving(lb, context)
     runs.wait_for_rerun_on_a_new_connection(connections + 1)
     wait_for_app(page, charts=2)
 
@@ -180,6 +180,7 @@ def test_uploaded_figures_lost_with_their_replica_are_said_to_be_gone(browser, l
     assert parse_qs(urlparse(page.url).query)[ui.OWN_FIGURES_KEY] == [MINE]
     assert_no_exception(page)
     context.close()
+    lb.wait_replaced(name, pid)
 
 
 @pytest.mark.parametrize("replicas", [("r1", "r1"), ("r1", "r2")], ids=["same replica", "different replicas"])
@@ -202,3 +203,52 @@ def test_two_browsers_keep_their_own_sessions(browser, lb, replicas):
     assert_no_exception(other)
     mine.close()
     theirs.close()
+
+
+def test_the_chromium_a_replica_starts_for_exports_ends_with_it_killed_or_stopped(browser):
+    """Kaleido's Chromium runs in a session of its own, out of reach of a signal to the replica's group."""
+    require_haproxy()
+    served = launch_balanced(replicas=1)
+    try:
+        context, page, _ = new_tab(browser, served)
+        page.goto(served.url + "/sectors")
+        wait_for_app(page)
+        with page.expect_download(timeout=60_000):
+            page.locator(".st-key-sectors-all-png").get_by_role("button").first.click()
+        context.close()
+        replica = psutil.Process(served.replica_pid("r1"))
+        exporters = [p for p in replica.children(recursive=True) if p.name() == "chromium"]
+        assert exporters, "the PNG download started no Chromium"
+
+        kill_group(replica.pid)
+        assert wait_gone(exporters), [p.cmdline()[:2] for p in exporters if alive(p)]
+        served.wait_replaced("r1", replica.pid)
+
+        context, page, _ = new_tab(browser, served)
+        page.goto(served.url + "/sectors")
+        wait_for_app(page)
+        with page.expect_download(timeout=60_000):
+            page.locator(".st-key-sectors-all-png").get_by_role("button").first.click()
+        context.close()
+        everything = served.descendants()
+        assert any(p.name() == "chromium" for p in everything)
+    finally:
+        code = stop_balanced(served)
+    assert code == 0
+    assert wait_gone(everything), [p.cmdline()[:2] for p in everything if alive(p)]
+
+
+def alive(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def wait_gone(processes: list[psutil.Process], timeout: float = 15) -> bool:
+    deadline = time.monotonic() + timeout
+    while any(alive(p) for p in processes):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.2)
+    return True

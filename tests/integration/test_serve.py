@@ -90,11 +90,10 @@ def test_every_path_reaches_a_replica_sticky_and_a_dead_replica_is_replaced():
         assert status == 200
         assert moved_to not in (None, replica)
 
-        back_after = served.wait_until(lambda s: s[name]["up"], f"{name} restarted and back in service", timeout=90)
-        new_pid = served.replica_pid(name)
-        assert new_pid not in (None, old_pid)
+        back_after = served.wait_replaced(name, old_pid)
         assert f"replica {name} (pid {old_pid}) exited with signal 9" in served.output
         assert get(served.url + "/_stcore/health", replica)[0] == 200
+        assert f"Server replicas/{name} is DOWN" in served.output  # HAProxy's log, in the launcher's output
         print(f"{name} out of service {out_after:.1f} s after the kill, back {back_after:.1f} s after that")
     finally:
         stop_balanced(served)
