@@ -1,50 +1,81 @@
-"""Streamlit helpers shared by the pages: cached loaders and the one way a chart is shown.
+"""The app layer shared by the pages: cached tables, widgets from lib.selections, and the one way a View,
+its charts and its downloads are shown.
 
-This is the app layer: lib/ stays free of Streamlit, and caching lives here.
+lib/ stays free of Streamlit; caching and session state live here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import compare, data
-from lib.charts import chart_config, source_note
-from lib.explore import plain
-from lib.images import ImageExporter
+from lib import data, render, selections, views
+from lib.charts import chart_config
+from lib.escape import for_markdown
+from lib.images import ImageExporter, ImageExportUnavailable, shared_exporter
+from lib.selections import Selection, Tables
 
 
-@st.cache_data(show_spinner=False)
-def homeworking() -> pd.DataFrame:
-    return data.load_homeworking()
+@st.cache_resource(show_spinner=False)
+def tables() -> Tables:
+    """The built-in tables, loaded and validated once per server process and shared read-only."""
+    return Tables(data.load_homeworking(), data.load_councils())
 
 
-@st.cache_data(show_spinner=False)
-def councils() -> pd.DataFrame:
-    return data.load_councils()
+# ---- selections ---------------------------------------------------------------------------------------
 
 
-def figure(builder: Callable[..., go.Figure], df: pd.DataFrame, **options) -> go.Figure:
-    """`builder(df, **options)`, built once per distinct input and shared by every session.
+def widget(
+    selection: Selection,
+    options_from: Tables,
+    chosen: Mapping[str, Any],
+    where=st,
+    *,
+    label: str | None = None,
+    options: Sequence[str] | None = None,
+    help: str | None = None,
+    default: Any = None,
+) -> Any:
+    """The bound widget for one URL key: label, options, default and help all from lib.selections (a page
+    may word the label or help for its context, or narrow the options)."""
+    common = dict(key=selection.key, bind="query-params", help=help or selection.help)
+    label = label or selection.label
+    if selection.kind == "number":
+        return where.number_input(label, value=None, step=1.0, format="%g", **common)
+    if selection.kind == "integer":
+        return int(where.number_input(label, min_value=1, value=selection.default or 1, step=1, **common))
+    if selection.kind == "text":
+        return where.text_input(label, max_chars=selection.max_chars, **common)
+    options = list(options if options is not None else selection.choices(options_from, chosen))
+    default = default if default is not None else selection.default_value(options_from, chosen)
+    shown = dict(format_func=selection.shown)
+    if selection.multiple:
+        default = [d for d in default if d in options]
+        return where.multiselect(label, options, default=default, placeholder=selection.placeholder, **shown, **common)
+    index = options.index(default) if default in options else None
+    if selection.kind == "radio":
+        return where.radio(label, options, index=index or 0, **shown, **common)
+    if selection.kind == "segmented":
+        return where.segmented_control(label, options, default=default, required=True, **shown, **common)
+    return where.selectbox(label, options, index=index, placeholder=selection.placeholder, **shown, **common)
 
-    Thirty people opening one link ask for the same figures; building each once keeps the
-    server's reruns short. A figure with the user's own rows is built for that session only,
-    so uploaded data never reaches a cache shared between sessions.
-    """
-    if options.get("user_rows") is not None:
-        return builder(df, **options)
-    return _shared_figure(f"{builder.__module__}.{builder.__qualname__}", df, builder, **options)
+
+def widgets(page: str, places: Sequence, options_from: Tables | None = None) -> dict[str, Any]:
+    """A page's widgets, one per key, in the given places (columns) in turn."""
+    options_from = options_from or tables()
+    chosen: dict[str, Any] = {}
+    for selection, where in zip(selections.page_keys(page), places, strict=True):
+        chosen[selection.key] = widget(selection, options_from, chosen, where)
+    return chosen
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _shared_figure(name: str, df: pd.DataFrame, _builder: Callable[..., go.Figure], **options) -> go.Figure:
-    """Keyed by the builder's name, the rows and the options (a function itself cannot be hashed)."""
-    return _builder(df, **options)
-
+# ---- the session's own figures ------------------------------------------------------------------------
 
 USER_ROWS_KEY = "user_rows"
 
@@ -108,8 +139,8 @@ def _own_figures_gone(name: str) -> None:
         name = name[: _SHOWN_NAME_CHARS - 1] + "…"
     with st.container(key="own-figures-gone"):
         st.warning(
-            f"**Your own figures (“{plain(name)}”) are not in this view.** Uploaded figures stay only in the "
-            "browser session that added them, and that session has ended: the server it ran on was restarted, "
+            f"**Your own figures (“{for_markdown(name)}”) are not in this view.** Uploaded figures stay only in "
+            "the browser session that added them, and that session has ended: the server it ran on was restarted, "
             "or this link was made in someone else's session. Every chart and table here shows the ONS 2019 "
             "figures only. To see yours beside them again, upload your file or its bundle again under "
             "**Add your own figures** on the Explore page.",
@@ -124,127 +155,197 @@ def _own_figures_gone(name: str) -> None:
         )
 
 
-def user_rows_for(breakdown: str) -> pd.DataFrame | None:
-    """This session's uploaded rows for one breakdown, or None when there are none."""
-    rows = user_rows()
-    if rows is None:
-        return None
-    rows = rows[rows["breakdown"] == breakdown]
-    return rows if len(rows) else None
+# ---- a view -------------------------------------------------------------------------------------------
 
 
-def uploaded_note(rows: pd.DataFrame | None, marks: str) -> None:
-    """Say which marks are the user's own figures; their source name is file text, shown as text."""
-    if rows is not None:
-        names = plain(", ".join(rows["source"].unique()))
-        st.caption(f"{marks} are your own uploaded figures ({names}), not ONS.")
+def view(page: str, chosen: Mapping[str, Any], options_from: Tables | None = None) -> views.View:
+    """The page's View for the chosen values, with this session's uploads where the page draws them."""
+    return views.build(page, options_from or tables(), chosen, user_rows())
 
 
-def percent_column(label: str, help: str) -> st.column_config.NumberColumn:
-    """A percentage as the source prints it: one decimal, with what the measure means."""
-    return st.column_config.NumberColumn(label, help=help, format="%.1f%%")
+def figure(shown: views.View, chart: views.Chart) -> go.Figure:
+    """The chart's figure, built once per distinct view and shared by every session.
+
+    Thirty people opening one link ask for the same figures; building each once keeps the
+    server's reruns short. A view with the user's own rows is drawn for that session only,
+    so uploaded data never reaches a cache shared between sessions.
+    """
+    if shown.with_user_rows:
+        return chart.figure()
+    return _shared_figure(shown.page, _frozen(shown.selections), chart.key, chart)
 
 
-def measure_columns(category_label: str) -> dict:
-    """Column config for a wide table of one breakdown: category, then the two measures."""
-    return {
-        "category": category_label,
-        "week_prior": percent_column("Week before interview (%)", compare.MEASURE_LABELS["week_prior"]),
-        "ever": percent_column("Ever (%)", compare.MEASURE_LABELS["ever"]),
-    }
+@st.cache_resource(show_spinner=False, max_entries=512)
+def _shared_figure(page: str, chosen: tuple, key: str, _chart: views.Chart) -> go.Figure:
+    """Keyed by the page, its selections and the chart (the chart itself holds a function: not hashable)."""
+    return _chart.figure()
 
 
-def show_chart(
-    fig: go.Figure,
-    *,
-    alt: str,
-    table: pd.DataFrame,
-    key: str,
-    column_config: dict | None = None,
-    source: str | None = None,
-) -> None:
+def _frozen(chosen: Mapping[str, Any]) -> tuple:
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in chosen.items())
+
+
+def headline(shown: views.View) -> None:
+    """What the choice itself needs said, then the answer in words."""
+    for notice in shown.notices:
+        st.info(for_markdown(notice))
+    st.header(for_markdown(shown.headline))
+    st.write(for_markdown(shown.sentence))
+
+
+def metrics(shown: views.View) -> None:
+    """The view's figures: in groups of a measure each where they have one, else in a row."""
+    grouped = [m for m in shown.metrics if m.group]
+    groups = list(dict.fromkeys(m.group for m in grouped))
+    for group, column in zip(groups, st.columns(len(groups)) if groups else [], strict=True):
+        with column:
+            st.markdown(f"**{group}**")
+            members = [m for m in grouped if m.group == group]
+            for metric, place in zip(members, st.columns(len(members)), strict=True):
+                _metric(metric, place)
+    ungrouped = [m for m in shown.metrics if not m.group]
+    if not ungrouped:
+        return
+    if groups:
+        for metric in ungrouped:
+            _metric(metric, st, border=False)
+        return
+    for metric, place in zip(ungrouped, st.columns(len(ungrouped)), strict=True):
+        _metric(metric, place)
+
+
+def _metric(metric: views.Metric, where, *, border: bool = True) -> None:
+    where.metric(
+        metric.label,
+        metric.value,
+        delta=metric.delta,
+        delta_color="off",
+        delta_arrow=arrow(metric.delta),
+        help=metric.help,
+        border=border and not metric.group,
+    )
+
+
+def arrow(delta: str | None) -> str:
+    """A delta is text with a true minus sign, which Streamlit cannot read the direction of."""
+    if not delta or delta[0] not in "+−":
+        return "off"
+    return "up" if delta[0] == "+" else "down"
+
+
+def column_config(columns: Mapping[str, views.Column]) -> dict:
+    """A table's columns as lib.views describes them: percentages to one decimal, as the source prints them."""
+    config = {}
+    for name, column in columns.items():
+        if column.kind == "percent":
+            config[name] = st.column_config.NumberColumn(column.label, help=column.help, format="%.1f%%")
+        elif column.kind == "check":
+            config[name] = st.column_config.CheckboxColumn(column.label, help=column.help)
+        elif column.kind == "date":
+            config[name] = st.column_config.DateColumn(column.label, help=column.help, format="YYYY-MM-DD")
+        else:
+            config[name] = st.column_config.TextColumn(column.label, help=column.help)
+    return config
+
+
+def show_chart(shown: views.View, chart: views.Chart) -> None:
     """A chart with its text alternative: `alt` for screen readers and the same numbers as a table."""
     chart_tab, table_tab = st.tabs(["Chart", "Show as table"])
     with chart_tab:
-        st.plotly_chart(fig, key=key, alt=alt, config=chart_config(key), width="stretch", theme=None)
-        image_downloads(fig, key)
+        st.plotly_chart(
+            figure(shown, chart),
+            key=chart.key,
+            alt=chart.alt,
+            config=chart_config(chart.key),
+            width="stretch",
+            theme=None,
+        )
+        image_downloads(shown, chart)
     with table_tab:
-        st.dataframe(table, hide_index=True, column_config=column_config, width="stretch")
-        st.caption(source or source_note())
+        st.dataframe(chart.table, hide_index=True, column_config=column_config(chart.columns), width="stretch")
+        st.caption(chart.source)
+    if chart.caption:
+        st.caption(for_markdown(chart.caption))
+
+
+# ---- files --------------------------------------------------------------------------------------------
 
 
 @st.cache_resource(show_spinner=False)
-def image_exporter():
-    """One Chromium per server process for every PNG, SVG and PowerPoint export, started on first use."""
-    return ImageExporter()
+def image_exporter() -> ImageExporter:
+    """One Chromium per server process for every PNG, SVG, PowerPoint and PDF, shared with the API."""
+    return shared_exporter()
 
 
-# A page chart is laid out at 1280×720 and drawn at 1.5×: 1920×1080 pixels with its type half as large
-# again, so it reads on a slide. Slides themselves are laid out at 1920×1080 (scale 1).
-CHART_IMAGE = {"width": 1280, "height": 720, "scale": 1.5}
+def page_of_address() -> str:
+    """Which page this address is (presentation mode serves every page's address)."""
+    path = urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+    return path if path in views.PAGES else "overview"
 
 
-def image_downloads(fig: go.Figure, key: str, *, size: dict | None = None, label: str = "") -> None:
-    """PNG and SVG buttons for a chart, drawn on the server at 1920×1080 only when clicked."""
+def renderer(page: str) -> render.Renderer:
+    """How this page's files are made: its own address (for the permalink and the deck) and the server's
+    Chromium."""
     exporter = image_exporter()
-    if not exporter.available:
+    url = urlsplit(st.context.url or "http://localhost:8501")
+    base = f"{url.scheme}://{url.netloc}"
+    query = tuple((k, v) for k in st.query_params for v in st.query_params.get_all(k))
+    return render.Renderer(tables(), render.Address(page, query, base), exporter.image if exporter.available else None)
+
+
+def image_downloads(shown: views.View, chart: views.Chart) -> None:
+    """PNG and SVG buttons for a chart, drawn on the server at 1920×1080 only when clicked."""
+    files = renderer(shown.page)
+    image_buttons(lambda fmt: files.chart_image(shown, chart.key, fmt), chart.key)
+
+
+def image_buttons(draw, key: str, *, label: str = "") -> None:
+    """A PNG and an SVG button; `draw(fmt)` makes the bytes when one is clicked."""
+    if not image_exporter().available:
         st.caption("Image export unavailable: no Chromium found on the server; the chart's camera button still works.")
         return
-    size = size or CHART_IMAGE
     row = st.container(horizontal=True, gap="small")
-    for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+    for fmt in ("png", "svg"):
         row.download_button(
-            f"{label}{fmt.upper()} 1920×1080",
-            data=lambda fmt=fmt: exporter.image(fig, fmt, **size),
+            f"{label}{render.FORMAT_NAMES[fmt]}",
+            data=lambda fmt=fmt: file_or_message(lambda: draw(fmt)),
             file_name=f"{key}.{fmt}",
-            mime=mime,
+            mime=render.FORMATS[fmt],
             icon=":material/download:",
             on_click="ignore",
             key=f"{key}-{fmt}",
         )
 
 
-def comparison_metrics(c: compare.Comparison, benchmark_name: str) -> None:
-    """The gap on each measure in points and as a ratio, the rank, and regularity: derived, and said so."""
-    for measure, column in zip(data.MEASURES, st.columns(len(data.MEASURES)), strict=True):
-        m = c.measures[measure]
-        with column:
-            st.markdown(f"**{compare.MEASURE_LABELS[measure]}**")
-            a, b, r = st.columns(3)
-            a.metric(
-                f"Yours (vs {_percent(m.benchmark)})",
-                _percent(m.yours),
-                delta=f"{compare.format_points(m.gap_points)} (derived)",
-                delta_color="off",
-                delta_arrow=arrow(m.gap_points),
-                help=f"Gap in percentage points, derived: {_percent(m.yours)} − {_percent(m.benchmark)}.",
+def view_downloads(shown: views.View, formats: Sequence[str] = ("pdf", *render.DATA_FORMATS, "zip")) -> None:
+    """The whole view as files — the one-page brief, its rows, everything in a zip — the same bytes as
+    /api/<page>.<format> for this address."""
+    files = renderer(shown.page)
+    with st.popover("Download this view", icon=":material/download:"):
+        st.caption(
+            "The brief is one A4 page to print or send; the data files hold the rows behind this view with their "
+            f"source and licence. The same files are at `/api/{shown.page}.<format>` with this page's query."
+        )
+        for fmt in formats:
+            drawn = fmt in ("pdf", "zip")
+            st.download_button(
+                render.FORMAT_NAMES[fmt],
+                data=lambda fmt=fmt: file_or_message(lambda: files.render(shown, fmt)),
+                file_name=render.file_name(shown, fmt),
+                mime=render.FORMATS[fmt],
+                icon=":material/picture_as_pdf:" if fmt == "pdf" else ":material/download:",
+                on_click="ignore",
+                key=f"view-{shown.page}-{fmt}",
+                disabled=drawn and not image_exporter().available,
+                help=render.NO_BROWSER if drawn and not image_exporter().available else None,
+                width="stretch",
             )
-            b.metric(
-                "Ratio (derived)",
-                compare.format_ratio(m.ratio, 2),
-                help=f"How many times as likely, derived: {_percent(m.yours)} ÷ {_percent(m.benchmark)}.",
-            )
-            r.metric(
-                "Rank (derived)",
-                f"{compare.ordinal(m.rank)} of {m.of}" if m.rank else "n/a",
-                help="Among the categories listed in the source; 1st is the highest share.",
-            )
-    st.metric(
-        "Regularity (derived): ever-homeworkers who also worked from home in the week before",
-        _percent(c.yours_regularity, 0),
-        delta=f"{benchmark_name}: {_percent(c.benchmark_regularity, 0)}",
-        delta_color="off",
-        delta_arrow="off",
-        help="Week-before share ÷ ever share: how much of the homeworking in a group was a habit, not a one-off.",
-    )
 
 
-def arrow(gap: float) -> str:
-    """The delta is text with a true minus sign, which Streamlit cannot read the direction of."""
-    if gap != gap or gap == 0:
-        return "off"
-    return "up" if gap > 0 else "down"
-
-
-def _percent(value: float, digits: int = 1) -> str:
-    return "n/a" if value != value else f"{value:.{digits}f}%"
+def file_or_message(make) -> bytes:
+    """A file, or — when it cannot be made (no browser, the browser failed) — a text file saying why, so a
+    download never ends in an exception."""
+    try:
+        return make()
+    except (render.Unavailable, ImageExportUnavailable) as why:
+        return f"This file could not be made: {why}\n".encode()

@@ -8,12 +8,18 @@ slide number, the slides' order and any edited headline are in the URL as well.
 import streamlit as st
 
 import ui
-from lib import compare, deck
+from lib import deck, render, selections
 from lib.charts import IMAGE_HEIGHT, IMAGE_WIDTH
-from lib.data import KINDS
 
 BAR_HEIGHT = 56  # px: the control bar under the slide
-SLIDE_IMAGE = {"width": IMAGE_WIDTH, "height": IMAGE_HEIGHT, "scale": 1}
+# In the deck's editor the keys of several pages sit together, so each label says whose it is.
+DECK_LABELS = {
+    "benchmark": "Sector compared with",
+    "vs": "Age band compared with",
+    "region": "Your region or nation (the region slide shows the last chosen)",
+    "other": "Region compared with",
+    "kind": "Kinds of organisation",
+}
 
 # Static: no data or user text ever goes into this style sheet. The slide is laid out at
 # 1920×1080 and scaled to the largest size the window holds, so it reads the same at any size.
@@ -49,14 +55,8 @@ SLIDE_CSS = f"""
 </style>
 """
 
-# 1/ Data and the pages' selections (the same keys and defaults, so links work both ways)
-hw = ui.homeworking()
-figures = ui.councils()
-sectors = compare.categories(hw, "sector")
-bands = compare.categories(hw, "age")
-regions = hw[hw["breakdown"] == "region"].drop_duplicates("category").sort_values("order")["official_name"].tolist()
-organisations = sorted(figures.loc[figures["kind"] != "national announcement", "organisation"].unique())
-defaults = compare.DEFAULT_SELECTIONS
+# 1/ The pages' selections (the same keys and defaults, so links work both ways)
+tables = ui.tables()
 
 st.html(SLIDE_CSS)
 stage = st.container(key="slide-stage")
@@ -76,36 +76,12 @@ with edit:  # shown in this order; filled below, in the order the widgets depend
 
 with choices:
     left, right = st.columns(2)
-    left.selectbox("Your sector", sectors, index=sectors.index(defaults["sector"]), key="sector", bind="query-params")
-    benchmarks = [defaults["benchmark"], compare.UK_OPTION, *[s for s in sectors if s != defaults["benchmark"]]]
-    right.selectbox("Sector compared with", benchmarks, key="benchmark", bind="query-params")
-    left.selectbox("Your age band", bands, index=bands.index(defaults["band"]), key="band", bind="query-params")
-    right.selectbox("Age band compared with", [compare.UK_OPTION, *bands], key="vs", bind="query-params")
-    left.multiselect(
-        "Your region or nation",
-        regions,
-        key="region",
-        bind="query-params",
-        placeholder=defaults["region"],
-        help="The region slide shows the first; the councils timeline keeps the organisations in all of them.",
-    )
-    right.selectbox("Region compared with", [compare.UK_OPTION, *regions], key="other", bind="query-params")
-    left.multiselect(
-        "Kinds of organisation",
-        [k for k in KINDS if k != "national announcement"],
-        key="kind",
-        bind="query-params",
-        placeholder="All kinds",
-    )
-    right.selectbox("Your organisation", organisations, index=None, key="org", bind="query-params", placeholder="None")
+    chosen = {}
+    for selection, where in zip(selections.DECK_KEYS, [left, right] * 4, strict=True):
+        chosen[selection.key] = ui.widget(selection, tables, chosen, where, label=DECK_LABELS.get(selection.key))
+query = {selection.key: selection.to_url(chosen[selection.key]) for selection in selections.DECK_KEYS}
 with slide_list:
-    order = st.multiselect(
-        "In order: sector, regularity, age, region, councils. Remove one to drop it; add it back to put it last.",
-        list(deck.SLIDE_KEYS),
-        default=list(deck.SLIDE_KEYS),
-        key="deck",
-        bind="query-params",
-    )
+    order = ui.widget(selections.DECK, tables, {})
 
 # 2/ Moving between slides: buttons, arrow keys and a clicker's PageDown / PageUp
 count = max(len(order), 1)
@@ -147,25 +123,17 @@ with moves:
     st.button("Previous slide", shortcut="PageUp", on_click=step, args=(-1,), key="previous-page")
 
 # 3/ Headlines: every slide's is bound to the URL; the current one is edited first
-selections = {key: st.session_state.get(key) for key in (*defaults, "kind", "org")}
-takeaways = {s.key: s.takeaway for s in deck.build_deck(hw, figures, selections, order=order)}  # no figures drawn
+takeaways = {s.key: s.takeaway for s in deck.build_deck(tables, query, order=order)}  # no figures drawn
 headlines = {}
 for i, key in enumerate(order, start=1):
     with this_slide if i == number else other_headlines:
-        headlines[key] = st.text_input(
-            f"Headline: {deck.SLIDE_NAMES[key]} (blank: the generated takeaway)",
-            key=f"headline_{key}",
-            bind="query-params",
-            max_chars=deck.HEADLINE_MAX,
-            placeholder=takeaways[key],
-        )
+        headlines[key] = ui.widget(selections.HEADLINES[key], tables, {})
 if not order:
     with stage:
         st.info("Every slide is dropped: add one back under Edit deck.")
     st.stop()
-slides = deck.build_deck(hw, figures, selections, order=order, headlines=headlines)
+slides = deck.build_deck(tables, query, order=order, headlines=headlines)
 slide = slides[number - 1]
-
 # 4/ The slide: one chart, its takeaway title and source line inside it
 with stage:
     st.plotly_chart(
@@ -185,16 +153,16 @@ with this_slide:
     st.caption(f"Speaker notes: {slide.notes}")
 
 # 5/ Downloads, and the way out
-exporter = ui.image_exporter()
+files = ui.renderer(ui.page_of_address())
 with tools:
     with st.popover("Download", icon=":material/download:"):
-        ui.image_downloads(slide.figure, f"homeworking-{slide.key}", size=SLIDE_IMAGE, label="This slide as ")
-        if exporter.available:
+        ui.image_buttons(lambda fmt: files.slide_image(slide, fmt), f"homeworking-{slide.key}", label="This slide as ")
+        if ui.image_exporter().available:
             st.download_button(
                 "Download the deck as PowerPoint",
-                data=lambda: deck.deck_pptx(slides, exporter.png),
+                data=lambda: ui.file_or_message(lambda: files.pptx(slides)),
                 file_name="homeworking-deck.pptx",
-                mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                mime=render.FORMATS["pptx"],
                 icon=":material/slideshow:",
                 on_click="ignore",
                 type="primary",

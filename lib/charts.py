@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -17,6 +17,7 @@ from plotly.subplots import make_subplots
 
 from lib.compare import MEASURE_LABELS, MEASURE_PANELS, MEASURE_SHORT, by_category, regularity
 from lib.data import MEASURES, resource
+from lib.escape import for_plotly, strip_bold
 
 # Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
 YOURS = "#D55E00"  # vermillion: the user's own selection
@@ -50,6 +51,7 @@ class Theme:
     title_wrap: int  # characters per title line before wrapping
     row_height: int  # px per category in a horizontal bar chart
     base_height: int  # px for title, axes and source line
+    compact: bool = False  # a slide or a printed page: draw fewer rows (e.g. only the timeline's dated lanes)
 
 
 NORMAL = Theme(
@@ -81,7 +83,10 @@ PRESENT = Theme(
     title_wrap=72,
     row_height=56,
     base_height=300,
+    compact=True,
 )
+# The one-page brief: screen type sizes on a chart laid out narrower (lib/brief.py), as few rows as a slide.
+PRINT = replace(NORMAL, name="print", compact=True)
 
 IMAGE_WIDTH, IMAGE_HEIGHT = 1920, 1080
 
@@ -216,12 +221,8 @@ def _count_lines(text: str) -> int:
 
 def label_margin(labels: list[str], theme: Theme) -> int:
     """Left margin (px) wide enough for the longest category label at this theme's size."""
-    longest = max((len(_plain(label)) for label in labels), default=10)
+    longest = max((len(strip_bold(label)) for label in labels), default=10)
     return int(longest * theme.tick_size * 0.56) + 24
-
-
-def _plain(label: str) -> str:
-    return label.replace("<b>", "").replace("</b>", "")
 
 
 def _value_label(value: float) -> str:
@@ -266,14 +267,7 @@ def category_bars(
     UPLOADED colour and named in the legend, so they can never pass for the baseline.
     """
     has_user = user_rows is not None and len(user_rows) > 0
-    table = by_category(df)
-    order = list(dict.fromkeys(df["category"]))
-    if has_user:
-        order += [c for c in dict.fromkeys(user_rows["category"]) if c not in order]
-    table = table.reindex(order)
-    sort_by = sort_by or measures[-1]
-    if sort_by in table:
-        table = table.sort_values(sort_by, ascending=True, na_position="first", kind="stable")
+    table = bar_table(df, user_rows if has_user else None, sort_by or measures[-1])
     cats = table.index.tolist()
     roles = [role_of(c, yours, benchmark) for c in cats]
     fig = make_subplots(
@@ -283,83 +277,23 @@ def category_bars(
         horizontal_spacing=0.04,
         subplot_titles=[f"<b>{MEASURE_PANELS[m]}</b>" for m in measures],
     )
-    values_max = [table[list(m for m in measures if m in table)].max(skipna=True).max()]
-    if has_user:
-        values_max.append(user_rows["percent"].max())
-    top_value = float(pd.Series(values_max).max()) if len(table) else 100.0
     ons_categories = set(df["category"])
     labels, lines = [], []
     for col, measure in enumerate(measures, start=1):
-        xref, yref = axis("x", col), axis("y", col)
         values = table[measure] if measure in table else pd.Series(math.nan, index=cats)
-        fig.add_bar(
-            x=[None if math.isnan(v) else v for v in values],
-            y=cats,
-            orientation="h",
-            marker=dict(
-                color=[ROLE_COLOURS[r] for r in roles],
-                line=dict(width=[theme.line_width if r != "other" else 0 for r in roles], color=TEXT),
-            ),
-            customdata=[[MEASURE_LABELS[measure]]] * len(cats),
-            hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x:.1f}%<extra>ONS 2019</extra>",
-            name="ONS 2019",
-            legendgroup="ons",
-            showlegend=has_user and col == 1,
-            text=[_value_label(v) if c in ons_categories else "" for c, v in values.items()] if has_user else None,
-            textposition="outside",
-            cliponaxis=False,
-            textfont=dict(size=theme.label_size, color=TEXT),
-            row=1,
-            col=col,
-        )
+        _add_ons_bars(fig, values, measure, roles, col, theme, labelled=ons_categories if has_user else None)
         if has_user:
             _add_user_bars(fig, user_rows, cats, measure, col, theme)
-        labels += [
-            dict(
-                x=0 if math.isnan(value) else value,
-                y=category,
-                xref=xref,
-                yref=yref,
-                text=_value_label(value),
-                xanchor="left",
-                xshift=3,
-                showarrow=False,
-                bgcolor="#FFFFFF",
-                borderpad=1,
-                font=dict(size=theme.label_size, color=TEXT),
-            )
-            for category, value in ([] if has_user else values.items())
-        ]
+        else:
+            labels += _value_labels(values, col, theme)
         if reference and not math.isnan(reference.get(measure, math.nan)):
-            value = reference[measure]
-            lines.append(
-                dict(
-                    type="line",
-                    x0=value,
-                    x1=value,
-                    y0=0,
-                    y1=1,
-                    xref=xref,
-                    yref=f"{yref} domain",
-                    layer="below",
-                    line=dict(color=REFERENCE, width=theme.line_width * 0.75, dash="dash"),
-                )
+            line, label = _reference_line(
+                reference[measure], col, f"{reference_label} {reference[measure]:.1f}%", theme
             )
-            labels.append(
-                dict(
-                    x=value,
-                    y=1,
-                    xref=xref,
-                    yref=f"{yref} domain",
-                    text=f"{reference_label} {value:.1f}%",
-                    font=dict(size=theme.label_size, color=TEXT),
-                    yanchor="bottom",
-                    showarrow=False,
-                    bgcolor="rgba(255,255,255,0.85)",
-                )
-            )
+            lines.append(line)
+            labels.append(label)
         fig.update_xaxes(
-            range=[0, top_value * 1.18],
+            range=[0, _top_value(table, measures, user_rows if has_user else None) * 1.18],
             ticksuffix="%",
             title=dict(text="% of people in employment", font=dict(size=theme.axis_title_size)),
             tickfont=dict(size=theme.tick_size),
@@ -368,24 +302,16 @@ def category_bars(
             col=col,
         )
     ticktext = [
-        tick_label(c, r) if c in set(df["category"]) else f"{_escape(c)} (your data only)"
+        tick_label(c, r) if c in ons_categories else f"{for_plotly(c)} (your data only)"
         for c, r in zip(cats, roles, strict=True)
     ]
-    fig.update_yaxes(
-        tickmode="array",
-        tickvals=cats,
-        ticktext=ticktext,
-        tickfont=dict(size=theme.tick_size),
-        ticks="",
-        ticklabelstandoff=6,
-        row=1,
-        col=1,
-    )
+    _category_axis(fig, cats, ticktext, theme)
     add_marks(fig, annotations=labels, shapes=lines)
     # Lift the panel titles above the reference-line labels that sit on the panels' top edge.
     lift = int(theme.label_size * 1.6) if reference else 4
+    panel_titles = {f"<b>{MEASURE_PANELS[m]}</b>" for m in measures}
     for annotation in fig.layout.annotations:
-        if annotation.text in {f"<b>{MEASURE_PANELS[m]}</b>" for m in measures}:
+        if annotation.text in panel_titles:
             annotation.font = dict(size=theme.axis_title_size, color=TEXT)
             annotation.yshift = lift
     fig.update_layout(bargap=theme.bar_gap, barmode="group" if has_user else "relative")
@@ -401,21 +327,136 @@ def category_bars(
         top_extra=theme.axis_title_size * 2 + (theme.label_size if reference else 0) + (40 if has_user else 0),
     )
     if has_user:
-        # The legend names whose figures are whose; it sits above the panel titles.
-        plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
-        above = lift + theme.axis_title_size * 1.6 + 6
-        fig.update_layout(
-            showlegend=True,
-            legend=dict(
-                orientation="h",
-                x=0,
-                y=1 + above / plot_height,
-                yanchor="bottom",
-                font=dict(size=theme.label_size),
-                traceorder="normal",
-            ),
-        )
+        _user_legend(fig, lift, theme)
     return fig
+
+
+def bar_table(df: pd.DataFrame, user_rows: pd.DataFrame | None, sort_by: str) -> pd.DataFrame:
+    """One row per category to draw (the user's new ones after the source's), one column per measure,
+    sorted so the largest bar is on top; a category without the sorting figure sits at the bottom."""
+    table = by_category(df)
+    order = list(dict.fromkeys(df["category"]))
+    if user_rows is not None:
+        order += [c for c in dict.fromkeys(user_rows["category"]) if c not in order]
+    table = table.reindex(order)
+    if sort_by in table:
+        table = table.sort_values(sort_by, ascending=True, na_position="first", kind="stable")
+    return table
+
+
+def _top_value(table: pd.DataFrame, measures: tuple[str, ...], user_rows: pd.DataFrame | None) -> float:
+    """The largest share drawn on any panel, so that every panel shares one scale."""
+    if not len(table):
+        return 100.0
+    tops = [table[[m for m in measures if m in table]].max(skipna=True).max()]
+    if user_rows is not None:
+        tops.append(user_rows["percent"].max())
+    return float(pd.Series(tops).max())
+
+
+def _add_ons_bars(
+    fig: go.Figure, values: pd.Series, measure: str, roles: list[str], col: int, theme: Theme, *, labelled: set | None
+) -> None:
+    """The published figures of one measure in their roles' colours; `labelled` (beside uploaded bars) puts each
+    value on its own bar, since the grouped bars leave no room for a label after them."""
+    fig.add_bar(
+        x=[None if math.isnan(v) else v for v in values],
+        y=values.index.tolist(),
+        orientation="h",
+        marker=dict(
+            color=[ROLE_COLOURS[r] for r in roles],
+            line=dict(width=[theme.line_width if r != "other" else 0 for r in roles], color=TEXT),
+        ),
+        customdata=[[MEASURE_LABELS[measure]]] * len(values),
+        hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x:.1f}%<extra>ONS 2019</extra>",
+        name="ONS 2019",
+        legendgroup="ons",
+        showlegend=labelled is not None and col == 1,
+        text=[_value_label(v) if c in labelled else "" for c, v in values.items()] if labelled is not None else None,
+        textposition="outside",
+        cliponaxis=False,
+        textfont=dict(size=theme.label_size, color=TEXT),
+        row=1,
+        col=col,
+    )
+
+
+def _value_labels(values: pd.Series, col: int, theme: Theme) -> list[dict]:
+    """Each bar's figure just past its end ('not published' at zero where the source is silent)."""
+    return [
+        dict(
+            x=0 if math.isnan(value) else value,
+            y=category,
+            xref=axis("x", col),
+            yref=axis("y", col),
+            text=_value_label(value),
+            xanchor="left",
+            xshift=3,
+            showarrow=False,
+            bgcolor="#FFFFFF",
+            borderpad=1,
+            font=dict(size=theme.label_size, color=TEXT),
+        )
+        for category, value in values.items()
+    ]
+
+
+def _reference_line(value: float, col: int, text: str, theme: Theme) -> tuple[dict, dict]:
+    """A dashed line across one panel at the reference figure, and its label on the panel's top edge."""
+    xref, yref = axis("x", col), f"{axis('y', col)} domain"
+    line = dict(
+        type="line",
+        x0=value,
+        x1=value,
+        y0=0,
+        y1=1,
+        xref=xref,
+        yref=yref,
+        layer="below",
+        line=dict(color=REFERENCE, width=theme.line_width * 0.75, dash="dash"),
+    )
+    label = dict(
+        x=value,
+        y=1,
+        xref=xref,
+        yref=yref,
+        text=text,
+        font=dict(size=theme.label_size, color=TEXT),
+        yanchor="bottom",
+        showarrow=False,
+        bgcolor="rgba(255,255,255,0.85)",
+    )
+    return line, label
+
+
+def _category_axis(fig: go.Figure, cats: list[str], ticktext: list[str], theme: Theme) -> None:
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=cats,
+        ticktext=ticktext,
+        tickfont=dict(size=theme.tick_size),
+        ticks="",
+        ticklabelstandoff=6,
+        row=1,
+        col=1,
+    )
+
+
+def _user_legend(fig: go.Figure, lift: int, theme: Theme) -> None:
+    """The legend names whose figures are whose; it sits above the panel titles."""
+    plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+    above = lift + theme.axis_title_size * 1.6 + 6
+    fig.update_layout(
+        showlegend=True,
+        legend=dict(
+            orientation="h",
+            x=0,
+            y=1 + above / plot_height,
+            yanchor="bottom",
+            font=dict(size=theme.label_size),
+            traceorder="normal",
+        ),
+    )
 
 
 def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], measure: str, col: int, theme: Theme):
@@ -436,18 +477,13 @@ def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], mea
             textposition="outside",
             cliponaxis=False,
             textfont=dict(size=theme.label_size, color=TEXT),
-            hovertemplate=f"<b>%{{y}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%<extra>{_escape(source)}</extra>",
-            name=f"Your data: {_escape(source)}",
+            hovertemplate=f"<b>%{{y}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%<extra>{for_plotly(source)}</extra>",
+            name=f"Your data: {for_plotly(source)}",
             legendgroup=f"user-{source}",
             showlegend=col == 1,
             row=1,
             col=col,
         )
-
-
-def _escape(text: str) -> str:
-    """User text goes into Plotly labels, which render a subset of HTML: show it as text."""
-    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def profile_chart(
@@ -538,9 +574,9 @@ def profile_chart(
                 connectgaps=False,
                 line=dict(color=UPLOADED, width=theme.line_width, dash="dot"),
                 marker=dict(size=theme.marker_size * 1.2, symbol="square", color=UPLOADED),
-                name=f"Your data: {_escape(source_name)} ({MEASURE_SHORT[measure].lower()})",
+                name=f"Your data: {for_plotly(source_name)} ({MEASURE_SHORT[measure].lower()})",
                 hovertemplate=f"<b>%{{x}}</b><br>{MEASURE_LABELS[measure]}: %{{y:.1f}}%"
-                f"<extra>{_escape(source_name)}</extra>",
+                f"<extra>{for_plotly(source_name)}</extra>",
             )
     fig.update_yaxes(
         range=[0, top_value * 1.18],

@@ -44,6 +44,11 @@ def percent_of(df: pd.DataFrame, breakdown: str, category: str, measure: str) ->
     return float(hit.iloc[0]) if len(hit) else math.nan
 
 
+def uk_reference(df: pd.DataFrame) -> dict[str, float]:
+    """The UK (all in employment) on each measure: the reference line of every breakdown's chart."""
+    return {measure: percent_of(df, *UK, measure) for measure in MEASURES}
+
+
 def categories(df: pd.DataFrame, breakdown: str) -> list[str]:
     """The categories of a breakdown in the source's display order."""
     rows = df[df["breakdown"] == breakdown]

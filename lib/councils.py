@@ -8,12 +8,12 @@ and a date is drawn only as precisely as the source gives it.
 
 from __future__ import annotations
 
-import html
 import math
 
 import pandas as pd
 
 from lib.data import resource
+from lib.escape import for_plotly
 
 CONTEXT_KIND = "national announcement"
 """Rows of this kind (the Prime Minister's instruction) are context for every lane, not an organisation's figure."""
@@ -249,11 +249,11 @@ def _item_label(row) -> str:
 
 def _item_hover(row) -> str:
     """Hover text in the source's own words: never a day the axis would invent."""
-    figure = "" if _missing(row.value_text) else f": {html.escape(row.value_text)}"
+    figure = "" if _missing(row.value_text) else f": {for_plotly(row.value_text)}"
     return (
-        f"<b>{html.escape(row.organisation)}</b><br>{html.escape(row.measure)}{figure}"
-        f"<br>When: {html.escape(row.when)} ({precision_label(row.precision)})"
-        f"<br>Source: {html.escape(source_reference(row.source_file, row.source_line, row.source_line_end))}"
+        f"<b>{for_plotly(row.organisation)}</b><br>{for_plotly(row.measure)}{figure}"
+        f"<br>When: {for_plotly(row.when)} ({precision_label(row.precision)})"
+        f"<br>Source: {for_plotly(source_reference(row.source_file, row.source_line, row.source_line_end))}"
     )
 
 
@@ -305,6 +305,28 @@ def figure_table(councils: pd.DataFrame, homeworking: pd.DataFrame) -> pd.DataFr
             "region_2019_week_prior": [region_baseline(homeworking, r) for r in rows["region"]],
         }
     ).reset_index(drop=True)
+
+
+def regions_of(rollout: pd.DataFrame, homeworking: pd.DataFrame, chosen: list[str]) -> list[str]:
+    """The regions and nations a selection touches (chosen, or home to a figure), in the tables' order."""
+    names = homeworking[homeworking["breakdown"] == "region"].drop_duplicates("category").sort_values("order")
+    return [r for r in names["official_name"] if r in set(rollout["region"]) or r in chosen]
+
+
+def in_region(councils: pd.DataFrame, region: str) -> list[tuple[str, str, str]]:
+    """Each organisation in a region with its figures in words: (organisation, kind, 'figure (when); …')."""
+    rows = councils[councils["region"] == region]
+    return [
+        (
+            organisation,
+            group["kind"].iloc[0],
+            "; ".join(
+                f"{row.value_text} {row.measure} ({row.when})" if isinstance(row.value_text, str) else row.measure
+                for row in group.itertuples()
+            ),
+        )
+        for organisation, group in rows.groupby("organisation", sort=False)
+    ]
 
 
 def filter_figures(

@@ -6,9 +6,10 @@ reads the widgets and lays out what these return, so every filter is unit-tested
 
 from __future__ import annotations
 
-import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,7 @@ from lib import export
 from lib.charts import NORMAL, OTHER, TEXT, UPLOADED, Theme, finish_layout, label_margin, source_note
 from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, MEASURE_SHORT
 from lib.data import BREAKDOWNS, MEASURES, resource
+from lib.escape import for_plotly
 
 MAX_BARS = 40  # more categories than this are charted as a distribution, not one bar each
 BAND_WIDTH = 5.0  # percentage points per band in the distribution chart
@@ -98,6 +100,20 @@ class Filters:
     search: str = ""
     sort: str = ""
 
+    @classmethod
+    def chosen(cls, chosen: Mapping[str, Any]) -> Filters:
+        """The filters of an Explore address's values (lib.selections): the keys depend on the table."""
+        is_hw = chosen.get("table", "homeworking") == "homeworking"
+        return cls(
+            groups=tuple(chosen.get("breakdown" if is_hw else "kind") or ()),
+            items=tuple(chosen.get("category" if is_hw else "org") or ()),
+            measures=tuple(chosen.get("measure" if is_hw else "unit") or ()),
+            low=chosen.get("min"),
+            high=chosen.get("max"),
+            search=chosen.get("q") or "",
+            sort=chosen.get("sort") or "",
+        )
+
     @property
     def narrows(self) -> bool:
         """True when rows were dropped beyond the chosen groups (the file name says "filtered")."""
@@ -113,13 +129,17 @@ def combine(spec: TableSpec, built_in: pd.DataFrame, user_rows: pd.DataFrame | N
 
     Default order: breakdowns as the source lists them, categories in the source's order
     (the user's new categories after them, in file order), week before then ever, and
-    each uploaded figure straight after the ONS figure it sits beside.
+    each uploaded figure straight after the ONS figure it sits beside. A table combined
+    already (marked in its `attrs`) is returned as it is: a page combines a million uploaded
+    rows once per upload, not once per rerun.
     """
     if spec is not HOMEWORKING:
         return built_in.reset_index(drop=True)
+    if built_in.attrs.get(COMBINED) and user_rows is None:
+        return built_in
     ons = built_in.sort_values(["breakdown", "order", "measure"], key=_rank, kind="stable")
     if user_rows is None or not len(user_rows):
-        return ons.reset_index(drop=True)
+        return _combined(ons.reset_index(drop=True))
     table = pd.concat([ons, user_rows], ignore_index=True)
     # Groups numbered by first appearance: the 2019 categories in the source's order, then the user's new ones.
     group = table.groupby(["breakdown", "category"], sort=False, dropna=False).ngroup().to_numpy()
@@ -132,8 +152,16 @@ def combine(spec: TableSpec, built_in: pd.DataFrame, user_rows: pd.DataFrame | N
         )
     )
     if (position[1:] > position[:-1]).all():
-        return table  # already in order: spare a million-row copy
-    return table.iloc[position].reset_index(drop=True)
+        return _combined(table)  # already in order: spare a million-row copy
+    return _combined(table.iloc[position].reset_index(drop=True))
+
+
+COMBINED = "homeworking:combined"
+
+
+def _combined(table: pd.DataFrame) -> pd.DataFrame:
+    table.attrs[COMBINED] = True
+    return table
 
 
 def _rank(column: pd.Series) -> pd.Series:
@@ -251,18 +279,6 @@ def column_help(spec: TableSpec, column: str) -> str:
     return text.strip()
 
 
-MARKDOWN_MARKS = frozenset("\\`*_{}[]()#+-.!|<>~:$=&")
-
-
-def plain(text: object) -> str:
-    """Text from a file, made safe to pass to Markdown: every mark Markdown could act on escaped.
-
-    Streamlit renders messages as Markdown (links, images, colours, emphasis); a file's own
-    text must show exactly as typed, never as formatting.
-    """
-    return "".join(f"\\{ch}" if ch in MARKDOWN_MARKS else ch for ch in str(text))
-
-
 # ---- the chart -----------------------------------------------------------------------------
 
 
@@ -314,11 +330,6 @@ def user_takeaway(ons: pd.DataFrame, user: pd.DataFrame, measures: tuple[str, ..
     return f"Your figures ({source}) beside the ONS 2019 figures: no category appears in both"
 
 
-def escape(text: str) -> str:
-    """Plotly titles render a little HTML: the user's words must show as typed."""
-    return html.escape(str(text), quote=False)
-
-
 def percent_bands(rows: pd.DataFrame, width: float = BAND_WIDTH) -> pd.DataFrame:
     """How many figures fall in each band of `width` points, per source and measure (derived counts).
 
@@ -368,7 +379,7 @@ def chart_source(rows: pd.DataFrame, resource_name: str = "homeworking_2019") ->
         return line
     _, user = split_sources(rows)
     if len(user):
-        line += f" · Your data: {escape(', '.join(pd.unique(user['source'])))} (uploaded, this session only)"
+        line += f" · Your data: {for_plotly(', '.join(pd.unique(user['source'])))} (uploaded, this session only)"
     return line
 
 
@@ -409,10 +420,10 @@ def distribution_chart(
                 ),
                 customdata=np.column_stack([counts["band_from"], counts["band_to"]]),
                 hovertemplate="%{customdata[0]:g}–%{customdata[1]:g}%: %{y:,} figures<extra>"
-                + escape(source if not mine else f"Your data: {source}")
+                + for_plotly(source if not mine else f"Your data: {source}")
                 + "</extra>",
-                name=escape(f"Your data: {source}" if mine else "ONS 2019"),
-                legendgroup=escape(source),
+                name=for_plotly(f"Your data: {source}" if mine else "ONS 2019"),
+                legendgroup=for_plotly(source),
                 showlegend=col == 1,
                 row=1,
                 col=col,
@@ -498,7 +509,7 @@ def council_chart(view: pd.DataFrame, unit: str, *, title: str, subtitle: str, t
             textfont=dict(size=theme.label_size, color=TEXT),
             customdata=np.column_stack([rows["organisation"], rows["measure"], rows["when"]]),
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{x:,} "
-            + escape(unit)
+            + for_plotly(unit)
             + "<br>%{customdata[2]}<extra></extra>",
         )
     )
@@ -506,7 +517,7 @@ def council_chart(view: pd.DataFrame, unit: str, *, title: str, subtitle: str, t
     fig.update_xaxes(
         range=[0, top * 1.25],
         tickformat=",",
-        title=dict(text=f"Value ({escape(unit)})", font=dict(size=theme.axis_title_size)),
+        title=dict(text=f"Value ({for_plotly(unit)})", font=dict(size=theme.axis_title_size)),
         tickfont=dict(size=theme.tick_size),
         gridcolor="#E6E6E6",
     )

@@ -15,7 +15,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pyarrow as pa
@@ -105,13 +105,21 @@ def provenance(
     filters: dict[str, str],
     *,
     exported_at: datetime | None = None,
+    exported_on: date | None = None,
 ) -> Provenance:
-    """Provenance of `view` (rows of `resource_name`, perhaps with the user's uploaded rows)."""
+    """Provenance of `view` (rows of `resource_name`, perhaps with the user's uploaded rows).
+
+    `exported_on` stamps the day instead of the second, so that files made the same day from the
+    same address are the same bytes (the page's buttons and the API agree; ETags hold).
+    """
     res = resource(resource_name)
     uploaded = ()
     if "source" in view:
         uploaded = tuple(s for s in pd.unique(view["source"].dropna()) if s != res.get("short_citation"))
-    when = (exported_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if exported_on is not None:
+        when = exported_on.isoformat()
+    else:
+        when = (exported_at or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Provenance(
         resource_name=resource_name,
         title=res["title"],
@@ -221,6 +229,7 @@ def to_xlsx(view: pd.DataFrame, prov: Provenance) -> bytes:
         buffer,
         {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
     )
+    book.set_properties({"created": _moment(prov.exported_at)})  # also the zip's own dates: same view, same bytes
     formats = {
         "header": book.add_format({"bold": True}),
         "guarded": book.add_format({"quote_prefix": True}),
@@ -244,6 +253,11 @@ def to_xlsx(view: pd.DataFrame, prov: Provenance) -> bytes:
         about.write_string(row, 1, text, formats["wrap_guarded" if _is_formula_like(text) else "wrap"])
     book.close()
     return buffer.getvalue()
+
+
+def _moment(stamp: str) -> datetime:
+    """An export stamp (a day, or a second in UTC) as the naive datetime Excel stores."""
+    return datetime.fromisoformat(stamp.removesuffix("Z")).replace(tzinfo=None)
 
 
 def _write_column(sheet, col: int, values: pd.Series, formats: dict) -> None:
@@ -309,7 +323,7 @@ def export_stem(table_slug: str, groups: list[str], *, filtered: bool, with_uplo
     """
     parts = [table_slug]
     if 0 < len(groups) <= 3:
-        parts += [_slug(g) for g in groups]
+        parts += [slug(g) for g in groups]
     elif len(groups) > 3:
         filtered = True
     if with_uploads:
@@ -319,5 +333,6 @@ def export_stem(table_slug: str, groups: list[str], *, filtered: bool, with_uplo
     return "-".join(parts)
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """Text as a file-name part: lower case, runs of anything else as one hyphen."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")

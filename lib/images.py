@@ -15,6 +15,7 @@ import asyncio
 import os
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
+from functools import cache
 from pathlib import Path
 
 import kaleido
@@ -36,6 +37,12 @@ def find_browser() -> str | None:
     """The Chromium kaleido will use: BROWSER_PATH if set, else the first on PATH, else Debian's."""
     path = os.environ.get("BROWSER_PATH") or Chromium.find_browser(skip_local=False) or DEBIAN_CHROMIUM
     return path if Path(path).is_file() else None
+
+
+@cache
+def shared_exporter() -> ImageExporter:
+    """The process's one exporter: the pages and the API draw with the same warm browser."""
+    return ImageExporter()
 
 
 class ImageExporter:

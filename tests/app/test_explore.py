@@ -132,7 +132,7 @@ def test_uploads_stay_in_their_own_session():
 
 def test_markdown_in_the_name_shows_as_text():
     at = upload(run_page(PAGE), "survey.csv", (FIXTURES / "good_survey.csv").read_bytes(), "**Mine** [x](http://e)")
-    assert at.success[0].value == r"Added 5 rows as **\*\*Mine\*\* \[x\]\(http\://e\)**."
+    assert at.success[0].value == r"Added 5 rows as **\*\*Mine\*\* \[x\](http\://e)**."
 
 
 def test_removing_your_figures_brings_back_the_2019_table():

@@ -57,8 +57,8 @@ def test_chart_has_alt_text_table_and_caveat_near_it():
     at = run_page(PAGE)
     chart = at.get("plotly_chart")[0]
     assert "Education highlighted" in chart.proto.alt
-    assert at.caption[0].value.startswith("Data is shown for selected economic sectors only.")
-    occupations = at.dataframe[1].value.set_index("category")
+    assert any(c.value.startswith("Data is shown for selected economic sectors only.") for c in at.caption)
+    occupations = at.dataframe[2].value.set_index("category")
     assert occupations.loc["Media professionals", "ever"] == 58
     assert occupations["week_prior"].isna().all()
     assert "week-before figure is not published" in at.caption[-1].value

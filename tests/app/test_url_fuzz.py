@@ -1,5 +1,6 @@
-"""Hostile URLs: every page, driven through AppTest with random query strings, never raises, keeps its
-default view for values it does not know, and never renders a value from the URL as HTML."""
+"""Hostile URLs: every page, driven through AppTest with random query strings, never raises, shows what
+lib.selections reads from the same address (so the page, the deck, the API and the report agree), and
+never renders a value from the URL as HTML."""
 
 import re
 from functools import cache
@@ -10,7 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ui
+from lib import data, selections
 from tests.app.conftest import ROOT, run_page
+
+TABLES = selections.Tables(data.load_homeworking(), data.load_councils())
 
 
 def app_pages() -> list[str]:
@@ -19,11 +23,7 @@ def app_pages() -> list[str]:
     return re.findall(r'st\.Page\(\s*"([^"]+\.py)"', source)
 
 
-KNOWN_KEYS = [
-    "sector", "benchmark", "band", "vs", "region", "other", "map", "kind", "org",
-    "table", "breakdown", "category", "measure", "min", "max", "q", "sort",
-    "present", "slide", "slides", "headline", ui.OWN_FIGURES_KEY,
-]  # fmt: skip
+KNOWN_KEYS = [*selections.url_keys(), ui.OWN_FIGURES_KEY]
 HOSTILE = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
@@ -59,6 +59,10 @@ def _choice_widgets(at):
     return [*at.selectbox, *at.radio, *at.multiselect]
 
 
+def _value(widget):
+    return list(widget.value) if isinstance(widget.value, list | tuple) else widget.value
+
+
 def _is_option(widget, value: str) -> bool:
     return value in [str(o) for o in widget.options]
 
@@ -75,10 +79,24 @@ def test_hostile_query_string_never_breaks_a_page(page, query):
         supplied = query.get(widget.key)
         if supplied and not any(_is_option(widget, v) for v in supplied) and widget.key in defaults:
             assert widget.value == defaults[widget.key], (widget.key, supplied)
+    name = Path(page).stem
+    if name in selections.PAGES and name != "explore":  # Explore's options also depend on the session's uploads
+        expected = selections.read(selections.page_keys(name), query, TABLES)
+        for widget in _choice_widgets(at):
+            assert _value(widget) == expected[widget.key], (widget.key, query.get(widget.key))
     tainted = [v for vs in query.values() for v in vs if "<" in v]
     for element in at.markdown:
         if any(v in element.value for v in tainted):
             assert not element.proto.allow_html, element.value
+
+
+def test_every_key_the_pages_bind_is_in_the_selection_model():
+    bound = set()
+    for page, query in [*((p, {}) for p in app_pages()), (None, {"present": "1"})]:
+        at = run_page(page, query)
+        widgets = [*_choice_widgets(at), *at.number_input, *at.text_input, *at.segmented_control]
+        bound |= {w.proto.query_param_key for w in widgets if w.proto.query_param_key}
+    assert bound and bound <= set(KNOWN_KEYS), bound - set(KNOWN_KEYS)
 
 
 def test_pages_are_discovered():

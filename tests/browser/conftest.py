@@ -57,7 +57,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(script: str = "dashboard.py", port: int | None = None) -> tuple[subprocess.Popen, str]:
+def start_streamlit(
+    script: str = "dashboard.py", port: int | None = None, env: dict | None = None
+) -> tuple[subprocess.Popen, str]:
     """Start `streamlit run` headless on a free loopback port; return the process and its URL."""
     port = port or free_port()
     proc = subprocess.Popen(
@@ -76,6 +78,7 @@ def start_streamlit(script: str = "dashboard.py", port: int | None = None) -> tu
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -18,24 +18,20 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from lib import charts, compare, deck
 from lib.data import load_councils, load_homeworking
 from lib.images import ImageExporter, find_browser
+from lib.selections import Tables
 
 FINANCE = "Financial and insurance"
 PUBLIC_ADMIN = "Public administration and defence"
 
 
 @pytest.fixture(scope="module")
-def hw():
-    return load_homeworking()
+def tables():
+    return Tables(load_homeworking(), load_councils())
 
 
 @pytest.fixture(scope="module")
-def councils():
-    return load_councils()
-
-
-@pytest.fixture(scope="module")
-def finance_deck(hw, councils):
-    return deck.build_deck(hw, councils, {"sector": FINANCE, "benchmark": PUBLIC_ADMIN})
+def finance_deck(tables):
+    return deck.build_deck(tables, {"sector": FINANCE, "benchmark": PUBLIC_ADMIN})
 
 
 def by_key(slides):
@@ -81,8 +77,8 @@ def test_regularity_slide_divides_week_by_ever(finance_deck):
     assert "(derived)" in slide.figure.layout.xaxis.title.text
 
 
-def test_age_and_region_slides_highlight_the_selection(hw, councils):
-    slides = by_key(deck.build_deck(hw, councils, {"band": "70 and over", "region": "Wales", "other": "Scotland"}))
+def test_age_and_region_slides_highlight_the_selection(tables):
+    slides = by_key(deck.build_deck(tables, {"band": "70 and over", "region": "Wales", "other": "Scotland"}))
     age = slides["age"]
     assert "24.7%" in age.notes  # 70 and over: the highest week-before share of any band
     assert [t.marker.color for t in age.figure.data if t.name == "70 and over"] == [charts.YOURS, charts.YOURS]
@@ -92,9 +88,9 @@ def test_age_and_region_slides_highlight_the_selection(hw, councils):
     assert colours["Wales"] == charts.YOURS and colours["Scotland"] == charts.BENCHMARK
 
 
-def test_councils_slide_filters_like_the_councils_page_and_highlights_the_organisation(hw, councils):
+def test_councils_slide_filters_like_the_councils_page_and_highlights_the_organisation(tables):
     selections = {"org": "Norfolk County Council", "region": ["East of England", "Wales"], "kind": ["county council"]}
-    slide = deck.build_deck(hw, councils, selections, order=["councils"])[0]
+    slide = deck.build_deck(tables, selections, order=["councils"])[0]
     lanes = slide.figure.layout.yaxis.ticktext
     assert "<b>Norfolk County Council</b> (yours)" in lanes
     assert "Welsh Government" not in lanes  # not a county council
@@ -106,8 +102,8 @@ def test_councils_slide_filters_like_the_councils_page_and_highlights_the_organi
     assert "23 March 2020" in slide.headline
 
 
-def test_councils_slide_keeps_dated_lanes_and_the_presenters_own(hw, councils):
-    slide = deck.build_deck(hw, councils, {"org": "Croydon Council"}, order=["councils"])[0]
+def test_councils_slide_keeps_dated_lanes_and_the_presenters_own(tables):
+    slide = deck.build_deck(tables, {"org": "Croydon Council"}, order=["councils"])[0]
     lanes = [lane.replace("<b>", "").replace("</b>", "") for lane in slide.figure.layout.yaxis.ticktext]
     # In the source, these four give a date (a month, weeks, or 'by' a date); Croydon gives none but is yours.
     dated = ["Norfolk County Council", "Libraries Connected", "Cantium Business Solutions (Kent)", "Dudley Council"]
@@ -117,17 +113,17 @@ def test_councils_slide_keeps_dated_lanes_and_the_presenters_own(hw, councils):
     assert "5 of the 8 dated figures" in slide.headline  # the takeaway counts every figure, drawn or not
 
 
-def test_councils_slide_ignores_unknown_filters_and_never_comes_out_empty(hw, councils):
-    slide = deck.build_deck(hw, councils, {"org": "<b>Nowhere</b>", "kind": ["spaceship"]}, order=["councils"])[0]
+def test_councils_slide_ignores_unknown_filters_and_never_comes_out_empty(tables):
+    slide = deck.build_deck(tables, {"org": "<b>Nowhere</b>", "kind": ["spaceship"]}, order=["councils"])[0]
     lanes = slide.figure.layout.yaxis.ticktext
     assert "Norfolk County Council" in lanes and not any("(yours)" in lane for lane in lanes)
-    empty = deck.build_deck(hw, councils, {"region": "London", "kind": "county council"}, order=["councils"])[0]
+    empty = deck.build_deck(tables, {"region": "London", "kind": "county council"}, order=["councils"])[0]
     assert empty.notes.startswith("No council figures match")
     assert len(empty.figure.layout.yaxis.ticktext) > 1
 
 
-def test_uk_benchmark_compares_with_all_in_employment(hw, councils):
-    slides = by_key(deck.build_deck(hw, councils, {"sector": "Education", "benchmark": compare.UK_OPTION}))
+def test_uk_benchmark_compares_with_all_in_employment(tables):
+    slides = by_key(deck.build_deck(tables, {"sector": "Education", "benchmark": compare.UK_OPTION}))
     assert "all workers in the UK" in slides["sector"].headline
     assert "12.4%" in slides["sector"].notes
     assert charts.BENCHMARK not in bar_colours(slides["sector"].figure).values()
@@ -140,23 +136,23 @@ def test_uk_benchmark_compares_with_all_in_employment(hw, councils):
         {"vs": "", "other": "E12000007", "sector": "education"},
     ],
 )
-def test_bad_or_stale_selections_fall_back_to_the_pages_defaults(hw, councils, bad):
-    slides = by_key(deck.build_deck(hw, councils, bad))
+def test_bad_or_stale_selections_fall_back_to_the_pages_defaults(tables, bad):
+    slides = by_key(deck.build_deck(tables, bad))
     assert slides["sector"].headline.startswith("Education staff")
     assert "public administration and defence staff" in slides["sector"].headline
     assert slides["age"].headline.startswith("Workers aged 45-49")
     assert slides["region"].headline.startswith("Workers in London")
 
 
-def test_presenter_drops_and_reorders_slides(hw, councils):
-    slides = deck.build_deck(hw, councils, {}, order=["region", "nonsense", "sector", "region"])
+def test_presenter_drops_and_reorders_slides(tables):
+    slides = deck.build_deck(tables, {}, order=["region", "nonsense", "sector", "region"])
     assert [s.key for s in slides] == ["region", "sector"]
-    assert [s.key for s in deck.build_deck(hw, councils, {}, order=["nonsense"])] == list(deck.SLIDE_KEYS)
+    assert [s.key for s in deck.build_deck(tables, {}, order=["nonsense"])] == list(deck.SLIDE_KEYS)
 
 
-def test_edited_headline_is_the_title_and_is_shown_as_text(hw, councils):
+def test_edited_headline_is_the_title_and_is_shown_as_text(tables):
     edits = {"sector": "  Our <b>own</b>\n headline  ", "age": " "}
-    slides = by_key(deck.build_deck(hw, councils, {}, headlines=edits))
+    slides = by_key(deck.build_deck(tables, {}, headlines=edits))
     sector = slides["sector"]
     assert sector.headline == "Our <b>own</b> headline"
     assert sector.takeaway.startswith("Education staff")

@@ -149,10 +149,6 @@ def test_options_follow_the_chosen_breakdowns(hw):
     ]
 
 
-def test_markdown_in_a_file_shows_as_typed():
-    assert explore.plain("**x** [a](javascript:b) :red[y]") == r"\*\*x\*\* \[a\]\(javascript\:b\) \:red\[y\]"
-
-
 # ---- the chart's words and marks -----------------------------------------------------------
 
 

@@ -1,0 +1,71 @@
+"""Automated reporting without a server: `python -m lib.report URL OUTFILE`.
+
+Writes the file for a page address — the format taken from OUTFILE's suffix (csv, json,
+parquet, xlsx, png, svg, pptx, pdf or zip) — exactly as `/api/<page>.<format>` would serve it,
+for a scheduled job:
+
+    python -m lib.report "https://dashboard.example/sectors?sector=Education" education.pdf
+
+A bad address (unknown page, parameter or value) exits with status 2 and says what is
+allowed; a format this machine cannot draw (no Chromium) exits with status 3 and says how
+to get one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+from lib import render
+from lib.api import Problem, make_file
+
+BAD_ADDRESS, CANNOT_DRAW = 2, 3
+DEFAULT_BASE = "http://localhost:8501"
+
+
+def parse_address(url: str) -> tuple[str, dict[str, list[str]], str]:
+    """(page, query, base) of a page address: a full URL, a path (/sectors?…) or a page name (sectors?…)."""
+    parts = urlsplit(url.strip())
+    page = parts.path.strip("/").rsplit("/", 1)[-1] or "overview"
+    base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else DEFAULT_BASE
+    return page, parse_qs(parts.query, keep_blank_values=True), base
+
+
+def write_report(url: str, out: Path) -> Path:
+    """Write the file; raise Problem (status 400/404/503) with words a person can act on."""
+    fmt = out.suffix.removeprefix(".").lower()
+    if fmt not in render.FORMATS:
+        raise Problem(
+            404,
+            "Unknown format",
+            f"'{out.name}' does not end in a format this can write.",
+            allowed=list(render.FORMATS),
+        )
+    page, query, base = parse_address(url)
+    body, _ = make_file(page, fmt, query, base)
+    out.write_bytes(body)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib.report", description=__doc__.splitlines()[2].strip())
+    parser.add_argument("url", help="a page address, e.g. https://host/sectors?sector=Education or /regions")
+    parser.add_argument(
+        "outfile", type=Path, help=f"where to write; its suffix is the format ({', '.join(render.FORMATS)})"
+    )
+    args = parser.parse_args(argv)
+    try:
+        written = write_report(args.url, args.outfile)
+    except Problem as problem:
+        allowed = problem.fields.get("allowed")
+        hint = f"\nAllowed: {', '.join(map(str, allowed[:40]))}" if allowed else ""
+        print(f"{problem.title}: {problem.detail}{hint}", file=sys.stderr)
+        return CANNOT_DRAW if problem.status == 503 else BAD_ADDRESS
+    print(written)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,426 @@
+"""Every URL key, defined once: its label, its options (from the data), its default, one value or many,
+and how a value from an address is checked.
+
+The pages' widgets, the presentation deck, the API, `python -m lib.report` and the URL fuzz
+test all read this one list, as owid-grapher reads its one URL model: a key typed as a
+string anywhere else is a copy waiting to drift. `read` follows Streamlit's own binding
+rules (a single value takes the last one given; unknown values are dropped; nothing valid
+means the default), so an address means the same thing on a page and in a file; `check`
+is the strict reading the API uses to answer 400 instead of guessing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from lib import compare
+from lib.compare import MEASURE_SHORT, UK_OPTION
+from lib.data import BREAKDOWNS, KINDS, MEASURES
+
+PUBLIC_ADMIN = "Public administration and defence"
+CONTEXT_KIND = "national announcement"  # the 23 March instruction: context on the timeline, not a body to pick
+SLIDE_NAMES = {
+    "sector": "Your sector against the benchmark",
+    "regularity": "How regular homeworking was",
+    "age": "Your age band",
+    "region": "Your region",
+    "councils": "The councils timeline",
+}
+HEADLINE_MAX = 200  # characters: a headline is a sentence, not a paragraph
+SEARCH_MAX = 100  # characters of Explore's search box
+Query = Mapping[str, "str | Sequence[str]"]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """What options are read from: the homeworking table (with the session's uploads on Explore) and the
+    council figures."""
+
+    homeworking: pd.DataFrame
+    councils: pd.DataFrame
+
+
+class SelectionError(ValueError):
+    """A URL value the strict reading refuses: which key, what was given, what is allowed."""
+
+    def __init__(self, key: str, given: str, allowed: Sequence[str] | str):
+        self.key, self.given = key, given
+        self.allowed = allowed if isinstance(allowed, str) else list(allowed)
+        described = allowed if isinstance(allowed, str) else ", ".join(map(repr, self.allowed[:40]))
+        super().__init__(f"'{key}' cannot be {given!r}: it is one of {described}")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One URL key. `options(tables, chosen)` lists the values a page offers, given the keys chosen before it;
+    None means a free value (`kind` number, integer or text). `label_of` turns an option into what the widget
+    shows and the URL holds (Streamlit binds the label, not the option)."""
+
+    key: str
+    label: str
+    kind: str = "select"  # select | radio | segmented | number | integer | text
+    options: Callable[[Tables, Mapping[str, Any]], list[str]] | None = None
+    default: Any = None
+    multiple: bool = False
+    help: str | None = None
+    placeholder: str | None = None
+    label_of: Callable[[str], str] | None = None
+    applies: Callable[[Mapping[str, Any]], bool] | None = None  # on Explore, keys depend on the table chosen
+    max_chars: int | None = None
+
+    def choices(self, tables: Tables, chosen: Mapping[str, Any] | None = None) -> list[str]:
+        return [] if self.options is None else list(self.options(tables, chosen or {}))
+
+    def shown(self, option: str) -> str:
+        return self.label_of(option) if self.label_of else str(option)
+
+    def default_value(self, tables: Tables, chosen: Mapping[str, Any] | None = None) -> Any:
+        if self.multiple:
+            return list(self.default or ())
+        if self.default is FIRST:
+            choices = self.choices(tables, chosen)
+            return choices[0] if choices else None
+        return self.default
+
+    def read(self, raw: str | Sequence[str] | None, tables: Tables, chosen: Mapping[str, Any] | None = None) -> Any:
+        """The value a page shows for this URL value: Streamlit's binding rules, never an error."""
+        try:
+            return self.check(raw, tables, chosen, lenient=True)
+        except SelectionError:
+            return self.default_value(tables, chosen)
+
+    def check(
+        self,
+        raw: str | Sequence[str] | None,
+        tables: Tables,
+        chosen: Mapping[str, Any] | None = None,
+        *,
+        lenient: bool = False,
+    ) -> Any:
+        """The value for a URL value, or SelectionError naming what is allowed (lenient: unknown values of a
+        multiple key are dropped, as the page drops them)."""
+        values = _as_list(raw)
+        if not values or (len(values) == 1 and values[0] == ""):
+            return self.default_value(tables, chosen)
+        if self.options is None:
+            return self._free(values[-1])
+        by_label = {self.shown(o): o for o in self.choices(tables, chosen)}
+        if not self.multiple:
+            if values[-1] not in by_label:
+                raise SelectionError(self.key, values[-1], list(by_label))
+            return by_label[values[-1]]
+        unknown = [v for v in values if v not in by_label]
+        if unknown and not lenient:
+            raise SelectionError(self.key, unknown[0], list(by_label))
+        known = list(dict.fromkeys(by_label[v] for v in values if v in by_label))
+        if not known:
+            raise SelectionError(self.key, values[0], list(by_label))
+        return known
+
+    def _free(self, value: str) -> Any:
+        if self.kind == "text":
+            return value[: self.max_chars] if self.max_chars else value
+        try:
+            number = float(value)
+        except ValueError:
+            raise SelectionError(self.key, value, "a number" if self.kind == "number" else "a whole number") from None
+        if not math.isfinite(number):
+            raise SelectionError(self.key, value, "a finite number")
+        if self.kind == "integer":
+            if number != int(number) or number < 1:
+                raise SelectionError(self.key, value, "a whole number from 1")
+            return int(number)
+        return number
+
+    def to_url(self, value: Any) -> list[str]:
+        """The URL values for a value (empty: the key is left out)."""
+        if value is None or value == [] or value == "":
+            return []
+        values = value if self.multiple else [value]
+        if self.options is None:
+            return [f"{v:g}" if isinstance(v, float) else str(v) for v in values]
+        return [self.shown(v) for v in values]
+
+
+FIRST = object()  # default: the first option
+
+
+def _as_list(raw: str | Sequence[str] | None) -> list[str]:
+    if raw is None:
+        return []
+    if isinstance(raw, str):
+        return [raw]
+    return [v for v in raw if isinstance(v, str)]
+
+
+# ---- options from the data --------------------------------------------------------------------------
+
+
+def _sectors(t: Tables, _=None) -> list[str]:
+    return compare.categories(t.homeworking, "sector")
+
+
+def _bands(t: Tables, _=None) -> list[str]:
+    return compare.categories(t.homeworking, "age")
+
+
+def region_names(homeworking: pd.DataFrame) -> dict[str, str]:
+    """Official region name (the URL value) → the source's own label for it, in the tables' order."""
+    rows = homeworking[homeworking["breakdown"] == "region"].drop_duplicates("category").sort_values("order")
+    return dict(zip(rows["official_name"], rows["category"], strict=True))
+
+
+def _regions(t: Tables, _=None) -> list[str]:
+    return list(region_names(t.homeworking))
+
+
+def _council_kinds(t: Tables, _=None) -> list[str]:
+    return [k for k in KINDS if k != CONTEXT_KIND]
+
+
+def _organisations(t: Tables, _=None) -> list[str]:
+    return sorted(t.councils.loc[t.councils["kind"] != CONTEXT_KIND, "organisation"].unique())
+
+
+def _is_table(name: str) -> Callable[[Mapping[str, Any]], bool]:
+    return lambda chosen: chosen.get("table", "homeworking") == name
+
+
+# ---- the keys ------------------------------------------------------------------------------------------
+
+SECTOR = Selection("sector", "Your sector", options=_sectors, default="Education")
+BENCHMARK = Selection(
+    "benchmark",
+    "Compare with",
+    options=lambda t, _: [PUBLIC_ADMIN, UK_OPTION, *[s for s in _sectors(t) if s != PUBLIC_ADMIN]],
+    default=PUBLIC_ADMIN,
+)
+BAND = Selection("band", "Your age band", options=_bands, default="45-49 yrs")
+VERSUS = Selection("vs", "Compare with", options=lambda t, _: [UK_OPTION, *_bands(t)], default=UK_OPTION)
+REGION = Selection("region", "Your region or nation", options=_regions, default="London")
+OTHER = Selection("other", "Compare with", options=lambda t, _: [UK_OPTION, *_regions(t)], default=UK_OPTION)
+MAP = Selection(
+    "map",
+    "Map shows",
+    kind="radio",
+    options=lambda t, _: list(MEASURES),
+    default="week_prior",
+    label_of=MEASURE_SHORT.get,
+    help="Which measure shades the map.",
+)
+COUNCIL_REGIONS = Selection(
+    "region",
+    "Region or nation",
+    options=_regions,
+    multiple=True,
+    placeholder="All regions and nations",
+    help="National bodies (DWP, Libraries Connected) have no region, so choosing a region leaves them out.",
+)
+COUNCIL_KINDS = Selection(
+    "kind", "Kind of organisation", options=_council_kinds, multiple=True, placeholder="All kinds"
+)
+ORGANISATION = Selection(
+    "org",
+    "Your organisation (highlighted)",
+    options=_organisations,
+    placeholder="None",
+    help="Drawn in orange and marked '(yours)' in every chart where it appears.",
+)
+
+# Explore: the keys after `table` depend on which table is chosen.
+TABLE = Selection(
+    "table",
+    "Table",
+    kind="segmented",
+    options=lambda t, _: ["homeworking", "councils"],
+    default="homeworking",
+    label_of=str.capitalize,
+)
+_HOMEWORKING, _COUNCILS = _is_table("homeworking"), _is_table("councils")
+BREAKDOWN = Selection(
+    "breakdown",
+    "Breakdown",
+    options=lambda t, _: [
+        b for b in ("all", "sector", "age", "region", "occupation") if b in set(t.homeworking["breakdown"])
+    ],
+    multiple=True,
+    placeholder="All breakdowns",
+    help="Leave empty for all.",
+    applies=_HOMEWORKING,
+)
+CATEGORY = Selection(
+    "category",
+    "Category",
+    options=lambda t, chosen: _items(t.homeworking, "breakdown", "category", chosen.get("breakdown")),
+    multiple=True,
+    placeholder="All categories",
+    help="Leave empty for all. Long lists show the first 1,000: use the search box for the rest.",
+    applies=_HOMEWORKING,
+)
+MEASURE = Selection(
+    "measure",
+    "Measure",
+    options=lambda t, _: [m for m in MEASURES if m in set(t.homeworking["measure"])],
+    multiple=True,
+    placeholder="Both measures",
+    applies=_HOMEWORKING,
+)
+EXPLORE_KINDS = Selection(
+    "kind",
+    "Kind of body",
+    options=lambda t, _: [k for k in KINDS if k in set(t.councils["kind"])],
+    multiple=True,
+    placeholder="All kinds",
+    help="Leave empty for all.",
+    applies=_COUNCILS,
+)
+EXPLORE_ORGANISATIONS = Selection(
+    "org",
+    "Organisation",
+    options=lambda t, chosen: _items(t.councils, "kind", "organisation", chosen.get("kind")),
+    multiple=True,
+    placeholder="All organisations",
+    help="Leave empty for all.",
+    applies=_COUNCILS,
+)
+UNIT = Selection(
+    "unit",
+    "Unit",
+    options=lambda t, _: sorted(t.councils["unit"].dropna().unique()),
+    multiple=True,
+    placeholder="All units",
+    applies=_COUNCILS,
+)
+LOW = Selection("min", "at least", kind="number")
+HIGH = Selection("max", "at most", kind="number")
+SEARCH = Selection(
+    "q", "Search", kind="text", max_chars=SEARCH_MAX, help="Finds the text in any column, ignoring case."
+)
+SORT = Selection("sort", "Sort by", options=lambda t, chosen: sort_options(chosen.get("table")), default=FIRST)
+CHART = Selection(
+    "chart",
+    "Chart the breakdown",
+    kind="segmented",
+    options=lambda t, _: list(BREAKDOWNS),
+    applies=_HOMEWORKING,
+)
+TABLE_PAGE = Selection("page", "Page", kind="integer", default=1)
+
+# Presentation mode: the same address, as slides.
+PRESENT = Selection("present", "Present", options=lambda t, _: ["1"])
+SLIDE = Selection("slide", "Slide", kind="integer", default=1)
+DECK = Selection(
+    "deck",
+    "In order: sector, regularity, age, region, councils. Remove one to drop it; add it back to put it last.",
+    options=lambda t, _: list(SLIDE_NAMES),
+    multiple=True,
+    default=tuple(SLIDE_NAMES),
+)
+HEADLINES = {
+    slide: Selection(
+        f"headline_{slide}",
+        f"Headline: {name} (blank: the generated takeaway)",
+        kind="text",
+        max_chars=HEADLINE_MAX,
+    )
+    for slide, name in SLIDE_NAMES.items()
+}
+
+
+def _items(table: pd.DataFrame, group: str, item: str, groups: Sequence[str] | None, limit: int = 1000) -> list[str]:
+    rows = table[table[group].isin(groups)] if groups else table
+    return list(dict.fromkeys(rows[item].dropna()))[:limit]
+
+
+def sort_options(table: str | None) -> list[str]:
+    """Readable sort choices (they are also the URL values): 'source order', 'percent (descending)', …"""
+    from lib.explore import TABLES
+    from lib.explore import sort_options as for_table
+
+    return for_table(TABLES.get(table or "homeworking", TABLES["homeworking"]))
+
+
+PAGES: dict[str, tuple[Selection, ...]] = {
+    "overview": (),
+    "sectors": (SECTOR, BENCHMARK),
+    "age": (BAND, VERSUS),
+    "regions": (REGION, OTHER, MAP),
+    "councils": (COUNCIL_REGIONS, COUNCIL_KINDS, ORGANISATION),
+    "explore": (
+        TABLE,
+        BREAKDOWN,
+        CATEGORY,
+        MEASURE,
+        EXPLORE_KINDS,
+        EXPLORE_ORGANISATIONS,
+        UNIT,
+        LOW,
+        HIGH,
+        SEARCH,
+        SORT,
+        CHART,
+        TABLE_PAGE,
+    ),
+}
+# The deck's editor: every page's keys at once. `region` is many there, as on the Councils page; the
+# Regions slide reads the last one chosen, as the Regions page reads a repeated key.
+DECK_KEYS: tuple[Selection, ...] = (
+    SECTOR,
+    BENCHMARK,
+    BAND,
+    VERSUS,
+    COUNCIL_REGIONS,
+    OTHER,
+    COUNCIL_KINDS,
+    ORGANISATION,
+)
+PRESENTATION: tuple[Selection, ...] = (PRESENT, SLIDE, DECK, *HEADLINES.values())
+
+
+def url_keys() -> list[str]:
+    """Every key any address of the app may carry."""
+    keys = [s.key for group in (*PAGES.values(), DECK_KEYS, PRESENTATION) for s in group]
+    return list(dict.fromkeys(keys))
+
+
+def page_keys(page: str) -> tuple[Selection, ...]:
+    return PAGES[page]
+
+
+def read(selections: Sequence[Selection], query: Query, tables: Tables) -> dict[str, Any]:
+    """Each key's value for this address, in order (a key's options may depend on those before it);
+    keys that do not apply (Explore's other table) are left out."""
+    chosen: dict[str, Any] = {}
+    for selection in selections:
+        if selection.applies and not selection.applies(chosen):
+            continue
+        chosen[selection.key] = selection.read(query.get(selection.key), tables, chosen)
+    return chosen
+
+
+def check(selections: Sequence[Selection], query: Query, tables: Tables) -> dict[str, Any]:
+    """Like `read`, but a value that is not allowed raises SelectionError (the API's 400)."""
+    chosen: dict[str, Any] = {}
+    for selection in selections:
+        if selection.applies and not selection.applies(chosen):
+            continue
+        chosen[selection.key] = selection.check(query.get(selection.key), tables, chosen)
+    return chosen
+
+
+def query_string(selections: Sequence[Selection], chosen: Mapping[str, Any], tables: Tables) -> list[tuple[str, str]]:
+    """The (key, value) pairs of an address for these choices; defaults are left out, as Streamlit leaves them."""
+    pairs = []
+    for selection in selections:
+        if selection.key not in chosen:
+            continue
+        value = chosen[selection.key]
+        if value == selection.default_value(tables, chosen):
+            continue
+        pairs += [(selection.key, v) for v in selection.to_url(value)]
+    return pairs

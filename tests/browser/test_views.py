@@ -1,0 +1,54 @@
+"""Every view at its address: the page's own buttons give the API's bytes for the same address, and a deep
+link opened first after a server start runs dashboard.py (so app_pages/, not pages/: see the README)."""
+
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import screenshot, start_streamlit, wait_for_app
+
+pytestmark = pytest.mark.browser
+QUERY = "sector=Financial+and+insurance&benchmark=Education"
+
+
+def api(app_url: str, fmt: str) -> bytes:
+    with urllib.request.urlopen(f"{app_url}/api/sectors.{fmt}?{QUERY}", timeout=120) as response:
+        return response.read()
+
+
+def download(page, name: str) -> bytes:
+    with page.expect_download(timeout=120_000) as caught:
+        page.get_by_role("button", name=name, exact=True).click()
+    return Path(caught.value.path()).read_bytes()
+
+
+def test_the_pages_buttons_give_the_same_bytes_as_the_api(page, app_url):
+    page.goto(f"{app_url}/sectors?{QUERY}")
+    wait_for_app(page, charts=3)
+    page.get_by_role("button", name="Download this view").click()
+    screenshot(page, "sectors-download-menu", whole_page=False)
+    for fmt, name in [("csv", "CSV"), ("xlsx", "Excel (.xlsx)"), ("pdf", "PDF brief")]:
+        assert download(page, name) == api(app_url, fmt), fmt
+    page.keyboard.press("Escape")
+    first_chart = page.locator('[data-testid="stTabPanel"]').first
+    with page.expect_download(timeout=120_000) as caught:
+        first_chart.get_by_role("button", name="PNG 1920×1080").click()
+    assert Path(caught.value.path()).read_bytes() == api(app_url, "png")
+
+
+def test_a_deep_link_opened_first_after_a_start_runs_the_dashboard(browser):
+    proc, url = start_streamlit()  # a server of its own: this link is its very first request
+    try:
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        page.goto(f"{url}/regions?region=Wales")
+        wait_for_app(page, charts=2)
+        nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert "Regions" in nav and "regions" not in nav.split()  # page titles, not file names
+        assert page.get_by_role("button", name="Present these charts").count() == 1
+        assert page.get_by_role("combobox", name="Your region or nation").input_value() == "Wales"
+        context.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

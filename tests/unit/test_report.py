@@ -1,0 +1,73 @@
+"""`python -m lib.report URL OUTFILE`: any format for a page address, no server; a bad address exits 2."""
+
+import io
+import subprocess
+import sys
+import zipfile
+
+import pandas as pd
+import pytest
+
+from lib import render
+from lib.report import parse_address
+from tests.unit.conftest import require_browser
+
+
+def report(url: str, out) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "lib.report", url, str(out)], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_addresses_in_any_of_their_forms():
+    assert parse_address("https://d.example/sectors?sector=Education") == (
+        "sectors",
+        {"sector": ["Education"]},
+        "https://d.example",
+    )
+    assert parse_address("/regions?region=Wales&region=London")[:2] == ("regions", {"region": ["Wales", "London"]})
+    assert parse_address("https://d.example/")[0] == "overview"
+    assert parse_address("councils")[0] == "councils"
+
+
+@pytest.mark.parametrize("fmt", render.DATA_FORMATS)
+def test_data_formats_without_a_browser(tmp_path, fmt):
+    out = tmp_path / f"regions.{fmt}"
+    run = report("https://d.example/regions?region=Wales", out)
+    assert run.returncode == 0, run.stderr
+    assert out.stat().st_size > 0
+    if fmt == "csv":
+        assert set(pd.read_csv(out)["breakdown"]) == {"all", "region"}
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pptx", "pdf", "zip"])
+def test_drawn_formats(tmp_path, fmt):
+    require_browser()
+    out = tmp_path / f"sectors.{fmt}"
+    run = report("/sectors?sector=Education", out)
+    assert run.returncode == 0, run.stderr
+    head = out.read_bytes()[:8]
+    assert head.startswith({"png": b"\x89PNG", "svg": b"<svg", "pptx": b"PK", "pdf": b"%PDF", "zip": b"PK"}[fmt])
+    if fmt == "zip":
+        assert "README.md" in zipfile.ZipFile(io.BytesIO(out.read_bytes())).namelist()
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("/sectors?sector=Nope", "'sector' cannot be 'Nope'"),
+        ("/atlantis", "There is no page 'atlantis'"),
+        ("/age?colour=red", "'colour' is not a parameter of the age page"),
+        ("/explore?min=lots", "'min' cannot be 'lots'"),
+    ],
+)
+def test_a_bad_address_exits_2_and_says_why(tmp_path, url, words):
+    out = tmp_path / "x.csv"
+    run = report(url, out)
+    assert run.returncode == 2 and words in run.stderr and "Traceback" not in run.stderr
+    assert not out.exists()
+
+
+def test_an_unknown_suffix_exits_2(tmp_path):
+    run = report("/sectors", tmp_path / "x.docx")
+    assert run.returncode == 2 and "pdf" in run.stderr

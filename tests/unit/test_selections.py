@@ -1,0 +1,112 @@
+"""lib.selections: every URL key once, its options from the data, its default, and how a URL value is read
+(leniently, as a page does) or checked (strictly, as the API does)."""
+
+import pytest
+
+from lib import data, selections
+from lib.compare import UK_OPTION
+from lib.selections import SelectionError, Tables
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return Tables(data.load_homeworking(), data.load_councils())
+
+
+def test_every_page_has_its_keys_and_each_key_a_label(tables):
+    assert list(selections.PAGES) == ["overview", "sectors", "age", "regions", "councils", "explore"]
+    for page, keys in selections.PAGES.items():
+        assert len({s.key for s in keys}) == len(keys), page  # a key once a page
+        for selection in keys:
+            assert selection.label, (page, selection.key)
+
+
+def test_options_come_from_the_figures(tables):
+    assert selections.SECTOR.choices(tables)[:2] == [
+        "Information and communication",
+        "Professional, scientific and technical",
+    ]
+    assert len(selections.SECTOR.choices(tables)) == 10
+    assert selections.BENCHMARK.choices(tables)[:2] == ["Public administration and defence", UK_OPTION]
+    assert len(selections.BAND.choices(tables)) == 12
+    assert "Yorkshire and The Humber" in selections.REGION.choices(tables)  # official names, not the source's labels
+    assert "national announcement" not in selections.COUNCIL_KINDS.choices(tables)
+    assert "Norfolk County Council" in selections.ORGANISATION.choices(tables)
+
+
+@pytest.mark.parametrize(
+    ("selection", "default"),
+    [
+        (selections.SECTOR, "Education"),
+        (selections.BENCHMARK, "Public administration and defence"),
+        (selections.BAND, "45-49 yrs"),
+        (selections.VERSUS, UK_OPTION),
+        (selections.REGION, "London"),
+        (selections.OTHER, UK_OPTION),
+        (selections.MAP, "week_prior"),
+        (selections.COUNCIL_REGIONS, []),
+        (selections.ORGANISATION, None),
+        (selections.TABLE, "homeworking"),
+        (selections.SORT, "source order"),
+        (selections.DECK, ["sector", "regularity", "age", "region", "councils"]),
+    ],
+)
+def test_nothing_or_nonsense_means_the_default(tables, selection, default):
+    assert selection.read(None, tables) == default
+    assert selection.read("<script>alert(1)</script>", tables) == default
+    assert selection.read("", tables) == default
+
+
+def test_a_single_key_takes_the_last_value_as_streamlit_does(tables):
+    assert selections.SECTOR.read(["Education", "Manufacturing"], tables) == "Manufacturing"
+    assert selections.SECTOR.read(["Manufacturing", "nonsense"], tables) == "Education"
+
+
+def test_a_multiple_key_keeps_the_known_values_once_in_order(tables):
+    regions = ["Wales", "Atlantis", "London", "Wales"]
+    assert selections.COUNCIL_REGIONS.read(regions, tables) == ["Wales", "London"]
+    with pytest.raises(SelectionError) as bad:
+        selections.COUNCIL_REGIONS.check(regions, tables)
+    assert bad.value.key == "region" and bad.value.given == "Atlantis" and "Wales" in bad.value.allowed
+
+
+def test_labels_are_what_the_url_holds(tables):
+    assert selections.MAP.read("Ever", tables) == "ever"  # the radio shows, and binds, "Ever"
+    assert selections.MAP.to_url("ever") == ["Ever"]
+    assert selections.TABLE.read("Councils", tables) == "councils"
+
+
+def test_numbers_and_text(tables):
+    assert selections.LOW.read("12.5", tables) == 12.5
+    assert selections.LOW.read("1e309", tables) is None  # not finite: no bound
+    assert selections.TABLE_PAGE.read("3", tables) == 3
+    assert selections.TABLE_PAGE.read("0", tables) == 1
+    with pytest.raises(SelectionError):
+        selections.TABLE_PAGE.check("2.5", tables)
+    assert selections.HEADLINES["sector"].read("x" * 500, tables) == "x" * selections.HEADLINE_MAX
+
+
+def test_keys_that_depend_on_earlier_choices(tables):
+    homeworking = selections.read(selections.PAGES["explore"], {"breakdown": "age", "category": "16-19 yrs"}, tables)
+    assert homeworking["category"] == ["16-19 yrs"] and "unit" not in homeworking
+    councils = selections.read(selections.PAGES["explore"], {"table": "Councils", "kind": "charity"}, tables)
+    assert councils["kind"] == ["charity"] and "breakdown" not in councils
+    with pytest.raises(SelectionError):  # a category of another breakdown than the one chosen
+        selections.check(selections.PAGES["explore"], {"breakdown": "age", "category": "London"}, tables)
+
+
+def test_query_string_leaves_defaults_out(tables):
+    chosen = selections.read(selections.PAGES["regions"], {"region": "Wales", "map": "Ever"}, tables)
+    assert selections.query_string(selections.PAGES["regions"], chosen, tables) == [
+        ("region", "Wales"),
+        ("map", "Ever"),
+    ]
+
+
+def test_url_keys_lists_every_key_once():
+    keys = selections.url_keys()
+    assert len(keys) == len(set(keys))
+    assert {"sector", "benchmark", "band", "vs", "region", "other", "map", "kind", "org", "table", "breakdown"} <= set(
+        keys
+    )
+    assert {"chart", "page", "deck", "slide", "present", "headline_sector", "headline_councils"} <= set(keys)
