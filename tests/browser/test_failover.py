@@ -150,9 +150,9 @@ def test_uploaded_figures_lost_with_their_replica_are_said_to_be_gone(browser, l
     upload_file(page, FIXTURES / "good_survey.csv")
     assert parse_qs(urlparse(page.url).query)[ui.OWN_FIGURES_KEY] == [MINE]
     page.get_by_role("link", name="Sectors").click()
+    expect(page.locator('[data-testid="stPlotlyChart"]').first).to_contain_text(f"Your data: {MINE}")
     wait_for_app(page, charts=2)
     assert parse_qs(urlparse(page.url).query)[ui.OWN_FIGURES_KEY] == [MINE]  # every page keeps the marker
-    assert f"Your data: {MINE}" in page.locator('[data-testid="stPlotlyChart"]').first.inner_text()
 
     connections = len(runs.sockets)
     name, pid = kill_the_replica_serving(lb, context)
