@@ -41,6 +41,7 @@ def widget(
     options: Sequence[str] | None = None,
     help: str | None = None,
     default: Any = None,
+    placeholder: str | None = None,
 ) -> Any:
     """The bound widget for one URL key: label, options, default and help all from lib.selections (a page
     may word the label or help for its context, or narrow the options)."""
@@ -51,7 +52,7 @@ def widget(
     if selection.kind == "integer":
         return int(where.number_input(label, min_value=1, value=selection.default or 1, step=1, **common))
     if selection.kind == "text":
-        return where.text_input(label, max_chars=selection.max_chars, **common)
+        return where.text_input(label, max_chars=selection.max_chars, placeholder=placeholder, **common)
     options = list(options if options is not None else selection.choices(options_from, chosen))
     default = default if default is not None else selection.default_value(options_from, chosen)
     shown = dict(format_func=selection.shown)
@@ -158,9 +159,21 @@ def _own_figures_gone(name: str) -> None:
 # ---- a view -------------------------------------------------------------------------------------------
 
 
-def view(page: str, chosen: Mapping[str, Any], options_from: Tables | None = None) -> views.View:
-    """The page's View for the chosen values, with this session's uploads where the page draws them."""
-    return views.build(page, options_from or tables(), chosen, user_rows())
+def view(page: str, chosen: Mapping[str, Any]) -> views.View:
+    """The page's View for the chosen values, with this session's uploads where the page draws them.
+
+    A View of the built-in figures alone is the same for everyone who asks for the same
+    address, so it is built once and shared (read-only); one with uploaded rows is this session's.
+    """
+    mine = user_rows()
+    if mine is not None:
+        return views.build(page, tables(), chosen, mine)
+    return _shared_view(page, _frozen(chosen))
+
+
+@st.cache_resource(show_spinner=False, max_entries=1024)
+def _shared_view(page: str, chosen: tuple) -> views.View:
+    return views.build(page, tables(), {k: list(v) if isinstance(v, tuple) else v for k, v in chosen})
 
 
 def figure(shown: views.View, chart: views.Chart) -> go.Figure:
@@ -266,6 +279,21 @@ def show_chart(shown: views.View, chart: views.Chart) -> None:
         st.caption(chart.source)
     if chart.caption:
         st.caption(for_markdown(chart.caption))
+
+
+CHANGES_LISTED = 12  # sentences; the chart's table holds every figure
+
+
+def changes(shown: views.View) -> None:
+    """The person's own figures against 2019, in words and in a chart, where they brought any."""
+    if not shown.changes:
+        return
+    st.header("Your figures against 2019")
+    listed = shown.changes[:CHANGES_LISTED]
+    st.markdown("\n".join(f"- {for_markdown(change.sentence())}." for change in listed))
+    if len(shown.changes) > len(listed):
+        st.caption(f"… and {len(shown.changes) - len(listed):,} more: every one is in the chart's table.")
+    show_chart(shown, shown.chart(f"{shown.page}-change"))
 
 
 # ---- files --------------------------------------------------------------------------------------------

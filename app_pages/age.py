@@ -16,3 +16,4 @@ ui.view_downloads(view)
 
 # 3/ The profile on both measures, the UK as reference
 ui.show_chart(view, view.chart("age-profile"))
+ui.changes(view)

@@ -13,7 +13,6 @@ st.title(PAGE_TITLES["councils"])
 tables = ui.tables()
 choices = st.container()
 view = ui.view("councils", ui.widgets("councils", choices.columns(3)))
-st.write(view.sentence)
 rollout = view.rows[view.rows["kind"] != councils.CONTEXT_KIND]
 shown_regions = councils.regions_of(rollout, tables.homeworking, view.selections["region"])
 
@@ -29,6 +28,7 @@ def region_links() -> None:
 
 
 if rollout.empty:
+    st.write(view.sentence)
     for notice in view.notices:
         st.warning(notice)
     region_links()
@@ -56,12 +56,12 @@ region_links()
 
 # 4/ Every figure, with its quote and source
 st.header("Every figure, with its source", divider="gray")
-figures = councils.figure_table(rollout, tables.homeworking)
 st.dataframe(
-    figures,
+    view.detail,
     hide_index=True,
     width="stretch",
     height="content",
+    placeholder="—",
     column_config=ui.column_config(COUNCIL_FIGURE_COLUMNS),
 )
 st.caption(source_note(COUNCIL_SOURCE))

@@ -176,11 +176,12 @@ def upload_section(mine) -> None:
             key="upload-file",
         )
         source_name = st.text_input(
-            "Name your figures",
-            placeholder="Our staff survey 2021",
+            "Name your figures (blank: the file's name)",
+            placeholder="e.g. ONS LMS April 2020",
             max_chars=upload.MAX_SOURCE_CHARS,
             key="upload-source",
-            help="Shown on every row, chart and export of your figures, so nobody mistakes them for ONS figures.",
+            help="Shown on every row, chart and export of your figures, so nobody mistakes them for ONS figures. "
+            "Left blank, the file's name without its extension is used (april-2020.csv → april-2020).",
         )
         submitted = st.form_submit_button("Check and add", type="primary", icon=":material/upload:")
 
@@ -209,7 +210,7 @@ def check_upload(chosen, source_name: str) -> None:
             result = upload.read_upload(
                 chosen.getvalue(),
                 chosen.name,
-                source_name,
+                upload.figures_name(source_name, chosen.name),
                 reference=ui.tables().homeworking,
                 progress=lambda fraction, message: bar.progress(fraction, text=message),
             )

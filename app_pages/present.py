@@ -82,6 +82,9 @@ with choices:
 query = {selection.key: selection.to_url(chosen[selection.key]) for selection in selections.DECK_KEYS}
 with slide_list:
     order = ui.widget(selections.DECK, tables, {})
+mine = ui.user_rows()
+takeaways = {s.key: s.takeaway for s in deck.build_deck(tables, query, order=order, user_rows=mine)}  # none drawn
+order = [key for key in order if key in takeaways]  # the change slide only with uploaded figures
 
 # 2/ Moving between slides: buttons, arrow keys and a clicker's PageDown / PageUp
 count = max(len(order), 1)
@@ -123,16 +126,15 @@ with moves:
     st.button("Previous slide", shortcut="PageUp", on_click=step, args=(-1,), key="previous-page")
 
 # 3/ Headlines: every slide's is bound to the URL; the current one is edited first
-takeaways = {s.key: s.takeaway for s in deck.build_deck(tables, query, order=order)}  # no figures drawn
 headlines = {}
 for i, key in enumerate(order, start=1):
     with this_slide if i == number else other_headlines:
-        headlines[key] = ui.widget(selections.HEADLINES[key], tables, {})
+        headlines[key] = ui.widget(selections.HEADLINES[key], tables, {}, placeholder=takeaways[key])
 if not order:
     with stage:
         st.info("Every slide is dropped: add one back under Edit deck.")
     st.stop()
-slides = deck.build_deck(tables, query, order=order, headlines=headlines)
+slides = deck.build_deck(tables, query, order=order, headlines=headlines, user_rows=mine)
 slide = slides[number - 1]
 # 4/ The slide: one chart, its takeaway title and source line inside it
 with stage:

@@ -35,3 +35,4 @@ with councils_col:
             query_params={"region": region},
         )
 ui.show_chart(view, view.chart("regions-bars"))
+ui.changes(view)

@@ -15,11 +15,11 @@ ui.metrics(view)
 ui.view_downloads(view)
 
 # 3/ All ten sectors, yours and the benchmark highlighted; how regular homeworking was
-sectors, regularity, occupations = view.charts
-ui.show_chart(view, sectors)
+ui.show_chart(view, view.chart("sectors-all"))
+ui.changes(view)
 st.header("How regular homeworking was")
-ui.show_chart(view, regularity)
+ui.show_chart(view, view.chart("sectors-regularity"))
 
 # 4/ Occupations: only the ever figure is published
 st.header("Occupations most likely to have ever worked from home")
-ui.show_chart(view, occupations)
+ui.show_chart(view, view.chart("sectors-occupations"))

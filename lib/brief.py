@@ -18,8 +18,8 @@ from pathlib import Path
 import pandas as pd
 import typst
 
-from lib import __version__, deck, export, views
-from lib.charts import PRINT
+from lib import __version__, export, views
+from lib.charts import PRINT, chart_body
 from lib.compare import MEASURE_LABELS, MEASURE_SHORT
 
 TEMPLATE = Path(__file__).with_name("brief.typ")
@@ -27,7 +27,8 @@ TEMPLATE = Path(__file__).with_name("brief.typ")
 CHART_WIDTH = 820
 PRINTED_WIDTH_MM = 178
 MAX_CHART_MM = 100  # leaves the page room for the table and the notes
-MAX_TABLE_ROWS = 12
+MAX_TABLE_ROWS = 12  # narrow tables; a table of four columns or more wraps its cells, so it keeps WIDE_TABLE_ROWS
+WIDE_TABLE_ROWS = 8
 SHORT_GROUP = {MEASURE_LABELS[m]: MEASURE_SHORT[m] for m in MEASURE_SHORT}
 
 
@@ -35,7 +36,7 @@ def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, d
     """The view's brief; `draw(fig, "svg", width=, height=, scale=)` draws its chart (an ImageExporter's image)."""
     chart_svg, height_mm = "", 0.0
     if view.main:
-        body = deck.chart_body(view.main.figure(PRINT), view.main.source)  # the brief prints title and source
+        body = chart_body(view.main.figure(PRINT), view.main.source)  # the brief prints title and source
         height = int(body.layout.height or 600)
         chart_svg = draw(body, "svg", width=CHART_WIDTH, height=height, scale=1).decode("utf-8")
         height_mm = min(height * PRINTED_WIDTH_MM / CHART_WIDTH, MAX_CHART_MM)
@@ -93,15 +94,16 @@ def table_content(chart: views.Chart) -> dict:
     frame = chart.table
     columns = list(frame.columns)
     kinds = {c: chart.columns[c].kind if c in chart.columns else _kind(frame[c]) for c in columns}
+    limit = MAX_TABLE_ROWS if len(columns) <= 3 else WIDE_TABLE_ROWS
     rows = [
         [_cell(value, kinds[c]) for c, value in zip(columns, row, strict=True)]
-        for row in frame.head(MAX_TABLE_ROWS).itertuples(index=False)
+        for row in frame.head(limit).itertuples(index=False)
     ]
     return {
         "columns": [chart.columns[c].label if c in chart.columns else c.replace("_", " ") for c in columns],
         "numeric": [kinds[c] in ("percent", "number") for c in columns],
         "rows": rows,
-        "more": max(len(frame) - MAX_TABLE_ROWS, 0),
+        "more": max(len(frame) - limit, 0),
     }
 
 

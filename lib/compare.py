@@ -316,3 +316,101 @@ def _first_peak(values) -> int:
         if values[i] < values[i - 1]:
             return i - 1
     return len(values) - 1
+
+
+# ---- your figures against 2019 ------------------------------------------------------------------------
+
+UNCHANGED_POINTS = 0.05  # a change under half a tenth of a point rounds to 0.0: 'unchanged'
+
+
+@dataclass(frozen=True)
+class Change:
+    """One of the person's own figures against the 2019 figure for the same category and measure.
+
+    `before` is NaN where the 2019 tables have no such figure (a category or a measure only
+    their file has). Points and ratio are derived, and every sentence says so.
+    """
+
+    breakdown: str
+    category: str
+    measure: str
+    before: float
+    after: float
+    source: str
+
+    @property
+    def points(self) -> float:
+        return gap_points(self.after, self.before)
+
+    @property
+    def ratio(self) -> float:
+        return ratio(self.after, self.before)
+
+    @property
+    def comparable(self) -> bool:
+        return not (math.isnan(self.before) or math.isnan(self.after))
+
+    @property
+    def direction(self) -> str:
+        """'up', 'down', 'unchanged', or '' where there is nothing to compare."""
+        if not self.comparable:
+            return ""
+        if abs(self.after - self.before) < UNCHANGED_POINTS:
+            return "unchanged"
+        return "up" if self.after > self.before else "down"
+
+    def movement(self) -> str:
+        """'up 39.1 points, 3.2× as many (derived)', 'down 2.0 points, 15% fewer (derived)', 'unchanged'."""
+        if self.direction == "unchanged":
+            return "unchanged (derived)"
+        if self.direction == "up":
+            return f"up {self.points:.1f} points, {format_ratio(self.ratio)} as many (derived)"
+        fewer = (1 - self.ratio) * 100
+        return f"down {abs(self.points):.1f} points, {fewer:.0f}% fewer (derived)"
+
+    def sentence(self) -> str:
+        """'London: 57.2% worked from home in the week before interview (your figures: ONS LMS April 2020),
+        against 18.1% in 2019: up 39.1 points, 3.2× as many (derived)'."""
+        phrase = MEASURE_PHRASES[self.measure]
+        if math.isnan(self.after):
+            return f"{self.category}: your figures ({self.source}) leave the share who {phrase} empty"
+        theirs = f"{self.category}: {_pct(self.after)} {phrase} (your figures: {self.source})"
+        if math.isnan(self.before):
+            return f"{theirs}; the 2019 tables have no such figure to compare it with"
+        return f"{theirs}, against {_pct(self.before)} in 2019: {self.movement()}"
+
+
+def changes(df: pd.DataFrame, user_rows: pd.DataFrame | None, breakdown: str | None = None) -> list[Change]:
+    """Every figure the person brought (of one breakdown, or all), each against the 2019 figure it matches:
+    their categories in their file's order, week before then ever."""
+    if user_rows is None or not len(user_rows):
+        return []
+    rows = user_rows if breakdown is None else user_rows[user_rows["breakdown"] == breakdown]
+    baseline = {
+        (b, c, m): p for b, c, m, p in zip(df["breakdown"], df["category"], df["measure"], df["percent"], strict=True)
+    }
+    order = {m: i for i, m in enumerate(MEASURES)}
+    found = [
+        Change(b, c, m, float(baseline.get((b, c, m), math.nan)), float(p), str(s))
+        for b, c, m, p, s in zip(
+            rows["breakdown"], rows["category"], rows["measure"], rows["percent"], rows["source"], strict=True
+        )
+    ]
+    first_seen = {c: i for i, c in reversed(list(enumerate(rows["category"])))}
+    return sorted(found, key=lambda ch: (first_seen[ch.category], order.get(ch.measure, 9)))
+
+
+def changes_summary(found: list[Change], noun: str) -> str:
+    """'Your figures (X) are up on 3 of 4 sectors against 2019 (derived)': the chart's title without a lead."""
+    names = ", ".join(dict.fromkeys(ch.source for ch in found))
+    compared = [ch for ch in found if ch.comparable]
+    if not compared:
+        return f"Your figures ({names}): none of their {noun} has a 2019 figure to compare with"
+    up = sum(ch.direction == "up" for ch in compared)
+    return f"Your figures ({names}) are up on {up} of the {len(compared)} figures with a 2019 figure (derived)"
+
+
+def headline_change(found: list[Change], category: str) -> Change | None:
+    """The change a page leads with for the chosen category: the week before if both sides have it, else ever."""
+    mine = [ch for ch in found if ch.category == category]
+    return next((ch for ch in mine if ch.comparable), mine[0] if mine else None)

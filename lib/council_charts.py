@@ -9,6 +9,8 @@ panels of their own, never on a day the source does not give.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -49,15 +51,37 @@ def _colour(organisation: str, highlight: str | None) -> str:
     return YOURS if organisation == highlight else OTHER
 
 
-def _lane_layout(rollout: pd.DataFrame, lanes: list[str]) -> tuple[dict[str, float], list[tuple[str, int, int]]]:
-    """A row per label line for every figure: lanes stack down the chart, as tall as their busiest panel.
+@dataclass(frozen=True)
+class TimelineLayout:
+    """Where everything on the timeline goes, worked out before any drawing (and tested without Plotly).
 
-    Returns the y of each figure (the middle of its rows) and each lane's (organisation, top row, rows).
+    `lanes` are (organisation, top row, rows): lanes stack down the chart, each as tall as its
+    busiest panel, a row per line of label; `row_of` is each figure's y (the middle of its rows);
+    the date axis runs from the first of the earliest month drawn to the first of the month after
+    the latest.
     """
+
+    lanes: list[tuple[str, int, int]]
+    row_of: dict[str, float]
+    first: pd.Timestamp
+    last: pd.Timestamp
+
+    @property
+    def total_rows(self) -> int:
+        return sum(height for _, _, height in self.lanes)
+
+    def label_goes_left(self, end: pd.Timestamp) -> bool:
+        """Past LABEL_SIDE_SWITCH of the date axis, a label goes left of its mark, so it stays on the chart."""
+        return (end - self.first).days / (self.last - self.first).days > LABEL_SIDE_SWITCH
+
+
+def timeline_layout(items: pd.DataFrame) -> TimelineLayout:
+    """The layout of `lib.councils.timeline_items`: lanes in the order things happened, rows per label line."""
+    rollout = items[items["panel"] != "context"]
     row_of: dict[str, float] = {}
-    lane_rows = []
+    lanes = []
     top = 0
-    for organisation in lanes:
+    for organisation in cl.organisation_order(items):
         own = rollout[rollout["organisation"] == organisation]
         height = 1
         for panel in (cl.BEFORE, cl.DATED, cl.UNDATED):
@@ -70,21 +94,18 @@ def _lane_layout(rollout: pd.DataFrame, lanes: list[str]) -> tuple[dict[str, flo
                 row_of[figure_id] = top + offset + (lines - 1) / 2
                 offset += lines
             height = max(height, offset)
-        lane_rows.append((organisation, top, height))
+        lanes.append((organisation, top, height))
         top += height
-    return row_of, lane_rows
+    dated = items[items["panel"].isin([cl.DATED, "context"])]
+    earliest = dated["draw_from"].fillna(dated["draw_to"]).min()
+    latest = dated["draw_to"].max()
+    return TimelineLayout(
+        lanes, row_of, earliest.to_period("M").to_timestamp(), (latest.to_period("M") + 1).to_timestamp()
+    )
 
 
 def _wrapped(label: str) -> str:
     return wrap(label, LABEL_WRAP)
-
-
-def _date_range(items: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """From the first of the earliest month drawn to the first of the month after the latest."""
-    dated = items[items["panel"].isin([cl.DATED, "context"])]
-    earliest = dated["draw_from"].fillna(dated["draw_to"]).min()
-    latest = dated["draw_to"].max()
-    return earliest.to_period("M").to_timestamp(), (latest.to_period("M") + 1).to_timestamp()
 
 
 def rollout_timeline(
@@ -103,13 +124,31 @@ def rollout_timeline(
     does not give. The national instruction is a line across every lane.
     """
     rollout = items[items["panel"] != "context"]
-    context = items[items["panel"] == "context"]
-    lanes = cl.organisation_order(items)
-    row_of, lane_rows = _lane_layout(rollout, lanes)
-    total_rows = sum(height for _, _, height in lane_rows)
-    first, last = _date_range(items)
-    span_days = (last - first).days
+    layout = timeline_layout(items)
+    fig = _timeline_panels(layout)
+    add_marks(fig, shapes=_lane_shapes(layout, highlight))
+    labels = _dated_marks(fig, rollout[rollout["panel"] == cl.DATED], layout, highlight, theme)
+    labels += _side_marks(fig, rollout, layout, highlight, theme)
+    add_marks(fig, annotations=labels)
+    for row in items[items["panel"] == "context"].itertuples():
+        _instruction_line(fig, row, theme)
+    ticktext = _timeline_axes(fig, layout, highlight, theme)
+    _style_panel_titles(fig, theme)
+    row_px = int(theme.row_height * 0.8)
+    return finish_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source or source_note(COUNCIL_SOURCE),
+        theme=theme,
+        height=theme.base_height + row_px * int(layout.total_rows + CONTEXT_ROWS + 1),
+        left=label_margin(ticktext, theme),
+        top_extra=theme.axis_title_size,
+    )
 
+
+def _timeline_panels(layout: TimelineLayout) -> go.Figure:
+    """Three panels on one set of lanes: before the pandemic, the months with dates, no date given."""
     fig = make_subplots(
         rows=1,
         cols=3,
@@ -118,12 +157,12 @@ def rollout_timeline(
         horizontal_spacing=0.012,
         subplot_titles=[
             "<b>Before the pandemic</b>",
-            f"<b>{first:%B} to {(last - pd.Timedelta(days=1)):%B %Y}</b>",
+            f"<b>{layout.first:%B} to {(layout.last - pd.Timedelta(days=1)):%B %Y}</b>",
             "<b>No date given</b>",
         ],
     )
-    for col in (1, 3):
-        fig.add_shape(
+    side_grounds = [
+        dict(
             type="rect",
             xref=f"{axis('x', col)} domain",
             yref=f"{axis('y', col)} domain",
@@ -135,40 +174,30 @@ def rollout_timeline(
             line_width=0,
             layer="below",
         )
-    lane_marks = []
-    for organisation, top, height in lane_rows:
-        if organisation == highlight:
-            lane_marks.append(
-                dict(
-                    type="rect",
-                    xref="paper",
-                    yref="y",
-                    x0=0,
-                    x1=1,
-                    y0=top - 0.5,
-                    y1=top + height - 0.5,
-                    fillcolor=HIGHLIGHT_BAND,
-                    line_width=0,
-                    layer="below",
-                )
-            )
-        if top > 0:
-            lane_marks.append(
-                dict(
-                    type="line",
-                    xref="paper",
-                    yref="y",
-                    x0=0,
-                    x1=1,
-                    y0=top - 0.5,
-                    y1=top - 0.5,
-                    line=dict(color="#D0D0D0", width=1),
-                    layer="below",
-                )
-            )
-    add_marks(fig, shapes=lane_marks)
+        for col in (1, 3)
+    ]
+    add_marks(fig, shapes=side_grounds)
+    return fig
 
-    spans = rollout[(rollout["panel"] == cl.DATED) & rollout["draw_from"].notna()]
+
+def _lane_shapes(layout: TimelineLayout, highlight: str | None) -> list[dict]:
+    """A faint band behind the presenter's own lane, and a rule between lanes."""
+    shapes = []
+    for organisation, top, height in layout.lanes:
+        edge = dict(type="line", xref="paper", yref="y", x0=0, x1=1, layer="below")
+        if organisation == highlight:
+            band = dict(type="rect", fillcolor=HIGHLIGHT_BAND, line_width=0, y0=top - 0.5, y1=top + height - 0.5)
+            shapes.append({**edge, **band})
+        if top > 0:
+            shapes.append({**edge, "y0": top - 0.5, "y1": top - 0.5, "line": dict(color="#D0D0D0", width=1)})
+    return shapes
+
+
+def _dated_marks(
+    fig: go.Figure, dated: pd.DataFrame, layout: TimelineLayout, highlight: str | None, theme: Theme
+) -> list[dict]:
+    """Bars for the periods the source gives, ◀ for 'done by' dates; returns their labels."""
+    spans = dated[dated["draw_from"].notna()]
     if len(spans):
         fig.add_bar(
             base=[d.isoformat() for d in spans["draw_from"]],
@@ -176,7 +205,7 @@ def rollout_timeline(
                 (to - start).total_seconds() * 1000
                 for start, to in zip(spans["draw_from"], spans["draw_to"], strict=True)
             ],
-            y=[row_of[i] for i in spans["id"]],
+            y=[layout.row_of[i] for i in spans["id"]],
             orientation="h",
             width=0.6,
             marker=dict(color=[_colour(o, highlight) for o in spans["organisation"]], line_width=0),
@@ -186,11 +215,11 @@ def rollout_timeline(
             row=1,
             col=2,
         )
-    ends_only = rollout[(rollout["panel"] == cl.DATED) & rollout["draw_from"].isna()]
+    ends_only = dated[dated["draw_from"].isna()]
     if len(ends_only):
         fig.add_scatter(
             x=[d.isoformat() for d in ends_only["draw_to"]],
-            y=[row_of[i] for i in ends_only["id"]],
+            y=[layout.row_of[i] for i in ends_only["id"]],
             mode="markers",
             marker=dict(
                 symbol="triangle-left",
@@ -205,21 +234,27 @@ def rollout_timeline(
             col=2,
         )
     labels = []
-    for row in rollout[rollout["panel"] == cl.DATED].itertuples():
-        anchor = row.draw_to
-        late = (anchor - first).days / span_days > LABEL_SIDE_SWITCH
-        at = (row.draw_from if pd.notna(row.draw_from) else row.draw_to) if late else row.draw_to
+    for row in dated.itertuples():
+        left = layout.label_goes_left(row.draw_to)
+        at = (row.draw_from if pd.notna(row.draw_from) else row.draw_to) if left else row.draw_to
         labels.append(
-            _label(at.isoformat(), row_of[row.id], row.label, theme, col=2, left=late, shift=theme.marker_size)
+            _label(at.isoformat(), layout.row_of[row.id], row.label, theme, col=2, left=left, shift=theme.marker_size)
         )
+    return labels
 
+
+def _side_marks(
+    fig: go.Figure, rollout: pd.DataFrame, layout: TimelineLayout, highlight: str | None, theme: Theme
+) -> list[dict]:
+    """Squares for 'before the pandemic', circles for 'no date given', each in its own panel; their labels."""
+    labels = []
     for col, panel, symbol in ((1, cl.BEFORE, "square"), (3, cl.UNDATED, "circle")):
         part = rollout[rollout["panel"] == panel]
         if part.empty:
             continue
         fig.add_scatter(
             x=[0.04] * len(part),
-            y=[row_of[i] for i in part["id"]],
+            y=[layout.row_of[i] for i in part["id"]],
             mode="markers",
             marker=dict(
                 symbol=symbol,
@@ -232,40 +267,47 @@ def rollout_timeline(
             row=1,
             col=col,
         )
-        for row in part.itertuples():
-            labels.append(_label(0.04, row_of[row.id], row.label, theme, col=col, left=False, shift=theme.marker_size))
+        labels += [
+            _label(0.04, layout.row_of[row.id], row.label, theme, col=col, left=False, shift=theme.marker_size)
+            for row in part.itertuples()
+        ]
+    return labels
 
-    add_marks(fig, annotations=labels)
-    for row in context.itertuples():
-        fig.add_shape(
-            type="line",
-            xref="x2",
-            yref="y2 domain",
-            x0=row.draw_from.isoformat(),
-            x1=row.draw_from.isoformat(),
-            y0=0,
-            y1=1,
-            line=dict(color=REFERENCE, width=theme.line_width, dash="dash"),
-        )
-        fig.add_annotation(
-            x=row.draw_from.isoformat(),
-            y=-CONTEXT_ROWS / 2 - 0.3,
-            xref="x2",
-            yref="y2",
-            text=wrap(f"<b>{row.when}</b>: {row.organisation}, {row.measure}", 46 if theme is NORMAL else 40),
-            hovertext=row.hover,
-            xanchor="left",
-            xshift=6,
-            align="left",
-            showarrow=False,
-            font=dict(size=theme.label_size, color=TEXT),
-        )
 
+def _instruction_line(fig: go.Figure, row, theme: Theme) -> None:
+    """The national instruction: a dashed line across every lane, its words above the first."""
+    fig.add_shape(
+        type="line",
+        xref="x2",
+        yref="y2 domain",
+        x0=row.draw_from.isoformat(),
+        x1=row.draw_from.isoformat(),
+        y0=0,
+        y1=1,
+        line=dict(color=REFERENCE, width=theme.line_width, dash="dash"),
+    )
+    fig.add_annotation(
+        x=row.draw_from.isoformat(),
+        y=-CONTEXT_ROWS / 2 - 0.3,
+        xref="x2",
+        yref="y2",
+        text=wrap(f"<b>{row.when}</b>: {row.organisation}, {row.measure}", 46 if theme is NORMAL else 40),
+        hovertext=row.hover,
+        xanchor="left",
+        xshift=6,
+        align="left",
+        showarrow=False,
+        font=dict(size=theme.label_size, color=TEXT),
+    )
+
+
+def _timeline_axes(fig: go.Figure, layout: TimelineLayout, highlight: str | None, theme: Theme) -> list[str]:
+    """The side panels have no axis; the middle one is months; lanes are named on the left. Returns the names."""
     for col in (1, 3):
         fig.update_xaxes(visible=False, range=[0, 1], fixedrange=True, row=1, col=col)
     fig.update_xaxes(
         type="date",
-        range=[first.isoformat(), last.isoformat()],
+        range=[layout.first.isoformat(), layout.last.isoformat()],
         dtick="M1",
         tickformat="%b %Y",
         ticklabelmode="period",
@@ -278,11 +320,11 @@ def rollout_timeline(
         row=1,
         col=2,
     )
-    ticktext = [tick_label(o, _role(o, highlight)) for o, _, _ in lane_rows]
+    ticktext = [tick_label(o, _role(o, highlight)) for o, _, _ in layout.lanes]
     fig.update_yaxes(
-        range=[total_rows - 0.5, -CONTEXT_ROWS - 0.5],
+        range=[layout.total_rows - 0.5, -CONTEXT_ROWS - 0.5],
         tickmode="array",
-        tickvals=[top + (height - 1) / 2 for _, top, height in lane_rows],
+        tickvals=[top + (height - 1) / 2 for _, top, height in layout.lanes],
         ticktext=ticktext,
         tickfont=dict(size=theme.tick_size),
         showgrid=False,
@@ -291,18 +333,7 @@ def rollout_timeline(
         ticklabelstandoff=6,
         fixedrange=True,
     )
-    _style_panel_titles(fig, theme)
-    row_px = int(theme.row_height * 0.8)
-    return finish_layout(
-        fig,
-        title=title,
-        subtitle=subtitle,
-        source=source or source_note(COUNCIL_SOURCE),
-        theme=theme,
-        height=theme.base_height + row_px * int(total_rows + CONTEXT_ROWS + 1),
-        left=label_margin(ticktext, theme),
-        top_extra=theme.axis_title_size,
-    )
+    return ticktext
 
 
 def _label(x, y: float, text: str, theme: Theme, *, col: int, left: bool, shift: int) -> dict:
@@ -330,10 +361,10 @@ def _style_panel_titles(fig: go.Figure, theme: Theme) -> None:
 
 
 def _row_ticks(rows: pd.DataFrame, highlight: str | None, width: int) -> list[str]:
-    """'Organisation: what was counted', wrapped; the presenter's own in bold and named '(yours)'."""
+    """'Organisation: what was counted', wrapped; the presenter's own in bold, '(yours)'; vendor claims marked."""
     ticks = []
-    for organisation, measure in zip(rows["organisation"], rows["measure"], strict=True):
-        name = tick_label(organisation, _role(organisation, highlight))
+    for organisation, measure, claimant in zip(rows["organisation"], rows["measure"], rows["claimant"], strict=True):
+        name = cl.marked(tick_label(organisation, _role(organisation, highlight)), claimant)
         ticks.append(name + "<br>" + wrap(measure, width))
     return ticks
 
@@ -510,7 +541,7 @@ def share_against_baseline(
         own, region = 3 * i, 3 * i + 1
         ys += [own, region]
         ticks += [
-            f"{tick_label(row.organisation, _role(row.organisation, highlight))}, {row.when}",
+            f"{cl.marked(tick_label(row.organisation, _role(row.organisation, highlight)), row.claimant)}, {row.when}",
             f"{row.region}, 2019 (ONS)",
         ]
         values += [row.share_percent, row.region_week_prior]

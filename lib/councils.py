@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from lib.data import resource
+from lib.data import ONE_PERSON, VENDOR_CLAIM, resource
 from lib.escape import for_plotly
 
 CONTEXT_KIND = "national announcement"
@@ -27,6 +27,9 @@ PRECISION_LABELS = {
     "before the pandemic": "before the pandemic, no date given",
     "undated": "no date given",
 }
+
+# Claims a reader must not take as the organisation's own figure: marked wherever the figure is named.
+CLAIM_MARKS = {VENDOR_CLAIM: "vendor claim", ONE_PERSON: "one person's account"}
 
 # Where each precision goes on the timeline: on the date axis, or in a side panel of its own.
 DATED, BEFORE, UNDATED = "dated", "before the pandemic", "date not given"
@@ -61,6 +64,7 @@ SHARE_COLUMNS = (
     "share_label",
     "basis",
     "derived",
+    "claimant",
 )
 FOUR_WEEKS = pd.Timedelta(days=28)  # "within weeks of 23 March": the window the timeline's takeaway counts
 
@@ -73,6 +77,12 @@ def precision_label(precision: str) -> str:
 def precision_help() -> str:
     """What each precision means, from data/datapackage.json (never retyped)."""
     described = resource("council_rollout_2020")["precision"]
+    return " ".join(f"{name}: {text}" for name, text in described.items())
+
+
+def claimant_help() -> str:
+    """Who may make a claim, from data/datapackage.json (never retyped)."""
+    described = resource("council_rollout_2020")["claimants"]
     return " ".join(f"{name}: {text}" for name, text in described.items())
 
 
@@ -109,6 +119,17 @@ def _days(n: float) -> str:
 
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def claim_mark(claimant: str | None) -> str | None:
+    """'vendor claim' or "one person's account" where the figure is one; None for the organisation, press or others."""
+    return CLAIM_MARKS.get(claimant)
+
+
+def marked(text: str, claimant: str | None) -> str:
+    """The text with its claim mark ("Welsh Government (vendor claim)") where a vendor or one person makes the claim."""
+    mark = claim_mark(claimant)
+    return f"{text} ({mark})" if mark else text
 
 
 def figure_label(value_text: str, unit: str | None) -> str:
@@ -157,6 +178,7 @@ def implied_rates(councils: pd.DataFrame) -> pd.DataFrame:
             "rate_per_day",
             "rate_at_least",
             "rate_label",
+            "claimant",
         ]
     ].reset_index(drop=True)
 
@@ -212,6 +234,7 @@ def _share_record(figure_id: str, row: pd.Series, share: float, basis: str, *, d
         "share_label": f"{hedge}{share:.1f}%" if derived else row["value_text"],
         "basis": basis,
         "derived": derived,
+        "claimant": row.get("claimant"),
     }
 
 
@@ -238,21 +261,31 @@ def timeline_items(councils: pd.DataFrame) -> pd.DataFrame:
 
 
 def _item_label(row) -> str:
+    """The figure beside its mark, marked "(vendor claim)" or "(one person's account)" where it is one."""
     figure = figure_label(row.value_text, row.unit) if not _missing(row.value_text) else row.measure
     if row.precision == "by":
-        return f"{row.when}: {figure}"
-    duration = None if row.unit == "days" else duration_text(row.duration_min_days, row.duration_max_days)
-    if PANEL_OF_PRECISION[row.precision] == UNDATED and duration:
-        return f"{figure} {duration}"
-    return figure
+        figure = f"{_by_words(row.when)}: {figure}"
+    else:
+        duration = None if row.unit == "days" else duration_text(row.duration_min_days, row.duration_max_days)
+        if PANEL_OF_PRECISION[row.precision] == UNDATED and duration:
+            figure = f"{figure} {duration}"
+    return marked(figure, getattr(row, "claimant", None))
+
+
+def _by_words(when: str) -> str:
+    """'by mid-April 2020' as it is; 'now (by May 2020: the date of the issue)' → 'by May 2020', the date drawn."""
+    inner = when.partition("(")[2].split(":")[0].rstrip(")").strip()
+    return inner if not when.startswith("by ") and inner.startswith("by ") else when
 
 
 def _item_hover(row) -> str:
     """Hover text in the source's own words: never a day the axis would invent."""
     figure = "" if _missing(row.value_text) else f": {for_plotly(row.value_text)}"
+    claimant = getattr(row, "claimant", None)
+    claim = "" if _missing(claimant) else f"<br>Who says so: {for_plotly(claimant)}"
     return (
         f"<b>{for_plotly(row.organisation)}</b><br>{for_plotly(row.measure)}{figure}"
-        f"<br>When: {for_plotly(row.when)} ({precision_label(row.precision)})"
+        f"<br>When: {for_plotly(row.when)} ({precision_label(row.precision)}){claim}"
         f"<br>Source: {for_plotly(source_reference(row.source_file, row.source_line, row.source_line_end))}"
     )
 
@@ -274,7 +307,7 @@ def source_reference(file: str, first: int, last: int) -> str:
 
 
 def figure_table(councils: pd.DataFrame, homeworking: pd.DataFrame) -> pd.DataFrame:
-    """Every rollout figure as a reader checks it: the words, the derived figures (labelled), the source."""
+    """Every rollout figure as a reader cites it: its words, who claims it, its source and terms, what is derived."""
     rows = councils[councils["kind"] != CONTEXT_KIND]
     rates = implied_rates(rows).set_index("id")["rate_label"]
     shares = shares_at_home(rows, homeworking).set_index("id")
@@ -291,11 +324,14 @@ def figure_table(councils: pd.DataFrame, homeworking: pd.DataFrame) -> pd.DataFr
         {
             "organisation": rows["organisation"],
             "value_as_printed": rows["value_text"],
+            "claimant": rows["claimant"],
             "quote": rows["quote"],
             "source": [
                 source_reference(f, a, b)
                 for f, a, b in zip(rows["source_file"], rows["source_line"], rows["source_line_end"], strict=True)
             ],
+            "publication": rows["publication"],
+            "licence": rows["licence"],
             "derived": derived,
             "measure": rows["measure"],
             "when": rows["when"],
@@ -321,7 +357,10 @@ def in_region(councils: pd.DataFrame, region: str) -> list[tuple[str, str, str]]
             organisation,
             group["kind"].iloc[0],
             "; ".join(
-                f"{row.value_text} {row.measure} ({row.when})" if isinstance(row.value_text, str) else row.measure
+                marked(
+                    f"{row.value_text} {row.measure}, {row.when}" if isinstance(row.value_text, str) else row.measure,
+                    row.claimant,
+                )
                 for row in group.itertuples()
             ),
         )
@@ -347,13 +386,15 @@ def rate_takeaway(rates: pd.DataFrame) -> str:
         return "No figure in this selection gives both a count and a time limit, so no rate can be derived"
     ranked = rates.sort_values("rate_per_day", ascending=False)
     fastest = ranked.iloc[0]
+    who = marked(fastest["organisation"], fastest.get("claimant"))
     figure = f"{fastest['value_text']} {fastest['measure']} {fastest['duration']}, {fastest['rate_label']} (derived)"
     if len(ranked) == 1:
-        return f"{fastest['organisation']}: {figure}"
+        return f"{who}: {figure}"
     runner = ranked.iloc[1]
     return (
-        f"Fastest: {fastest['organisation']}, {figure}; "
-        f"next, {runner['organisation']} at {runner['rate_label'].removeprefix('at least ')}"
+        f"Fastest: {who}, {figure}; "
+        f"next, {marked(runner['organisation'], runner.get('claimant'))} at "
+        f"{runner['rate_label'].removeprefix('at least ')}"
     )
 
 
@@ -362,7 +403,7 @@ def share_takeaway(shares: pd.DataFrame) -> str:
     if shares.empty:
         return "No organisation in this selection reports a share of its staff at home."
     parts = [
-        f"{row.organisation}: {row.share_label} against {row.region} {row.region_week_prior:.1f}%"
+        f"{marked(row.organisation, row.claimant)}: {row.share_label} against {row.region} {row.region_week_prior:.1f}%"
         for row in shares.itertuples()
     ]
     parts[0] = parts[0].replace(" against ", " at home in 2020 against ", 1) + " in 2019"
@@ -395,7 +436,7 @@ def scale_and_speed_rows(councils: pd.DataFrame) -> pd.DataFrame:
     rates = implied_rates(rows).set_index("id")
     rows["rate_per_day"] = rows["id"].map(rates["rate_per_day"])
     rows["rate_label"] = rows["id"].map(rates["rate_label"])
-    columns = ["id", "organisation", "region", "kind", "measure", "when", "value_text", "unit", "count"]
+    columns = ["id", "organisation", "region", "kind", "measure", "when", "value_text", "unit", "claimant", "count"]
     columns += ["count_label", "duration_min_days", "duration_max_days", "duration", "rate_per_day", "rate_label"]
     return rows[columns].reset_index(drop=True)
 
@@ -406,9 +447,10 @@ def speed_takeaway(rows: pd.DataFrame) -> str:
     if rated.empty:
         return f"None of the {len(rows)} figures gives both a count and a time limit, so no rate can be derived"
     fastest = rated.sort_values("rate_per_day", ascending=False).iloc[0]
-    lead = f"{fastest['organisation']}: {fastest['rate_label']} (derived)"
+    who = marked(fastest["organisation"], fastest["claimant"])
+    lead = f"{who}: {fastest['rate_label']} (derived)"
     if len(rated) > 1:
-        lead = f"{fastest['organisation']} was fastest, {fastest['rate_label']} (derived)"
+        lead = f"{who} was fastest, {fastest['rate_label']} (derived)"
     verb = "gives" if len(rated) == 1 else "give"
     return f"{lead}; {len(rated)} of {len(rows)} figures {verb} both a count and a time limit"
 

@@ -6,19 +6,27 @@ the file, the row and the rule, and nothing is dropped or coerced silently.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
+
+if TYPE_CHECKING:  # pandera costs the server half a second to import: only validation loads it
+    import pandera.pandas as pa
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SOURCES_DIR = DATA_DIR / "sources"
 HOMEWORKING_CSV = DATA_DIR / "homeworking_2019.csv"
 COUNCILS_CSV = DATA_DIR / "council_rollout_2020.csv"
 PACKAGE_JSON = DATA_DIR / "datapackage.json"
+# Which built-in files passed validation, by content hash: written by `python -m lib.data` (tests check it is
+# current). A server loads a file whose hash is here without validating it again (no pandera at start-up);
+# any other file, or a changed one, is validated as it loads.
+VALIDATED_JSON = DATA_DIR / "validated.json"
 
 BREAKDOWNS = ("all", "sector", "age", "region", "occupation")
 MEASURES = ("week_prior", "ever")
@@ -84,6 +92,8 @@ def homeworking_schema(*, complete: bool) -> pa.DataFrameSchema:
 
     Uploaded tables use complete=False: they may cover any subset of the breakdowns.
     """
+    import pandera.pandas as pa
+
     checks = [
         pa.Check(
             lambda df: ~df.duplicated(KEY, keep=False),
@@ -127,24 +137,80 @@ def homeworking_schema(*, complete: bool) -> pa.DataFrameSchema:
     )
 
 
-_PROVENANCE_SCHEMA = pa.DataFrameSchema(
-    {
-        "code": pa.Column(str, nullable=True),
-        "official_name": pa.Column(str, nullable=True),
-        "order": pa.Column(int, pa.Check.ge(1, error="order is 1 or more")),
-        "source_file": pa.Column(
-            str,
-            pa.Check(
-                lambda s: s.map(lambda f: (SOURCES_DIR / f).is_file()),
-                element_wise=False,
-                error="source_file names a file in data/sources/",
+@cache
+def _provenance_schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "code": pa.Column(str, nullable=True),
+            "official_name": pa.Column(str, nullable=True),
+            "order": pa.Column(int, pa.Check.ge(1, error="order is 1 or more")),
+            "source_file": pa.Column(
+                str,
+                pa.Check(
+                    lambda s: s.map(lambda f: (SOURCES_DIR / f).is_file()),
+                    element_wise=False,
+                    error="source_file names a file in data/sources/",
+                ),
             ),
-        ),
-        "source_line": pa.Column(int, pa.Check.ge(1, error="source_line is 1 or more")),
-    },
-    coerce=True,
-    strict=False,
-)
+            "source_line": pa.Column(int, pa.Check.ge(1, error="source_line is 1 or more")),
+        },
+        coerce=True,
+        strict=False,
+    )
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def validation_stamp() -> dict[str, str]:
+    """The hashes of the built-in files and their description, as they are now."""
+    return {p.name: file_hash(p) for p in (HOMEWORKING_CSV, COUNCILS_CSV, PACKAGE_JSON)}
+
+
+def validated_before(path: Path) -> bool:
+    """True for a built-in file whose content (and the Data Package's) passed `python -m lib.data`."""
+    if path.resolve() not in (HOMEWORKING_CSV, COUNCILS_CSV) or not VALIDATED_JSON.is_file():
+        return False
+    try:
+        recorded = json.loads(VALIDATED_JSON.read_text(encoding="utf-8"))
+    except ValueError:
+        return False
+    return all(recorded.get(p.name) == file_hash(p) for p in (path, PACKAGE_JSON))
+
+
+FIELD_TYPES = {"string": "str", "number": "float64", "integer": "int64"}
+
+
+def read_typed(path: Path, resource_name: str) -> pd.DataFrame:
+    """A file that passed validation, read straight into the types validation gives it (the Data Package's)."""
+    fields = {f["name"]: f["type"] for f in resource(resource_name)["schema"]["fields"]}
+    df = pd.read_csv(
+        path,
+        dtype={name: FIELD_TYPES[kind] for name, kind in fields.items() if kind in FIELD_TYPES},
+        keep_default_na=False,
+        na_values=[""],
+        encoding="utf-8",
+    )
+    for name in (n for n, kind in fields.items() if kind == "date"):
+        df[name] = pd.to_datetime(df[name], format="%Y-%m-%d").astype("datetime64[ns]")
+    return df
+
+
+def write_validation_stamp() -> dict[str, str]:
+    """Validate every built-in file (raising DataValidationError on the first broken one), then record them."""
+    _validate_builtins()
+    stamp = validation_stamp()
+    VALIDATED_JSON.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
+    return stamp
+
+
+def _validate_builtins() -> None:
+    raw = read_csv_strict(HOMEWORKING_CSV)
+    validate(validate(raw, homeworking_schema(complete=True), str(HOMEWORKING_CSV)), _provenance_schema(), "")
+    validate(read_csv_strict(COUNCILS_CSV), councils_schema(), str(COUNCILS_CSV))
 
 
 def read_csv_strict(path: Path) -> pd.DataFrame:
@@ -239,6 +305,8 @@ def _rule_messages(schema: pa.DataFrameSchema) -> dict[str, str]:
 
 def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str) -> pd.DataFrame:
     """Validate against `schema`, reporting every broken rule at once."""
+    import pandera.pandas as pa
+
     try:
         return schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
@@ -252,9 +320,12 @@ def load_homeworking(path: Path | str | None = None) -> pd.DataFrame:
     silent), code, official_name, order, source_file, source_line, source.
     """
     path = Path(path) if path else HOMEWORKING_CSV
-    raw = read_csv_strict(path)
-    df = validate(raw, homeworking_schema(complete=True), str(path))
-    df = validate(df, _PROVENANCE_SCHEMA, str(path))
+    if validated_before(path):
+        df = read_typed(path, "homeworking_2019")
+    else:
+        raw = read_csv_strict(path)
+        df = validate(raw, homeworking_schema(complete=True), str(path))
+        df = validate(df, _provenance_schema(), str(path))
     df["source"] = resource("homeworking_2019")["short_citation"]
     return df.reset_index(drop=True)
 
@@ -268,9 +339,48 @@ PRECISIONS = (
     "before the pandemic",
     "undated",
 )
-KINDS = tuple(
-    next(f for f in resource("council_rollout_2020")["schema"]["fields"] if f["name"] == "kind")["constraints"]["enum"]
-)
+
+
+def _enum(resource_name: str, field: str) -> tuple[str, ...]:
+    """A field's allowed values, as data/datapackage.json lists them (never retyped)."""
+    fields = resource(resource_name)["schema"]["fields"]
+    return tuple(next(f for f in fields if f["name"] == field)["constraints"]["enum"])
+
+
+KINDS = _enum("council_rollout_2020", "kind")
+CLAIMANTS = _enum("council_rollout_2020", "claimant")
+VENDOR_CLAIM = "vendor claim (advertorial)"
+ONE_PERSON = "one person's account"
+ADDED_ON_LOAD = tuple(f["name"] for f in resource("council_rollout_2020")["derived_fields"])
+
+
+def source_for(file: str, first_line: int, last_line: int | None = None) -> dict | None:
+    """The entry of the Data Package's `sources` that a quote at these lines of `file` is taken from.
+
+    A piece listed with its own lines (an advertorial inside the magazine) wins over the
+    entry for the whole file; None when no entry, or more than one piece, holds every line.
+    """
+    last_line = first_line if last_line is None else last_line
+    entries = [s for s in load_package()["sources"] if s.get("file") == file]
+    pieces = [s for s in entries if "lines" in s and s["lines"][0] <= first_line and last_line <= s["lines"][1]]
+    found = pieces or [s for s in entries if "lines" not in s]
+    return found[0] if len(found) == 1 else None
+
+
+def _row_sources(df: pd.DataFrame) -> list[dict | None]:
+    return [
+        source_for(f, a, b) for f, a, b in zip(df["source_file"], df["source_line"], df["source_line_end"], strict=True)
+    ]
+
+
+def _quoted_from_a_listed_source(df: pd.DataFrame) -> pd.Series:
+    return pd.Series([s is not None for s in _row_sources(df)], index=df.index)
+
+
+def _vendor_claims_are_advertorials(df: pd.DataFrame) -> pd.Series:
+    """A quote from a vendor's piece is a vendor claim, and only such a quote is."""
+    from_vendor = [s is not None and "vendor" in s for s in _row_sources(df)]
+    return pd.Series(from_vendor, index=df.index) == (df["claimant"] == VENDOR_CLAIM)
 
 
 def _regions_match_codes(df: pd.DataFrame) -> pd.Series:
@@ -286,7 +396,11 @@ def _regions_match_codes(df: pd.DataFrame) -> pd.Series:
 
 
 def _period_matches_precision(df: pd.DataFrame) -> pd.Series:
-    """A span's bounds must fit what the source says: no day where the source gives none."""
+    """A span's bounds must fit its precision as data/datapackage.json defines it: no day the source does not give.
+
+    A month runs from the 1st to its end; part of a month is days 1-10, 11-20 or 21 to the
+    end; named weeks are whole calendar weeks (Monday to Sunday); "by" has an end and no start.
+    """
     start, end, precision = df["period_start"], df["period_end"], df["precision"]
     ok = pd.Series(True, index=df.index)
     ok &= ~((start > end).fillna(False))
@@ -294,8 +408,15 @@ def _period_matches_precision(df: pd.DataFrame) -> pd.Series:
     ok &= ~day | ((start == end) & start.notna())
     month = precision == "month"
     ok &= ~month | (start.notna() & end.notna() & (start.dt.day == 1) & (end == start + pd.offsets.MonthEnd(0)))
-    dated = precision.isin(["part of month", "weeks"])
-    ok &= ~dated | (start.notna() & end.notna())
+    part = precision == "part of month"
+    thirds = (
+        ((start.dt.day == 1) & (end == start + pd.Timedelta(days=9)))
+        | ((start.dt.day == 11) & (end == start + pd.Timedelta(days=9)))
+        | ((start.dt.day == 21) & (end == start + pd.offsets.MonthEnd(0)))
+    )
+    ok &= ~part | (start.notna() & end.notna() & thirds)
+    weeks = precision == "weeks"  # calendar weeks: Monday to Sunday
+    ok &= ~weeks | (start.notna() & end.notna() & (start.dt.day_of_week == 0) & (end.dt.day_of_week == 6))
     by = precision == "by"
     ok &= ~by | (start.isna() & end.notna())
     undated = precision.isin(["before the pandemic", "undated"])
@@ -305,6 +426,8 @@ def _period_matches_precision(df: pd.DataFrame) -> pd.Series:
 
 def councils_schema() -> pa.DataFrameSchema:
     """Rules for the council rollout table."""
+    import pandera.pandas as pa
+
     nonempty = pa.Check.str_length(min_value=1)
     return pa.DataFrameSchema(
         {
@@ -331,6 +454,7 @@ def councils_schema() -> pa.DataFrameSchema:
             "duration_min_days": pa.Column(float, pa.Check.gt(0), nullable=True),
             "duration_max_days": pa.Column(float, pa.Check.gt(0), nullable=True),
             "quote": pa.Column(str, nonempty),
+            "claimant": pa.Column(str, pa.Check.isin(CLAIMANTS, error=f"claimant is one of {', '.join(CLAIMANTS)}")),
             "source_file": pa.Column(
                 str,
                 pa.Check(
@@ -351,6 +475,21 @@ def councils_schema() -> pa.DataFrameSchema:
                 _period_matches_precision,
                 error="period_start and period_end fit the precision (no day the source does not give)",
                 name="period_fits_precision",
+            ),
+            pa.Check(
+                lambda df: ~df["when"].str.match(r"(?i)by\b") | (df["precision"] == "by"),
+                error="a date the source gives as 'by …' has precision 'by': an end, no start",
+                name="by_means_by",
+            ),
+            pa.Check(
+                _quoted_from_a_listed_source,
+                error="source_file and lines fall in one entry of the Data Package's sources",
+                name="listed_source",
+            ),
+            pa.Check(
+                _vendor_claims_are_advertorials,
+                error=f"a quote from a vendor's advertorial has claimant '{VENDOR_CLAIM}', and only such a quote",
+                name="vendor_claims",
             ),
             pa.Check(
                 lambda df: df["value"].isna() | df["unit"].notna(),
@@ -374,10 +513,20 @@ def councils_schema() -> pa.DataFrameSchema:
 
 
 def load_councils(path: Path | str | None = None) -> pd.DataFrame:
-    """The spring-2020 council and public-body rollout figures, one row per figure."""
+    """The spring-2020 council and public-body rollout figures, one row per figure.
+
+    Each row also gets the `publication` and `licence` of the source its quote is from,
+    looked up in the Data Package's `sources` (the one place they are written).
+    """
     path = Path(path) if path else COUNCILS_CSV
-    raw = read_csv_strict(path)
-    return validate(raw, councils_schema(), str(path)).reset_index(drop=True)
+    if validated_before(path):
+        df = read_typed(path, "council_rollout_2020")
+    else:
+        df = validate(read_csv_strict(path), councils_schema(), str(path)).reset_index(drop=True)
+    sources = _row_sources(df)
+    df["publication"] = [s["title"] for s in sources]
+    df["licence"] = [s["licence"] for s in sources]
+    return df
 
 
 def load_regions() -> pd.DataFrame:
@@ -391,3 +540,8 @@ def source_text(file: str, first_line: int, last_line: int | None = None) -> str
     """The lines of a source document that a row cites, for tracing a figure to its words."""
     lines = (SOURCES_DIR / file).read_text(encoding="utf-8").split("\n")
     return "\n".join(lines[first_line - 1 : (last_line or first_line)])
+
+
+if __name__ == "__main__":  # python -m lib.data: validate the built-in files and record that they passed
+    for name, digest in write_validation_stamp().items():
+        print(f"{name}: valid, sha256 {digest[:16]}…")

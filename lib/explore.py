@@ -19,7 +19,8 @@ from plotly.subplots import make_subplots
 from lib import export
 from lib.charts import NORMAL, OTHER, TEXT, UPLOADED, Theme, finish_layout, label_margin, source_note
 from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, MEASURE_SHORT
-from lib.data import BREAKDOWNS, MEASURES, resource
+from lib.councils import marked
+from lib.data import ADDED_ON_LOAD, BREAKDOWNS, MEASURES, resource
 from lib.escape import for_plotly
 
 MAX_BARS = 40  # more categories than this are charted as a distribution, not one bar each
@@ -83,7 +84,7 @@ COUNCILS = TableSpec(
     item="organisation",
     measure="unit",
     value="value",
-    columns=tuple(f["name"] for f in resource("council_rollout_2020")["schema"]["fields"]),
+    columns=(*(f["name"] for f in resource("council_rollout_2020")["schema"]["fields"]), *ADDED_ON_LOAD),
 )
 TABLES = {spec.key: spec for spec in (HOMEWORKING, COUNCILS)}
 
@@ -127,7 +128,7 @@ class Filters:
 def combine(spec: TableSpec, built_in: pd.DataFrame, user_rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """The built-in table, plus (homeworking only) the user's rows beside the figures they match.
 
-    Default order: breakdowns as the source lists them, categories in the source's order
+    Default order: breakdowns as the source lists them, categories by their `order`
     (the user's new categories after them, in file order), week before then ever, and
     each uploaded figure straight after the ONS figure it sits beside. A table combined
     already (marked in its `attrs`) is returned as it is: a page combines a million uploaded
@@ -141,7 +142,7 @@ def combine(spec: TableSpec, built_in: pd.DataFrame, user_rows: pd.DataFrame | N
     if user_rows is None or not len(user_rows):
         return _combined(ons.reset_index(drop=True))
     table = pd.concat([ons, user_rows], ignore_index=True)
-    # Groups numbered by first appearance: the 2019 categories in the source's order, then the user's new ones.
+    # Groups numbered by first appearance: the 2019 categories by their `order`, then the user's new ones.
     group = table.groupby(["breakdown", "category"], sort=False, dropna=False).ngroup().to_numpy()
     position = np.lexsort(
         (
@@ -488,15 +489,19 @@ def council_takeaway(view: pd.DataFrame, unit: str | None) -> str:
         return "None of these figures is a number that can be drawn"
     rows = view[(view["unit"] == unit) & view["value"].notna()]
     top = rows.loc[rows["value"].idxmax()]
+    who = marked(top.organisation, top.claimant)
     if len(rows) == 1:
-        return f"{top.organisation}: {top.value_text} {top.measure} ({unit})"
-    return f"{top.organisation} reported the largest figure in {unit}: {top.value_text} {top.measure}"
+        return f"{who}: {top.value_text} {top.measure} ({unit})"
+    return f"{who} has the largest figure in {unit}: {top.value_text} {top.measure}"
 
 
 def council_chart(view: pd.DataFrame, unit: str, *, title: str, subtitle: str, theme: Theme = NORMAL) -> go.Figure:
     """One bar per figure in `unit`, labelled with the source's own words ("more than 5,000")."""
     rows = view[(view["unit"] == unit) & view["value"].notna()].sort_values("value", kind="stable")
-    labels = [_short(f"{o}: {m}") for o, m in zip(rows["organisation"], rows["measure"], strict=True)]
+    labels = [
+        _short(f"{marked(o, c)}: {m}")
+        for o, m, c in zip(rows["organisation"], rows["measure"], rows["claimant"], strict=True)
+    ]
     fig = go.Figure(
         go.Bar(
             x=rows["value"],

@@ -1,7 +1,9 @@
 """Exports of exactly the filtered view — CSV, Excel, Parquet, JSON — each carrying its provenance.
 
 Provenance (source, licence, field descriptions) is read from data/datapackage.json, never
-retyped. Where it travels: Excel gets an "About" sheet, Parquet the file's key-value
+retyped, and is that of the rows exported: the ONS figures' licence only where ONS figures are
+in the view, and for council figures each row's own terms (the `licence` column, from its
+source). Where it travels: Excel gets an "About" sheet, Parquet the file's key-value
 metadata; CSV and JSON stay plain tables that `pandas.read_csv` / `read_json` load without
 options, so their provenance is a Data Package sidecar (`<name>.datapackage.json`).
 
@@ -56,6 +58,7 @@ class Provenance:
     exported_at: str
     uploaded_sources: tuple[str, ...] = ()
     fields: tuple[dict, ...] = field(default_factory=tuple)
+    publications: tuple[str, ...] = ()
 
     @property
     def licence(self) -> str:
@@ -66,11 +69,13 @@ class Provenance:
 
     def rows(self) -> list[tuple[str, str]]:
         """The provenance as labelled lines, in the order a person reads them."""
-        lines = [
-            ("Title", self.title),
-            ("Source", self.citation),
-            ("Licence", self.licence),
-        ]
+        lines = [("Title", self.title), ("Source", self.citation)]
+        if self.publications:
+            lines.append(("Publications of these rows", "\n".join(self.publications)))
+        if len(self.licences) > 1:
+            lines.append(("Licences (each row's in its licence column)", "\n".join(self.licences)))
+        else:
+            lines.append(("Licence", self.licence or "none claimed: no built-in rows in this view"))
         if self.uploaded_sources:
             lines.append(("Uploaded figures", "; ".join(self.uploaded_sources) + f" — {UPLOADED_LICENCE}"))
         lines += [(f"Filter: {k}", v) for k, v in self.filters.items()] or [("Filters", self.filters_text())]
@@ -86,6 +91,8 @@ class Provenance:
             "title": self.title,
             "source": self.citation,
             "licence": self.licence,
+            "licences": list(self.licences),
+            "publications": list(self.publications),
             "uploaded_sources": list(self.uploaded_sources),
             "filters": dict(self.filters),
             "product": PRODUCT,
@@ -124,13 +131,31 @@ def provenance(
         resource_name=resource_name,
         title=res["title"],
         citation=res["citation"],
-        licences=tuple(_licence_text(lic) for lic in res.get("licenses", load_package()["licenses"])),
+        licences=licences_of(view, resource_name),
         filters=dict(filters),
         product_version=__version__,
         exported_at=when,
         uploaded_sources=uploaded,
         fields=tuple(fields_of(view, resource_name)),
+        publications=_unique(view["publication"]) if "publication" in view else (),
     )
+
+
+def licences_of(view: pd.DataFrame, resource_name: str) -> tuple[str, ...]:
+    """The terms of the rows in `view`, each once: never a licence that covers none of them.
+
+    Council rows carry their own (`licence`, from their source). Otherwise the resource's
+    licence holds for its own rows only: a view of nothing but uploaded rows claims none.
+    """
+    if "licence" in view:
+        return _unique(view["licence"])
+    res = resource(resource_name)
+    own_rows = "source" not in view or bool((view["source"] == res.get("short_citation")).any())
+    return tuple(_licence_text(lic) for lic in res["licenses"]) if own_rows and len(view) else ()
+
+
+def _unique(values: pd.Series) -> tuple[str, ...]:
+    return tuple(str(v) for v in pd.unique(values.dropna()))
 
 
 def _licence_text(licence: dict) -> str:
@@ -139,9 +164,19 @@ def _licence_text(licence: dict) -> str:
 
 def fields_of(view: pd.DataFrame, resource_name: str) -> list[dict]:
     """The Data Package field descriptions of the view's columns, in the view's order."""
-    described = {f["name"]: f for f in resource(resource_name)["schema"]["fields"]}
+    res = resource(resource_name)
+    described = {f["name"]: f for f in [*res["schema"]["fields"], *res.get("derived_fields", [])]}
     described.setdefault("source", SOURCE_FIELD)
     return [described.get(c, {"name": c}) for c in view.columns]
+
+
+def sources_of(prov: Provenance) -> list[dict]:
+    """The Data Package `sources` entries the rows come from (by publication, else the resource's own)."""
+    sources = load_package()["sources"]
+    if prov.publications:
+        return [s for s in sources if s["title"] in prov.publications]
+    named = resource(prov.resource_name).get("source_names", [])
+    return [s for s in sources if s["name"] in named] if prov.licences else []
 
 
 def neutralise_formulas(view: pd.DataFrame) -> pd.DataFrame:
@@ -291,19 +326,21 @@ def _column_width(values: pd.Series, name: str) -> float:
 def datapackage(view: pd.DataFrame, prov: Provenance, stem: str) -> bytes:
     """The sidecar for the CSV and JSON files: a Frictionless Data Package describing both.
 
-    Sources and licences are copied from data/datapackage.json; the view's filters, the
-    product version and the export time go under "homeworking_export".
+    Its sources are those of the rows (from data/datapackage.json, with each one's terms and
+    any marking); `licenses` lists only licences that cover rows in the view, so a file of
+    council quotations claims none. The view's filters, its rows' licences, the product
+    version and the export time go under "homeworking_export".
     """
-    package = load_package()
     fields = [dict(f) for f in prov.fields]
     schema = {"fields": fields}
+    sources = sources_of(prov)
     return json.dumps(
         {
             "name": stem,
             "title": f"{prov.title} (exported view)",
             "created": prov.exported_at,
-            "licenses": resource(prov.resource_name).get("licenses", package["licenses"]),
-            "sources": package["sources"],
+            "licenses": [lic for s in sources for lic in s["licenses"]],
+            "sources": sources,
             "homeworking_export": prov.as_dict(),
             "resources": [
                 {"name": f"{stem}-csv", "path": f"{stem}.csv", "format": "csv", "encoding": "utf-8", "schema": schema},

@@ -164,8 +164,10 @@ class Renderer:
         return deck.deck_for_query(self.tables, self.address.query_dict)
 
     def pptx(self, slides: Sequence[deck.Slide] | None = None) -> bytes:
+        from lib import powerpoint  # python-pptx loads only when a deck is asked for
+
         draw = self._drawer()
-        return deck.deck_pptx(slides or self.slides(), lambda fig, **size: draw(fig, "png", **size))
+        return powerpoint.deck_pptx(slides or self.slides(), lambda fig, **size: draw(fig, "png", **size))
 
     def pdf(self, view: views.View) -> bytes:
         from lib import brief

@@ -26,6 +26,7 @@ PUBLIC_ADMIN = "Public administration and defence"
 CONTEXT_KIND = "national announcement"  # the 23 March instruction: context on the timeline, not a body to pick
 SLIDE_NAMES = {
     "sector": "Your sector against the benchmark",
+    "change": "Your figures against 2019",  # only with uploaded figures
     "regularity": "How regular homeworking was",
     "age": "Your age band",
     "region": "Your region",
@@ -316,7 +317,8 @@ PRESENT = Selection("present", "Present", options=lambda t, _: ["1"])
 SLIDE = Selection("slide", "Slide", kind="integer", default=1)
 DECK = Selection(
     "deck",
-    "In order: sector, regularity, age, region, councils. Remove one to drop it; add it back to put it last.",
+    "In order: sector, your figures against 2019 (with uploads), regularity, age, region, councils. Remove one "
+    "to drop it; add it back to put it last.",
     options=lambda t, _: list(SLIDE_NAMES),
     multiple=True,
     default=tuple(SLIDE_NAMES),

@@ -18,6 +18,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import PurePath
 
 import pandas as pd
 import pyarrow as pa
@@ -101,6 +102,13 @@ def _read_upload(
         notes.append("Every percent cell is empty: there are no figures to show yet.")
     report(1.0, f"{len(valid):,} rows ready")
     return Upload(rows=valid, notes=tuple(notes))
+
+
+def figures_name(given: str | None, filename: str) -> str:
+    """The name of the person's figures: what they typed, or — left blank — the file's name without its
+    extension (a name is needed, so that no chart passes their figures off as the ONS's)."""
+    typed = " ".join(str(given or "").split())
+    return typed or PurePath(str(filename or "")).stem.strip()
 
 
 def _problem(rule: str, *, row: int | None = None, column: str | None = None, value: object = None) -> Problem:

@@ -97,6 +97,8 @@ class View:
     missing: Mapping[str, str] = field(default_factory=dict)  # chart key → why this choice has no such chart
     comparison: compare.Comparison | None = None
     with_user_rows: bool = False
+    changes: tuple[compare.Change, ...] = ()  # the person's own figures against 2019, where they brought any
+    detail: pd.DataFrame | None = None  # a page's table of every figure (Councils: each with its quote and source)
 
     def chart(self, key: str) -> Chart:
         return next(c for c in self.charts if c.key == key)
@@ -195,6 +197,52 @@ def _comparison_metrics(c: compare.Comparison, benchmark_name: str) -> tuple[Met
 
 def _pct(value: float, digits: int = 1) -> str:
     return "n/a" if value != value else f"{value:.{digits}f}%"
+
+
+def _change_chart(
+    hw: pd.DataFrame, found: list[compare.Change], breakdown: str, selected: str, page: str
+) -> tuple[compare.Change | None, tuple[Chart, ...]]:
+    """The change the page leads with (the selected category's, if they brought it) and the chart of every
+    figure they brought against 2019."""
+    if not found:
+        return None, ()
+    lead = compare.headline_change(found, selected)
+    noun = explore.GROUP_NOUNS[breakdown]
+    frame = pd.DataFrame(
+        {
+            "category": [ch.category for ch in found],
+            "measure": [ch.measure for ch in found],
+            "before": [ch.before for ch in found],
+            "after": [ch.after for ch in found],
+            "source": [ch.source for ch in found],
+            "change": [ch.movement() if ch.comparable else "no 2019 figure to compare with" for ch in found],
+        }
+    )
+    title = lead.sentence() if lead else compare.changes_summary(found, noun)
+    names = ", ".join(dict.fromkeys(frame["source"]))
+    source = f"{source_note()} · Your data: {names} (uploaded, this session only)"
+    chart = Chart(
+        key=f"{page}-change",
+        title=title,
+        subtitle=f"Your figures against the 2019 baseline, by {breakdown} · circle: ONS 2019 · square: yours · "
+        "changes derived",
+        alt=f"Dot chart of your figures for {frame['category'].nunique()} {noun} against 2019. "
+        f"{compare.changes_summary(found, noun)}.",
+        table=frame[["category", "measure", "before", "after", "change"]],
+        columns={
+            "category": Column(breakdown.capitalize()),
+            "measure": Column("Measure"),
+            "before": Column("2019 (%)", "percent", "ONS Annual Population Survey 2019."),
+            "after": Column("Yours (%)", "percent", f"Your figures: {names}."),
+            "change": Column("Change (derived)", help="Points and ratio against 2019, derived here."),
+        },
+        draw=lambda theme, title, subtitle: charts.change_dumbbell(
+            frame, title=title, subtitle=subtitle, yours=selected, source=source, theme=theme
+        ),
+        source=source,
+        notes=" ".join(ch.sentence() + "." for ch in found),
+    )
+    return lead if lead and lead.category == selected else None, (chart,)
 
 
 # ---- overview -------------------------------------------------------------------------------------------
@@ -315,6 +363,8 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         ),
         notes=regularity_notes(c),
     )
+    found = compare.changes(hw, user_rows, "sector")
+    lead, change = _change_chart(hw, found, "sector", sector, "sectors")
     top_occupation, top_share = compare.top(hw, "occupation", "ever")
     occupations = hw[hw["breakdown"] == "occupation"]
     occupation_chart = Chart(
@@ -338,9 +388,9 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
     return View(
         page="sectors",
         title=PAGE_TITLES["sectors"],
-        headline=c.headline(),
+        headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=(bars, regularity, occupation_chart),
+        charts=(bars, *change, regularity, occupation_chart),
         rows=tidy_rows(hw, ("all", "sector", "occupation")),
         resource="homeworking_2019",
         selections=dict(chosen),
@@ -350,6 +400,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         notices=_same_choice("sector", sector, benchmark),
         comparison=c,
         with_user_rows=mine is not None,
+        changes=tuple(found),
     )
 
 
@@ -422,12 +473,14 @@ def age(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | Non
         ),
         notes=f"{c.sentence()} {shape}",
     )
+    found = compare.changes(hw, user_rows, "age")
+    lead, change = _change_chart(hw, found, "age", band, "age")
     return View(
         page="age",
         title=PAGE_TITLES["age"],
-        headline=c.headline(),
+        headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=(profile,),
+        charts=(profile, *change),
         rows=tidy_rows(hw, ("all", "age")),
         resource="homeworking_2019",
         selections=dict(chosen),
@@ -437,6 +490,7 @@ def age(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | Non
         notices=_same_choice("band", band, versus),
         comparison=c,
         with_user_rows=mine is not None,
+        changes=tuple(found),
     )
 
 
@@ -493,12 +547,14 @@ def regions(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         caption=_uploaded_caption(mine, "Hatched green bars"),
         notes=c.sentence(),
     )
+    found = compare.changes(hw, user_rows, "region")
+    lead, change = _change_chart(hw, found, "region", category_of[region], "regions")
     return View(
         page="regions",
         title=PAGE_TITLES["regions"],
-        headline=c.headline(),
+        headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=(bars, tile_map),
+        charts=(bars, *change, tile_map),
         rows=tidy_rows(hw, ("all", "region")),
         resource="homeworking_2019",
         selections=dict(chosen),
@@ -508,6 +564,7 @@ def regions(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         notices=_same_choice("region", region, other),
         comparison=c,
         with_user_rows=mine is not None,
+        changes=tuple(found),
     )
 
 
@@ -586,6 +643,7 @@ def councils_view(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataF
         notes=(COUNCIL_CAVEAT,),
         notices=notices,
         missing={key: why for key, why in missing.items() if all(c.key != key for c in charts_)},
+        detail=councils.figure_table(rollout, hw),
     )
 
 
@@ -595,8 +653,11 @@ REGION_2019 = Column(
 COUNCIL_FIGURE_COLUMNS = {
     "organisation": Column("Organisation"),
     "value_as_printed": Column("Value as printed"),
+    "claimant": Column("Who says so", help=councils.claimant_help()),
     "quote": Column("Quote (verbatim)"),
     "source": Column("Source file:lines", help="In data/sources/ of this repository."),
+    "publication": Column("Published in"),
+    "licence": Column("Licence", help="The source's terms: only the ONS statistics are openly licensed."),
     "derived": Column("Derived figures", help="Computed here from the printed figures, not printed by the source."),
     "measure": Column("What was counted"),
     "when": Column("When (the source's words)"),
@@ -625,7 +686,7 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str) -> Cha
         subtitle=subtitle,
         alt=f"Timeline of rollout figures, one lane per organisation, with the 23 March 2020 instruction as a line"
         f"{', ' + org + ' highlighted' if org else ''}. {title}.",
-        table=items.loc[items["panel"] != "context", ["organisation", "when", "precision", "label"]].assign(
+        table=items.loc[items["panel"] != "context", ["organisation", "when", "precision", "label", "claimant"]].assign(
             precision=lambda t: t["precision"].map(councils.PRECISION_LABELS)
         ),
         columns={
@@ -633,12 +694,14 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str) -> Cha
             "when": Column("When (the source's words)"),
             "precision": Column("Date precision", help=councils.precision_help()),
             "label": Column("Figure"),
+            "claimant": Column("Who says so", help=councils.claimant_help()),
         },
         draw=draw,
         source=source,
         caption="Bars span the period the source gives (a month, part of a month, named weeks), not a day inside "
         "it; ◀ marks a date something was done by. Figures from before the pandemic or with no date sit in their "
-        "own panels instead of on an invented date.",
+        "own panels instead of on an invented date. 'Vendor claim' marks a figure from a supplier's advertorial, "
+        "not the organisation's own word.",
         notes=f"{title}. {councils.rate_takeaway(councils.implied_rates(rollout))}.",
     )
 

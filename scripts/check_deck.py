@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib import deck  # noqa: E402  (the repository root is put on the path first)
+from lib import deck, powerpoint  # noqa: E402  (the repository root is put on the path first)
 from lib.data import load_councils, load_homeworking  # noqa: E402
 from lib.images import ImageExporter  # noqa: E402
 from lib.selections import Tables  # noqa: E402
@@ -29,7 +29,7 @@ from lib.selections import Tables  # noqa: E402
 def export_deck(selections: dict[str, str], out: Path) -> tuple[Path, list[deck.Slide]]:
     slides = deck.build_deck(Tables(load_homeworking(), load_councils()), selections)
     with ImageExporter() as exporter:
-        pptx = deck.deck_pptx(slides, exporter.png)
+        pptx = powerpoint.deck_pptx(slides, exporter.png)
     path = out / "deck.pptx"
     path.write_bytes(pptx)
     return path, slides

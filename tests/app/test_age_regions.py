@@ -48,7 +48,10 @@ def test_regions_list_the_councils_in_the_region():
     at = run_page("app_pages/regions.py", {"region": "East of England"})
     text = " ".join(m.value for m in at.markdown)
     assert "**Norfolk County Council** (county council)" in text
-    assert "more than 5,000 staff working from home (late March 2020)" in text
+    assert "more than 5,000 staff working from home, late March 2020" in text
+    wales = " ".join(m.value for m in run_page("app_pages/regions.py", {"region": "Wales"}).markdown)
+    assert "6,000 council staff given Microsoft Teams, within a week" in wales
+    assert "(date not given) (vendor claim)" in wales
     none = run_page("app_pages/regions.py", {"region": "Scotland"})
     assert any("no council rollout figures for Scotland" in m.value for m in none.markdown)
 

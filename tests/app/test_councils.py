@@ -24,14 +24,20 @@ def test_all_figures_three_charts_and_the_traceable_table():
     at = run_page(PAGE)
     assert not at.exception
     assert at.title[0].value == "How fast councils moved staff home in spring 2020"
-    assert "Welsh Government" in at.header[0].value and "at least 857 staff a day" in at.header[0].value
+    assert at.header[0].value.startswith("Fastest: Welsh Government (vendor claim), 6,000 council staff")
+    assert "at least 857 staff a day" in at.header[0].value
     assert len(at.get("plotly_chart")) == 3
     figures = table(at)
-    assert len(figures) == 27  # every rollout figure; the 23 March instruction is drawn, not listed
+    assert len(figures) == 33  # every rollout figure; the 23 March instruction is drawn, not listed
     welsh = figures[figures["organisation"] == "Welsh Government"].iloc[0]
     assert welsh["quote"] == "the Welsh Government which rolled out Teams to 6,000 council staff within a week"
     assert welsh["source"] == "004_535077cdee380919.txt:6"
     assert welsh["derived"] == "at least 857 staff a day (derived)"
+    assert welsh["claimant"] == "vendor claim (advertorial)"
+    assert welsh["publication"].startswith("Microsoft, guest blog post on the Socitm website")
+    dwp = figures[figures["quote"].str.startswith("Despite an unprecedented surge")].iloc[0]
+    assert "marked 'Official - Sensitive'" in dwp["licence"] and "none is claimed" in dwp["licence"]
+    assert not figures["licence"].str.contains("Open Government Licence").any()
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Fastest rollout, staff a day (derived)"] == "≥ 857"
     assert "Department for Work and Pensions" in lanes(at)
@@ -61,9 +67,9 @@ def test_choosing_a_kind_by_hand_changes_table_and_charts():
     unitary = {"Durham County Council", "Wiltshire Council", "Swindon Borough Council", "Cornwall Council"}
     assert set(lanes(at)) == unitary
     speed = chart_specs(at)["speed"]
-    assert "Wiltshire Council: at least 571 staff a day (derived)" in speed["layout"]["title"]["text"].replace(
-        "<br>", " "
-    )
+    assert "Wiltshire Council (vendor claim): at least 571 staff a day (derived)" in speed["layout"]["title"][
+        "text"
+    ].replace("<br>", " ")
     # Neither Norfolk nor Dudley is a unitary council: no share at home to set against a baseline.
     assert "baseline" not in chart_specs(at)
     assert any("No organisation in this selection reports a share" in i.value for i in at.info)
@@ -82,7 +88,7 @@ def test_nonsense_url_values_fall_back_to_everything():
     assert at.multiselect(key="region").value == []
     assert at.multiselect(key="kind").value == []
     assert at.selectbox(key="org").value is None
-    assert len(table(at)) == 27
+    assert len(table(at)) == 33
 
 
 def test_a_region_without_figures_says_so_and_links_to_its_2019_figures():
@@ -91,3 +97,21 @@ def test_a_region_without_figures_says_so_and_links_to_its_2019_figures():
     assert "no council or public-body figures" in at.warning[0].value
     assert not at.get("plotly_chart")
     assert [link.proto.query_string for link in at.get("page_link")] == ["region=Scotland"]
+
+
+def test_vendor_claims_are_named_in_the_timeline_and_its_table():
+    at = run_page(PAGE, {"kind": "unitary council"})
+    assert not at.exception
+    labels = [a["text"].replace("<br>", " ") for a in chart_specs(at)["timeline"]["layout"]["annotations"]]
+    marked = sorted(label for label in labels if "(vendor claim)" in label)
+    assert marked == [  # Durham, Wiltshire and Swindon's two: the Microsoft and Jadu advertorials
+        "4,000 staff within a week (vendor claim)",
+        "583 hours a month (vendor claim)",
+        "6,000 users (vendor claim)",
+        "9.6 hours a month (vendor claim)",
+    ]
+    assert "630% increase" in labels  # Cornwall's figure, from the Local Government Association: not marked
+    timeline_table = at.dataframe[0].value
+    durham = timeline_table[timeline_table["organisation"] == "Durham County Council"].iloc[0]
+    assert durham["label"] == "6,000 users (vendor claim)" and durham["claimant"] == "vendor claim (advertorial)"
+    assert any("'Vendor claim' marks a figure from a supplier's advertorial" in c.value for c in at.caption)

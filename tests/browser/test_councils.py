@@ -35,6 +35,11 @@ def test_councils_from_the_navigation_highlights_your_organisation(page, app_url
     assert timeline.locator(".bars path").count() >= 5  # the dated spans: Norfolk's four and library loans
     speed = chart_titled(page, "was fastest")
     assert "at least 857 staff a day" in speed.inner_text()
+    assert "Welsh Government (vendor claim)" in " ".join(speed.inner_text().split())
+    # SVG labels wrap onto lines that inner_text joins without a space: compare without whitespace.
+    assert "6,000staffwithinaweek(vendorclaim)" in "".join(timeline.inner_text().split())
+    headline = page.locator('[data-testid="stHeading"]').filter(has_text="Fastest:").first.inner_text()
+    assert headline.startswith("Fastest: Welsh Government (vendor claim), 6,000 council staff")
     baseline = chart_titled(page, "at home in 2020")
     assert "more than 74.6%" in baseline.inner_text() and "East of England, 2019 (ONS)" in baseline.inner_text()
     screenshot(page, "councils")
@@ -60,3 +65,16 @@ def test_nonsense_url_opens_everything_without_an_exception(page, app_url):
     assert_no_exception(page)
     assert "Welsh Government" in chart_titled(page, "dated figures").inner_text()
     assert "<script>" not in page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_every_figures_table_says_who_makes_each_claim(page, app_url):
+    page.goto(f"{app_url}/councils?kind=unitary+council")
+    wait_for_app(page, charts=2)
+    assert_no_exception(page)
+    table = page.locator('[data-testid="stDataFrame"]').last
+    table.scroll_into_view_if_needed()
+    grid = table.locator('table[role="grid"]')
+    # The grid draws only the columns in view (the rest are scrolled to), and draws them after the page settles.
+    expect(grid.locator("th", has_text="Who says so")).to_have_count(1, timeout=30_000)
+    expect(grid.locator("td", has_text="vendor claim (advertorial)")).to_have_count(4, timeout=30_000)
+    screenshot(page, "councils-unitary-table", whole_page=False)

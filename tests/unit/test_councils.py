@@ -10,6 +10,7 @@ import pytest
 from lib import council_charts, councils
 from lib.charts import NORMAL, PRESENT, YOURS, source_note
 from lib.data import load_councils, load_homeworking
+from lib.selections import Tables
 
 
 @pytest.fixture(scope="module")
@@ -127,10 +128,16 @@ def test_table_carries_quote_source_and_labelled_derived_figures(figures, hw):
     table = councils.figure_table(figures, hw)
     assert len(table) == len(figures) - 1  # every figure but the national instruction (context)
     assert table["quote"].notna().all() and table["source"].notna().all()
+    assert table["licence"].notna().all() and table["publication"].notna().all()
     welsh = table[table["measure"] == "council staff given Microsoft Teams"].iloc[0]
     assert welsh["derived"] == "at least 857 staff a day (derived)"
     assert welsh["value_as_printed"] == "6,000"
     assert welsh["source"] == "004_535077cdee380919.txt:6"
+    assert welsh["claimant"] == "vendor claim (advertorial)"
+    assert welsh["publication"].startswith("Microsoft, guest blog post")
+    assert welsh["licence"].startswith("Quotation from a Microsoft guest post (an advertorial)")
+    dwp = table[table["measure"] == "claims paid on time and in full during the surge"].iloc[0]
+    assert "'Official - Sensitive'" in dwp["licence"] and dwp["claimant"] == "another body"
     norfolk = table[table["measure"] == "staff working from home"].iloc[0]
     assert norfolk["derived"] == "more than 74.6% at home: more than 5,000 staff of 6,700 users (derived)"
     assert norfolk["source"] == "001_fb8ad442bc8a4fed.txt:681–682"
@@ -159,18 +166,27 @@ def test_a_month_is_drawn_as_the_whole_month(items):
 def test_late_march_and_named_weeks_are_spans_not_days(items):
     late = items.loc["norfolk-working-from-home"]
     assert (late["draw_from"], late["draw_to"]) == (pd.Timestamp("2020-03-21"), pd.Timestamp("2020-04-01"))
+    # "the last week of March and the first week of April": calendar weeks, Monday 23 March to Sunday 5 April
     weeks = items.loc["norfolk-teams-telephony-migrated"]
-    assert (weeks["draw_from"], weeks["draw_to"]) == (pd.Timestamp("2020-03-25"), pd.Timestamp("2020-04-08"))
+    assert (weeks["draw_from"], weeks["draw_to"]) == (pd.Timestamp("2020-03-23"), pd.Timestamp("2020-04-06"))
 
 
 def test_by_gives_only_an_end_and_undated_gives_nothing(items):
-    cantium = items.loc["cantium-office-move"]  # "completed by 23 March 2020"
+    cantium = items.loc["cantium-plans-activated"]  # "By this point [23 March], ... had already activated its plans"
     assert pd.isna(cantium["draw_from"]) and cantium["draw_to"] == pd.Timestamp("2020-03-23")
+    assert cantium["label"] == "by 23 March 2020: homeworking plans activated"
+    move = items.loc["cantium-office-move"]  # "taking about three days": when the move ended is not given
+    assert move["panel"] == councils.UNDATED and move["label"] == "about three days"
+    rest = items.loc["norfolk-teams-telephony-complete"]  # "had the rest completed by mid-April"
+    assert pd.isna(rest["draw_from"]) and rest["draw_to"] == pd.Timestamp("2020-04-20")
+    assert rest["label"] == "by mid-April 2020: the rest"
+    laptops = items.loc["dudley-laptops"]  # "now" in the May 2020 issue
+    assert laptops["label"] == "by May 2020: several hundred laptops"
     durham = items.loc["durham-teams"]  # "prior to the pandemic"
     assert durham["panel"] == councils.BEFORE and pd.isna(durham["draw_from"]) and pd.isna(durham["draw_to"])
     welsh = items.loc["welsh-government-teams"]  # "within a week", no date
     assert welsh["panel"] == councils.UNDATED and pd.isna(welsh["draw_from"]) and pd.isna(welsh["draw_to"])
-    assert welsh["label"] == "6,000 staff within a week"
+    assert welsh["label"] == "6,000 staff within a week (vendor claim)"
     assert items.loc["pm-instruction", "panel"] == "context"
 
 
@@ -199,10 +215,11 @@ def test_precision_help_comes_from_the_data_package():
 
 
 def test_timeline_takeaway_counts_the_weeks_after_23_march(items):
-    # late March, the two telephony spans, Cantium (by 23 March) and library loans (March);
-    # not February's stress test, and not Dudley's two "by May 2020" figures.
+    # Late March, the named weeks, the start of April, mid-April, Cantium (by 23 March), library loans
+    # (March) and one DWP colleague's 6 April; not February's stress test, not "by mid-April" (done by
+    # 20 April, a day after the four weeks: its start is unknown), not the three "now" figures of May.
     assert councils.timeline_takeaway(items).startswith(
-        "5 of the 8 dated figures fall in the four weeks from the 23 March 2020 instruction"
+        "7 of the 12 dated figures fall in the four weeks from the 23 March 2020 instruction"
     )
 
 
@@ -279,3 +296,81 @@ def test_share_chart_names_both_sources_and_measures(figures, hw):
     assert "(as printed)" in texts
     assert "in the week before interview" in texts
     assert "East of England, 2019 (ONS)" in fig.layout.yaxis.ticktext
+
+
+# Who makes the claim: vendor claims and one person's account are marked wherever the figure is named
+
+
+def test_vendor_claims_are_marked_in_the_timeline_labels_and_hover(items):
+    vendor = items[items["claimant"] == "vendor claim (advertorial)"]
+    assert set(vendor["id"]) == {
+        "durham-teams",
+        "welsh-government-teams",
+        "wiltshire-teams",
+        "swindon-rpa-before",
+        "swindon-rpa-after",
+    }
+    assert vendor["label"].str.endswith("(vendor claim)").all()
+    assert (~items.loc[items["claimant"] != "vendor claim (advertorial)", "label"].str.contains("vendor")).all()
+    assert "Who says so: vendor claim (advertorial)" in items.loc["durham-teams", "hover"]
+    assert "Who says so: organisation itself" in items.loc["norfolk-at-home-every-day", "hover"]
+
+
+def test_one_persons_account_is_labelled_as_one_person(items):
+    one = items.loc["dwp-one-colleague-redeployed"]
+    assert one["label"] == "one colleague redeployed to the Virtual Service Centre (one person's account)"
+    assert one["panel"] == councils.DATED and one["draw_from"] == pd.Timestamp("2020-04-06")
+
+
+def test_the_drawn_timeline_names_vendor_claims(items):
+    fig = timeline(items)
+    texts = [a.text.replace("<br>", " ") for a in fig.layout.annotations]
+    assert "6,000 staff within a week (vendor claim)" in texts
+    assert "583 hours a month (vendor claim)" in texts
+
+
+def test_rate_and_speed_takeaways_say_the_fastest_is_a_vendor_claim(figures):
+    rates = councils.implied_rates(figures)
+    assert councils.rate_takeaway(rates).startswith(
+        "Fastest: Welsh Government (vendor claim), 6,000 council staff given Microsoft Teams within a week"
+    )
+    assert "next, Wiltshire Council (vendor claim) at 571 staff a day" in councils.rate_takeaway(rates)
+    norfolk = rates[rates["organisation"] == "Norfolk County Council"]
+    assert councils.rate_takeaway(norfolk).startswith("Norfolk County Council: more than 3,000")  # its own claim
+    rows = councils.scale_and_speed_rows(figures)
+    assert councils.speed_takeaway(rows).startswith("Welsh Government (vendor claim) was fastest")
+    fig = council_charts.scale_and_speed(rows, title="t", subtitle="s")
+    ticks = list(fig.layout.yaxis.ticktext)
+    assert ticks[0].startswith("Welsh Government (vendor claim)<br>")
+    assert any(t.startswith("Durham County Council (vendor claim)<br>") for t in ticks)
+    assert any(t.startswith("Norfolk County Council<br>staff working at home every day") for t in ticks)
+
+
+def test_the_deck_draws_the_same_marks_through_lib(figures, hw):
+    """The presentation deck builds its councils slide from these labels and takeaways (lib.deck, unchanged)."""
+    from lib import deck
+
+    slide = deck.build_deck(Tables(hw, figures), {"org": "Welsh Government"}, order=["councils"])[0]
+    assert "6,000 staff within a week (vendor claim)" in [
+        a.text.replace("<br>", " ") for a in slide.figure.layout.annotations
+    ]
+    assert "Fastest: Welsh Government (vendor claim)" in slide.notes
+
+
+def test_timeline_layout_without_drawing():
+    """The timeline's places, worked out before Plotly: lanes in the order things happened, a row per label line,
+    the date axis from the first month drawn to the month after the last."""
+    from lib.council_charts import timeline_layout
+    from lib.data import load_councils
+
+    layout = timeline_layout(councils.timeline_items(load_councils()))
+    names = [name for name, _, _ in layout.lanes]
+    assert names[0] == "Norfolk County Council"  # its February 2020 stress test is the first dated figure
+    tops = [top for _, top, _ in layout.lanes]
+    assert tops == sorted(tops) and tops[0] == 0 and all(h >= 1 for _, _, h in layout.lanes)
+    assert layout.total_rows == sum(h for _, _, h in layout.lanes)
+    assert (layout.first, layout.last) == (pd.Timestamp("2020-02-01"), pd.Timestamp("2020-06-01"))
+    assert not layout.label_goes_left(pd.Timestamp("2020-03-23")) and layout.label_goes_left(pd.Timestamp("2020-05-31"))
+    lanes = {name: (top, height) for name, top, height in layout.lanes}
+    top, height = lanes["Norfolk County Council"]
+    assert all(top <= layout.row_of[i] < top + height for i in ("norfolk-stress-test", "norfolk-users"))

@@ -15,7 +15,7 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from lib import charts, compare, deck
+from lib import charts, compare, deck, powerpoint
 from lib.data import load_councils, load_homeworking
 from lib.images import ImageExporter, find_browser
 from lib.selections import Tables
@@ -110,7 +110,7 @@ def test_councils_slide_keeps_dated_lanes_and_the_presenters_own(tables):
     assert set(dated) <= set(lanes)
     assert "Croydon Council (yours)" in lanes
     assert "Wiltshire Council" not in lanes
-    assert "5 of the 8 dated figures" in slide.headline  # the takeaway counts every figure, drawn or not
+    assert "7 of the 12 dated figures" in slide.headline  # the takeaway counts every figure, drawn or not
 
 
 def test_councils_slide_ignores_unknown_filters_and_never_comes_out_empty(tables):
@@ -147,7 +147,8 @@ def test_bad_or_stale_selections_fall_back_to_the_pages_defaults(tables, bad):
 def test_presenter_drops_and_reorders_slides(tables):
     slides = deck.build_deck(tables, {}, order=["region", "nonsense", "sector", "region"])
     assert [s.key for s in slides] == ["region", "sector"]
-    assert [s.key for s in deck.build_deck(tables, {}, order=["nonsense"])] == list(deck.SLIDE_KEYS)
+    without_uploads = [key for key in deck.SLIDE_KEYS if key != "change"]  # the change slide needs your figures
+    assert [s.key for s in deck.build_deck(tables, {}, order=["nonsense"])] == without_uploads
 
 
 def test_edited_headline_is_the_title_and_is_shown_as_text(tables):
@@ -190,7 +191,7 @@ def test_pptx_has_one_16_9_slide_per_chart_with_picture_title_source_and_notes(f
         drawn.append((fig, size))
         return tiny_png()
 
-    pres = read_back(deck.deck_pptx(finance_deck, fake_png))
+    pres = read_back(powerpoint.deck_pptx(finance_deck, fake_png))
     assert pres.slide_width * 9 == pres.slide_height * 16
     assert len(pres.slides) == len(finance_deck) == len(drawn)
     for page, slide in zip(pres.slides, finance_deck, strict=True):
@@ -208,7 +209,7 @@ def test_pptx_has_one_16_9_slide_per_chart_with_picture_title_source_and_notes(f
 
 
 def test_pptx_notes_carry_the_sentence_of_numbers(finance_deck):
-    pres = read_back(deck.deck_pptx(finance_deck[:1], lambda fig, **size: tiny_png()))
+    pres = read_back(powerpoint.deck_pptx(finance_deck[:1], lambda fig, **size: tiny_png()))
     notes = pres.slides[0].notes_slide.notes_text_frame.text
     assert "+9.1 points" in notes and "1.66×" in notes
 
@@ -219,7 +220,7 @@ def test_pptx_pictures_are_real_charts_at_1920_px(finance_deck):
             pytest.fail("REQUIRE_BROWSER=1 but no Chromium for kaleido")
         pytest.skip("no Chromium for kaleido (apt-get install -y chromium)")
     with ImageExporter() as exporter:
-        pres = read_back(deck.deck_pptx(finance_deck, exporter.png))
+        pres = read_back(powerpoint.deck_pptx(finance_deck, exporter.png))
     for page in pres.slides:
         picture = next(s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE)
         assert picture.image.content_type == "image/png"
@@ -244,7 +245,7 @@ def test_libreoffice_impress_opens_the_exported_deck(tmp_path):
     )
     assert run.returncode == 0, run.stderr[-2000:]
     text = subprocess.run(["pdftotext", str(tmp_path / "deck.pdf"), "-"], capture_output=True, text=True).stdout
-    assert text.count("Source: ") == len(deck.SLIDE_KEYS)  # one source line a slide
+    assert text.count("Source: ") == len(deck.SLIDE_KEYS) - 1  # one source line a slide (no uploads: no change)
     assert "Source: Socitm In Our View issue 19" in text  # the councils slide cites its own sources
     assert "Financial and insurance staff were 1.7× as likely" in " ".join(text.split())
     page = (tmp_path / "page-1.png").read_bytes()
@@ -254,3 +255,25 @@ def test_libreoffice_impress_opens_the_exported_deck(tmp_path):
 
 def test_every_slide_is_laid_out_1080_px_tall(finance_deck):
     assert {slide.figure.layout.height for slide in finance_deck} == {1080}
+
+
+def test_your_figures_add_the_change_slide_after_the_sector(tables):
+    import pandas as pd
+
+    mine = pd.DataFrame(
+        {
+            "breakdown": ["sector", "sector"],
+            "category": ["Education", "Manufacturing"],
+            "measure": ["week_prior", "week_prior"],
+            "percent": [40.0, 9.3],
+            "source": ["Our staff survey 2021"] * 2,
+        }
+    )
+    slides = by_key(deck.build_deck(tables, {"sector": "Education"}, user_rows=mine))
+    assert list(slides)[:3] == ["sector", "change", "regularity"]
+    change = slides["change"]
+    assert change.headline.startswith("Education: 40.0% worked from home in the week before interview")
+    assert "up 27.2 points" in change.headline  # 40.0 against the printed 12.8
+    assert "Manufacturing: 9.3%" in change.notes and "unchanged" in change.notes
+    assert slides["sector"].headline.startswith("Education staff")  # the bars' own takeaway: the 2019 comparison
+    assert [t.name for t in change.figure.data if t.showlegend] == ["ONS 2019", "Your data: Our staff survey 2021"]

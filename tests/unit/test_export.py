@@ -219,3 +219,76 @@ def test_council_kinds_become_file_name_words():
 def test_excel_refuses_more_rows_than_a_sheet_holds(prov):
     with pytest.raises(ValueError, match="at most 1,048,575 rows"):
         export.to_xlsx(pd.DataFrame({"a": range(export.EXCEL_MAX_ROWS + 1)}), prov)
+
+
+# ---- licences are those of the rows exported, never a blanket one ---------------------------
+
+
+@pytest.fixture(scope="module")
+def vendor_and_cabinet_office():
+    """Welsh Government (a Microsoft advertorial) and DWP (four rows from the Cabinet Office report, two a blog)."""
+    councils = load_councils()
+    return councils[councils["organisation"].isin(["Welsh Government", "Department for Work and Pensions"])]
+
+
+def test_council_export_lists_the_licences_of_its_rows_and_claims_no_ogl(vendor_and_cabinet_office):
+    prov = export.provenance(vendor_and_cabinet_office, "council_rollout_2020", {}, exported_at=WHEN)
+    assert prov.licences == (
+        "Quotation from a Microsoft guest post (an advertorial) on the Socitm website: no licence is stated and "
+        "none is claimed",
+        "Quotation from a Cabinet Office document marked 'Official - Sensitive' on every page: it states no licence "
+        "and none is claimed",
+        "Quotation from a DWP Digital blog post, as collected in source 002: no licence is stated there and none is "
+        "claimed",
+    )
+    assert OGL not in prov.licence
+    book = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(vendor_and_cabinet_office, prov)))
+    about = {row[0]: row[1] for row in book["About"].iter_rows(min_row=2, values_only=True)}
+    assert about["Licences (each row's in its licence column)"].split("\n") == list(prov.licences)
+    assert "Licence" not in about
+    assert "Cabinet Office, Innovation and Lessons Learned" in about["Publications of these rows"]
+    assert about["Column: claimant"].startswith("Who makes the claim")
+    assert about["Column: licence"].startswith("Added on loading")
+
+
+def test_parquet_and_sidecar_carry_each_rows_terms(vendor_and_cabinet_office):
+    prov = export.provenance(vendor_and_cabinet_office, "council_rollout_2020", {}, exported_at=WHEN)
+    metadata = pq.read_schema(io.BytesIO(export.to_parquet(vendor_and_cabinet_office, prov))).metadata
+    assert json.loads(metadata[b"homeworking:licences"]) == list(prov.licences)
+    package = json.loads(export.datapackage(vendor_and_cabinet_office, prov, "council-rollout-2020-filtered"))
+    assert package["licenses"] == []  # quotations: no licence object is claimed for them
+    assert [s["name"] for s in package["sources"]] == [
+        "microsoft-guest-post-web",
+        "dwp-digital-blog-2020",
+        "cabinet-office-lessons-2022",
+    ]
+    cabinet_office = package["sources"][2]
+    assert cabinet_office["marking"] == "Official - Sensitive" and cabinet_office["licenses"] == []
+    fields = [f["name"] for f in package["resources"][0]["schema"]["fields"]]
+    assert fields[-3:] == ["source_line_end", "publication", "licence"] and "claimant" in fields
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet", "xlsx"])
+def test_vendor_claims_and_licences_travel_with_the_rows(fmt, vendor_and_cabinet_office):
+    prov = export.provenance(vendor_and_cabinet_office, "council_rollout_2020", {}, exported_at=WHEN)
+    back = read_back(fmt, exported(fmt, vendor_and_cabinet_office, prov)).set_index("id")
+    assert back.loc["welsh-government-teams", "claimant"] == "vendor claim (advertorial)"
+    assert back.loc["dwp-one-colleague-redeployed", "claimant"] == "one person's account"
+    assert "'Official - Sensitive'" in back.loc["dwp-claims-on-time", "licence"]
+
+
+def test_a_view_of_uploaded_rows_only_claims_no_ons_licence(sectors):
+    mine = sectors.head(2).assign(source="Our staff survey 2021")
+    prov = export.provenance(mine, "homeworking_2019", {}, exported_at=WHEN)
+    assert prov.licences == ()
+    about = dict(prov.rows())
+    assert about["Licence"] == "none claimed: no built-in rows in this view"
+    assert "the uploader's terms apply" in about["Uploaded figures"]
+    package = json.loads(export.datapackage(mine, prov, "mine"))
+    assert package["licenses"] == [] and package["sources"] == []
+
+
+def test_the_ons_view_names_only_the_ons_source(sectors, prov):
+    package = json.loads(export.datapackage(sectors, prov, "homeworking-2019-sector"))
+    assert [s["name"] for s in package["sources"]] == ["ons-aps-2019"]
+    assert [lic["title"] for lic in package["licenses"]] == [OGL]

@@ -48,7 +48,7 @@ def test_options_come_from_the_figures(tables):
         (selections.ORGANISATION, None),
         (selections.TABLE, "homeworking"),
         (selections.SORT, "source order"),
-        (selections.DECK, ["sector", "regularity", "age", "region", "councils"]),
+        (selections.DECK, ["sector", "change", "regularity", "age", "region", "councils"]),
     ],
 )
 def test_nothing_or_nonsense_means_the_default(tables, selection, default):
