@@ -3,6 +3,7 @@
 The browser side of a failover (the page gets its view back) is in tests/browser/test_failover.py.
 """
 
+import os
 import signal
 import socket
 import subprocess
@@ -63,7 +64,7 @@ def test_a_port_in_use_is_named_before_anything_starts(capsys):
     assert f"Port {port} is already in use" in capsys.readouterr().err
 
 
-def test_every_path_reaches_a_replica_sticky_and_a_dead_replica_is_replaced():
+def test_every_path_reaches_the_replica_its_cookie_names():
     require_haproxy()
     served = launch_balanced(replicas=2)
     try:
@@ -75,26 +76,50 @@ def test_every_path_reaches_a_replica_sticky_and_a_dead_replica_is_replaced():
         assert status == 200 and b'id="root"' in page
         name = replica.split("=")[1]  # dashboard_replica=r1 or r2
         direct = f"http://127.0.0.1:{served.servers()[name]['port']}"
-        # Any path, the API routes to come included, gets what the replica itself answers.
+        # Any path, the API's included, gets what the replica itself answers, and stays there.
         for path in ("/_stcore/health", "/_stcore/host-config", "/api/sectors.csv?sector=Education", "/no/such"):
-            via_balancer = get(served.url + path, replica)
-            assert via_balancer[0] == get(direct + path)[0], path
-            assert via_balancer[2] == get(direct + path)[2], path
-        assert get(served.url + "/_stcore/health", replica)[1] is None  # it stays where it is
+            status, cookie, body = get(served.url + path, replica)
+            assert (status, body) == get(direct + path)[::2], path
+            assert cookie is None, path
+    finally:
+        stop_balanced(served)
 
-        old_pid = served.replica_pid(name)
-        kill_group(old_pid)
-        out_after = served.wait_until(lambda s: not s[name]["up"], f"{name} taken out", timeout=10)
-        # Meanwhile its people are sent to the other replica, with a new cookie.
-        status, moved_to, _ = get(served.url + "/_stcore/health", replica)
-        assert status == 200
-        assert moved_to not in (None, replica)
 
-        back_after = served.wait_replaced(name, old_pid)
-        assert f"replica {name} (pid {old_pid}) exited with signal 9" in served.output
-        assert get(served.url + "/_stcore/health", replica)[0] == 200
+def test_a_hung_replica_is_taken_out_its_people_sent_on_and_it_is_put_back_when_it_answers():
+    """A stopped process still accepts connections but never answers: only the health checks can tell."""
+    require_haproxy()
+    served = launch_balanced(replicas=2)
+    try:
+        replica = get(served.url + "/_stcore/health")[1]
+        name = replica.split("=")[1]
+        hung = served.replica_pid(name)
+        os.killpg(hung, signal.SIGSTOP)
+        try:
+            out_after = served.wait_until(lambda s: not s[name]["up"], f"{name} taken out", timeout=10)
+            status, moved_to, _ = get(served.url + "/_stcore/health", replica)
+            assert status == 200
+            assert moved_to not in (None, replica)  # sent to the other replica, which its cookie now names
+        finally:
+            os.killpg(hung, signal.SIGCONT)
+        back_after = served.wait_until(lambda s: s[name]["up"], f"{name} back in service", timeout=10)
+        assert served.replica_pid(name) == hung  # the launcher left a live process alone
         assert f"Server replicas/{name} is DOWN" in served.output  # HAProxy's log, in the launcher's output
-        print(f"{name} out of service {out_after:.1f} s after the kill, back {back_after:.1f} s after that")
+        assert f"Server replicas/{name} is UP" in served.output
+        print(f"{name} out of service {out_after:.1f} s after it hung, back {back_after:.1f} s after it answered")
+    finally:
+        stop_balanced(served)
+
+
+def test_a_dead_replica_is_started_again_and_back_in_service():
+    require_haproxy()
+    served = launch_balanced(replicas=2)
+    try:
+        old_pid = served.replica_pid("r1")
+        kill_group(old_pid)
+        back_after = served.wait_replaced("r1", old_pid)
+        assert "replica r1 (pid " + str(old_pid) + ") exited with signal 9" in served.output
+        assert get(served.url + "/_stcore/health", f"{serve.COOKIE}=r1")[:2] == (200, None)
+        print(f"r1 restarted and steady in service {back_after:.1f} s after the kill")
     finally:
         stop_balanced(served)
 
