@@ -12,6 +12,8 @@ if __name__ != "__main__":
 
     app = st.App(__file__, routes=ROUTES)
 else:
+    import ui
+
     st.set_page_config(
         page_title="Homeworking dashboard",
         page_icon=":material/home_work:",
@@ -43,4 +45,6 @@ else:
             kwargs={"present": "1"},
             help="Full-window slides of your selections for screen share. → / ← or a clicker move; Esc leaves.",
         )
+    # Every page: what a tab needs to survive its server's restart behind the load balancer (deploy/).
+    ui.keep_session(notice=not present)
     st.navigation(pages, position="hidden" if present else "sidebar").run()

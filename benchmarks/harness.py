@@ -1,8 +1,11 @@
-"""Fresh `streamlit run` servers, the one headless Chromium, and the load the machine was under meanwhile."""
+"""Fresh `streamlit run` servers (alone, or N behind HAProxy with `deploy/serve.py`), the one headless Chromium,
+and the load the machine was under meanwhile."""
 
 from __future__ import annotations
 
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
@@ -111,6 +114,138 @@ def serving(script: str) -> Iterator[Server]:
         yield server
     finally:
         stop(server)
+
+
+@dataclass
+class Balanced:
+    """A running `deploy/serve.py`: its process, what it has printed so far, and where HAProxy listens."""
+
+    proc: subprocess.Popen
+    port: int
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def wait_for_output(self, pattern: str, timeout: float = START_TIMEOUT_S) -> re.Match:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = re.search(pattern, self.output)
+            if found:
+                return found
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"deploy/serve.py exited with {self.proc.returncode}:\n{self.output}")
+            time.sleep(0.1)
+        raise RuntimeError(f"deploy/serve.py did not print {pattern!r} within {timeout} s:\n{self.output}")
+
+    @property
+    def stats_socket(self) -> str:
+        return self.wait_for_output(r"HAProxy runtime API: (\S+)").group(1)
+
+    def servers(self) -> dict[str, dict]:
+        """HAProxy's view of each replica (`show servers state`): its port and whether it is in service."""
+        with socket.socket(socket.AF_UNIX) as s:
+            s.connect(self.stats_socket)
+            s.sendall(b"show servers state replicas\n")
+            answer = b""
+            while chunk := s.recv(65536):
+                answer += chunk
+        lines = answer.decode().splitlines()
+        header = next(line for line in lines if line.startswith("# be_id")).lstrip("# ").split()
+        rows = [dict(zip(header, line.split(), strict=False)) for line in lines if line[:1].isdigit()]
+        return {
+            r["srv_name"]: {"port": int(r["srv_port"]), "up": r["srv_op_state"] == "2"} for r in rows if "srv_name" in r
+        }
+
+    def wait_until(self, condition, what: str, timeout: float = 60) -> float:
+        """Poll `condition(self.servers())` until it holds; the seconds it took."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if condition(self.servers()):
+                return time.monotonic() - started
+            time.sleep(0.05)
+        raise RuntimeError(f"{what}: not within {timeout} s; HAProxy says {self.servers()}\n{self.output}")
+
+    def wait_replaced(self, name: str, old_pid: int, timeout: float = 90) -> float:
+        """Until a new process listens on the replica's port and HAProxy has had it in service for longer than
+        its checks take to notice a failure (fall 2 × inter 1 s); the seconds it took."""
+        started = time.monotonic()
+        while self.replica_pid(name) in (None, old_pid):
+            if time.monotonic() - started > timeout:
+                raise RuntimeError(f"{name} not restarted within {timeout} s\n{self.output}")
+            time.sleep(0.05)
+        steady_since = None
+        while time.monotonic() - started < timeout:
+            if not self.servers()[name]["up"]:
+                steady_since = None
+            elif steady_since is None:
+                steady_since = time.monotonic()
+            elif time.monotonic() - steady_since > 2.5:
+                return steady_since - started
+            time.sleep(0.05)
+        raise RuntimeError(f"{name} not back in service within {timeout} s; HAProxy says {self.servers()}")
+
+    def replica_pid(self, name: str) -> int | None:
+        """The process listening on the replica's port, whoever started it."""
+        port = self.servers()[name]["port"]
+        for conn in psutil.net_connections(kind="tcp"):
+            if conn.status == psutil.CONN_LISTEN and conn.laddr.port == port and conn.pid:
+                return conn.pid
+        return None
+
+    def descendants(self) -> list[psutil.Process]:
+        try:
+            return psutil.Process(self.proc.pid).children(recursive=True)
+        except psutil.NoSuchProcess:
+            return []
+
+
+def launch_balanced(replicas: int = 2) -> Balanced:
+    """`deploy/serve.py --replicas N` on free loopback ports; return once it says where to open."""
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "deploy/serve.py", "--replicas", str(replicas), "--port", str(port), "--address", "127.0.0.1"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    balanced = Balanced(proc, port)
+
+    def read() -> None:
+        for line in proc.stdout:
+            balanced.lines.append(line)
+
+    threading.Thread(target=read, name="serve-output", daemon=True).start()
+    try:
+        balanced.wait_for_output(r"Open http://\S+")
+    except RuntimeError:
+        stop_balanced(balanced, timeout=15)
+        raise
+    return balanced
+
+
+def stop_balanced(balanced: Balanced, signum: int = signal.SIGTERM, timeout: float = 30) -> int:
+    """Signal the launcher and wait; if it does not stop, kill it and everything it started, and say so."""
+    if balanced.proc.poll() is None:
+        balanced.proc.send_signal(signum)
+    try:
+        return balanced.proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        for p in [*balanced.descendants(), psutil.Process(balanced.proc.pid)]:
+            p.kill()
+        name = signal.Signals(signum).name
+        raise RuntimeError(f"deploy/serve.py did not stop within {timeout} s of {name}") from None
+
+
+def kill_group(pid: int) -> None:
+    """A replica's crash: SIGKILL to it and everything in its process group."""
+    os.killpg(os.getpgid(pid), signal.SIGKILL)
 
 
 def rss_mb(pid: int, *, children: bool = False) -> float:

@@ -22,13 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `lib` and `benchmarks` importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import coldstart, exports, interaction, meeting, profiling, server  # noqa: E402
+from benchmarks import balanced, coldstart, exports, interaction, meeting, profiling, server  # noqa: E402
 from benchmarks.discover import views  # noqa: E402
 from benchmarks.results import write_section  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results.md"
 UPLOAD_SCRIPT = ROOT / "benchmarks" / "upload_scale.py"
-SECTIONS = ("coldstart", "interaction", "server", "profile", "exports", "meeting", "upload")
+SECTIONS = ("coldstart", "interaction", "server", "profile", "exports", "meeting", "balanced", "upload")
 
 
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -40,13 +40,14 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--interactions", type=int, help="selections per page (default 25; quick 3)")
     parser.add_argument("--people", type=int, help="people in the meeting (default 30; quick 5)")
     parser.add_argument("--meetings", type=int, help="meetings per app (default 3; quick 1)")
+    parser.add_argument("--crowd", type=int, help="people in the meeting through two replicas (default 100; quick 10)")
     args = parser.parse_args(argv)
     chosen = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = sorted(set(chosen) - set(SECTIONS))
     if unknown:
         parser.error(f"unknown section(s) {', '.join(unknown)}; choose from {', '.join(SECTIONS)}")
     args.sections = [s for s in SECTIONS if s in chosen]
-    defaults = {"runs": (5, 1), "interactions": (25, 3), "people": (30, 5), "meetings": (3, 1)}
+    defaults = {"runs": (5, 1), "interactions": (25, 3), "people": (30, 5), "meetings": (3, 1), "crowd": (100, 10)}
     for name, (full, quick) in defaults.items():
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
@@ -106,6 +107,10 @@ def run_meeting(args) -> str:
     return meeting.report(results, load, args.people, args.meetings)
 
 
+def run_balanced(args) -> str:
+    return balanced.report(balanced.measure(args.people, args.crowd, args.runs, rounds=1 if args.quick else 3))
+
+
 def run_upload(args) -> str | None:
     """benchmarks/upload_scale.py (a colleague's) writes its own section; run it when it exists."""
     if not UPLOAD_SCRIPT.exists():
@@ -129,6 +134,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "profile": run_profile,
     "exports": run_exports,
     "meeting": run_meeting,
+    "balanced": run_balanced,
     "upload": run_upload,
 }
 
