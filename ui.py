@@ -94,9 +94,8 @@ def set_user_rows(rows: pd.DataFrame | None) -> None:
     _mark_own_figures(rows)
 
 
-# The URL key saying that a view was made with uploaded figures; its value is the name the user gave them.
-OWN_FIGURES_KEY = "mine"
-_SHOWN_NAME_CHARS = 80
+OWN_FIGURES_KEY = selections.OWN_FIGURES.key  # a view made with uploaded figures: their name
+_SHOWN_NAME_CHARS = selections.OWN_FIGURES.max_chars
 
 
 def keep_session(*, notice: bool = True) -> None:

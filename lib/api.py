@@ -69,7 +69,7 @@ class Problem(Exception):
 
 def allowed_keys(page: str) -> list[str]:
     """The parameters an address of `page` may carry: its own keys, the deck's, and presentation mode's."""
-    keys = [*selections.page_keys(page), *selections.DECK_KEYS, *selections.PRESENTATION]
+    keys = [*selections.page_keys(page), *selections.DECK_KEYS, *selections.PRESENTATION, *selections.MARKERS]
     return list(dict.fromkeys(s.key for s in keys))
 
 

@@ -382,11 +382,15 @@ DECK_KEYS: tuple[Selection, ...] = (
     ORGANISATION,
 )
 PRESENTATION: tuple[Selection, ...] = (PRESENT, SLIDE, DECK, *HEADLINES.values())
+# While a session holds uploaded figures, its address carries their name: a tab that reconnects to another server
+# (or a person sent the link) is told the figures are not there, instead of seeing the baseline as theirs.
+OWN_FIGURES = Selection("mine", "The name of the uploaded figures this view was made with", kind="text", max_chars=80)
+MARKERS: tuple[Selection, ...] = (OWN_FIGURES,)
 
 
 def url_keys() -> list[str]:
     """Every key any address of the app may carry."""
-    keys = [s.key for group in (*PAGES.values(), DECK_KEYS, PRESENTATION) for s in group]
+    keys = [s.key for group in (*PAGES.values(), DECK_KEYS, PRESENTATION, MARKERS) for s in group]
     return list(dict.fromkeys(keys))
 
 

@@ -10,7 +10,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ui
 from lib import data, selections
 from tests.app.conftest import ROOT, run_page
 
@@ -23,7 +22,7 @@ def app_pages() -> list[str]:
     return re.findall(r'st\.Page\(\s*"([^"]+\.py)"', source)
 
 
-KNOWN_KEYS = [*selections.url_keys(), ui.OWN_FIGURES_KEY]
+KNOWN_KEYS = selections.url_keys()
 HOSTILE = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
