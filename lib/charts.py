@@ -330,7 +330,7 @@ def category_bars(
         top_extra=theme.axis_title_size * 2 + (theme.label_size if reference else 0) + (40 if has_user else 0),
     )
     if has_user:
-        _user_legend(fig, lift, theme)
+        legend_above_panels(fig, theme, lift)
     return fig
 
 
@@ -445,8 +445,8 @@ def _category_axis(fig: go.Figure, cats: list[str], ticktext: list[str], theme: 
     )
 
 
-def _user_legend(fig: go.Figure, lift: int, theme: Theme) -> None:
-    """The legend names whose figures are whose; it sits above the panel titles."""
+def legend_above_panels(fig: go.Figure, theme: Theme, lift: int = 4) -> None:
+    """The legend names whose figures are whose; it sits above the panel titles (lifted by `lift` px)."""
     plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
     above = lift + theme.axis_title_size * 1.6 + 6
     fig.update_layout(
@@ -869,17 +869,7 @@ def change_dumbbell(
         left=label_margin(ticktext, theme),
         top_extra=theme.axis_title_size * 2 + 40,
     )
-    plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
-    fig.update_layout(
-        showlegend=True,
-        legend=dict(
-            orientation="h",
-            x=0,
-            y=1 + (theme.axis_title_size * 1.6 + 10) / plot_height,
-            yanchor="bottom",
-            font=dict(size=theme.label_size),
-        ),
-    )
+    legend_above_panels(fig, theme)
     return fig
 
 

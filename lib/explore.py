@@ -17,10 +17,20 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib import export
-from lib.charts import NORMAL, OTHER, TEXT, UPLOADED, Theme, finish_layout, label_margin, source_note
+from lib.charts import (
+    NORMAL,
+    OTHER,
+    TEXT,
+    UPLOADED,
+    Theme,
+    finish_layout,
+    label_margin,
+    legend_above_panels,
+    source_note,
+)
 from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, MEASURE_SHORT
 from lib.councils import marked
-from lib.data import ADDED_ON_LOAD, BREAKDOWNS, MEASURES, resource
+from lib.data import ADDED_ON_LOAD, MEASURES, resource
 from lib.escape import for_plotly
 
 MAX_BARS = 40  # more categories than this are charted as a distribution, not one bar each
@@ -176,26 +186,6 @@ def _rank(column: pd.Series) -> pd.Series:
 def default_chart(breakdowns: list[str]) -> str:
     """Which breakdown to chart first: the sectors when they are in view (the product's lead comparison)."""
     return "sector" if "sector" in breakdowns else breakdowns[0]
-
-
-def group_options(spec: TableSpec, table: pd.DataFrame) -> list[str]:
-    """Breakdowns in the source's order, or kinds of body as they first appear."""
-    present = list(dict.fromkeys(table[spec.group].dropna()))
-    if spec is HOMEWORKING:
-        return [b for b in BREAKDOWNS if b in present] if present else list(BREAKDOWNS)
-    return present
-
-
-def item_options(spec: TableSpec, table: pd.DataFrame, groups: tuple[str, ...], limit: int = 1000) -> list[str]:
-    """Categories (or organisations) of the chosen groups, in table order, at most `limit` of them."""
-    rows = table[table[spec.group].isin(groups)] if groups else table
-    return list(pd.unique(rows[spec.item].dropna()))[:limit]
-
-
-def measure_options(spec: TableSpec, table: pd.DataFrame) -> list[str]:
-    if spec is HOMEWORKING:
-        return list(MEASURES)
-    return sorted(table[spec.measure].dropna().unique().tolist())
 
 
 def filter_view(table: pd.DataFrame, spec: TableSpec, filters: Filters) -> pd.DataFrame:
@@ -459,18 +449,7 @@ def distribution_chart(
         left=theme.tick_size * 5 + theme.axis_title_size * 2,
         top_extra=theme.axis_title_size * 2 + 40,
     )
-    # The legend says whose figures are whose; it sits above the panel titles.
-    plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
-    fig.update_layout(
-        showlegend=True,
-        legend=dict(
-            orientation="h",
-            x=0,
-            y=1 + (theme.axis_title_size * 1.6 + 10) / plot_height,
-            yanchor="bottom",
-            font=dict(size=theme.label_size),
-        ),
-    )
+    legend_above_panels(fig, theme)
     return fig
 
 

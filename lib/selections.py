@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from lib import compare
+from lib import compare, explore
 from lib.compare import MEASURE_SHORT, UK_OPTION
 from lib.data import BREAKDOWNS, KINDS, MEASURES
 
@@ -246,9 +246,7 @@ _HOMEWORKING, _COUNCILS = _is_table("homeworking"), _is_table("councils")
 BREAKDOWN = Selection(
     "breakdown",
     "Breakdown",
-    options=lambda t, _: [
-        b for b in ("all", "sector", "age", "region", "occupation") if b in set(t.homeworking["breakdown"])
-    ],
+    options=lambda t, _: [b for b in BREAKDOWNS if b in set(t.homeworking["breakdown"])],
     multiple=True,
     placeholder="All breakdowns",
     help="Leave empty for all.",
@@ -341,10 +339,7 @@ def _items(table: pd.DataFrame, group: str, item: str, groups: Sequence[str] | N
 
 def sort_options(table: str | None) -> list[str]:
     """Readable sort choices (they are also the URL values): 'source order', 'percent (descending)', …"""
-    from lib.explore import TABLES
-    from lib.explore import sort_options as for_table
-
-    return for_table(TABLES.get(table or "homeworking", TABLES["homeworking"]))
+    return explore.sort_options(explore.TABLES.get(table or "homeworking", explore.HOMEWORKING))
 
 
 PAGES: dict[str, tuple[Selection, ...]] = {

@@ -138,11 +138,13 @@ def test_column_help_comes_from_the_data_package():
 
 
 def test_options_follow_the_chosen_breakdowns(hw):
-    table = explore.combine(HOMEWORKING, hw)
-    assert explore.item_options(HOMEWORKING, table, ("all",)) == ["All in employment"]
-    assert len(explore.item_options(HOMEWORKING, table, ("age",))) == 12
-    assert explore.group_options(HOMEWORKING, table) == ["all", "sector", "age", "region", "occupation"]
-    assert explore.item_options(HOMEWORKING, table, (), limit=3) == [
+    from lib.selections import BREAKDOWN, CATEGORY, Tables
+
+    tables = Tables(explore.combine(HOMEWORKING, hw), hw)
+    assert CATEGORY.choices(tables, {"breakdown": ["all"]}) == ["All in employment"]
+    assert len(CATEGORY.choices(tables, {"breakdown": ["age"]})) == 12
+    assert BREAKDOWN.choices(tables) == ["all", "sector", "age", "region", "occupation"]
+    assert CATEGORY.choices(tables)[:3] == [
         "All in employment",
         "Information and communication",
         "Professional, scientific and technical",
