@@ -1,16 +1,32 @@
 """Entry point: `streamlit run dashboard.py` serves the pages and, on the same port, the API (/api/…).
 
 Streamlit runs this file twice over: imported once as a module, it is the server (`app`, an
-st.App with the API's routes, which `streamlit run` finds and serves); run as each
+st.App with the API's route, which `streamlit run` finds and serves); run as each
 session's script (`__main__`), it builds the navigation and nothing else.
 """
 
 import streamlit as st
 
 if __name__ != "__main__":
-    from lib.api import ROUTES
+    import threading
+    from contextlib import asynccontextmanager
 
-    app = st.App(__file__, routes=ROUTES)
+    from starlette.routing import Route
+
+    async def api(request):
+        """The API loads with its first request, or with the warm-up below, whichever comes first."""
+        from lib.api import answer
+
+        return await answer(request)
+
+    @asynccontextmanager
+    async def warm_up(server):
+        """The server answers at once; meanwhile a thread loads lib and builds every page's default view,
+        so that a restarted replica's first visitor finds the work done (ui.warm)."""
+        threading.Thread(target=lambda: __import__("ui").warm(), name="warm-up", daemon=True).start()
+        yield
+
+    app = st.App(__file__, routes=[Route("/api/{file}", api, methods=["GET"])], lifespan=warm_up)
 else:
     import ui
 

@@ -318,8 +318,11 @@ def _respond(body: bytes, media_type: str, status: int, request: Request | None 
     return Response(body, status_code=status, media_type=media_type, headers=headers)
 
 
-ROUTES = [
-    Route("/api/openapi.json", openapi_document, methods=["GET"]),
-    Route("/api/datapackage.json", datapackage, methods=["GET"]),
-    Route("/api/{file}", view_file, methods=["GET"]),
-]
+async def answer(request: Request) -> Response:
+    """Every /api/… request: the OpenAPI document, the Data Package, or a page's file."""
+    name = request.path_params["file"]
+    special = {"openapi.json": openapi_document, "datapackage.json": datapackage}
+    return await special.get(name, view_file)(request)
+
+
+ROUTES = [Route("/api/{file}", answer, methods=["GET"])]

@@ -19,3 +19,9 @@ def run_page(page: str | None = None, query: dict | None = None, timeout: float 
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()
+
+
+def open_table(at: AppTest, chart_key: str):
+    """Open a chart's "Show as table" tab, as a person would: tables are built only when opened."""
+    at.session_state[f"{chart_key}-as"] = "Show as table"
+    return at.run()

@@ -1,6 +1,6 @@
 """Age and Regions pages through AppTest: selections change the numbers, links open views, bad URLs fall back."""
 
-from tests.app.conftest import run_page
+from tests.app.conftest import open_table, run_page
 
 
 def metrics(at):
@@ -57,7 +57,7 @@ def test_regions_list_the_councils_in_the_region():
 
 
 def test_regions_table_has_gss_codes_and_official_names():
-    at = run_page("app_pages/regions.py")
+    at = open_table(run_page("app_pages/regions.py"), "regions-map")
     table = at.dataframe[0].value.set_index("official_name")
     assert table.loc["Yorkshire and The Humber", "code"] == "E12000003"
     assert table.loc["Yorkshire and The Humber", "category"] == "Yorkshire & Humber"

@@ -2,7 +2,7 @@
 
 import json
 
-from tests.app.conftest import run_page
+from tests.app.conftest import open_table, run_page
 
 PAGE = "app_pages/councils.py"
 
@@ -111,7 +111,7 @@ def test_vendor_claims_are_named_in_the_timeline_and_its_table():
         "9.6 hours a month (vendor claim)",
     ]
     assert "630% increase" in labels  # Cornwall's figure, from the Local Government Association: not marked
-    timeline_table = at.dataframe[0].value
+    timeline_table = open_table(at, "councils-timeline").dataframe[0].value
     durham = timeline_table[timeline_table["organisation"] == "Durham County Council"].iloc[0]
     assert durham["label"] == "6,000 users (vendor claim)" and durham["claimant"] == "vendor claim (advertorial)"
     assert any("'Vendor claim' marks a figure from a supplier's advertorial" in c.value for c in at.caption)

@@ -1,6 +1,6 @@
 """Overview page through AppTest: headline figures, takeaway, chart with alt text and table."""
 
-from tests.app.conftest import run_page
+from tests.app.conftest import open_table, run_page
 
 
 def test_overview_shows_headline_figures_and_chart():
@@ -18,7 +18,7 @@ def test_overview_shows_headline_figures_and_chart():
     )
     chart = at.get("plotly_chart")[0]
     assert "ten sectors" in chart.proto.alt
-    table = at.dataframe[0].value
+    table = open_table(at, "overview-sectors").dataframe[0].value
     assert table.set_index("category").loc["Public administration and defence", "ever"] == 29.4
     assert any(c.value == "Data is shown for selected economic sectors only." for c in at.caption)
     assert [link.proto.page for link in at.get("page_link")] == ["sectors", "age", "regions", "councils", "explore"]

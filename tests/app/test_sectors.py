@@ -1,6 +1,6 @@
 """Sectors page through AppTest: selections change the numbers; URLs open the same view; bad URLs fall back."""
 
-from tests.app.conftest import run_page
+from tests.app.conftest import open_table, run_page
 
 PAGE = "app_pages/sectors.py"
 
@@ -58,7 +58,8 @@ def test_chart_has_alt_text_table_and_caveat_near_it():
     chart = at.get("plotly_chart")[0]
     assert "Education highlighted" in chart.proto.alt
     assert any(c.value.startswith("Data is shown for selected economic sectors only.") for c in at.caption)
-    occupations = at.dataframe[2].value.set_index("category")
+    assert "week-before figure is not published" in at.caption[-1].value
+    occupations = open_table(at, "sectors-occupations").dataframe[0].value.set_index("category")
     assert occupations.loc["Media professionals", "ever"] == 58
     assert occupations["week_prior"].isna().all()
     assert "week-before figure is not published" in at.caption[-1].value
