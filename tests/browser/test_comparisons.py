@@ -36,6 +36,9 @@ def test_selection_travels_by_url(browser, app_url, path, label, option, key, fi
     page.goto(f"{app_url}/{path}")
     wait_for_app(page)
     choose(page, label, option)
+    # The rerun may start a moment after the option is picked: wait for its figure, then read the rest.
+    page.locator('[data-testid="stMetricValue"]').filter(has_text=figure).first.wait_for(timeout=30_000)
+    wait_for_app(page)
     assert_no_exception(page)
     assert figure in metric_values(page)
     page.wait_for_function("k => new URL(location.href).searchParams.has(k)", arg=key)
