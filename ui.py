@@ -5,6 +5,7 @@ This is the app layer: lib/ stays free of Streamlit, and caching lives here.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 import pandas as pd
@@ -14,7 +15,10 @@ import streamlit as st
 from lib import compare, data
 from lib.charts import chart_config, source_note
 from lib.explore import plain
-from lib.images import ImageExporter
+from lib.images import ImageExporter, ImageExportUnavailable
+from lib.reader import Reader
+
+log = logging.getLogger(__name__)
 
 
 @st.cache_data(show_spinner=False)
@@ -43,6 +47,12 @@ def figure(builder: Callable[..., go.Figure], df: pd.DataFrame, **options) -> go
 def _shared_figure(name: str, df: pd.DataFrame, _builder: Callable[..., go.Figure], **options) -> go.Figure:
     """Keyed by the builder's name, the rows and the options (a function itself cannot be hashed)."""
     return _builder(df, **options)
+
+
+@st.cache_resource(show_spinner=False)
+def upload_reader() -> Reader:
+    """One reader per server process: every session's uploads are read in separate, limited processes."""
+    return Reader()
 
 
 USER_ROWS_KEY = "user_rows"
@@ -127,17 +137,67 @@ def image_downloads(fig: go.Figure, key: str, *, size: dict | None = None, label
         st.caption("Image export unavailable: no Chromium found on the server; the chart's camera button still works.")
         return
     size = size or CHART_IMAGE
+    formats = (("png", "image/png"), ("svg", "image/svg+xml"))
+    for fmt, _ in formats:
+        failed_download_note(f"{label}{fmt.upper()}", f"{key}-{fmt}", advice=CAMERA_ADVICE)
     row = st.container(horizontal=True, gap="small")
-    for fmt, mime in (("png", "image/png"), ("svg", "image/svg+xml")):
+    for fmt, mime in formats:
         row.download_button(
             f"{label}{fmt.upper()} 1920×1080",
-            data=lambda fmt=fmt: exporter.image(fig, fmt, **size),
+            data=guarded(lambda fmt=fmt: exporter.image(fig, fmt, **size), f"{key}-{fmt}"),
             file_name=f"{key}.{fmt}",
             mime=mime,
             icon=":material/download:",
             on_click="ignore",
             key=f"{key}-{fmt}",
         )
+
+
+# ---- downloads made when clicked: a failure ends in words -------------------------------------
+#
+# Streamlit 1.67 runs a download button's `data` callable when the button is pressed, outside the
+# script run, and does not rerun the page. When the callable raises, the server logs the traceback
+# and the button shows "Failed to generate file for download" for five seconds: no reason, nothing
+# to do. So every callable is `guarded`: a failure is logged in one line, its reason kept in this
+# session, and the next run of the page says it beside the button (`failed_download_note`).
+
+DOWNLOAD_FAILURES_KEY = "download_failures"
+CAMERA_ADVICE = "Try again, or use the camera button at the top right of the chart."
+
+
+class DownloadFailed(RuntimeError):
+    """A download could not be made; the reason is kept for the page to show."""
+
+
+def guarded(make: Callable[[], bytes], key: str, failures: dict[str, str] | None = None) -> Callable[[], bytes]:
+    """`make` for a download button's `data`, but a failure is kept under `key` (in this session's failures)."""
+    failures = st.session_state.setdefault(DOWNLOAD_FAILURES_KEY, {}) if failures is None else failures
+
+    def make_or_say_why() -> bytes:
+        try:
+            return make()
+        except Exception as err:  # Chromium missing, crashed or slow; whatever it is, the page says it in words
+            reason = f"the server could not make it ({type(err).__name__})"
+            if isinstance(err, ImageExportUnavailable):  # its message is written to be shown as it is
+                reason = str(err)
+            failures[key] = reason
+            log.warning("download %s failed: %s", key, reason)
+            raise DownloadFailed(reason) from None
+
+    return make_or_say_why
+
+
+def failed_download_note(label: str, key: str, *, advice: str = "Try again in a minute.") -> None:
+    """Say why the last press of the download `key` in this session gave no file (once), or nothing."""
+    reason = st.session_state.get(DOWNLOAD_FAILURES_KEY, {}).pop(key, None)
+    if reason:
+        st.warning(f"The {label} download did not work: {reason}. {advice}", icon=":material/error:")
+
+
+def download_button(label: str, data, *, key: str, **options) -> bool:
+    """`st.download_button`, but a callable `data` that fails ends in a message on the page, never an exception."""
+    failed_download_note(label, key)
+    return st.download_button(label, data=guarded(data, key) if callable(data) else data, key=key, **options)
 
 
 def comparison_metrics(c: compare.Comparison, benchmark_name: str) -> None:

@@ -8,6 +8,7 @@ import ui
 from lib import charts, explore, export, upload
 from lib.compare import UK, percent_of
 from lib.data import MEASURES
+from lib.limits import LIMITS
 
 PAGE_ROWS = 1_000  # rows per page of the table; the downloads hold every filtered row
 EXCEL_ROWS = 100_000  # an Excel file of more rows takes too long to build while the user waits
@@ -294,8 +295,8 @@ st.download_button(
 with st.form("upload-form", clear_on_submit=True, border=True):
     chosen = st.file_uploader(
         f"Your file (CSV, Excel .xlsx or Parquet; up to {upload.MAX_UPLOAD_MB} MB)",
-        help="Excel workbooks are read cell by cell and take seconds per 10,000 rows: for big files use CSV or "
-        "Parquet, which read a million rows in a few seconds.",
+        help=f"Up to {LIMITS.max_rows:,} rows. Excel workbooks are read cell by cell, so up to "
+        f"{LIMITS.xlsx_max_rows:,} rows: for bigger files use CSV or Parquet, which read a million rows in seconds.",
         type=["csv", "txt", "tsv", "xlsx", "parquet"],
         max_upload_size=upload.MAX_UPLOAD_MB,
         key="upload-file",
@@ -315,7 +316,7 @@ elif submitted:
     with st.status(f"Checking {explore.plain(chosen.name)}…", expanded=True) as status:
         bar = st.progress(0.0, text="Reading the file")
         try:
-            result = upload.read_upload(
+            result = ui.upload_reader().read(
                 chosen.getvalue(),
                 chosen.name,
                 source_name,
@@ -328,7 +329,7 @@ elif submitted:
             first = err.problems[0]
             st.error(
                 f"**{explore.plain(chosen.name)}** was not added, and nothing else changed. "
-                f"{len(err.problems):,} problem(s); the first: {explore.plain(str(first))}"
+                f"{err.total:,} problem(s); the first: {explore.plain(str(first))}"
             )
             st.dataframe(
                 upload.problem_table(err.problems),
@@ -336,6 +337,8 @@ elif submitted:
                 width="stretch",
                 column_config={"row": st.column_config.NumberColumn("row", format="plain")},
             )
+            if err.total > len(err.problems):
+                st.caption(f"The first {len(err.problems):,} are listed: fix these, then check the file again.")
         else:
             ui.set_user_rows(result.rows)
             st.session_state[OUTCOME_KEY] = (result.rows["source"].iloc[0], len(result.rows), result.notes)

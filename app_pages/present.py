@@ -190,7 +190,7 @@ with tools:
     with st.popover("Download", icon=":material/download:"):
         ui.image_downloads(slide.figure, f"homeworking-{slide.key}", size=SLIDE_IMAGE, label="This slide as ")
         if exporter.available:
-            st.download_button(
+            ui.download_button(
                 "Download the deck as PowerPoint",
                 data=lambda: deck.deck_pptx(slides, exporter.png),
                 file_name="homeworking-deck.pptx",
