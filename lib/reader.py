@@ -98,26 +98,17 @@ class Reader:
             waited = time.monotonic() - started
             if waited >= self.limits.queue_wait_s:
                 rule = (
-                    f"the server is reading {self.limits.workers} other files and none finished within "
-                    f"{self.limits.queue_wait_s:g} s: check yours again in a minute"
+                    f"the server is busy reading other files ({self.limits.workers} at a time) and none finished "
+                    f"within {self.limits.queue_wait_s:g} s: check yours again in a minute"
                 )
                 raise UploadError(name, [Problem(None, None, rule)])
-            report(0.0, f"Waiting for a free reader: {self.limits.workers} other files are being read ({waited:.0f} s)")
+            report(0.0, f"Waiting for a free reader: other files are being read ({waited:.0f} s)")
 
     def _read(self, data: bytes, name: str, source: str, reference: pd.DataFrame, report: Progress) -> Upload:
         limits = self.limits
         at_most = f"at most {limits.timeout_s:g} s and {limits.worker_memory_gb:g} GB"
         report(0.01, f"Reading in a separate process ({at_most})")
-        ours, theirs = self._context.Pipe()
-        process = self._context.Process(target=_serve, args=(theirs, limits), name="upload-reader", daemon=True)
-        try:
-            with _reader_environment():  # a forkserver that has died is started again here
-                process.start()
-        except OSError as err:
-            why = err.strerror or err
-            rule = f"the server could not start a process to read the file ({why}): try again in a minute"
-            raise UploadError(name, [Problem(None, None, rule)]) from None
-        theirs.close()
+        ours, process = self._start(name)
         with self._lock:
             self._running.add(process.pid)
         try:
@@ -133,6 +124,27 @@ class Reader:
             ours.close()
             with self._lock:
                 self._running.discard(process.pid)
+
+    def _start(self, name: str):
+        """A reading process and our end of its pipe; a forkserver that has died is started again, once."""
+        for attempt in range(2):
+            time.sleep(0.5 * attempt)  # a forkserver just killed may not yet be seen to have died
+            ours, theirs = self._context.Pipe()
+            process = self._context.Process(
+                target=_serve, args=(theirs, self.limits), name="upload-reader", daemon=True
+            )
+            try:
+                with _reader_environment():
+                    process.start()
+            except (OSError, EOFError) as err:  # EOF: the forkserver died while we asked it for a process
+                ours.close()
+                why = getattr(err, "strerror", None) or type(err).__name__
+            else:
+                return ours, process
+            finally:
+                theirs.close()
+        rule = f"the server could not start a process to read the file ({why}): try again in a minute"
+        raise UploadError(name, [Problem(None, None, rule)])
 
     def _receive(self, conn, process, name: str, report: Progress) -> Upload:
         """Relay the reader's progress until its answer; kill it when it runs over its time."""

@@ -205,12 +205,11 @@ def _parse_xlsx(data: bytes, name: str, max_rows: int) -> pd.DataFrame:
         table = pd.read_excel(
             book, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[""], nrows=max_rows + 1
         )
-    except DefusedXmlException:
-        raise UploadError(name, [_problem(preflight.XML_ENTITIES)]) from None
     except MemoryError:
         raise
-    except Exception:  # openpyxl raises many kinds for a zip that is not a workbook
-        raise UploadError(name, [_problem(preflight.NOT_A_WORKBOOK)]) from None
+    except Exception as err:  # openpyxl raises many kinds for a zip that is not a workbook
+        rule = preflight.XML_ENTITIES if _caused_by(err, DefusedXmlException) else preflight.NOT_A_WORKBOOK
+        raise UploadError(name, [_problem(rule)]) from None
     if len(table) > max_rows:
         rule = (
             f"the sheet '{sheet}' has more than {max_rows:,} rows; Excel files are read cell by cell, and the limit "
@@ -218,6 +217,15 @@ def _parse_xlsx(data: bytes, name: str, max_rows: int) -> pd.DataFrame:
         )
         raise UploadError(name, [_problem(rule)])
     return table
+
+
+def _caused_by(err: BaseException | None, kind: type[BaseException]) -> bool:
+    """Whether `err` or an exception it was raised from is a `kind` (openpyxl wraps what defusedxml raises)."""
+    while err is not None:
+        if isinstance(err, kind):
+            return True
+        err = err.__cause__ or err.__context__
+    return False
 
 
 def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
