@@ -57,8 +57,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_streamlit(script: str = "dashboard.py", port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run` headless on a free loopback port; return the process and its URL."""
+def start_streamlit(
+    script: str = "dashboard.py", port: int | None = None, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start `streamlit run` headless on a free loopback port, `env` added to its environment; return it and its URL."""
     port = port or free_port()
     proc = subprocess.Popen(
         [
@@ -74,6 +76,7 @@ def start_streamlit(script: str = "dashboard.py", port: int | None = None) -> tu
             "--browser.gatherUsageStats=false",
         ],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
