@@ -110,10 +110,10 @@ def _workbook(data: bytes, limits: Limits) -> list[Problem]:
         book = zipfile.ZipFile(io.BytesIO(data))
         members = book.infolist()
         problems = _archive(book, members, limits)
-        if problems:
-            return problems
-        sheet, path = _sheet_read(book)
-        return _dimension(book, sheet, path, limits)
+        if not problems:
+            sheet, path = _sheet_read(book)
+            problems = _dimension(book, sheet, path, limits)
+        return problems or _unpacked("the workbook declares", sum(m.file_size for m in members), limits)
     except DefusedXmlException:
         return [_problem(XML_ENTITIES)]
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
@@ -121,7 +121,7 @@ def _workbook(data: bytes, limits: Limits) -> list[Problem]:
 
 
 def _archive(book: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits: Limits) -> list[Problem]:
-    """Each part's unpacked size and how many times it expands; no archive inside the archive."""
+    """No archive inside the archive, and no part that expands more than a workbook's parts do."""
     for member in members:
         if member.filename.lower().endswith(ARCHIVES) or (member.file_size >= 4 and _starts_like_zip(book, member)):
             rule = (
@@ -139,7 +139,7 @@ def _archive(book: zipfile.ZipFile, members: list[zipfile.ZipInfo], limits: Limi
                 "save it again, or save it as CSV"
             )
             return [_problem(rule)]
-    return _unpacked("the workbook declares", sum(m.file_size for m in members), limits)
+    return []
 
 
 def _starts_like_zip(book: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:

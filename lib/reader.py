@@ -47,6 +47,7 @@ PRELOAD = ["__main__", "lib.reader", "openpyxl", "pandera.backends.pandas.builti
 # Arrow reads the choice when it is imported, so the forkserver is started with it in its environment.
 READER_ENVIRONMENT = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
 _starting = threading.Lock()
+READER_NICENESS = 10  # of 19: a reader waits for the server's own threads when both want a core
 
 
 class Reader:
@@ -247,10 +248,12 @@ def _serve(conn, limits: Limits) -> None:
 
 
 def _confine(limits: Limits) -> None:
-    """The limits of this process: address space, no core dump of the file, and CPU time as a backstop.
+    """The limits of this process: address space, no core dump of the file, CPU time as a backstop, low priority.
 
-    The CPU limit ends a reader whose server has gone (and so cannot kill it on time).
+    The CPU limit ends a reader whose server has gone (and so cannot kill it on time); the
+    low priority gives the cores to the pages people are waiting on first.
     """
+    os.nice(READER_NICENESS)
     cpu = math.ceil(limits.timeout_s * (os.cpu_count() or 1)) + 5
     for kind, value in (
         (resource.RLIMIT_AS, limits.worker_memory_bytes),

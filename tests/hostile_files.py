@@ -122,15 +122,19 @@ def workbook(sheet: bytes, *, extra: dict[str, bytes] | None = None) -> bytes:
     return sink.getvalue()
 
 
-def valid_rows(count: int) -> list[tuple[str, ...]]:
-    """The header, then `count` valid rows of distinct categories."""
-    return [HEADER, *(("sector", f"Team {i:07d}", "ever", f"{i % 1000 / 10:.1f}") for i in range(count))]
+def valid_rows(count: int, columns: int = 4) -> list[tuple[str, ...]]:
+    """The header, then `count` valid rows of distinct categories (and numbered extra columns, if asked)."""
+    extras = tuple(f"extra_{i}" for i in range(columns - len(HEADER)))
+    return [
+        (*HEADER, *extras),
+        *(("sector", f"Team {i:07d}", "ever", f"{i % 1000 / 10:.1f}", *(str(i) for _ in extras)) for i in range(count)),
+    ]
 
 
-def workbook_of(rows: int, *, declared_rows: int | None = None) -> bytes:
+def workbook_of(rows: int, *, declared_rows: int | None = None, columns: int = 4) -> bytes:
     """A workbook of `rows` valid rows under a header, declaring `declared_rows` (default: the truth)."""
     declared = rows if declared_rows is None else declared_rows
-    return workbook(sheet_xml(valid_rows(rows), dimension=f"A1:D{declared + 1}"))
+    return workbook(sheet_xml(valid_rows(rows, columns), dimension=f"A1:{_column(columns)}{declared + 1}"))
 
 
 def long_workbook() -> bytes:
