@@ -139,7 +139,7 @@ def image_downloads(fig: go.Figure, key: str, *, size: dict | None = None, label
     size = size or CHART_IMAGE
     formats = (("png", "image/png"), ("svg", "image/svg+xml"))
     for fmt, _ in formats:
-        failed_download_note(f"{label}{fmt.upper()}", f"{key}-{fmt}", advice=CAMERA_ADVICE)
+        failed_download_note(f"{label}{fmt.upper()} 1920×1080", f"{key}-{fmt}", advice=CAMERA_ADVICE)
     row = st.container(horizontal=True, gap="small")
     for fmt, mime in formats:
         row.download_button(
@@ -191,7 +191,7 @@ def failed_download_note(label: str, key: str, *, advice: str = "Try again in a 
     """Say why the last press of the download `key` in this session gave no file (once), or nothing."""
     reason = st.session_state.get(DOWNLOAD_FAILURES_KEY, {}).pop(key, None)
     if reason:
-        st.warning(f"The {label} download did not work: {reason}. {advice}", icon=":material/error:")
+        st.warning(f"**{label}** gave no file: {reason}. {advice}", icon=":material/error:")
 
 
 def download_button(label: str, data, *, key: str, **options) -> bool:

@@ -47,7 +47,9 @@ PRELOAD = ["__main__", "lib.reader", "openpyxl", "pandera.backends.pandas.builti
 # Arrow reads the choice when it is imported, so the forkserver is started with it in its environment.
 READER_ENVIRONMENT = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
 _starting = threading.Lock()
-READER_NICENESS = 10  # of 19: a reader waits for the server's own threads when both want a core
+# Of 19: when a reader and the server's threads want the same core, the pages people wait on get about
+# three times its share; more (10) starved readers on a busy shared machine until they ran out of time.
+READER_NICENESS = 5
 
 
 class Reader:
@@ -84,8 +86,6 @@ class Reader:
         """
         report = progress or (lambda fraction, message: None)
         name = str(filename or "the file")
-        if len(data) > self.limits.upload_bytes:  # no process needed to refuse what Streamlit should have
-            return read_upload(data, name, source, limits=self.limits)
         reference = load_homeworking() if reference is None else reference
         self._wait_for_a_reader(name, report)
         try:
