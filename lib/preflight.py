@@ -55,9 +55,9 @@ def _problem(rule: str) -> Problem:
     return Problem(None, None, rule)
 
 
-def _sizes(what: str, rows: int, columns: int, limits: Limits, *, max_rows: int | None = None) -> list[Problem]:
+def _sizes(what: str, rows: int, columns: int, limits: Limits) -> list[Problem]:
     """The caps every format shares: rows, columns, and cells (rows × columns)."""
-    max_rows = max_rows or limits.max_rows
+    max_rows = limits.max_rows
     problems = []
     if rows > max_rows:
         rule = f"{what} {rows:,} rows; the limit is {max_rows:,}: split it into files of at most {max_rows:,} rows"
@@ -95,6 +95,8 @@ def _unpacked(what: str, size: int, limits: Limits) -> list[Problem]:
 def _parquet(data: bytes, limits: Limits) -> list[Problem]:
     try:
         meta = pq.ParquetFile(pa.BufferReader(data)).metadata
+    except MemoryError:
+        raise
     except Exception:  # pyarrow raises several kinds for a damaged footer
         return [_problem("the Parquet file is damaged and could not be read")]
     unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
@@ -116,7 +118,9 @@ def _workbook(data: bytes, limits: Limits) -> list[Problem]:
         return problems or _unpacked("the workbook declares", sum(m.file_size for m in members), limits)
     except DefusedXmlException:
         return [_problem(XML_ENTITIES)]
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, NotImplementedError, RuntimeError):
+    except MemoryError:
+        raise
+    except Exception:  # a zip that is not a workbook fails in many ways: no workbook part, no sheet, bad XML
         return [_problem(NOT_A_WORKBOOK)]
 
 
@@ -166,18 +170,18 @@ def _dimension(book: zipfile.ZipFile, sheet: str, path: str, limits: Limits) -> 
     found = DIMENSION.search(head)
     if not found:
         return []  # not declared: lib.upload reads at most the cap's rows and counts them
-    first_col, first_row, last_col, last_row = (part.decode() if part else None for part in found.groups())
+    first_col, first_row, last_col, last_row = (g.decode() if g else None for g in found.groups())
     last_col, last_row = last_col or first_col, last_row or first_row
     rows = int(last_row) - int(first_row)  # under the header row
     columns = _column_number(last_col) - _column_number(first_col) + 1
     what = f"the workbook's sheet '{sheet}' declares"
-    problems = _sizes(what, rows, columns, limits, max_rows=limits.xlsx_max_rows)
-    if problems and rows > limits.xlsx_max_rows:
-        problems[0] = _problem(
+    if rows > limits.xlsx_max_rows:
+        rule = (
             f"{what} {rows:,} rows; Excel files are read cell by cell, and the limit is {limits.xlsx_max_rows:,} "
             "rows: save it as CSV (which reads a million rows in seconds), or split it"
         )
-    return problems
+        return [_problem(rule)]
+    return _sizes(what, rows, columns, limits)
 
 
 def _column_number(letters: str) -> int:

@@ -155,7 +155,7 @@ def _check_size(data: bytes, name: str, max_bytes: int) -> None:
 
 
 def _check_rows(raw: pd.DataFrame, name: str, limits: Limits) -> None:
-    """The rows really read, whatever the file declared (a workbook is read to one row past its cap)."""
+    """The rows really read, whatever the file declared (a Parquet footer can understate them)."""
     if len(raw) > limits.max_rows:
         rule = f"the file has {len(raw):,} rows; the limit is {limits.max_rows:,}: split it into smaller files"
         raise UploadError(name, [_problem(rule)])
