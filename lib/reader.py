@@ -2,35 +2,44 @@
 
 Reading a crafted file can take gigabytes or minutes; in the server's own process that
 would stop every session. A `Reader` runs `lib.upload.read_upload` (the declared-size
-checks, the decoding, the validation) in a process of its own for each file, forked from
-one forkserver that has already imported pandas and pyarrow (so a fork costs
-milliseconds, not the seconds of a fresh interpreter). That process may use at most
-`Limits.worker_memory_gb` of address space (`RLIMIT_AS`) and `Limits.timeout_s` of wall-clock
-time; when it runs out of either, or dies, it is killed and the person is told in words.
-At most `Limits.workers` files are read at once; the next waits its turn.
+checks, the decoding, the validation) in a process of its own for each file. That process
+may use at most `Limits.worker_memory_gb` of address space (`RLIMIT_AS`) and
+`Limits.timeout_s` of wall-clock time; when it runs out of either, or dies, it is killed
+and the person is told in words. At most `Limits.workers` files are read at once; the
+next waits its turn.
 
-Only the validated rows come back to the server, as Arrow IPC (with the notes or the
-first problems as JSON): the server never unpickles what a reader sends. The readers run
-as the server's own user: this contains memory and time, it is not a sandbox for code.
+Each process is a fresh `python` started by `subprocess`, which imports pandas, pyarrow and
+openpyxl and reads a two-line file before any upload arrives: one such process is always
+kept ready, so a file costs no start-up time, and after it the process ends (killed if it
+must be), its memory with it. Not `multiprocessing`: Streamlit runs every page with its
+script installed as `__main__`, and every `multiprocessing` child (pool worker or
+forkserver) would run the whole dashboard again to import it. Not a pool of long-lived
+workers either: `concurrent.futures` cannot stop a running job, and a worker would keep
+the memory a big file left behind.
 
-A process per file, not a pool of long-lived workers: a pool cannot stop a job that runs
-over (`concurrent.futures` cannot cancel a running call), and memory a big file leaves
-behind would stay with the worker; a forked process is killed and gone.
+The file goes to the process over a socket pair; back come JSON events (progress, the
+notes, or the first problems and how many) and the validated rows as Arrow IPC: the
+server never unpickles what a reader sends, and holds no more of the file than those
+rows. The readers run as the server's own user: this bounds memory and time; it is not a
+sandbox for code.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import multiprocessing
 import os
 import resource
+import select
 import signal
+import socket
+import struct
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from multiprocessing import forkserver
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -39,17 +48,15 @@ from lib.data import Problem, load_homeworking
 from lib.limits import LIMITS, Limits
 from lib.upload import Progress, Upload, UploadError, read_upload
 
-# Imported once by the forkserver, so each reader starts with them in memory ("__main__": the
-# server's own entry script, which a reader would otherwise import again, a second each time).
-PRELOAD = ["__main__", "lib.reader", "openpyxl", "pandera.backends.pandas.builtin_checks", "pyarrow.pandas_compat"]
+ROOT = Path(__file__).resolve().parent.parent
 # Arrow's default allocator, mimalloc, reserves a gigabyte of address space on first use: under a
 # reader's RLIMIT_AS that gigabyte would be lost to the file. The system allocator reserves none.
-# Arrow reads the choice when it is imported, so the forkserver is started with it in its environment.
+# Arrow reads the choice when it is imported, so the reading process starts with it set.
 READER_ENVIRONMENT = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
-_starting = threading.Lock()
-# Of 19: when a reader and the server's threads want the same core, the pages people wait on get about
-# three times its share; more (10) starved readers on a busy shared machine until they ran out of time.
-READER_NICENESS = 5
+READY = b"ready"
+START_S = 60  # a reading process imports pandas and pyarrow in about 2 s; on a very busy machine, longer
+START_RULE = "the server is too busy to start a process to read the file: check it again in a minute"
+WARM_UP = b"breakdown,category,measure,percent\nsector,Education,ever,38.3\n"
 
 
 class Reader:
@@ -58,12 +65,9 @@ class Reader:
     def __init__(self, limits: Limits = LIMITS):
         self.limits = limits
         self._slots = threading.BoundedSemaphore(limits.workers)
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(PRELOAD)
-        with _reader_environment():
-            forkserver.ensure_running()  # start importing now, not when the first file arrives
         self._lock = threading.Lock()
         self._running: set[int] = set()
+        self._standby = _Process.start()  # imports now, not when the first file arrives
 
     @property
     def pids(self) -> list[int]:
@@ -105,62 +109,50 @@ class Reader:
                 raise UploadError(name, [Problem(None, None, rule)])
             report(0.0, f"Waiting for a free reader: other files are being read ({waited:.0f} s)")
 
+    def _take(self) -> _Process:
+        """The process kept ready; a new one starts warming up in its place at once."""
+        with self._lock:
+            taken, self._standby = self._standby, _Process.start()
+            self._running.add(taken.pid)
+        return taken
+
     def _read(self, data: bytes, name: str, source: str, reference: pd.DataFrame, report: Progress) -> Upload:
         limits = self.limits
         at_most = f"at most {limits.timeout_s:g} s and {limits.worker_memory_gb:g} GB"
         report(0.01, f"Reading in a separate process ({at_most})")
-        ours, process = self._start(name)
-        with self._lock:
-            self._running.add(process.pid)
-        try:
-            ours.send((name, source, reference))
-            ours.send_bytes(data)
-            return self._receive(ours, process, name, report)
-        except (BrokenPipeError, ConnectionResetError, EOFError):
-            raise self._stopped(process, name) from None
-        finally:
-            if process.is_alive():
-                process.kill()
-            process.join()
-            ours.close()
-            with self._lock:
-                self._running.discard(process.pid)
-
-    def _start(self, name: str):
-        """A reading process and our end of its pipe; a forkserver that has died is started again, once."""
+        header = json.dumps({"name": name, "source": source, "limits": asdict(limits)}).encode()
         for attempt in range(2):
-            time.sleep(0.5 * attempt)  # a forkserver just killed may not yet be seen to have died
-            ours, theirs = self._context.Pipe()
-            process = self._context.Process(
-                target=_serve, args=(theirs, self.limits), name="upload-reader", daemon=True
-            )
+            reader, given = self._take(), False
             try:
-                with _reader_environment():
-                    process.start()
-            except (OSError, EOFError) as err:  # EOF: the forkserver died while we asked it for a process
-                ours.close()
-                why = getattr(err, "strerror", None) or type(err).__name__
-            else:
-                return ours, process
+                reader.ready()
+                deadline = time.monotonic() + limits.timeout_s
+                for payload in (header, _arrow_ipc(reference), data):
+                    reader.send(payload)
+                given = True
+                return self._answer(reader, name, deadline, report)
+            except TimeoutError:
+                rule = self._rule_time() if given else START_RULE
+                raise UploadError(name, [Problem(None, None, rule)]) from None
+            except (EOFError, OSError):
+                if given or attempt:  # it died on the file, or twice before it: say so
+                    raise self._stopped(reader, name) from None
+                # it died while it waited (killed, or out of memory warming up): a fresh one takes the file
             finally:
-                theirs.close()
-        rule = f"the server could not start a process to read the file ({why}): try again in a minute"
-        raise UploadError(name, [Problem(None, None, rule)])
+                reader.end()
+                with self._lock:
+                    self._running.discard(reader.pid)
 
-    def _receive(self, conn, process, name: str, report: Progress) -> Upload:
-        """Relay the reader's progress until its answer; kill it when it runs over its time."""
+    def _answer(self, reader: _Process, name: str, deadline: float, report: Progress) -> Upload:
+        """Relay the reader's progress until its answer (TimeoutError when it runs over its time)."""
         started = time.monotonic()
-        deadline = started + self.limits.timeout_s
         fraction, message = 0.02, "Starting"
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                process.kill()
-                raise UploadError(name, [Problem(None, None, self._rule_time())])
-            if not conn.poll(min(left, 1.0)):
+            if not reader.waiting(min(deadline - time.monotonic(), 1.0)):
+                if time.monotonic() >= deadline:
+                    raise TimeoutError
                 report(fraction, f"{message} ({time.monotonic() - started:.0f} s)")
                 continue
-            event = json.loads(conn.recv_bytes(self.limits.worker_memory_bytes))
+            event = json.loads(reader.receive(deadline))
             if "progress" in event:
                 fraction, message = event["progress"]
                 report(fraction, message)
@@ -169,14 +161,13 @@ class Reader:
                 raise UploadError(name, problems, total=event["total"])
             elif "memory" in event:
                 raise UploadError(name, [Problem(None, None, self._rule_memory())])
-            elif conn.poll(max(deadline - time.monotonic(), 0)):  # the rows follow the notes
-                rows = pa.ipc.open_stream(conn.recv_bytes(self.limits.worker_memory_bytes)).read_all().to_pandas()
+            else:
+                rows = pa.ipc.open_stream(reader.receive(deadline)).read_all().to_pandas()
                 return Upload(rows=rows, notes=tuple(event["notes"]))
 
-    def _stopped(self, process, name: str) -> UploadError:
+    def _stopped(self, reader: _Process, name: str) -> UploadError:
         """The reader ended without an answer: killed from outside, crashed, or out of memory in C code."""
-        process.join(5)
-        code = process.exitcode
+        code = reader.end()
         how = f"it was stopped by {signal.Signals(-code).name}" if code and code < 0 else f"exit code {code}"
         rule = (
             f"the process reading the file stopped before it finished ({how}); a file that needs more than "
@@ -198,63 +189,142 @@ class Reader:
         )
 
 
-@contextmanager
-def _reader_environment() -> Iterator[None]:
-    """The server's environment with `READER_ENVIRONMENT` while a forkserver may be launched, then as it was."""
-    with _starting:
-        saved = {name: os.environ.get(name) for name in READER_ENVIRONMENT}
-        os.environ.update(READER_ENVIRONMENT)
-        try:
-            yield
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    del os.environ[name]
-                else:
-                    os.environ[name] = value
+FRAME = struct.Struct("!Q")  # every message: its length, then its bytes
+
+
+@dataclass
+class _Process:
+    """A reading process and the server's end of the socket pair it answers on."""
+
+    process: subprocess.Popen
+    sock: socket.socket
+    ended: int | None = None  # its exit code, once it has ended
+
+    @classmethod
+    def start(cls) -> _Process:
+        ours, theirs = socket.socketpair()
+        with theirs:
+            process = subprocess.Popen(  # noqa: S603 — this interpreter and this module; nothing from the file
+                [sys.executable, "-c", f"from lib.reader import serve; serve({theirs.fileno()})"],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                cwd=ROOT,
+                env={**os.environ, **READER_ENVIRONMENT},
+            )
+        return cls(process, ours)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def send(self, payload: bytes | pa.Buffer) -> None:
+        self.sock.settimeout(None)
+        self.sock.sendall(FRAME.pack(len(payload)))
+        self.sock.sendall(payload)
+
+    def ready(self) -> None:
+        """Wait until the process has imported what it needs (TimeoutError after `START_S`)."""
+        if _receive(self.sock, time.monotonic() + START_S) != READY:
+            raise EOFError
+
+    def waiting(self, timeout: float) -> bool:
+        """Whether a message (or the end of the process) is there to read within `timeout` seconds."""
+        return bool(select.select([self.sock], [], [], max(timeout, 0))[0])
+
+    def receive(self, deadline: float) -> bytes:
+        """The next message, whole; TimeoutError at the deadline, EOFError when the process has ended."""
+        return _receive(self.sock, deadline)
+
+    def end(self) -> int:
+        """Kill the process if it is still there; its exit code."""
+        if self.ended is None:
+            self.sock.close()
+            if self.process.poll() is None:
+                self.process.kill()
+            self.ended = self.process.wait()
+        return self.ended
+
+
+def _receive(sock: socket.socket, deadline: float | None) -> bytes:
+    (size,) = FRAME.unpack(_exactly(sock, FRAME.size, deadline))
+    return _exactly(sock, size, deadline)
+
+
+def _exactly(sock: socket.socket, size: int, deadline: float | None) -> bytes:
+    buffer = bytearray(size)
+    view, got = memoryview(buffer), 0
+    while got < size:
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            sock.settimeout(left)
+        count = sock.recv_into(view[got:])
+        if not count:
+            raise EOFError
+        got += count
+    return bytes(buffer)
 
 
 # ---- in the reading process --------------------------------------------------------------
 
 
-def _serve(conn, limits: Limits) -> None:
-    """Read one file under the limits and send back JSON events, then the rows as Arrow IPC."""
-    _confine(limits)
+def serve(fd: int) -> None:
+    """A reading process: warm up, say ready, read one file under the limits, answer, end.
 
-    def send(event: dict) -> None:
-        conn.send_bytes(json.dumps(event).encode())
-
+    Events go back as JSON (progress, then the notes, the first problems, or out of memory),
+    and the rows as Arrow IPC. A server that has gone ends the process quietly.
+    """
+    sock = socket.socket(fileno=fd)
+    read_upload(WARM_UP, "warm-up.csv", "Warm-up")  # every module a read needs, imported now
     try:
-        name, source, reference = conn.recv()
-        data = conn.recv_bytes()
+        _send(sock, READY)
+        header = json.loads(_receive(sock, None))
+        limits = Limits(**header["limits"])
+        _confine(limits)
+        _answer_one(sock, header, limits)
+    except (EOFError, ConnectionError):
+        return
+
+
+def _answer_one(sock: socket.socket, header: dict, limits: Limits) -> None:
+    try:
+        reference = pa.ipc.open_stream(_receive(sock, None)).read_all().to_pandas()
+        data = _receive(sock, None)
         result = read_upload(
             data,
-            name,
-            source,
+            header["name"],
+            header["source"],
             reference=reference,
             limits=limits,
-            progress=lambda fraction, message: send({"progress": [fraction, message]}),
+            progress=lambda fraction, message: _send_json(sock, {"progress": [fraction, message]}),
         )
         rows = _arrow_ipc(result.rows)
     except UploadError as err:
-        send({"problems": [_plain(p) for p in err.problems[: limits.max_problems]], "total": err.total})
+        _send_json(sock, {"problems": [_plain(p) for p in err.problems[: limits.max_problems]], "total": err.total})
     except MemoryError:
-        send({"memory": True})
+        _send_json(sock, {"memory": True})
     else:
-        send({"notes": list(result.notes)})
-        conn.send_bytes(rows)
-    finally:
-        conn.close()
+        _send_json(sock, {"notes": list(result.notes)})
+        _send(sock, rows)
+
+
+def _send(sock: socket.socket, payload: bytes | pa.Buffer) -> None:
+    sock.sendall(FRAME.pack(len(payload)))
+    sock.sendall(payload)
+
+
+def _send_json(sock: socket.socket, event: dict) -> None:
+    _send(sock, json.dumps(event).encode())
 
 
 def _confine(limits: Limits) -> None:
-    """The limits of this process: address space, no core dump of the file, CPU time as a backstop, low priority.
+    """The limits of this process: address space, no core dump of the file, and CPU time as a backstop.
 
-    The CPU limit ends a reader whose server has gone (and so cannot kill it on time); the
-    low priority gives the cores to the pages people are waiting on first.
+    The CPU limit ends a reader whose server has gone (and so cannot kill it on time).
     """
-    os.nice(READER_NICENESS)
-    cpu = math.ceil(limits.timeout_s * (os.cpu_count() or 1)) + 5
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = math.ceil(used.ru_utime + used.ru_stime + limits.timeout_s * (os.cpu_count() or 1)) + 5
     for kind, value in (
         (resource.RLIMIT_AS, limits.worker_memory_bytes),
         (resource.RLIMIT_CORE, 0),

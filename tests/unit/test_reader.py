@@ -1,8 +1,8 @@
 """The separate reading process: same answers as reading in-process, and every way it can end is a message.
 
 A reader killed in the middle of a file, one that runs over its time or its memory, one
-that waits for a free turn, a forkserver that dies: each ends in words, and the next
-upload is read as if nothing had happened.
+that waits for a free turn, one that dies before a file reaches it: each ends in words (or
+not at all), and the next upload is read as if nothing had happened.
 """
 
 import os
@@ -178,13 +178,22 @@ def test_when_every_reader_is_busy_the_next_file_waits_then_is_told_to_come_back
     assert len(single.read(GOOD, "g.csv", SOURCE, reference=hw).rows) == 5
 
 
-def test_a_forkserver_that_dies_is_started_again(reader, hw):
+def waiting_readers(reader):
+    """The processes kept ready for the next file (children of this process, reading nothing yet)."""
+    return [
+        p
+        for p in psutil.Process().children()
+        if "from lib.reader import serve" in " ".join(p.cmdline()) and p.pid not in reader.pids
+    ]
+
+
+def test_a_reading_process_that_dies_while_it_waits_is_replaced(reader, hw):
     reader.read(GOOD, "g.csv", SOURCE, reference=hw)
-    servers = [p for p in psutil.Process().children() if "forkserver" in " ".join(p.cmdline())]
-    assert servers
-    for server in servers:
-        server.kill()  # not reaped here: multiprocessing notices its own child has gone
-        wait_for(lambda server=server: server.status() == psutil.STATUS_ZOMBIE)
+    waiting = waiting_readers(reader)
+    assert waiting
+    for process in waiting:
+        process.kill()  # not reaped here: the reader notices its own child has gone
+        wait_for(lambda process=process: process.status() == psutil.STATUS_ZOMBIE)
     assert len(reader.read(GOOD, "g.csv", SOURCE, reference=hw).rows) == 5
 
 
