@@ -112,9 +112,13 @@ def test_an_image_download_that_fails_ends_in_words_on_the_page(browser, app_wit
     page.goto(f"{app_without_a_working_chromium}/sectors")
     wait_for_app(page)
     page.locator(".st-key-sectors-all-png button").first.click()
-    page.get_by_test_id("stDownloadButtonError").first.wait_for(timeout=60_000)  # Streamlit's own, for 5 s
+    streamlit_says = page.get_by_test_id("stDownloadButtonError").first
+    streamlit_says.wait_for(timeout=60_000)
+    assert streamlit_says.inner_text() == "Failed to generate file for download"  # Streamlit's own words, no reason
     assert_no_exception(page)
-    wait_until_idle(page)
+    streamlit_says.wait_for(state="detached", timeout=15_000)  # gone after 5 s (the page moves: wait for it)
+    page.get_by_role("combobox", name="Your sector").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # a menu opened while the page still scrolls closes again
 
     choose(page, "Your sector", "Financial and insurance")  # the next run of the page says why
     warning = page.locator('[data-testid="stAlert"]').filter(has_text="PNG 1920×1080 gave no file")
