@@ -139,7 +139,11 @@ class PeakRss(threading.Thread):
 
     def run(self) -> None:
         while not self.done.wait(self.interval):
-            for pid in self.pids():
+            try:
+                pids = self.pids()
+            except psutil.Error:
+                continue
+            for pid in pids:
                 try:
                     self.peak_mb = max(self.peak_mb, psutil.Process(pid).memory_info().rss / 2**20)
                 except psutil.Error:

@@ -113,9 +113,9 @@ FILES = [
     ),
     Hostile(
         "lying_workbook.xlsx",
-        "workbook declaring 3 rows, holding 120,000",
-        lambda: hostile_files.workbook_of(120_000, declared_rows=3),
-        "has more than 100,000 rows",
+        f"workbook declaring 3 rows, holding {LIMITS.xlsx_max_rows + 20_000:,}",
+        lambda: hostile_files.workbook_of(LIMITS.xlsx_max_rows + 20_000, declared_rows=3),
+        f"has more than {LIMITS.xlsx_max_rows:,} rows",
     ),
     Hostile(
         "slow_workbook.xlsx",
@@ -149,12 +149,17 @@ class Outcome:
 def readers_of(server_pid: int):
     """A callable: the pids of the server's reading processes (the one reading a file, the one kept ready)."""
 
+    def reading(process: psutil.Process) -> bool:
+        try:
+            return "from lib.reader import serve" in " ".join(process.cmdline())
+        except psutil.Error:  # ended (or a zombie) since it was listed
+            return False
+
     def pids() -> list[int]:
         try:
-            children = psutil.Process(server_pid).children()
+            return [c.pid for c in psutil.Process(server_pid).children() if reading(c)]
         except psutil.Error:
             return []
-        return [c.pid for c in children if "from lib.reader import serve" in " ".join(c.cmdline())]
 
     return pids
 

@@ -206,7 +206,7 @@ def corpus() -> dict[str, tuple]:
         "long_workbook.xlsx": (
             long_workbook,
             "the workbook's sheet 'Data' declares 2,000,000 rows; Excel files are read cell by cell, and the limit "
-            "is 100,000 rows: save it as CSV",
+            f"is {CAPS.xlsx_max_rows:,} rows: save it as CSV",
         ),
         "million_columns.csv": (
             lambda: csv_of_columns(1_000_000),

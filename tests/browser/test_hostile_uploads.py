@@ -6,6 +6,7 @@ import urllib.request
 
 import pytest
 
+from lib.limits import LIMITS
 from tests import hostile_files
 from tests.browser.conftest import (
     assert_no_exception,
@@ -76,9 +77,9 @@ def test_while_one_person_uploads_a_parquet_bomb_another_changes_their_chart(bro
 
 
 def test_while_a_slow_workbook_is_read_another_person_s_page_keeps_answering(browser, app_url, tmp_path):
-    """A workbook that declares 3 rows but holds 120,000 keeps a reader busy for seconds, in its own process."""
+    """A workbook that declares 3 rows but holds more than the cap keeps a reader busy for seconds, apart."""
     slow = tmp_path / "slow.xlsx"
-    slow.write_bytes(hostile_files.workbook_of(120_000, declared_rows=3))
+    slow.write_bytes(hostile_files.workbook_of(LIMITS.xlsx_max_rows + 10_000, declared_rows=3))
     theirs = new_page(browser)
     theirs.goto(f"{app_url}/sectors")
     wait_for_app(theirs)
@@ -91,7 +92,7 @@ def test_while_a_slow_workbook_is_read_another_person_s_page_keeps_answering(bro
     assert healthy(app_url)
 
     message = refusal(mine)
-    assert "the sheet 'Data' has more than 100,000 rows" in message
+    assert f"the sheet 'Data' has more than {LIMITS.xlsx_max_rows:,} rows" in message
     assert_no_exception(mine)
     screenshot(mine, "explore-refused-slow-workbook")
     mine.context.close()
