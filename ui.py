@@ -6,7 +6,8 @@ lib/ stays free of Streamlit; caching and session state live here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+from collections.abc import Callable, Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,7 +20,10 @@ from lib import data, render, selections, views
 from lib.charts import chart_config
 from lib.escape import for_markdown
 from lib.images import ImageExporter, ImageExportUnavailable, shared_exporter
+from lib.reader import Reader
 from lib.selections import Selection, Tables
+
+log = logging.getLogger(__name__)
 
 
 @st.cache_resource(show_spinner=False)
@@ -74,6 +78,12 @@ def widgets(page: str, places: Sequence, options_from: Tables | None = None) -> 
     for selection, where in zip(selections.page_keys(page), places, strict=True):
         chosen[selection.key] = widget(selection, options_from, chosen, where)
     return chosen
+
+
+@st.cache_resource(show_spinner=False)
+def upload_reader() -> Reader:
+    """One reader per server process: every session's uploads are read in separate, limited processes."""
+    return Reader()
 
 
 # ---- the session's own figures ------------------------------------------------------------------------
@@ -338,16 +348,18 @@ def image_downloads(shown: views.View, chart: views.Chart) -> None:
     image_buttons(lambda fmt: files.chart_image(shown, chart.key, fmt), chart.key)
 
 
-def image_buttons(draw, key: str, *, label: str = "") -> None:
+def image_buttons(draw: Callable[[str], bytes], key: str, *, label: str = "") -> None:
     """A PNG and an SVG button; `draw(fmt)` makes the bytes when one is clicked."""
     if not image_exporter().available:
         st.caption("Image export unavailable: no Chromium found on the server; the chart's camera button still works.")
         return
     row = st.container(horizontal=True, gap="small")
     for fmt in ("png", "svg"):
+        failed_download_note(f"{label}{render.FORMAT_NAMES[fmt]}", f"{key}-{fmt}", advice=CAMERA_ADVICE)
+    for fmt in ("png", "svg"):
         row.download_button(
             f"{label}{render.FORMAT_NAMES[fmt]}",
-            data=lambda fmt=fmt: file_or_message(lambda: draw(fmt)),
+            data=guarded(lambda fmt=fmt: draw(fmt), f"{key}-{fmt}"),
             file_name=f"{key}.{fmt}",
             mime=render.FORMATS[fmt],
             icon=":material/download:",
@@ -367,9 +379,9 @@ def view_downloads(shown: views.View, formats: Sequence[str] = ("pdf", *render.D
         )
         for fmt in formats:
             drawn = fmt in ("pdf", "zip")
-            st.download_button(
+            download_button(
                 render.FORMAT_NAMES[fmt],
-                data=lambda fmt=fmt: file_or_message(lambda: files.render(shown, fmt)),
+                data=lambda fmt=fmt: files.render(shown, fmt),
                 file_name=render.file_name(shown, fmt),
                 mime=render.FORMATS[fmt],
                 icon=":material/picture_as_pdf:" if fmt == "pdf" else ":material/download:",
@@ -381,10 +393,48 @@ def view_downloads(shown: views.View, formats: Sequence[str] = ("pdf", *render.D
             )
 
 
-def file_or_message(make) -> bytes:
-    """A file, or — when it cannot be made (no browser, the browser failed) — a text file saying why, so a
-    download never ends in an exception."""
-    try:
-        return make()
-    except (render.Unavailable, ImageExportUnavailable) as why:
-        return f"This file could not be made: {why}\n".encode()
+# ---- downloads made when clicked: a failure ends in words -------------------------------------
+#
+# Streamlit 1.67 runs a download button's `data` callable when the button is pressed, outside the
+# script run, and does not rerun the page. When the callable raises, the server logs the traceback
+# and the button shows "Failed to generate file for download" for five seconds: no reason, nothing
+# to do. So every callable is `guarded`: a failure is logged in one line, its reason kept in this
+# session, and the next run of the page says it beside the button (`failed_download_note`).
+
+DOWNLOAD_FAILURES_KEY = "download_failures"
+CAMERA_ADVICE = "Try again, or use the camera button at the top right of the chart."
+
+
+class DownloadFailed(RuntimeError):
+    """A download could not be made; the reason is kept for the page to show."""
+
+
+def guarded(make: Callable[[], bytes], key: str, failures: dict[str, str] | None = None) -> Callable[[], bytes]:
+    """`make` for a download button's `data`, but a failure is kept under `key` (in this session's failures)."""
+    failures = st.session_state.setdefault(DOWNLOAD_FAILURES_KEY, {}) if failures is None else failures
+
+    def make_or_say_why() -> bytes:
+        try:
+            return make()
+        except Exception as err:  # Chromium missing, crashed or slow; whatever it is, the page says it in words
+            reason = f"the server could not make it ({type(err).__name__})"
+            if isinstance(err, ImageExportUnavailable | render.Unavailable):  # written to be shown as they are
+                reason = str(err)
+            failures[key] = reason
+            log.warning("download %s failed: %s", key, reason)
+            raise DownloadFailed(reason) from None
+
+    return make_or_say_why
+
+
+def failed_download_note(label: str, key: str, *, advice: str = "Try again in a minute.") -> None:
+    """Say why the last press of the download `key` in this session gave no file (once), or nothing."""
+    reason = st.session_state.get(DOWNLOAD_FAILURES_KEY, {}).pop(key, None)
+    if reason:
+        st.warning(f"**{label}** gave no file: {for_markdown(reason)}. {advice}", icon=":material/error:")
+
+
+def download_button(label: str, data, *, key: str, **options) -> bool:
+    """`st.download_button`, but a callable `data` that fails ends in a message on the page, never an exception."""
+    failed_download_note(label, key)
+    return st.download_button(label, data=guarded(data, key) if callable(data) else data, key=key, **options)

@@ -7,6 +7,7 @@ import streamlit as st
 import ui
 from lib import explore, export, render, selections, upload, views
 from lib.escape import for_markdown
+from lib.limits import LIMITS
 from lib.selections import Tables
 
 PAGE_ROWS = 1_000  # rows per page of the table; the downloads hold every filtered row
@@ -169,8 +170,9 @@ def upload_section(mine) -> None:
     with st.form("upload-form", clear_on_submit=True, border=True):
         chosen = st.file_uploader(
             f"Your file (CSV, Excel .xlsx or Parquet; up to {upload.MAX_UPLOAD_MB} MB)",
-            help="Excel workbooks are read cell by cell and take seconds per 10,000 rows: for big files use CSV or "
-            "Parquet, which read a million rows in a few seconds.",
+            help=f"Up to {LIMITS.max_rows:,} rows. Excel workbooks are read cell by cell, so up to "
+            f"{LIMITS.xlsx_max_rows:,} rows: for bigger files use CSV or Parquet, which read a million rows in "
+            "seconds.",
             type=["csv", "txt", "tsv", "xlsx", "parquet"],
             max_upload_size=upload.MAX_UPLOAD_MB,
             key="upload-file",
@@ -207,7 +209,7 @@ def check_upload(chosen, source_name: str) -> None:
     with st.status(f"Checking {for_markdown(chosen.name)}…", expanded=True) as status:
         bar = st.progress(0.0, text="Reading the file")
         try:
-            result = upload.read_upload(
+            result = ui.upload_reader().read(
                 chosen.getvalue(),
                 chosen.name,
                 upload.figures_name(source_name, chosen.name),
@@ -220,7 +222,7 @@ def check_upload(chosen, source_name: str) -> None:
             first = err.problems[0]
             st.error(
                 f"**{for_markdown(chosen.name)}** was not added, and nothing else changed. "
-                f"{len(err.problems):,} problem(s); the first: {for_markdown(str(first))}"
+                f"{err.total:,} problem(s); the first: {for_markdown(str(first))}"
             )
             st.dataframe(
                 upload.problem_table(err.problems),
@@ -228,6 +230,8 @@ def check_upload(chosen, source_name: str) -> None:
                 width="stretch",
                 column_config={"row": st.column_config.NumberColumn("row", format="plain")},
             )
+            if err.total > len(err.problems):
+                st.caption(f"The first {len(err.problems):,} are listed: fix these, then check the file again.")
         else:
             ui.set_user_rows(result.rows)
             st.session_state[OUTCOME_KEY] = (result.rows["source"].iloc[0], len(result.rows), result.notes)

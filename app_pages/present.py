@@ -160,9 +160,9 @@ with tools:
     with st.popover("Download", icon=":material/download:"):
         ui.image_buttons(lambda fmt: files.slide_image(slide, fmt), f"homeworking-{slide.key}", label="This slide as ")
         if ui.image_exporter().available:
-            st.download_button(
+            ui.download_button(
                 "Download the deck as PowerPoint",
-                data=lambda: ui.file_or_message(lambda: files.pptx(slides)),
+                data=lambda: files.pptx(slides),
                 file_name="homeworking-deck.pptx",
                 mime=render.FORMATS["pptx"],
                 icon=":material/slideshow:",

@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -259,6 +259,38 @@ def rss_mb(pid: int, *, children: bool = False) -> float:
         except psutil.NoSuchProcess:
             continue
     return total / 2**20
+
+
+class PeakRss(threading.Thread):
+    """The largest resident memory of any of `pids()` (sampled every `interval` s), in MB, while in a `with`.
+
+    Resident memory counts the pages a forked process still shares with its parent.
+    """
+
+    def __init__(self, pids: Callable[[], Iterable[int]], interval: float = 0.01):
+        super().__init__(name="peak-rss", daemon=True)
+        self.pids, self.interval, self.peak_mb = pids, interval, 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(self.interval):
+            try:
+                pids = self.pids()
+            except psutil.Error:
+                continue
+            for pid in pids:
+                try:
+                    self.peak_mb = max(self.peak_mb, psutil.Process(pid).memory_info().rss / 2**20)
+                except psutil.Error:
+                    continue
+
+    def __enter__(self) -> PeakRss:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+        self.join()
 
 
 def launch_browser(playwright):

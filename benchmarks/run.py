@@ -5,7 +5,7 @@
     python benchmarks/run.py --quick                  # a smoke run: few repeats, printed, results.md untouched
 
 Each section replaces only its own part of results.md (between its markers); `upload` runs
-benchmarks/upload_scale.py, which writes its own part.
+benchmarks/upload_scale.py and `hostile` runs benchmarks/hostile_uploads.py, which write their own parts.
 """
 
 from __future__ import annotations
@@ -28,7 +28,20 @@ from benchmarks.results import write_section  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results.md"
 UPLOAD_SCRIPT = ROOT / "benchmarks" / "upload_scale.py"
-SECTIONS = ("coldstart", "interaction", "server", "profile", "exports", "meeting", "balanced", "upload")
+HOSTILE_SCRIPT = ROOT / "benchmarks" / "hostile_uploads.py"
+API_SCRIPT = ROOT / "benchmarks" / "api.py"
+SECTIONS = (
+    "coldstart",
+    "interaction",
+    "server",
+    "profile",
+    "exports",
+    "meeting",
+    "balanced",
+    "upload",
+    "hostile",
+    "api",
+)
 
 
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
@@ -127,6 +140,16 @@ def run_upload(args) -> str | None:
     return None
 
 
+def run_hostile(args) -> None:
+    """benchmarks/hostile_uploads.py writes its own section (a quick run prints only)."""
+    subprocess.run([sys.executable, str(HOSTILE_SCRIPT), *(["--quick"] if args.quick else [])], cwd=ROOT, check=True)
+
+
+def run_api(args) -> None:
+    """benchmarks/api.py writes its own section (a quick run prints only)."""
+    subprocess.run([sys.executable, str(API_SCRIPT), *(["--quick"] if args.quick else [])], cwd=ROOT, check=True)
+
+
 RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "coldstart": run_coldstart,
     "interaction": run_interaction,
@@ -136,6 +159,8 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "meeting": run_meeting,
     "balanced": run_balanced,
     "upload": run_upload,
+    "hostile": run_hostile,
+    "api": run_api,
 }
 
 

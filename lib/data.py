@@ -53,13 +53,17 @@ class Problem:
 
 
 class DataValidationError(ValueError):
-    """A table broke one or more rules; `problems` lists each one."""
+    """A table broke one or more rules; `problems` lists each one (the first `max_problems`, when capped).
 
-    def __init__(self, file: str, problems: list[Problem]):
+    `total` counts every broken rule found, listed or not.
+    """
+
+    def __init__(self, file: str, problems: list[Problem], *, total: int | None = None):
         self.file = file
         self.problems = problems
+        self.total = max(len(problems), total or 0)
         shown = "\n".join(f"  - {p}" for p in problems[:20])
-        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        more = f"\n  … and {self.total - 20} more" if self.total > 20 else ""
         super().__init__(f"{file} is not valid:\n{shown}{more}")
 
 
@@ -218,20 +222,19 @@ def read_csv_strict(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
 
 
-def problems_from(err: pa.errors.SchemaErrors, df: pd.DataFrame) -> list[Problem]:
+def problems_from(err: pa.errors.SchemaErrors, df: pd.DataFrame, limit: int | None = None) -> list[Problem]:
     """Turn pandera's failure cases into row-level problems a person can act on.
 
     A column that could not be parsed is reported once per bad cell and the rule
     checks that then fail on the unparsed text are left out as noise; a whole-row
     rule (duplicate key, week above ever) is reported once per row, not per cell.
+    With a `limit`, only the cases of the first rows become problems: a million bad
+    rows took 26 s to list one by one, and nobody reads past the first screenful.
     """
-    cases = err.failure_cases
-    check = cases["check"].astype(str)
-    if check.str.startswith("coerce_dtype").any():
-        cases = cases[check.str.startswith("coerce_dtype")]
-    crashed = cases["failure_case"].astype(str).str.match(r"^[A-Za-z]+(Error|Exception)\(")
-    if (~crashed).any():
-        cases = cases[~crashed]
+    cases = _relevant_cases(err)
+    if limit is not None and len(cases) > limit:
+        rows = pd.to_numeric(cases["index"], errors="coerce")
+        cases = cases.loc[rows.sort_values(na_position="first", kind="stable").index[:limit]]
     messages = _rule_messages(err.schema)
     problems = []
     for case in cases.to_dict("records"):
@@ -263,6 +266,18 @@ def problems_from(err: pa.errors.SchemaErrors, df: pd.DataFrame) -> list[Problem
         problems.extend(_missing_categories(df))
     unique = list(dict.fromkeys(problems))
     return sorted(unique, key=lambda p: (p.row is None, p.row or 0, p.column or ""))
+
+
+def _relevant_cases(err: pa.errors.SchemaErrors) -> pd.DataFrame:
+    """The failure cases worth a problem each: parse failures alone when there are any, and no crashed checks."""
+    cases = err.failure_cases
+    check = cases["check"].astype(str)
+    if check.str.startswith("coerce_dtype").any():
+        cases = cases[check.str.startswith("coerce_dtype")]
+    crashed = cases["failure_case"].astype(str).str.match(r"^[A-Za-z]+(Error|Exception)\(")
+    if (~crashed).any():
+        cases = cases[~crashed]
+    return cases
 
 
 def _row_key(df: pd.DataFrame, index: object) -> str | None:
@@ -303,14 +318,18 @@ def _rule_messages(schema: pa.DataFrameSchema) -> dict[str, str]:
     return messages
 
 
-def validate(df: pd.DataFrame, schema: pa.DataFrameSchema, file: str) -> pd.DataFrame:
-    """Validate against `schema`, reporting every broken rule at once."""
+def validate(
+    df: pd.DataFrame, schema: pa.DataFrameSchema, file: str, *, max_problems: int | None = None
+) -> pd.DataFrame:
+    """Validate against `schema`, reporting every broken rule at once (the first `max_problems` of them)."""
     import pandera.pandas as pa
 
     try:
         return schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as err:
-        raise DataValidationError(file, problems_from(err, df)) from None
+        problems = problems_from(err, df, max_problems)
+        capped = max_problems is not None and len(problems) >= max_problems
+        raise DataValidationError(file, problems, total=len(_relevant_cases(err)) if capped else None) from None
 
 
 def load_homeworking(path: Path | str | None = None) -> pd.DataFrame:

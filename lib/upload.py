@@ -6,8 +6,11 @@ percent; code and official_name optional) and is checked with the same rules
 categories and measures, and may bring categories the 2019 tables lack. A label that names
 a built-in category in another spelling ("Yorkshire and The Humber") is matched to it.
 
-`read_upload` never raises anything but `UploadError`, whatever bytes it is given, and
-never writes the file anywhere: the rows live only in the caller's hands.
+`read_upload` first checks what the file declares about its size (`lib.preflight`), then
+reads it within the caps of `lib.limits`. It never raises anything but `UploadError`
+(or `MemoryError`, when the process may not have the memory the file needs), whatever
+bytes it is given, and never writes the file anywhere: the rows live only in the caller's
+hands. The app calls it through `lib.reader`, in a separate process with its own limits.
 """
 
 from __future__ import annotations
@@ -24,11 +27,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from defusedxml.common import DefusedXmlException
 
+from lib import preflight
 from lib.data import KEY, DataValidationError, Problem, homeworking_schema, load_homeworking, resource, validate
+from lib.limits import LIMITS, Limits
 
-MAX_UPLOAD_MB = 100
-MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_UPLOAD_MB = LIMITS.upload_mb
+MAX_UPLOAD_BYTES = LIMITS.upload_bytes
 MAX_SOURCE_CHARS = 80
 REQUIRED = ("breakdown", "category", "measure", "percent")
 OPTIONAL = ("code", "official_name")
@@ -40,7 +46,10 @@ Progress = Callable[[float, str], None]
 
 
 class UploadError(DataValidationError):
-    """An uploaded file that cannot be used; `problems` says which row, which column, what rule."""
+    """An uploaded file that cannot be used; `problems` says which row, which column, what rule.
+
+    `total` counts every problem found when only the first `Limits.max_problems` are listed.
+    """
 
 
 @dataclass(frozen=True)
@@ -57,31 +66,45 @@ def read_upload(
     source: str,
     *,
     reference: pd.DataFrame | None = None,
-    max_bytes: int = MAX_UPLOAD_BYTES,
+    limits: Limits = LIMITS,
+    max_bytes: int | None = None,
     progress: Progress | None = None,
 ) -> Upload:
     """Read, tidy, match and validate an uploaded file; raise UploadError with every problem found.
 
     `reference` is the built-in table whose labels uploads are matched to (default: the
-    2019 figures); `progress(fraction, message)` is told how far along a big file is.
+    2019 figures); `limits` caps the file (`max_bytes`, when given, its size alone);
+    `progress(fraction, message)` is told how far along a big file is.
     """
     report = progress or (lambda fraction, message: None)
     name = str(filename or "the file")
     try:
-        return _read_upload(data, name, source, reference, max_bytes, report)
-    except UploadError:
+        return _read_upload(data, name, source, reference, limits, max_bytes or limits.upload_bytes, report)
+    except (UploadError, MemoryError):  # out of memory is the caller's to report: it knows the process's limit
         raise
     except Exception as err:  # a file must never crash the page: anything unforeseen is still a message
         raise UploadError(name, [_problem(f"the file could not be read as {FORMATS} ({type(err).__name__})")]) from None
 
 
 def _read_upload(
-    data: bytes, name: str, source: str, reference: pd.DataFrame | None, max_bytes: int, report: Progress
+    data: bytes,
+    name: str,
+    source: str,
+    reference: pd.DataFrame | None,
+    limits: Limits,
+    max_bytes: int,
+    report: Progress,
 ) -> Upload:
     label = _check_source(source, name)
     _check_size(data, name, max_bytes)
+    data = bytes(data)
+    report(0.02, "Checking what the file declares about its size")
+    declared = preflight.check(data, limits)
+    if declared:
+        raise UploadError(name, declared)
     report(0.05, "Reading the file")
-    raw, notes = _parse(data, name)
+    raw, notes = _parse(data, name, limits)
+    _check_rows(raw, name, limits)
     report(0.35, f"Read {len(raw):,} rows; tidying labels")
     table, tidy_notes = _tidy(raw, name)
     notes += tidy_notes
@@ -91,9 +114,9 @@ def _read_upload(
     notes += match_notes
     report(0.6, f"Checking {len(table):,} rows against the rules of the built-in data")
     try:
-        valid = validate(table, homeworking_schema(complete=False), name)
+        valid = validate(table, homeworking_schema(complete=False), name, max_problems=limits.max_problems)
     except DataValidationError as err:
-        raise UploadError(name, _with_found_columns(err.problems, raw)) from None
+        raise UploadError(name, _with_found_columns(err.problems, raw), total=err.total) from None
     report(0.95, "Labelling your rows")
     for column in OPTIONAL:
         valid[column] = valid[column].astype("str") if column in valid else pd.Series(index=valid.index, dtype="str")
@@ -139,6 +162,13 @@ def _check_size(data: bytes, name: str, max_bytes: int) -> None:
         raise UploadError(name, [_problem(rule)])
 
 
+def _check_rows(raw: pd.DataFrame, name: str, limits: Limits) -> None:
+    """The rows really read, whatever the file declared (a Parquet footer can understate them)."""
+    if len(raw) > limits.max_rows:
+        rule = f"the file has {len(raw):,} rows; the limit is {limits.max_rows:,}: split it into smaller files"
+        raise UploadError(name, [_problem(rule)])
+
+
 def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n:,} bytes"
 
@@ -146,13 +176,13 @@ def _size(n: int) -> str:
 # ---- reading the bytes -------------------------------------------------------------------
 
 
-def _parse(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
+def _parse(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
     """Bytes → a table of text cells, by what the bytes are (not what the name says)."""
     data = bytes(data)
     if data[:4] == b"PAR1":
         return _parse_parquet(data, name), []
     if data[:4] == b"PK\x03\x04":
-        return _parse_xlsx(data, name), []
+        return _parse_xlsx(data, name, limits.xlsx_max_rows), []
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         rule = "this is an old-style Excel .xls (or password-protected) workbook: save it as .xlsx or CSV"
         raise UploadError(name, [_problem(rule)])
@@ -163,20 +193,47 @@ def _parse(data: bytes, name: str) -> tuple[pd.DataFrame, list[str]]:
 def _parse_parquet(data: bytes, name: str) -> pd.DataFrame:
     try:
         table = pq.read_table(io.BytesIO(data))
+    except MemoryError:
+        raise
     except Exception:  # pyarrow raises several kinds for a damaged file
         raise UploadError(name, [_problem("the Parquet file is damaged and could not be read")]) from None
     return table.to_pandas()
 
 
-def _parse_xlsx(data: bytes, name: str) -> pd.DataFrame:
-    """The sheet named "Data" (as our own exports have) or else the first sheet, every cell as text."""
+def _parse_xlsx(data: bytes, name: str, max_rows: int) -> pd.DataFrame:
+    """The sheet named "Data" (as our own exports have) or else the first sheet, every cell as text.
+
+    openpyxl parses the workbook's XML through defusedxml (installed, so used): a workbook
+    that declares XML entities is refused, not expanded. At most one row past `max_rows`
+    is read, whatever size the sheet declared.
+    """
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
         sheet = "Data" if "Data" in book.sheet_names else book.sheet_names[0]
-        return pd.read_excel(book, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[""])
-    except Exception:  # openpyxl raises many kinds for a zip that is not a workbook
-        rule = "the file looks like a zip archive but is not an Excel workbook (.xlsx) that can be read"
+        table = pd.read_excel(
+            book, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[""], nrows=max_rows + 1
+        )
+    except MemoryError:
+        raise
+    except Exception as err:  # openpyxl raises many kinds for a zip that is not a workbook
+        rule = preflight.XML_ENTITIES if _caused_by(err, DefusedXmlException) else preflight.NOT_A_WORKBOOK
         raise UploadError(name, [_problem(rule)]) from None
+    if len(table) > max_rows:
+        rule = (
+            f"the sheet '{sheet}' has more than {max_rows:,} rows; Excel files are read cell by cell, and the limit "
+            f"is {max_rows:,} rows: save it as CSV (which reads a million rows in seconds), or split it"
+        )
+        raise UploadError(name, [_problem(rule)])
+    return table
+
+
+def _caused_by(err: BaseException | None, kind: type[BaseException]) -> bool:
+    """Whether `err` or an exception it was raised from is a `kind` (openpyxl wraps what defusedxml raises)."""
+    while err is not None:
+        if isinstance(err, kind):
+            return True
+        err = err.__cause__ or err.__context__
+    return False
 
 
 def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
@@ -232,6 +289,8 @@ def _read_csv(text: str, delimiter: str, name: str) -> pd.DataFrame:
     if "\n\n" not in text and "\n\r\n" not in text:
         try:
             return pd.read_csv(io.BytesIO(text.encode("utf-8")), engine="pyarrow", **options)
+        except MemoryError:
+            raise
         except Exception:  # noqa: S110 — the careful reader below gives the row-level message
             pass
     try:

@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lib.limits import LIMITS
+from tests import hostile_files
 from tests.app.conftest import run_page
 
 PAGE = "app_pages/explore.py"
@@ -162,3 +164,34 @@ def test_a_big_upload_is_charted_in_bands_and_the_table_paged():
     at.number_input(key="page").set_value(7).run()
     assert len(table(at)) == 20
     assert "Rows 6,001–6,020 of 6,020" in " ".join(c.value for c in at.caption)
+
+
+def test_the_stated_upload_limit_is_the_one_enforced():
+    uploader = run_page(PAGE).file_uploader(key="upload-file")
+    assert f"up to {LIMITS.upload_mb} MB" in uploader.label
+    assert uploader.proto.max_upload_size_mb == LIMITS.upload_mb
+
+
+def test_a_parquet_bomb_is_refused_with_its_declared_rows_and_nothing_else_changes():
+    at = run_page(PAGE, {"breakdown": "region"})
+    before = table(at).copy()
+    upload(at, "bomb.parquet", hostile_files.parquet_bomb())
+    assert not at.exception
+    assert at.error[0].value == (  # file text is shown as text: Markdown's characters escaped
+        r"**bomb\.parquet** was not added, and nothing else changed. 1 problem(s); the first: the table\: the "
+        r"Parquet file declares 30,000,000 rows; the limit is 1,048,575\: split it into files of at most 1,048,575 rows"
+    )
+    assert at.status[0].proto.label == r"bomb\.parquet could not be used"
+    pd.testing.assert_frame_equal(at.dataframe[-2].value, before)
+    assert "user_rows" not in at.session_state or at.session_state["user_rows"] is None
+
+
+def test_a_file_with_thousands_of_problems_says_how_many_and_lists_the_first():
+    rows = "".join(f"sector,Team {i},ever,lots\n" for i in range(3_000))
+    at = upload(run_page(PAGE), "many.csv", ("breakdown,category,measure,percent\n" + rows).encode())
+    assert not at.exception
+    assert (
+        r"3,000 problem(s); the first: row 2, column 'percent'\: must be a number \(found 'lots'\)" in at.error[0].value
+    )
+    assert len(at.dataframe[-1].value) == LIMITS.max_problems
+    assert any("The first 1,000 are listed" in c.value for c in at.caption)

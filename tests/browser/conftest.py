@@ -58,9 +58,9 @@ def free_port() -> int:
 
 
 def start_streamlit(
-    script: str = "dashboard.py", port: int | None = None, env: dict | None = None
+    script: str = "dashboard.py", port: int | None = None, env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen, str]:
-    """Start `streamlit run` headless on a free loopback port; return the process and its URL."""
+    """Start `streamlit run` headless on a free loopback port, `env` added to its environment; return it and its URL."""
     port = port or free_port()
     proc = subprocess.Popen(
         [
@@ -76,9 +76,9 @@ def start_streamlit(
             "--browser.gatherUsageStats=false",
         ],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        env=env,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -1,0 +1,89 @@
+"""Every limit on an uploaded file, in one place: each setting's name, value and why.
+
+`LIMITS` is what the app uses; a notebook or a test makes its own with
+`dataclasses.replace(LIMITS, timeout_s=5)`. `.streamlit/config.toml`'s `server.maxUploadSize`
+must equal `upload_mb` (tests/unit/test_limits.py reads both). The values come from
+benchmarks/hostile_uploads.py and benchmarks/upload_scale.py (see benchmarks/results.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+
+def _setting(value: int, why: str):
+    return field(default=value, metadata={"why": why})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The caps one uploaded file is held to; see `describe()` for why each has its value."""
+
+    upload_mb: int = _setting(
+        100, "the largest file accepted; Streamlit holds the whole upload in the server's memory while it is read"
+    )
+    max_rows: int = _setting(
+        1_048_575,
+        "as many rows as an Excel sheet holds under its header; a million rows read in about 4 s and 0.7 GB",
+    )
+    max_columns: int = _setting(
+        100, "the table has six columns; a hundred leaves room for a spreadsheet's own extra ones"
+    )
+    max_cells: int = _setting(
+        20_000_000,
+        "rows × columns: every cell is text while the file is checked, and 20 million cells fit the reader's memory",
+    )
+    max_decoded_mb: int = _setting(
+        256,
+        "what a Parquet file or a workbook may unpack to: a million-row table is about 40 MB unpacked, "
+        "a 100,000-row sheet about 16 MB",
+    )
+    max_zip_ratio: int = _setting(
+        100,
+        "how many times a part of a workbook may expand: sheets Excel writes pack about 8 to 12 times; "
+        "a crafted zip bomb, about 1,000 times",
+    )
+    xlsx_max_rows: int = _setting(
+        50_000,
+        "openpyxl reads a workbook cell by cell, about 12,000 rows a second on a quiet machine and a third of that "
+        "on a busy one: 100,000 rows took 8 to 26 s, too close to timeout_s; CSV and Parquet read a million rows "
+        "in seconds",
+    )
+    max_problems: int = _setting(
+        1_000, "problems listed back for one file: enough to fix the first ones, never a copy of the file"
+    )
+    workers: int = _setting(
+        2, "files read at the same time, one per core; more wait their turn, so at most workers × worker_memory_gb"
+    )
+    worker_memory_gb: float = _setting(
+        2.0,
+        "the address space of the process reading one file (RLIMIT_AS): a million rows need about 0.8 GB, "
+        "and the server itself stays at or below 1.5 GB",
+    )
+    timeout_s: float = _setting(
+        25.0,
+        "wall-clock time to read and check one file: the largest workbook accepted takes 4 to 13 s, a million-row "
+        "CSV 3 s, and a refused file's message must reach the person within 30 s",
+    )
+    queue_wait_s: float = _setting(
+        30.0, "how long a file waits for a free reader before the person is asked to try again"
+    )
+
+    @property
+    def upload_bytes(self) -> int:
+        return self.upload_mb * 1024 * 1024
+
+    @property
+    def decoded_bytes(self) -> int:
+        return self.max_decoded_mb * 1024 * 1024
+
+    @property
+    def worker_memory_bytes(self) -> int:
+        return int(self.worker_memory_gb * 1024**3)
+
+    def describe(self) -> list[tuple[str, object, str]]:
+        """(name, value, why) for every setting, in order: for documentation and the benchmark's report."""
+        return [(f.name, getattr(self, f.name), f.metadata["why"]) for f in fields(self)]
+
+
+LIMITS = Limits()

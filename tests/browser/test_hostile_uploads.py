@@ -1,0 +1,131 @@
+"""Hostile files and failing downloads in a real browser: one person's file never holds up another's page,
+the server keeps answering, and whoever is refused reads why."""
+
+import re
+import urllib.request
+
+import pytest
+
+from lib.limits import LIMITS
+from tests import hostile_files
+from tests.browser.conftest import (
+    assert_no_exception,
+    choose,
+    screenshot,
+    start_streamlit,
+    wait_for_app,
+    wait_until_idle,
+)
+
+pytestmark = pytest.mark.browser
+
+REFUSED = "was not added"
+CHART_TEXT = "() => document.querySelector('.js-plotly-plot .main-svg')?.textContent ?? ''"
+
+
+def new_page(browser):
+    return browser.new_context(viewport={"width": 1440, "height": 900}).new_page()
+
+
+def start_upload(page, app_url, path, source="Our staff survey 2021"):
+    """Open Explore and press 'Check and add' with the file at `path`; return without waiting for the answer."""
+    page.goto(f"{app_url}/explore")
+    wait_for_app(page)
+    page.locator('.st-key-upload-file input[type="file"]').set_input_files(str(path))
+    page.locator(".st-key-upload-source input").fill(source)
+    page.get_by_role("button", name=re.compile("Check and add")).click()
+
+
+def change_sector_and_see_the_chart_change(page):
+    before = page.evaluate(CHART_TEXT)
+    choose(page, "Your sector", "Financial and insurance")
+    page.wait_for_function(f"before => ({CHART_TEXT})() !== before", arg=before, timeout=30_000)
+    assert "Financial and insurance" in page.evaluate(CHART_TEXT)
+
+
+def healthy(app_url) -> bool:
+    with urllib.request.urlopen(f"{app_url}/_stcore/health", timeout=5) as answer:
+        return answer.status == 200 and answer.read() == b"ok"
+
+
+def refusal(page):
+    alert = page.locator('[data-testid="stAlert"]').filter(has_text=REFUSED)
+    alert.wait_for(timeout=60_000)
+    wait_until_idle(page, timeout=60_000)
+    return alert.inner_text()
+
+
+def test_while_one_person_uploads_a_parquet_bomb_another_changes_their_chart(browser, app_url, tmp_path):
+    bomb = tmp_path / "bomb.parquet"
+    bomb.write_bytes(hostile_files.parquet_bomb())
+    theirs = new_page(browser)
+    theirs.goto(f"{app_url}/sectors")
+    wait_for_app(theirs)
+    mine = new_page(browser)
+
+    start_upload(mine, app_url, bomb)
+    change_sector_and_see_the_chart_change(theirs)
+    assert_no_exception(theirs)
+
+    assert healthy(app_url)
+    message = refusal(mine)
+    assert "the Parquet file declares 30,000,000 rows; the limit is 1,048,575" in message
+    assert_no_exception(mine)
+    screenshot(mine, "explore-refused-parquet-bomb")
+    mine.context.close()
+    theirs.context.close()
+
+
+def test_while_a_slow_workbook_is_read_another_person_s_page_keeps_answering(browser, app_url, tmp_path):
+    """A workbook that declares 3 rows but holds more than the cap keeps a reader busy for seconds, apart."""
+    slow = tmp_path / "slow.xlsx"
+    slow.write_bytes(hostile_files.workbook_of(LIMITS.xlsx_max_rows + 10_000, declared_rows=3))
+    theirs = new_page(browser)
+    theirs.goto(f"{app_url}/sectors")
+    wait_for_app(theirs)
+    mine = new_page(browser)
+
+    start_upload(mine, app_url, slow)
+    mine.get_by_text("Reading the file").first.wait_for(timeout=30_000)  # the reader has started on it
+    change_sector_and_see_the_chart_change(theirs)
+    assert mine.get_by_text(REFUSED).count() == 0, "the other page answered only after the file was read"
+    assert healthy(app_url)
+
+    message = refusal(mine)
+    assert f"the sheet 'Data' has more than {LIMITS.xlsx_max_rows:,} rows" in message
+    assert_no_exception(mine)
+    screenshot(mine, "explore-refused-slow-workbook")
+    mine.context.close()
+    theirs.context.close()
+
+
+@pytest.fixture(scope="module")
+def app_without_a_working_chromium():
+    """The app on a server whose 'Chromium' exits at once: every image download fails."""
+    proc, url = start_streamlit(env={"BROWSER_PATH": "/bin/false"})
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_an_image_download_that_fails_ends_in_words_on_the_page(browser, app_without_a_working_chromium):
+    page = new_page(browser)
+    page.goto(f"{app_without_a_working_chromium}/sectors")
+    wait_for_app(page)
+    page.locator(".st-key-sectors-all-png button").first.click()
+    streamlit_says = page.get_by_test_id("stDownloadButtonError").first
+    streamlit_says.wait_for(timeout=60_000)
+    assert streamlit_says.inner_text() == "Failed to generate file for download"  # Streamlit's own words, no reason
+    assert_no_exception(page)
+    streamlit_says.wait_for(state="detached", timeout=15_000)  # gone after 5 s (the page moves: wait for it)
+    page.get_by_role("combobox", name="Your sector").scroll_into_view_if_needed()
+    page.wait_for_timeout(500)  # a menu opened while the page still scrolls closes again
+
+    choose(page, "Your sector", "Financial and insurance")  # the next run of the page says why
+    warning = page.locator('[data-testid="stAlert"]').filter(has_text="PNG 1920×1080 gave no file")
+    warning.wait_for(timeout=30_000)
+    assert "image export unavailable: Chromium at /bin/false did not start" in warning.inner_text()
+    assert "use the camera button at the top right of the chart" in warning.inner_text()
+    assert_no_exception(page)
+    screenshot(page, "sectors-image-download-failed")
+    page.context.close()
