@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from lib import data, render, selections, views
+from lib import bundle, data, export, render, selections, views
 from lib.charts import chart_config
 from lib.escape import for_markdown
 from lib.images import ImageExporter, ImageExportUnavailable, shared_exporter
@@ -99,9 +99,54 @@ def user_rows() -> pd.DataFrame | None:
     return st.session_state.get(USER_ROWS_KEY)
 
 
-def set_user_rows(rows: pd.DataFrame | None) -> None:
+def set_user_rows(rows: pd.DataFrame | None, uploaded_at: str | None = None) -> None:
+    """Keep (or, with None, drop) this session's figures, and when they were first uploaded (for their bundle)."""
     st.session_state[USER_ROWS_KEY] = rows
+    st.session_state[UPLOADED_AT_KEY] = uploaded_at or datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     _mark_own_figures(rows)
+
+
+UPLOADED_AT_KEY = "user_rows_uploaded_at"
+
+
+def bundle_button(page: str, *, where=st) -> None:
+    """The session's figures as a bundle (.zip) that brings them back later: nothing is kept on the server."""
+    rows = user_rows()
+    if rows is None:
+        return
+    uploaded = datetime.fromisoformat(st.session_state.get(UPLOADED_AT_KEY, "").removesuffix("Z") or "1970-01-01")
+    name = str(rows["source"].iloc[0])
+    permalink = renderer(page).address.permalink
+    where.download_button(
+        "Your figures as a bundle (.zip)",
+        data=guarded(lambda: bundle.make_bundle(rows, name, uploaded.replace(tzinfo=UTC), permalink), "bundle"),
+        file_name=f"{export.slug(name) or 'your-figures'}-bundle.zip",
+        mime="application/zip",
+        icon=":material/archive:",
+        on_click="ignore",
+        key=f"bundle-{page}",
+        help="Your rows, their name, when you uploaded them and this view's address, in one file. Upload it on "
+        "the Explore page next time to carry on: nothing of your figures is kept on the server.",
+    )
+
+
+def saved_view_link(permalink: str | None) -> None:
+    """A link to the view a bundle was saved from: a page of this app and its known keys only, whatever the
+    bundle says (it is a file anyone may have edited)."""
+    if not permalink:
+        return
+    address = urlsplit(permalink)
+    page = address.path.strip("/").rsplit("/", 1)[-1] or "overview"
+    if page not in views.PAGES:
+        return
+    allowed = {s.key for s in selections.page_keys(page)}
+    query: dict[str, list[str]] = {}
+    for key, value in parse_qsl(address.query):
+        if key in allowed:
+            query.setdefault(key, []).append(value)
+    st.page_link(
+        f"app_pages/{page}.py", label="Open the view you saved", icon=":material/open_in_new:", query_params=query
+    )
 
 
 OWN_FIGURES_KEY = selections.OWN_FIGURES.key  # a view made with uploaded figures: their name
@@ -391,6 +436,8 @@ def view_downloads(shown: views.View, formats: Sequence[str] = ("pdf", *render.D
                 help=render.NO_BROWSER if drawn and not image_exporter().available else None,
                 width="stretch",
             )
+        if shown.with_user_rows:
+            bundle_button(shown.page)
 
 
 # ---- downloads made when clicked: a failure ends in words -------------------------------------

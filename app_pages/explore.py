@@ -169,11 +169,12 @@ def upload_section(mine) -> None:
     )
     with st.form("upload-form", clear_on_submit=True, border=True):
         chosen = st.file_uploader(
-            f"Your file (CSV, Excel .xlsx or Parquet; up to {upload.MAX_UPLOAD_MB} MB)",
+            f"Your file (CSV, Excel .xlsx or Parquet, or the bundle .zip of your figures; up to {upload.MAX_UPLOAD_MB} "
+            "MB)",
             help=f"Up to {LIMITS.max_rows:,} rows. Excel workbooks are read cell by cell, so up to "
             f"{LIMITS.xlsx_max_rows:,} rows: for bigger files use CSV or Parquet, which read a million rows in "
             "seconds.",
-            type=["csv", "txt", "tsv", "xlsx", "parquet"],
+            type=["csv", "txt", "tsv", "xlsx", "parquet", "zip"],
             max_upload_size=upload.MAX_UPLOAD_MB,
             key="upload-file",
         )
@@ -194,10 +195,17 @@ def upload_section(mine) -> None:
 
     outcome = st.session_state.pop(OUTCOME_KEY, None)
     if outcome:
-        label, count, notes = outcome
+        label, count, notes, permalink = outcome
         st.success(f"Added {count:,} rows as **{for_markdown(label)}**.")
         for note in notes:
             st.caption(for_markdown(note))
+        ui.saved_view_link(permalink)
+    if mine is not None:
+        st.caption(
+            "Your figures live only in this browser session. To keep them, download their bundle: uploading it here "
+            "another day brings them back, with the view you were on."
+        )
+        ui.bundle_button("explore")
     if mine is not None and st.button("Remove your figures", icon=":material/delete:", key="remove-upload"):
         ui.set_user_rows(None)
         st.session_state.pop(COMBINED_KEY, None)
@@ -212,7 +220,7 @@ def check_upload(chosen, source_name: str) -> None:
             result = ui.upload_reader().read(
                 chosen.getvalue(),
                 chosen.name,
-                upload.figures_name(source_name, chosen.name),
+                source_name,
                 reference=ui.tables().homeworking,
                 progress=lambda fraction, message: bar.progress(fraction, text=message),
             )
@@ -233,8 +241,9 @@ def check_upload(chosen, source_name: str) -> None:
             if err.total > len(err.problems):
                 st.caption(f"The first {len(err.problems):,} are listed: fix these, then check the file again.")
         else:
-            ui.set_user_rows(result.rows)
-            st.session_state[OUTCOME_KEY] = (result.rows["source"].iloc[0], len(result.rows), result.notes)
+            ui.set_user_rows(result.rows, result.uploaded_at)
+            outcome = (result.rows["source"].iloc[0], len(result.rows), result.notes, result.permalink)
+            st.session_state[OUTCOME_KEY] = outcome
             status.update(label="Added", state="complete")
             st.rerun()
 

@@ -30,7 +30,7 @@ CHECKS = (
     "each breakdown, category and measure appears once",
     "the week-before share does not exceed the ever share for the same category",
 )
-MAX_MEMBER_BYTES = 200 * 1024 * 1024  # a bundle's CSV is the rows of one upload: never more than an upload
+MAX_MEMBERS = 20  # a bundle holds three files; a zip of thousands of entries is not one
 
 
 @dataclass(frozen=True)
@@ -106,13 +106,19 @@ def is_bundle(data: bytes) -> bool:
         return False
 
 
-def read_bundle(data: bytes) -> Bundle:
-    """The bundle's CSV and description; NotABundle when it is not one made here (the rows are checked after)."""
+def read_bundle(data: bytes, *, max_member_bytes: int) -> Bundle:
+    """The bundle's CSV and description; NotABundle when it is not one made here (the rows are checked after).
+
+    What the zip declares is checked before anything is unpacked: a few entries, none larger than
+    `max_member_bytes` (what an upload may be); Python's zipfile unpacks no more than a member declares.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
         raise NotABundle(_problem("the file is not a zip archive that can be read")) from None
     with archive:
+        if len(archive.infolist()) > MAX_MEMBERS:
+            raise NotABundle(_problem(f"this zip holds {len(archive.infolist()):,} files: a bundle holds three"))
         names = set(archive.namelist())
         if "datapackage.json" not in names or ROWS_FILE not in names:
             raise NotABundle(
@@ -122,7 +128,7 @@ def read_bundle(data: bytes) -> Bundle:
                 )
             )
         for member in (archive.getinfo("datapackage.json"), archive.getinfo(ROWS_FILE)):
-            if member.file_size > MAX_MEMBER_BYTES:
+            if member.file_size > max_member_bytes:
                 raise NotABundle(_problem(f"{member.filename} in this zip is too large to be a bundle of figures"))
         damaged = NotABundle(
             _problem("this zip's datapackage.json is not a bundle's description (it was not made here, or edited)")

@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from defusedxml.common import DefusedXmlException
 
-from lib import preflight
+from lib import bundle, preflight
 from lib.data import KEY, DataValidationError, Problem, homeworking_schema, load_homeworking, resource, validate
 from lib.limits import LIMITS, Limits
 
@@ -54,10 +54,13 @@ class UploadError(DataValidationError):
 
 @dataclass(frozen=True)
 class Upload:
-    """Validated rows (tidy, with the user's `source` on every row) and how the file was read."""
+    """Validated rows (tidy, with the user's `source` on every row) and how the file was read; a bundle also
+    brings back when its figures were first uploaded and the view they were on (lib.bundle)."""
 
     rows: pd.DataFrame
     notes: tuple[str, ...]
+    uploaded_at: str | None = None
+    permalink: str | None = None
 
 
 def read_upload(
@@ -95,9 +98,11 @@ def _read_upload(
     max_bytes: int,
     report: Progress,
 ) -> Upload:
-    label = _check_source(source, name)
     _check_size(data, name, max_bytes)
     data = bytes(data)
+    if bundle.is_bundle(data) or (data[:4] == b"PK\x03\x04" and name.lower().endswith(".zip")):
+        return _read_bundle(data, name, source, reference, limits, report)
+    label = _check_source(figures_name(source, name), name)
     report(0.02, "Checking what the file declares about its size")
     declared = preflight.check(data, limits)
     if declared:
@@ -125,6 +130,22 @@ def _read_upload(
         notes.append("Every percent cell is empty: there are no figures to show yet.")
     report(1.0, f"{len(valid):,} rows ready")
     return Upload(rows=valid, notes=tuple(notes))
+
+
+def _read_bundle(
+    data: bytes, name: str, source: str, reference: pd.DataFrame | None, limits: Limits, report: Progress
+) -> Upload:
+    """A bundle's rows go through every check a file goes through (anyone may have edited them); its name
+    for the figures is kept unless another is typed."""
+    report(0.02, "Opening your bundle")
+    try:
+        found = bundle.read_bundle(data, max_member_bytes=limits.upload_bytes)
+    except bundle.NotABundle as why:
+        raise UploadError(name, [why.problem]) from None
+    rows_name = f"{name} ({bundle.ROWS_FILE})"
+    read = _read_upload(found.rows_csv, rows_name, source or found.name, reference, limits, limits.upload_bytes, report)
+    note = f"Restored from your bundle: {len(read.rows):,} rows first uploaded {found.uploaded_at}."
+    return Upload(read.rows, (note, *read.notes), found.uploaded_at, found.permalink)
 
 
 def figures_name(given: str | None, filename: str) -> str:

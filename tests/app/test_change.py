@@ -45,3 +45,49 @@ def test_a_region_they_did_not_bring_keeps_the_2019_headline_and_the_chart():
 def test_pages_without_their_figures_say_nothing_of_a_change():
     at = uploaded_then("app_pages/sectors.py")
     assert not any(h.value == "Your figures against 2019" for h in at.header)
+
+
+def test_a_bundle_brings_the_figures_back_and_offers_the_saved_view():
+    from datetime import UTC, datetime
+
+    from lib import bundle, data
+    from lib import upload as reading
+
+    rows = reading.read_upload(APRIL.encode(), "lms-april-2020.csv", "", reference=data.load_homeworking()).rows
+    zipped = bundle.make_bundle(
+        rows, "lms-april-2020", datetime(2026, 11, 30, tzinfo=UTC), "http://x/regions?region=Wales&evil=1"
+    )
+    at = upload(run_page("app_pages/explore.py"), "lms-april-2020-bundle.zip", zipped, "")
+    assert not at.exception and "as **lms-april-2020**" in at.success[0].value
+    assert any("Restored from your bundle: 3 rows" in c.value for c in at.caption)
+    (link,) = [p for p in at.get("page_link") if p.proto.label == "Open the view you saved"]
+    assert link.proto.page == "regions" and link.proto.query_string == "region=Wales"  # unknown keys dropped
+    at.switch_page("app_pages/regions.py")
+    at.query_params["region"] = "Wales"
+    at.run()
+    assert any(h.value == "Your figures against 2019" for h in at.header)
+
+
+def test_a_tampered_bundle_and_a_foreign_zip_get_their_messages():
+    import io
+    import zipfile
+
+    def zipped(files):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for name, content in files.items():
+                archive.writestr(name, content)
+        return buffer.getvalue()
+
+    foreign = upload(run_page("app_pages/explore.py"), "photos.zip", zipped({"a.jpg": "x", "b.jpg": "y"}))
+    assert "this zip is not a bundle of your figures" in foreign.error[0].value
+    assert "was not added, and nothing else changed" in foreign.error[0].value
+    tampered = zipped(
+        {
+            "datapackage.json": '{"profile": "homeworking-dashboard-bundle", "homeworking_bundle": '
+            '{"figures_name": "x", "uploaded_at": "2026-11-30T00:00:00Z", "permalink": "/"}}',
+            "your-figures.csv": "breakdown,category,measure,percent\nregion,London,week_prior,157.2\n",
+        }
+    )
+    edited = upload(run_page("app_pages/explore.py"), "edited-bundle.zip", tampered, "")
+    assert "percent is between 0 and 100" in edited.error[0].value

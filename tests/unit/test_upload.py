@@ -168,8 +168,6 @@ def test_the_real_size_limit(hw):
 @pytest.mark.parametrize(
     ("source", "rule"),
     [
-        ("", "name your figures (for example 'Our staff survey 2021')"),
-        ("   ", "name your figures (for example 'Our staff survey 2021')"),
         ("x" * 81, "the name of your figures is at most 80 characters"),
         (
             "ONS Annual Population Survey 2019, via Socitm In Our View issue 19",
@@ -181,6 +179,18 @@ def test_the_figures_must_be_named_and_not_as_the_ons(source, rule, hw):
     with pytest.raises(UploadError) as err:
         read_upload((FIXTURES / "good_survey.csv").read_bytes(), "g.csv", source, reference=hw)
     assert [p.rule for p in err.value.problems] == [rule]
+
+
+@pytest.mark.parametrize("blank", ["", "   ", None])
+def test_figures_left_unnamed_take_the_files_name(blank, hw):
+    read = read_upload((FIXTURES / "good_survey.csv").read_bytes(), "lms-april-2020.csv", blank, reference=hw)
+    assert set(read.rows["source"]) == {"lms-april-2020"}
+
+
+def test_a_file_with_no_name_at_all_must_be_named(hw):
+    with pytest.raises(UploadError) as err:
+        read_upload((FIXTURES / "good_survey.csv").read_bytes(), "", "", reference=hw)
+    assert [p.rule for p in err.value.problems] == ["name your figures (for example 'Our staff survey 2021')"]
 
 
 def test_progress_is_reported_up_to_done(hw):
