@@ -187,12 +187,6 @@ def test_figures_left_unnamed_take_the_files_name(blank, hw):
     assert set(read.rows["source"]) == {"lms-april-2020"}
 
 
-def test_a_file_with_no_name_at_all_must_be_named(hw):
-    with pytest.raises(UploadError) as err:
-        read_upload((FIXTURES / "good_survey.csv").read_bytes(), "", "", reference=hw)
-    assert [p.rule for p in err.value.problems] == ["name your figures (for example 'Our staff survey 2021')"]
-
-
 def test_progress_is_reported_up_to_done(hw):
     seen = []
     read_fixture("good_survey.csv", hw, progress=lambda fraction, message: seen.append((fraction, message)))
