@@ -30,7 +30,7 @@ with councils_col:
     if reported:
         st.page_link(
             "app_pages/councils.py",
-            label=f"Their rollouts on the Councils page, against {compare.place_name(region)}'s 2019 figure",
+            label="Their rollouts, against this region's 2019 figure",
             icon=":material/apartment:",
             query_params={"region": region},
         )
