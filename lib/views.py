@@ -245,6 +245,12 @@ def _change_chart(
     return lead if lead and lead.category == selected else None, (chart,)
 
 
+def _lead_first(lead, change: tuple[Chart, ...], others: tuple[Chart, ...]) -> tuple[Chart, ...]:
+    """A view whose headline is the change shows the change chart as its main chart (the brief, the image);
+    otherwise it comes after the page's own main chart."""
+    return (*change, *others) if lead else (others[0], *change, *others[1:])
+
+
 # ---- overview -------------------------------------------------------------------------------------------
 
 
@@ -390,7 +396,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         title=PAGE_TITLES["sectors"],
         headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=(bars, *change, regularity, occupation_chart),
+        charts=_lead_first(lead, change, (bars, regularity, occupation_chart)),
         rows=tidy_rows(hw, ("all", "sector", "occupation")),
         resource="homeworking_2019",
         selections=dict(chosen),
@@ -480,7 +486,7 @@ def age(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | Non
         title=PAGE_TITLES["age"],
         headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=(profile, *change),
+        charts=_lead_first(lead, change, (profile,)),
         rows=tidy_rows(hw, ("all", "age")),
         resource="homeworking_2019",
         selections=dict(chosen),
@@ -554,7 +560,7 @@ def regions(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         title=PAGE_TITLES["regions"],
         headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=(bars, *change, tile_map),
+        charts=_lead_first(lead, change, (bars, tile_map)),
         rows=tidy_rows(hw, ("all", "region")),
         resource="homeworking_2019",
         selections=dict(chosen),

@@ -182,12 +182,16 @@ def test_when_every_reader_is_busy_the_next_file_waits_then_is_told_to_come_back
 
 
 def waiting_readers(reader):
-    """The processes kept ready for the next file (children of this process, reading nothing yet)."""
-    return [
-        p
-        for p in psutil.Process().children()
-        if "from lib.reader import serve" in " ".join(p.cmdline()) and p.pid not in reader.pids
-    ]
+    """The processes kept ready for the next file (children of this process, reading nothing yet); a child that
+    has just ended (a zombie not yet reaped) is not one of them."""
+    return [p for p in psutil.Process().children() if _is_reader(p) and p.pid not in reader.pids]
+
+
+def _is_reader(process: psutil.Process) -> bool:
+    try:
+        return "from lib.reader import serve" in " ".join(process.cmdline())
+    except psutil.Error:  # ended meanwhile
+        return False
 
 
 def test_a_reading_process_that_dies_while_it_waits_is_replaced(reader, hw):
