@@ -16,16 +16,6 @@ from lib.data import MEASURES
 UK = ("all", "All in employment")
 UK_OPTION = "UK: all in employment"  # how a page offers the UK as a comparison; also its URL value
 
-# What the comparison pages (and the deck built from their URLs) show when the URL says nothing valid.
-DEFAULT_SELECTIONS = {
-    "sector": "Education",
-    "benchmark": "Public administration and defence",
-    "band": "45-49 yrs",
-    "vs": UK_OPTION,
-    "region": "London",
-    "other": UK_OPTION,
-}
-
 MEASURE_PHRASES = {
     "week_prior": "worked from home in the week before interview",
     "ever": "ever worked from home",

@@ -98,8 +98,8 @@ def test_compare_with_takes_a_category_or_the_uk_option(hw):
 
 
 def test_default_selections_name_real_categories(hw):
-    defaults = compare.DEFAULT_SELECTIONS
-    assert defaults["sector"] in compare.categories(hw, "sector")
-    assert defaults["benchmark"] in compare.categories(hw, "sector")
-    assert defaults["band"] in compare.categories(hw, "age")
-    assert defaults["region"] in set(hw.loc[hw.breakdown == "region", "official_name"])
+    from lib import data, selections
+
+    tables = selections.Tables(hw, data.load_councils())
+    for selection in (selections.SECTOR, selections.BENCHMARK, selections.BAND, selections.REGION):
+        assert selection.default_value(tables) in selection.choices(tables), selection.key
