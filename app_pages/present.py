@@ -82,8 +82,7 @@ with choices:
 query = {selection.key: selection.to_url(chosen[selection.key]) for selection in selections.DECK_KEYS}
 with slide_list:
     order = ui.widget(selections.DECK, tables, {})
-mine = ui.user_rows()
-takeaways = {s.key: s.takeaway for s in deck.build_deck(tables, query, order=order, user_rows=mine)}  # none drawn
+takeaways = {s.key: s.takeaway for s in deck.build_deck(tables, query, order=order, build=ui.view)}  # none drawn
 order = [key for key in order if key in takeaways]  # the change slide only with uploaded figures
 
 # 2/ Moving between slides: buttons, arrow keys and a clicker's PageDown / PageUp
@@ -134,7 +133,7 @@ if not order:
     with stage:
         st.info("Every slide is dropped: add one back under Edit deck.")
     st.stop()
-slides = deck.build_deck(tables, query, order=order, headlines=headlines, user_rows=mine)
+slides = deck.build_deck(tables, query, order=order, headlines=headlines, build=ui.view)
 slide = slides[number - 1]
 # 4/ The slide: one chart, its takeaway title and source line inside it
 with stage:

@@ -9,7 +9,7 @@ prepared link always opens a deck.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -69,11 +69,16 @@ def slide_order(requested: Sequence[str] | None, available: Sequence[str] = SLID
     return order or list(available)
 
 
+ViewBuilder = Callable[[str, Mapping], views.View]  # (page, chosen values) → View
+
+
 def page_views(
-    tables: Tables, query: Mapping[str, str | Sequence[str]], pages: Sequence[str], user_rows=None
+    tables: Tables, query: Mapping[str, str | Sequence[str]], pages: Sequence[str], build: ViewBuilder
 ) -> dict[str, views.View]:
     """The Views the deck's slides come from, each read from the same address."""
-    return {page: views.for_query(page, tables, query, user_rows) for page in dict.fromkeys(pages)}
+    return {
+        page: build(page, selections.read(selections.page_keys(page), query, tables)) for page in dict.fromkeys(pages)
+    }
 
 
 def build_deck(
@@ -83,6 +88,7 @@ def build_deck(
     order: Sequence[str] | None = None,
     headlines: Mapping[str, str | None] | None = None,
     user_rows=None,
+    build: ViewBuilder | None = None,
 ) -> list[Slide]:
     """The slides for an address: sector → your figures against 2019 → regularity → age band → region →
     councils, as ordered.
@@ -90,9 +96,11 @@ def build_deck(
     `query` holds the pages' URL values; `order` lists slide keys to keep, in order (unknown
     keys are ignored); `headlines` maps a slide key to the presenter's own headline (blank
     keeps the takeaway). `user_rows`, the session's uploaded figures, add the change slide.
+    `build(page, chosen)` makes each View (the app passes its shared cache; default: lib.views.build).
     """
+    build = build or (lambda page, chosen: views.build(page, tables, chosen, user_rows))
     pages = [SLIDE_CHARTS[k][0] for k in SLIDE_KEYS if SLIDE_CHARTS[k][0]] + list(CHANGE_PAGES)
-    made = page_views(tables, query, pages, user_rows)
+    made = page_views(tables, query, pages, build)
     change = next((made[p].chart(f"{p}-change") for p in CHANGE_PAGES if made[p].changes), None)
     available = [k for k in SLIDE_KEYS if k != "change" or change is not None]
     slides = []
@@ -105,7 +113,7 @@ def build_deck(
             chart = view.chart(chart_key)
         else:
             # A filter that leaves no organisation would make an empty slide: show them all, and say so.
-            chart = views.build(page, tables, {**view.selections, "region": [], "kind": []}).chart(chart_key)
+            chart = build(page, {**view.selections, "region": [], "kind": []}).chart(chart_key)
             widened = WIDENED
         headline = clean_headline((headlines or {}).get(key)) or chart.title
         slides.append(Slide(key, SLIDE_NAMES[key], chart, headline, f"{widened}{chart.notes}"))
