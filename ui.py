@@ -7,6 +7,7 @@ lib/ stays free of Streamlit; caching and session state live here.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -239,7 +240,10 @@ def figure(shown: views.View, chart: views.Chart) -> go.Figure:
     """
     if shown.with_user_rows:
         return chart.figure()
-    return _shared_figure(shown.page, _frozen(shown.selections), chart.key, chart)
+    chosen = shown.selections
+    if chart.depends_on is not None:
+        chosen = {key: chosen[key] for key in chart.depends_on if key in chosen}
+    return _shared_figure(shown.page, _frozen(chosen), chart.key, chart)
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
@@ -248,16 +252,30 @@ def _shared_figure(page: str, chosen: tuple, key: str, _chart: views.Chart) -> g
     return _chart.figure()
 
 
+LATER_WARM_UP_S = 15  # seconds between building the default views and the rest
+
+
 def warm() -> None:
-    """Build every page's default View and charts into the shared caches (at server start, in the background),
-    and load the API's modules."""
+    """At server start, in the background: load the API's modules, then build into the shared caches every
+    page's default View and charts, then those for each value of its first key (the sector, band or region a
+    meeting picks next), so that nobody waits for a first build."""
     import lib.api  # noqa: F401 — imported for its own import time, off the first visitor's path
 
-    for page in views.PAGES:
-        chosen = selections.read(selections.page_keys(page), {}, tables())
-        shown = _shared_view(page, _frozen(chosen))
-        for chart in shown.charts:
-            _shared_figure(page, _frozen(shown.selections), chart.key, chart)
+    defaults = {page: selections.read(selections.page_keys(page), {}, tables()) for page in views.PAGES}
+    for page, chosen in defaults.items():  # what a first visitor opens, first
+        _warm_view(page, chosen)
+    time.sleep(LATER_WARM_UP_S)  # out of the way of a restarted replica's first visitors
+    for page, chosen in defaults.items():  # then every value of each page's first key: what a meeting picks next
+        keys = selections.page_keys(page)
+        if keys and page != "explore":
+            for option in keys[0].choices(tables(), chosen):
+                _warm_view(page, {**chosen, keys[0].key: [option] if keys[0].multiple else option})
+
+
+def _warm_view(page: str, chosen: Mapping[str, Any]) -> None:
+    shown = _shared_view(page, _frozen(chosen))
+    for chart in shown.charts:
+        figure(shown, chart)
 
 
 def _frozen(chosen: Mapping[str, Any]) -> tuple:

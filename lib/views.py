@@ -72,6 +72,7 @@ class Chart:
     source: str = field(default_factory=source_note)
     caption: str = ""
     notes: str = ""  # the sentence of numbers a speaker says over this chart
+    depends_on: tuple[str, ...] | None = None  # the selection keys its figure depends on (None: all of them)
 
     def figure(self, theme: Theme = NORMAL, title: str | None = None) -> go.Figure:
         """The chart under a theme; `title` (plain text, escaped here) replaces the takeaway, as a presenter may."""
@@ -390,6 +391,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
             theme=theme,
         ),
         caption=caveats["occupation"],
+        depends_on=(),
     )
     return View(
         page="sectors",
