@@ -9,6 +9,7 @@ import streamlit as st
 
 if __name__ != "__main__":
     import threading
+    import time
     from contextlib import asynccontextmanager
 
     from starlette.routing import Route
@@ -19,11 +20,19 @@ if __name__ != "__main__":
 
         return await answer(request)
 
+    WARM_UP_AFTER_S = 5  # a restarted replica's first visitor loads the page and runs its script undisturbed
+
+    def warm_later() -> None:
+        time.sleep(WARM_UP_AFTER_S)
+        import ui
+
+        ui.warm()
+
     @asynccontextmanager
     async def warm_up(server):
-        """The server answers at once; meanwhile a thread loads lib and builds every page's default view,
-        so that a restarted replica's first visitor finds the work done (ui.warm)."""
-        threading.Thread(target=lambda: __import__("ui").warm(), name="warm-up", daemon=True).start()
+        """The server answers at once; a few seconds later, a thread loads the API and builds every page's
+        default view in the gaps between visitors' scripts (ui.warm), so a meeting finds the work done."""
+        threading.Thread(target=warm_later, name="warm-up", daemon=True).start()
         yield
 
     app = st.App(__file__, routes=[Route("/api/{file}", api, methods=["GET"])], lifespan=warm_up)

@@ -7,6 +7,7 @@ lib/ stays free of Streamlit; caching and session state live here.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -253,18 +254,24 @@ def _shared_figure(page: str, chosen: tuple, key: str, _chart: views.Chart) -> g
 
 
 LATER_WARM_UP_S = 15  # seconds between building the default views and the rest
+SCRIPT_THREAD = "ScriptRunner.scriptThread"  # the name Streamlit gives the thread running a session's script
+LONGEST_WAIT_FOR_VISITORS_S = 2.0
 
 
 def warm() -> None:
-    """At server start, in the background: load the API's modules, then build into the shared caches every
+    """In the background of a started server: load the API's modules, then build into the shared caches every
     page's default View and charts, then those for each value of its first key (the sector, band or region a
-    meeting picks next), so that nobody waits for a first build."""
-    import lib.api  # noqa: F401 — imported for its own import time, off the first visitor's path
+    meeting picks next), so that nobody waits for a first build.
+
+    Each step waits for the visitors' scripts to finish first, so warming never slows a page being opened.
+    """
+    _after_visitors()
+    import lib.api  # noqa: F401 — imported for its own import time, off the first API request's path
 
     defaults = {page: selections.read(selections.page_keys(page), {}, tables()) for page in views.PAGES}
     for page, chosen in defaults.items():  # what a first visitor opens, first
         _warm_view(page, chosen)
-    time.sleep(LATER_WARM_UP_S)  # out of the way of a restarted replica's first visitors
+    time.sleep(LATER_WARM_UP_S)
     for page, chosen in defaults.items():  # then every value of each page's first key: what a meeting picks next
         keys = selections.page_keys(page)
         if keys and page != "explore":
@@ -272,7 +279,17 @@ def warm() -> None:
                 _warm_view(page, {**chosen, keys[0].key: [option] if keys[0].multiple else option})
 
 
+def _after_visitors(longest_s: float = LONGEST_WAIT_FOR_VISITORS_S) -> None:
+    """Return once no session's script is running, or after `longest_s` (a busy server still gets warmed)."""
+    deadline = time.monotonic() + longest_s
+    while time.monotonic() < deadline and any(
+        t.name == SCRIPT_THREAD and t.is_alive() for t in threading.enumerate()
+    ):
+        time.sleep(0.05)
+
+
 def _warm_view(page: str, chosen: Mapping[str, Any]) -> None:
+    _after_visitors()
     shown = _shared_view(page, _frozen(chosen))
     for chart in shown.charts:
         figure(shown, chart)

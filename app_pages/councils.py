@@ -54,14 +54,22 @@ for key, heading in sections.items():
         st.info(view.missing[key])
 region_links()
 
-# 4/ Every figure, with its quote and source
+# 4/ Every figure, with its quote and source: sent when opened, so the charts above paint first (a lazy expander,
+# like the charts' "Show as table" tabs); the data downloads carry the same rows.
 st.header("Every figure, with its source", divider="gray")
-st.dataframe(
-    view.detail,
-    hide_index=True,
-    width="stretch",
-    height="content",
-    placeholder="—",
-    column_config=ui.column_config(COUNCIL_FIGURE_COLUMNS),
+every_figure = st.expander(
+    f"Show all {len(rollout)} figures with their quotes, sources and licences",
+    key="councils-figures",
+    on_change="rerun",
+    icon=":material/table_view:",
 )
+if every_figure.open:
+    every_figure.dataframe(
+        view.detail,
+        hide_index=True,
+        width="stretch",
+        height="content",
+        placeholder="—",
+        column_config=ui.column_config(COUNCIL_FIGURE_COLUMNS),
+    )
 st.caption(source_note(COUNCIL_SOURCE))

@@ -78,18 +78,22 @@ class TimelineLayout:
 def timeline_layout(items: pd.DataFrame) -> TimelineLayout:
     """The layout of `lib.councils.timeline_items`: lanes in the order things happened, rows per label line."""
     rollout = items[items["panel"] != "context"]
+    dated_first = rollout.assign(key=rollout["draw_from"].fillna(rollout["draw_to"])).sort_values("key", kind="stable")
+    figures = {  # (organisation, panel) → [(id, label)], dated ones in date order, the others as given
+        group: list(zip(part["id"], part["label"], strict=True))
+        for group, part in (
+            pd.concat([dated_first[dated_first["panel"] == cl.DATED], rollout[rollout["panel"] != cl.DATED]])
+            .groupby(["organisation", "panel"], sort=False)
+        )
+    }
     row_of: dict[str, float] = {}
     lanes = []
     top = 0
     for organisation in cl.organisation_order(items):
-        own = rollout[rollout["organisation"] == organisation]
         height = 1
         for panel in (cl.BEFORE, cl.DATED, cl.UNDATED):
-            part = own[own["panel"] == panel]
-            if panel == cl.DATED:
-                part = part.assign(key=part["draw_from"].fillna(part["draw_to"])).sort_values("key", kind="stable")
             offset = 0
-            for figure_id, label in zip(part["id"], part["label"], strict=True):
+            for figure_id, label in figures.get((organisation, panel), []):
                 lines = _wrapped(label).count("<br>") + 1
                 row_of[figure_id] = top + offset + (lines - 1) / 2
                 offset += lines
@@ -126,12 +130,14 @@ def rollout_timeline(
     rollout = items[items["panel"] != "context"]
     layout = timeline_layout(items)
     fig = _timeline_panels(layout)
-    add_marks(fig, shapes=_lane_shapes(layout, highlight))
     labels = _dated_marks(fig, rollout[rollout["panel"] == cl.DATED], layout, highlight, theme)
     labels += _side_marks(fig, rollout, layout, highlight, theme)
-    add_marks(fig, annotations=labels)
-    for row in items[items["panel"] == "context"].itertuples():
-        _instruction_line(fig, row, theme)
+    instruction = [_instruction_line(row, theme) for row in items[items["panel"] == "context"].itertuples()]
+    add_marks(
+        fig,
+        shapes=_lane_shapes(layout, highlight) + [line for line, _ in instruction],
+        annotations=labels + [words for _, words in instruction],
+    )
     ticktext = _timeline_axes(fig, layout, highlight, theme)
     _style_panel_titles(fig, theme)
     row_px = int(theme.row_height * 0.8)
@@ -274,9 +280,9 @@ def _side_marks(
     return labels
 
 
-def _instruction_line(fig: go.Figure, row, theme: Theme) -> None:
-    """The national instruction: a dashed line across every lane, its words above the first."""
-    fig.add_shape(
+def _instruction_line(row, theme: Theme) -> tuple[dict, dict]:
+    """The national instruction: a dashed line across every lane, and its words above the first."""
+    line = dict(
         type="line",
         xref="x2",
         yref="y2 domain",
@@ -286,7 +292,7 @@ def _instruction_line(fig: go.Figure, row, theme: Theme) -> None:
         y1=1,
         line=dict(color=REFERENCE, width=theme.line_width, dash="dash"),
     )
-    fig.add_annotation(
+    words = dict(
         x=row.draw_from.isoformat(),
         y=-CONTEXT_ROWS / 2 - 0.3,
         xref="x2",
@@ -299,6 +305,7 @@ def _instruction_line(fig: go.Figure, row, theme: Theme) -> None:
         showarrow=False,
         font=dict(size=theme.label_size, color=TEXT),
     )
+    return line, words
 
 
 def _timeline_axes(fig: go.Figure, layout: TimelineLayout, highlight: str | None, theme: Theme) -> list[str]:

@@ -9,6 +9,7 @@ and a date is drawn only as precisely as the source gives it.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -185,14 +186,21 @@ def implied_rates(councils: pd.DataFrame) -> pd.DataFrame:
 
 def region_baseline(homeworking: pd.DataFrame, region: str | None, measure: str = "week_prior") -> float:
     """The ONS 2019 figure for a region or nation (official name); NaN for national bodies."""
-    if _missing(region):
-        return math.nan
-    hit = homeworking[
-        (homeworking["breakdown"] == "region")
-        & (homeworking["official_name"] == region)
-        & (homeworking["measure"] == measure)
-    ]["percent"]
-    return float(hit.iloc[0]) if len(hit) else math.nan
+    return region_baselines(homeworking, measure)(region)
+
+
+def region_baselines(homeworking: pd.DataFrame, measure: str = "week_prior") -> Callable[[str | None], float]:
+    """`region_baseline` for many rows: the region figures are picked out once."""
+    figures = homeworking[(homeworking["breakdown"] == "region") & (homeworking["measure"] == measure)]
+    first = figures.drop_duplicates("official_name")
+    percent_of = dict(zip(first["official_name"], first["percent"], strict=True))
+
+    def baseline(region: str | None) -> float:
+        if _missing(region) or region not in percent_of:
+            return math.nan
+        return float(percent_of[region])
+
+    return baseline
 
 
 def shares_at_home(councils: pd.DataFrame, homeworking: pd.DataFrame) -> pd.DataFrame:
@@ -217,7 +225,7 @@ def shares_at_home(councils: pd.DataFrame, homeworking: pd.DataFrame) -> pd.Data
             row = by_id.loc[share_id]
             records.append(_share_record(share_id, row, row["value"], row["measure"], derived=False))
     shares = pd.DataFrame.from_records(records, columns=list(SHARE_COLUMNS))
-    shares["region_week_prior"] = [region_baseline(homeworking, r) for r in shares["region"]]
+    shares["region_week_prior"] = [*map(region_baselines(homeworking), shares["region"])]
     return shares
 
 
@@ -338,7 +346,7 @@ def figure_table(councils: pd.DataFrame, homeworking: pd.DataFrame) -> pd.DataFr
             "date_precision": rows["precision"].map(PRECISION_LABELS),
             "region": rows["region"],
             "kind": rows["kind"],
-            "region_2019_week_prior": [region_baseline(homeworking, r) for r in rows["region"]],
+            "region_2019_week_prior": [*map(region_baselines(homeworking), rows["region"])],
         }
     ).reset_index(drop=True)
 

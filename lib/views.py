@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import pandas as pd
@@ -99,7 +100,12 @@ class View:
     comparison: compare.Comparison | None = None
     with_user_rows: bool = False
     changes: tuple[compare.Change, ...] = ()  # the person's own figures against 2019, where they brought any
-    detail: pd.DataFrame | None = None  # a page's table of every figure (Councils: each with its quote and source)
+    # A page's table of every figure (Councils: each with its quote and source), made when first shown.
+    make_detail: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def detail(self) -> pd.DataFrame | None:
+        return self.make_detail() if self.make_detail else None
 
     def chart(self, key: str) -> Chart:
         return next(c for c in self.charts if c.key == key)
@@ -651,7 +657,7 @@ def councils_view(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataF
         notes=(COUNCIL_CAVEAT,),
         notices=notices,
         missing={key: why for key, why in missing.items() if all(c.key != key for c in charts_)},
-        detail=councils.figure_table(rollout, hw),
+        make_detail=lambda: councils.figure_table(rollout, hw),
     )
 
 

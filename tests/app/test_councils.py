@@ -17,7 +17,21 @@ def lanes(at) -> list[str]:
 
 
 def table(at):
+    """The table of every figure, opened as a person would: it is sent only while its expander is open."""
+    if not at.session_state["councils-figures"]:
+        at.session_state["councils-figures"] = True
+        at.run()
     return at.dataframe[-1].value
+
+
+def test_every_figure_table_is_sent_only_when_opened():
+    at = run_page(PAGE)
+    assert not at.exception
+    expander = at.expander[-1]
+    assert expander.label == "Show all 33 figures with their quotes, sources and licences"
+    assert not at.dataframe  # the charts' tables are lazy tabs, and this one is closed
+    assert len(table(at)) == 33
+    assert not at.exception
 
 
 def test_all_figures_three_charts_and_the_traceable_table():

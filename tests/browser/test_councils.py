@@ -71,6 +71,8 @@ def test_every_figures_table_says_who_makes_each_claim(page, app_url):
     page.goto(f"{app_url}/councils?kind=unitary+council")
     wait_for_app(page, charts=2)
     assert_no_exception(page)
+    expect(page.locator('[data-testid="stDataFrame"]')).to_have_count(0)  # sent only when opened
+    page.get_by_text("figures with their quotes, sources and licences").click()
     table = page.locator('[data-testid="stDataFrame"]').last
     table.scroll_into_view_if_needed()
     grid = table.locator('table[role="grid"]')
