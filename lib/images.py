@@ -15,7 +15,7 @@ import asyncio
 import os
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import kaleido
@@ -35,8 +35,15 @@ class ImageExportUnavailable(RuntimeError):
 
 def find_browser() -> str | None:
     """The Chromium kaleido will use: BROWSER_PATH if set, else the first on PATH, else Debian's."""
-    path = os.environ.get("BROWSER_PATH") or Chromium.find_browser(skip_local=False) or DEBIAN_CHROMIUM
+    path = os.environ.get("BROWSER_PATH") or _browser_on(os.environ.get("PATH", "")) or DEBIAN_CHROMIUM
     return path if Path(path).is_file() else None
+
+
+@lru_cache(maxsize=4)
+def _browser_on(search_path: str) -> str | None:
+    """Searched once per PATH: choreographer tries a dozen names in every folder, and every page run asks
+    (each chart's image buttons), which cost thirty people changing a selection at once 15% of the CPU."""
+    return Chromium.find_browser(skip_local=False)
 
 
 @cache
