@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -147,11 +148,14 @@ def finish_layout(
     height: int,
     left: int = 60,
     top_extra: int = 0,
+    annotations: Sequence[dict] = (),
+    shapes: Sequence[dict] = (),
 ) -> go.Figure:
     """Apply the shared layout: takeaway title, subtitle, fonts, margins and the source line.
 
     `left` is the left margin in px (room for category labels); the title and the source
-    line both start at the figure's left edge, whatever the labels' width.
+    line both start at the figure's left edge, whatever the labels' width. The chart's own
+    `annotations` and `shapes` go in with the source line, in one assignment (see add_marks).
     """
     title_lines = wrap(title, theme.title_wrap)
     # Smaller type fits more characters on the same width.
@@ -162,27 +166,28 @@ def finish_layout(
     top = title_px + subtitle_px + 36 + theme.title_size + top_extra
     source_px = int(theme.source_size * 1.3 * _count_lines(source_lines))
     bottom = int(source_px + theme.axis_title_size * 2 + theme.tick_size * 2 + 24)
-    fig.update_layout(
-        template=TEMPLATE,
-        font=dict(family=FONT, size=theme.tick_size, color=TEXT),
-        title=dict(
-            text=f"<b>{title_lines}</b>",
-            subtitle=dict(text=subtitle_lines, font=dict(size=theme.subtitle_size, color=MUTED_TEXT)),
-            font=dict(size=theme.title_size, color=TEXT),
-            x=0,
-            xanchor="left",
-            xref="container",
-            yref="container",
-            y=1,
-            yanchor="top",
-            # Plotly anchors a multi-line title by its first line's middle: pad by a line.
-            pad=dict(t=12 + theme.title_size, l=12),
-        ),
-        margin=dict(l=left, r=40, t=top, b=bottom, autoexpand=False),
-        height=height + top,
-        hoverlabel=dict(font_size=max(theme.tick_size, 14)),
-        showlegend=False,
+    fig.update_layout(template=TEMPLATE)
+    # Assigned rather than merged by update_layout, which walks every property path and costs ten times as
+    # much on a figure with panels; no builder sets these before this point.
+    layout = fig.layout
+    layout.font = dict(family=FONT, size=theme.tick_size, color=TEXT)
+    layout.title = dict(
+        text=f"<b>{title_lines}</b>",
+        subtitle=dict(text=subtitle_lines, font=dict(size=theme.subtitle_size, color=MUTED_TEXT)),
+        font=dict(size=theme.title_size, color=TEXT),
+        x=0,
+        xanchor="left",
+        xref="container",
+        yref="container",
+        y=1,
+        yanchor="top",
+        # Plotly anchors a multi-line title by its first line's middle: pad by a line.
+        pad=dict(t=12 + theme.title_size, l=12),
     )
+    layout.margin = dict(l=left, r=40, t=top, b=bottom, autoexpand=False)
+    layout.height = height + top
+    layout.hoverlabel = dict(font_size=max(theme.tick_size, 14))
+    layout.showlegend = False
     source_line = dict(
         text=source_lines,
         xref="paper",
@@ -197,7 +202,7 @@ def finish_layout(
         align="left",
         font=dict(size=theme.source_size, color=MUTED_TEXT),
     )
-    add_marks(fig, annotations=[source_line])
+    add_marks(fig, annotations=[*annotations, source_line], shapes=shapes)
     return fig
 
 
@@ -309,7 +314,6 @@ def category_bars(
         for c, r in zip(cats, roles, strict=True)
     ]
     _category_axis(fig, cats, ticktext, theme)
-    add_marks(fig, annotations=labels, shapes=lines)
     # Lift the panel titles above the reference-line labels that sit on the panels' top edge.
     lift = int(theme.label_size * 1.6) if reference else 4
     panel_titles = {f"<b>{MEASURE_PANELS[m]}</b>" for m in measures}
@@ -328,6 +332,8 @@ def category_bars(
         height=int(height),
         left=label_margin(ticktext, theme),
         top_extra=theme.axis_title_size * 2 + (theme.label_size if reference else 0) + (40 if has_user else 0),
+        annotations=labels,
+        shapes=lines,
     )
     if has_user:
         legend_above_panels(fig, theme, lift)
@@ -706,7 +712,6 @@ def tile_map(
             hovertemplate=f"<b>{row.official_name}</b><br>{MEASURE_LABELS[measure]}: {row.percent:.1f}%<extra></extra>",
             name=row.official_name,
         )
-    add_marks(fig, annotations=labels, shapes=tiles)
     fig.update_xaxes(visible=False, range=[-0.1, 5.1], fixedrange=True)
     fig.update_yaxes(visible=False, range=[-4.1, 1.1], scaleanchor="x", fixedrange=True)
     height = theme.base_height + 420
@@ -718,6 +723,8 @@ def tile_map(
         theme=theme,
         height=height,
         left=24,
+        annotations=labels,
+        shapes=tiles,
     )
 
 

@@ -133,11 +133,6 @@ def rollout_timeline(
     labels = _dated_marks(fig, rollout[rollout["panel"] == cl.DATED], layout, highlight, theme)
     labels += _side_marks(fig, rollout, layout, highlight, theme)
     instruction = [_instruction_line(row, theme) for row in items[items["panel"] == "context"].itertuples()]
-    add_marks(
-        fig,
-        shapes=_lane_shapes(layout, highlight) + [line for line, _ in instruction],
-        annotations=labels + [words for _, words in instruction],
-    )
     ticktext = _timeline_axes(fig, layout, highlight, theme)
     _style_panel_titles(fig, theme)
     row_px = int(theme.row_height * 0.8)
@@ -150,6 +145,8 @@ def rollout_timeline(
         height=theme.base_height + row_px * int(layout.total_rows + CONTEXT_ROWS + 1),
         left=label_margin(ticktext, theme),
         top_extra=theme.axis_title_size,
+        annotations=labels + [words for _, words in instruction],
+        shapes=_lane_shapes(layout, highlight) + [line for line, _ in instruction],
     )
 
 
@@ -456,7 +453,6 @@ def scale_and_speed(
         if isinstance(row.rate_label, str):
             text += f"<br><b>{row.rate_label}</b> (derived)"
         notes.append(_value_note(row.duration_max_days, y, text, theme, col=2))
-    add_marks(fig, annotations=notes)
 
     fig.update_xaxes(
         range=[0, top_count * 1.5],
@@ -497,6 +493,7 @@ def scale_and_speed(
         height=theme.base_height + int(theme.row_height * 1.7) * len(rows),
         left=label_margin([line for t in ticktext for line in t.split("<br>")], theme),
         top_extra=theme.axis_title_size,
+        annotations=notes,
     )
 
 
