@@ -29,6 +29,7 @@ from lib.charts import (
     axis,
     finish_layout,
     label_margin,
+    set_axes,
     source_note,
     tick_label,
     wrap,
@@ -82,8 +83,9 @@ def timeline_layout(items: pd.DataFrame) -> TimelineLayout:
     figures = {  # (organisation, panel) → [(id, label)], dated ones in date order, the others as given
         group: list(zip(part["id"], part["label"], strict=True))
         for group, part in (
-            pd.concat([dated_first[dated_first["panel"] == cl.DATED], rollout[rollout["panel"] != cl.DATED]])
-            .groupby(["organisation", "panel"], sort=False)
+            pd.concat([dated_first[dated_first["panel"] == cl.DATED], rollout[rollout["panel"] != cl.DATED]]).groupby(
+                ["organisation", "panel"], sort=False
+            )
         )
     }
     row_of: dict[str, float] = {}
@@ -308,8 +310,10 @@ def _instruction_line(row, theme: Theme) -> tuple[dict, dict]:
 def _timeline_axes(fig: go.Figure, layout: TimelineLayout, highlight: str | None, theme: Theme) -> list[str]:
     """The side panels have no axis; the middle one is months; lanes are named on the left. Returns the names."""
     for col in (1, 3):
-        fig.update_xaxes(visible=False, range=[0, 1], fixedrange=True, row=1, col=col)
-    fig.update_xaxes(
+        set_axes(fig, "x", visible=False, range=[0, 1], fixedrange=True, row=1, col=col)
+    set_axes(
+        fig,
+        "x",
         type="date",
         range=[layout.first.isoformat(), layout.last.isoformat()],
         dtick="M1",
@@ -325,7 +329,9 @@ def _timeline_axes(fig: go.Figure, layout: TimelineLayout, highlight: str | None
         col=2,
     )
     ticktext = [tick_label(o, _role(o, highlight)) for o, _, _ in layout.lanes]
-    fig.update_yaxes(
+    set_axes(
+        fig,
+        "y",
         range=[layout.total_rows - 0.5, -CONTEXT_ROWS - 0.5],
         tickmode="array",
         tickvals=[top + (height - 1) / 2 for _, top, height in layout.lanes],
@@ -454,7 +460,9 @@ def scale_and_speed(
             text += f"<br><b>{row.rate_label}</b> (derived)"
         notes.append(_value_note(row.duration_max_days, y, text, theme, col=2))
 
-    fig.update_xaxes(
+    set_axes(
+        fig,
+        "x",
         range=[0, top_count * 1.5],
         tickformat=",",
         title=dict(text="Staff or users", font=dict(size=theme.axis_title_size)),
@@ -463,7 +471,9 @@ def scale_and_speed(
         row=1,
         col=1,
     )
-    fig.update_xaxes(
+    set_axes(
+        fig,
+        "x",
         range=[0, top_days * 2.6],
         title=dict(text="Days", font=dict(size=theme.axis_title_size)),
         tickfont=dict(size=theme.tick_size),
@@ -472,7 +482,9 @@ def scale_and_speed(
         col=2,
     )
     ticktext = _row_ticks(rows, highlight, 44)
-    fig.update_yaxes(
+    set_axes(
+        fig,
+        "y",
         range=[len(rows) - 0.5, -0.5],
         tickmode="array",
         tickvals=ys,
@@ -590,14 +602,18 @@ def share_against_baseline(
             borderpad=2,
             font=dict(size=theme.label_size, color=TEXT),
         )
-    fig.update_xaxes(
+    set_axes(
+        fig,
+        "x",
         range=[0, 100],
         ticksuffix="%",
         title=dict(text="% (different bases and sources: see each label)", font=dict(size=theme.axis_title_size)),
         tickfont=dict(size=theme.tick_size),
         gridcolor=GRID,
     )
-    fig.update_yaxes(
+    set_axes(
+        fig,
+        "y",
         range=[max(ys, default=1) + 0.7, -0.7],
         tickmode="array",
         tickvals=ys,

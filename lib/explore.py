@@ -26,6 +26,7 @@ from lib.charts import (
     finish_layout,
     label_margin,
     legend_above_panels,
+    set_axes,
     source_note,
 )
 from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, MEASURE_SHORT
@@ -419,7 +420,9 @@ def distribution_chart(
                 row=1,
                 col=col,
             )
-        fig.update_xaxes(
+        set_axes(
+            fig,
+            "x",
             range=[0, 100],
             dtick=10,
             ticksuffix="%",
@@ -428,7 +431,9 @@ def distribution_chart(
             row=1,
             col=col,
         )
-    fig.update_yaxes(
+    set_axes(
+        fig,
+        "y",
         title=dict(text="Number of figures (derived)", font=dict(size=theme.axis_title_size)),
         tickformat=",",
         tickfont=dict(size=theme.tick_size),
@@ -498,14 +503,18 @@ def council_chart(view: pd.DataFrame, unit: str, *, title: str, subtitle: str, t
         )
     )
     top = float(rows["value"].max()) if len(rows) else 1.0
-    fig.update_xaxes(
+    set_axes(
+        fig,
+        "x",
         range=[0, top * 1.25],
         tickformat=",",
         title=dict(text=f"Value ({for_plotly(unit)})", font=dict(size=theme.axis_title_size)),
         tickfont=dict(size=theme.tick_size),
         gridcolor="#E6E6E6",
     )
-    fig.update_yaxes(
+    set_axes(
+        fig,
+        "y",
         tickmode="array",
         tickvals=rows["id"].tolist(),
         ticktext=labels,
