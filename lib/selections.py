@@ -12,9 +12,9 @@ is the strict reading the API uses to answer 400 instead of guessing.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -36,14 +36,24 @@ HEADLINE_MAX = 200  # characters: a headline is a sentence, not a paragraph
 SEARCH_MAX = 100  # characters of Explore's search box
 Query = Mapping[str, "str | Sequence[str]"]
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Tables:
     """What options are read from: the homeworking table (with the session's uploads on Explore) and the
-    council figures."""
+    council figures. Read-only: what is derived from them is kept with them (`once`)."""
 
     homeworking: pd.DataFrame
     councils: pd.DataFrame
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def once(self, name: Hashable, make: Callable[[], T]) -> T:
+        """`make()`, kept under `name` with these tables: what is the same for every selection (a breakdown's
+        table, the UK reference) is made once, not again for each new selection a meeting asks for."""
+        if name not in self._derived:
+            self._derived[name] = make()
+        return self._derived[name]
 
 
 class SelectionError(ValueError):

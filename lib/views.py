@@ -141,6 +141,26 @@ def measure_columns(category_label: str) -> dict[str, Column]:
     }
 
 
+# What is the same for every selection is made once per Tables (Tables.once), not again for each new selection.
+
+
+def _wide_table(tables: Tables, breakdown: str) -> pd.DataFrame:
+    """A breakdown's categories by measure, as a chart's table."""
+    return tables.once(("wide", breakdown), lambda: compare.wide(tables.homeworking, breakdown).reset_index())
+
+
+def _rows(tables: Tables, breakdowns: tuple[str, ...]) -> pd.DataFrame:
+    return tables.once(("rows", breakdowns), lambda: tidy_rows(tables.homeworking, breakdowns))
+
+
+def _uk(tables: Tables) -> dict[str, float]:
+    return tables.once("uk", lambda: compare.uk_reference(tables.homeworking))
+
+
+def _top(tables: Tables, breakdown: str, measure: str) -> tuple[str, float]:
+    return tables.once(("top", breakdown, measure), lambda: compare.top(tables.homeworking, breakdown, measure))
+
+
 def tidy_rows(hw: pd.DataFrame, breakdowns: tuple[str, ...]) -> pd.DataFrame:
     """The homeworking rows of some breakdowns, in the columns and order the Explore downloads use."""
     table = explore.combine(explore.HOMEWORKING, hw)
@@ -263,9 +283,9 @@ def _lead_first(lead, change: tuple[Chart, ...], others: tuple[Chart, ...]) -> t
 
 def overview(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
     hw = tables.homeworking
-    uk = compare.uk_reference(hw)
+    uk = _uk(tables)
     against_uk = compare.compare(hw, "sector", PUBLIC_ADMIN, compare.UK[1], "all")
-    top_sector, top_week = compare.top(hw, "sector", "week_prior")
+    top_sector, top_week = _top(tables, "sector", "week_prior")
     top_against = compare.compare(hw, "sector", top_sector, PUBLIC_ADMIN)
     week = against_uk.measures["week_prior"]
     headline = (
@@ -280,7 +300,7 @@ def overview(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame 
         title=title,
         subtitle="Homeworking by sector, UK, 2019 · % of people in employment · dashed line: all in employment",
         alt=f"Bar chart of homeworking in ten sectors on two measures. {headline}",
-        table=compare.wide(hw, "sector").reset_index(),
+        table=_wide_table(tables, "sector"),
         columns=measure_columns("Sector"),
         draw=lambda theme, title, subtitle: charts.category_bars(
             sectors, title=title, subtitle=subtitle, benchmark=PUBLIC_ADMIN, reference=uk, theme=theme
@@ -297,7 +317,7 @@ def overview(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame 
             f"Survey — the baseline for the spring-2020 move to homeworking. {top_against.sentence()}"
         ),
         charts=(bars,),
-        rows=tidy_rows(hw, ("all", "sector")),
+        rows=_rows(tables, ("all", "sector")),
         resource="homeworking_2019",
         selections={},
         filters={"breakdown": "all, sector"},
@@ -324,7 +344,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
     against_uk = benchmark == UK_OPTION
     c = compare.compare_with(hw, "sector", sector, benchmark)
     benchmark_name = "the UK" if against_uk else benchmark.lower()
-    uk = compare.uk_reference(hw)
+    uk = _uk(tables)
     caveats = resource("homeworking_2019")["caveats"]
     highlight = {"yours": sector, "benchmark": None if against_uk else benchmark}
     mine = _user_rows(user_rows, "sector")
@@ -335,7 +355,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         subtitle="Homeworking by sector, UK, 2019 · 10 selected sectors · % of people in employment · dashed line: "
         "UK, all in employment",
         alt=f"Bar chart of homeworking in ten sectors on two measures, {sector} highlighted. {c.headline()}.",
-        table=compare.wide(hw, "sector").reset_index(),
+        table=_wide_table(tables, "sector"),
         columns=measure_columns("Sector"),
         draw=lambda theme, title, subtitle: charts.category_bars(
             rows, title=title, subtitle=subtitle, reference=uk, user_rows=mine, theme=theme, **highlight
@@ -359,7 +379,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         "line: UK",
         alt=f"Bar chart of the share of ever-homeworkers who also worked from home in the week before, ten sectors, "
         f"{sector} highlighted. {regularity_title}.",
-        table=_regularity_table(hw),
+        table=tables.once("regularity", lambda: _regularity_table(hw)),
         columns={
             "category": Column("Sector"),
             "regularity": Column(
@@ -378,7 +398,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
     )
     found = compare.changes(hw, user_rows, "sector")
     lead, change = _change_chart(hw, found, "sector", sector, "sectors")
-    top_occupation, top_share = compare.top(hw, "occupation", "ever")
+    top_occupation, top_share = _top(tables, "occupation", "ever")
     occupations = hw[hw["breakdown"] == "occupation"]
     occupation_chart = Chart(
         key="sectors-occupations",
@@ -386,7 +406,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         subtitle="Selected occupations quoted by the source, UK, 2019 · have ever worked from home",
         alt=f"Bar chart of five occupations' share who have ever worked from home; {top_occupation} highest at "
         f"{top_share:.0f}%.",
-        table=compare.wide(hw, "occupation").reset_index(),
+        table=_wide_table(tables, "occupation"),
         columns=measure_columns("Occupation"),
         draw=lambda theme, title, subtitle: charts.category_bars(
             occupations,
@@ -405,7 +425,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
         charts=_lead_first(lead, change, (bars, regularity, occupation_chart)),
-        rows=tidy_rows(hw, ("all", "sector", "occupation")),
+        rows=_rows(tables, ("all", "sector", "occupation")),
         resource="homeworking_2019",
         selections=dict(chosen),
         filters={"sector": sector, "compared with": benchmark},
@@ -455,7 +475,7 @@ def age(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | Non
     band, versus = chosen["band"], chosen["vs"]
     against_uk = versus == UK_OPTION
     c = compare.compare_with(hw, "age", band, versus)
-    uk = compare.uk_reference(hw)
+    uk = _uk(tables)
     shape = compare.describe_profile(hw, "age", "week_prior")
     mine = _user_rows(user_rows, "age")
     rows = hw[hw["breakdown"] == "age"]
@@ -464,7 +484,7 @@ def age(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | Non
         title=c.headline(),
         subtitle="Homeworking by age of worker, UK, 2019 · dotted lines: UK, all in employment",
         alt=f"Line chart of homeworking by age band on two measures, {band} highlighted. {shape}",
-        table=compare.wide(hw, "age").reset_index(),
+        table=_wide_table(tables, "age"),
         columns=measure_columns("Age band"),
         draw=lambda theme, title, subtitle: charts.profile_chart(
             rows,
@@ -495,7 +515,7 @@ def age(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | Non
         headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
         charts=_lead_first(lead, change, (profile,)),
-        rows=tidy_rows(hw, ("all", "age")),
+        rows=_rows(tables, ("all", "age")),
         resource="homeworking_2019",
         selections=dict(chosen),
         filters={"age band": band, "compared with": versus},
@@ -517,11 +537,11 @@ def regions(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
     against_uk = other == UK_OPTION
     category_of = selections.region_names(hw)
     c = compare.compare_with(hw, "region", category_of[region], category_of.get(other, other))
-    uk = compare.uk_reference(hw)
+    uk = _uk(tables)
     rows = hw[hw["breakdown"] == "region"]
     names = rows.drop_duplicates("category").sort_values("order").set_index("category")
     highlight = {"yours": category_of[region], "benchmark": None if against_uk else category_of[other]}
-    top_region, top_share = compare.top(hw, "region", measure)
+    top_region, top_share = _top(tables, "region", measure)
     top_name = names.loc[top_region, "official_name"]
     table = names[["official_name", "code"]].join(compare.wide(hw, "region")).reset_index()
     columns = measure_columns("As printed in the source") | {
@@ -569,7 +589,7 @@ def regions(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
         charts=_lead_first(lead, change, (bars, tile_map)),
-        rows=tidy_rows(hw, ("all", "region")),
+        rows=_rows(tables, ("all", "region")),
         resource="homeworking_2019",
         selections=dict(chosen),
         filters={"region": region, "compared with": other, "map": MEASURE_LABELS[measure]},

@@ -3,7 +3,7 @@
 
 import pytest
 
-from lib import data, selections
+from lib import data, selections, views
 from lib.compare import UK_OPTION
 from lib.selections import SelectionError, Tables
 
@@ -136,3 +136,21 @@ def test_every_key_reads_nonsense_as_its_default_and_checks_it_strictly(tables, 
         for option in selection.choices(tables, chosen)[:3]:
             value = selection.check(selection.to_url([option] if selection.multiple else option), tables, chosen)
             assert value == ([option] if selection.multiple else option)
+
+
+def test_what_tables_derive_once_is_made_once_and_kept_with_those_tables():
+    made = []
+    first = Tables(data.load_homeworking(), data.load_councils())
+    second = Tables(data.load_homeworking(), data.load_councils())
+
+    def make():
+        made.append(1)
+        return len(made)
+
+    assert first.once("count", make) == 1
+    assert first.once("count", make) == 1  # kept: not made again
+    assert second.once("count", make) == 2  # other tables (another session's uploads) make their own
+    assert (
+        views.build("sectors", first, {"sector": "Education", "benchmark": UK_OPTION}).main.table
+        is views.build("sectors", first, {"sector": "Information and communication", "benchmark": UK_OPTION}).main.table
+    )
