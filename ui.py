@@ -258,7 +258,7 @@ SCRIPT_THREAD = "ScriptRunner.scriptThread"  # the name Streamlit gives the thre
 LONGEST_WAIT_FOR_VISITORS_S = 2.0
 
 
-def warm() -> None:
+def warm(*, pause_s: float = LATER_WARM_UP_S) -> None:
     """In the background of a started server: load the API's modules, then build into the shared caches every
     page's default View and charts, then those for each value of its first key (the sector, band or region a
     meeting picks next), so that nobody waits for a first build.
@@ -271,7 +271,7 @@ def warm() -> None:
     defaults = {page: selections.read(selections.page_keys(page), {}, tables()) for page in views.PAGES}
     for page, chosen in defaults.items():  # what a first visitor opens, first
         _warm_view(page, chosen)
-    time.sleep(LATER_WARM_UP_S)
+    time.sleep(pause_s)
     for page, chosen in defaults.items():  # then every value of each page's first key: what a meeting picks next
         keys = selections.page_keys(page)
         if keys and page != "explore":

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `lib` and `benchmarks` importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import balanced, coldstart, exports, interaction, meeting, profiling, server  # noqa: E402
+from benchmarks import balanced, coldstart, exports, interaction, meeting, profiling, reruns, server  # noqa: E402
 from benchmarks.discover import views  # noqa: E402
 from benchmarks.results import write_section  # noqa: E402
 
@@ -37,6 +37,7 @@ SECTIONS = (
     "profile",
     "exports",
     "meeting",
+    "reruns",
     "balanced",
     "upload",
     "hostile",
@@ -120,6 +121,12 @@ def run_meeting(args) -> str:
     return meeting.report(results, load, args.people, args.meetings)
 
 
+def run_reruns(args) -> str:
+    rounds = 1 if args.quick else 3
+    medians, load = reruns.measure(rounds, args.people)
+    return reruns.report(medians, load, rounds, args.people)
+
+
 def run_balanced(args) -> str:
     return balanced.report(balanced.measure(args.people, args.crowd, args.runs, rounds=1 if args.quick else 3))
 
@@ -157,6 +164,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "profile": run_profile,
     "exports": run_exports,
     "meeting": run_meeting,
+    "reruns": run_reruns,
     "balanced": run_balanced,
     "upload": run_upload,
     "hostile": run_hostile,
