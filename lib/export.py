@@ -22,7 +22,6 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import xlsxwriter
 
 from lib import __version__
 from lib.data import load_package, resource
@@ -259,6 +258,8 @@ def to_xlsx(view: pd.DataFrame, prov: Provenance) -> bytes:
     """
     if len(view) > EXCEL_MAX_ROWS:
         raise ValueError(f"an Excel sheet holds at most {EXCEL_MAX_ROWS:,} rows; this view has {len(view):,}")
+    import xlsxwriter  # loaded with the first Excel file, off a page's path
+
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer,

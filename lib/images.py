@@ -18,10 +18,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from functools import cache, lru_cache
 from pathlib import Path
 
-import kaleido
 import plotly.graph_objects as go
-from choreographer.browsers.chromium import Chromium
-from choreographer.errors import BrowserClosedError, ChannelClosedError
 
 from lib.charts import IMAGE_HEIGHT, IMAGE_WIDTH
 
@@ -43,6 +40,8 @@ def find_browser() -> str | None:
 def _browser_on(search_path: str) -> str | None:
     """Searched once per PATH: choreographer tries a dozen names in every folder, and every page run asks
     (each chart's image buttons), which cost thirty people changing a selection at once 15% of the CPU."""
+    from choreographer.browsers.chromium import Chromium  # kaleido's browser finder, loaded when first asked
+
     return Chromium.find_browser(skip_local=False)
 
 
@@ -90,6 +89,8 @@ class ImageExporter:
         """The figure as PNG or SVG bytes, `width`×`height` layout pixels times `scale`."""
         if fmt not in FORMATS:
             raise ValueError(f"format is one of {', '.join(FORMATS)} (got {fmt!r})")
+        from choreographer.errors import BrowserClosedError, ChannelClosedError
+
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
         try:
             return self._draw(fig, opts)
@@ -116,7 +117,9 @@ class ImageExporter:
         return self.image(fig, "svg", **size)
 
     def _open(self):
-        """Start the browser once; later calls reuse it."""
+        """Start the browser once; later calls reuse it (kaleido loads with the first image, off a page's path)."""
+        import kaleido
+
         with self._lock:
             if self._kaleido is not None:
                 return self._kaleido
