@@ -282,9 +282,7 @@ def warm(*, pause_s: float = LATER_WARM_UP_S) -> None:
 def _after_visitors(longest_s: float = LONGEST_WAIT_FOR_VISITORS_S) -> None:
     """Return once no session's script is running, or after `longest_s` (a busy server still gets warmed)."""
     deadline = time.monotonic() + longest_s
-    while time.monotonic() < deadline and any(
-        t.name == SCRIPT_THREAD and t.is_alive() for t in threading.enumerate()
-    ):
+    while time.monotonic() < deadline and any(t.name == SCRIPT_THREAD and t.is_alive() for t in threading.enumerate()):
         time.sleep(0.05)
 
 
