@@ -117,3 +117,16 @@ def test_uploaded_rows_are_drawn_beside_hatched_and_named(hw):
     ons = [t for t in fig.data if t.name == "ONS 2019"]
     assert dict(zip(ons[0].y, ons[0].x, strict=True))["Education"] == 12.8  # the baseline is unchanged
     assert fig.layout.showlegend
+
+
+def test_set_axes_sets_one_panels_axis_and_keeps_what_the_panels_gave_it():
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True)
+    domain = fig.layout.xaxis2.domain
+    charts.set_axes(fig, "x", row=1, col=2, range=[0, 50], title=dict(text="Days"))
+    charts.set_axes(fig, "y", tickvals=[1, 2])
+    assert fig.layout.xaxis2.range == (0, 50) and fig.layout.xaxis2.title.text == "Days"
+    assert fig.layout.xaxis2.domain == domain and fig.layout.xaxis2.anchor == "y2"
+    assert fig.layout.xaxis.range is None  # the other panel is left as it was
+    assert fig.layout.yaxis.tickvals == (1, 2) and fig.layout.yaxis2.tickvals == (1, 2)  # no panel given: all
