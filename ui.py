@@ -274,9 +274,10 @@ def warm(*, pause_s: float = LATER_WARM_UP_S) -> None:
     time.sleep(pause_s)
     for page, chosen in defaults.items():  # then every value of each page's first key: what a meeting picks next
         keys = selections.page_keys(page)
-        if keys and page != "explore":
-            for option in keys[0].choices(tables(), chosen):
-                _warm_view(page, {**chosen, keys[0].key: [option] if keys[0].multiple else option})
+        for option in keys[0].choices(tables(), chosen) if keys else ():
+            # Read as the page reads the address with that value, so the keys after it take its defaults.
+            value = [option] if keys[0].multiple else option
+            _warm_view(page, selections.read(keys, {keys[0].key: keys[0].to_url(value)}, tables()))
 
 
 def _after_visitors(longest_s: float = LONGEST_WAIT_FOR_VISITORS_S) -> None:

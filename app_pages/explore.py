@@ -49,7 +49,13 @@ def choose(options_from: Tables) -> dict:
     return chosen
 
 
-def chart_section(view: views.View, options_from: Tables, chosen: dict) -> views.View:
+def view_of(tables: Tables, chosen: dict, mine) -> views.View:
+    """The built-in figures' View is everyone's (ui.view: built once per address); with this session's uploads,
+    it is built here from the tables combined once per upload."""
+    return ui.view("explore", chosen) if mine is None else views.build("explore", tables, chosen)
+
+
+def chart_section(view: views.View, options_from: Tables, chosen: dict, mine) -> views.View:
     """The chart of the filtered rows; with several breakdowns in view, the person picks which to chart."""
     if view.rows.empty or view.resource != "homeworking_2019":
         return view
@@ -57,7 +63,7 @@ def chart_section(view: views.View, options_from: Tables, chosen: dict) -> views
     if len(present) > 1:
         first = explore.default_chart(present)
         chosen["chart"] = ui.widget(selections.CHART, options_from, chosen, options=present, default=first)
-        view = views.build("explore", options_from, chosen)
+        view = view_of(options_from, chosen, mine)
     return view
 
 
@@ -257,7 +263,7 @@ st.write(
 mine = ui.user_rows()
 tables = with_user_rows(ui.tables(), mine)
 chosen = choose(tables)
-view = views.build("explore", tables, chosen)
+view = view_of(tables, chosen, mine)
 for notice in view.notices:
     st.warning(notice)
 if mine is not None and chosen["table"] == "homeworking":
@@ -268,7 +274,7 @@ if mine is not None and chosen["table"] == "homeworking":
     )
 
 # 2/ The chart of the filtered rows (aggregated when there are too many categories to draw one bar each)
-view = chart_section(view, tables, chosen)
+view = chart_section(view, tables, chosen, mine)
 if view.main:
     ui.show_chart(view, view.main)
 elif not view.rows.empty:

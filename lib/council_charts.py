@@ -79,14 +79,12 @@ class TimelineLayout:
 def timeline_layout(items: pd.DataFrame) -> TimelineLayout:
     """The layout of `lib.councils.timeline_items`: lanes in the order things happened, rows per label line."""
     rollout = items[items["panel"] != "context"]
-    dated_first = rollout.assign(key=rollout["draw_from"].fillna(rollout["draw_to"])).sort_values("key", kind="stable")
-    figures = {  # (organisation, panel) → [(id, label)], dated ones in date order, the others as given
+    # (organisation, panel) → [(id, label)]: dated figures in date order, the others as the table gives them.
+    date_order = rollout["draw_from"].fillna(rollout["draw_to"]).where(rollout["panel"] == cl.DATED)
+    ordered = rollout.assign(key=date_order).sort_values("key", kind="stable", na_position="last")
+    figures = {
         group: list(zip(part["id"], part["label"], strict=True))
-        for group, part in (
-            pd.concat([dated_first[dated_first["panel"] == cl.DATED], rollout[rollout["panel"] != cl.DATED]]).groupby(
-                ["organisation", "panel"], sort=False
-            )
-        )
+        for group, part in ordered.groupby(["organisation", "panel"], sort=False)
     }
     row_of: dict[str, float] = {}
     lanes = []

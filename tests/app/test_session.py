@@ -85,3 +85,15 @@ def test_slides_keep_the_name_but_show_no_notice():
     assert not at.exception
     assert notices(at) == []
     assert at.query_params[ui.OWN_FIGURES_KEY] == MINE
+
+
+def test_explores_shared_view_never_carries_another_sessions_upload():
+    """Explore's View of the built-in figures is shared between sessions (ui.view); one with uploads never is."""
+    theirs = upload(run_page(EXPLORE))
+    rows_with_upload = theirs.header[0].value
+    mine = run_page(EXPLORE)  # the same address, in another session, after theirs was built
+    assert not mine.exception
+    assert mine.header[0].value != rows_with_upload
+    assert MINE not in " ".join(i.value for i in mine.info)
+    again = theirs.run()
+    assert again.header[0].value == rows_with_upload
