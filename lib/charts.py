@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -402,7 +402,9 @@ def _add_ons_bars(
     )
 
 
-def _value_labels(values: pd.Series, col: int, theme: Theme) -> list[dict]:
+def _value_labels(
+    values: pd.Series, col: int, theme: Theme, label: Callable[[float], str] = _value_label
+) -> list[dict]:
     """Each bar's figure just past its end ('not published' at zero where the source is silent)."""
     return [
         dict(
@@ -410,7 +412,7 @@ def _value_labels(values: pd.Series, col: int, theme: Theme) -> list[dict]:
             y=category,
             xref=axis("x", col),
             yref=axis("y", col),
-            text=_value_label(value),
+            text=label(value),
             xanchor="left",
             xshift=3,
             showarrow=False,
@@ -780,10 +782,6 @@ def regularity_bars(
                 color=[ROLE_COLOURS[r] for r in roles],
                 line=dict(width=[theme.line_width if r != "other" else 0 for r in roles], color=TEXT),
             ),
-            text=[f"{v:.0f}%" for v in table["share"]],
-            textposition="outside",
-            cliponaxis=False,
-            textfont=dict(size=theme.label_size, color=TEXT),
             customdata=table[["week_prior", "ever"]].to_numpy(),
             hovertemplate=(
                 "<b>%{y}</b><br>%{x:.1f}% of ever-homeworkers also worked from home in the week before"
@@ -836,6 +834,8 @@ def regularity_bars(
         height=theme.base_height + theme.row_height * len(cats),
         left=label_margin(ticktext, theme),
         top_extra=theme.label_size if reference is not None else 0,
+        # White-backed like every bar chart's figures, so the UK line never runs through one.
+        annotations=_value_labels(table["share"], 1, theme, label=lambda share: f"{share:.0f}%"),
     )
 
 
