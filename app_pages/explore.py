@@ -242,7 +242,11 @@ def check_upload(chosen, source_name: str) -> None:
                 upload.problem_table(err.problems),
                 hide_index=True,
                 width="stretch",
-                column_config={"row": st.column_config.NumberColumn("row", format="plain")},
+                placeholder="—",  # a problem with the whole file has no row
+                column_config={
+                    "row": st.column_config.NumberColumn("row", format="plain", width="small"),
+                    "rule": st.column_config.TextColumn("rule", width="large"),
+                },
             )
             if err.total > len(err.problems):
                 st.caption(f"The first {len(err.problems):,} are listed: fix these, then check the file again.")
