@@ -21,6 +21,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import PurePath
 
 import pandas as pd
@@ -132,6 +133,17 @@ def _read_upload(
     return Upload(rows=valid, notes=tuple(notes))
 
 
+def _in_words(stamp: str) -> str:
+    """'2026-11-30T09:15:00Z' → '30 November 2026 at 09:15 UTC'; a stamp that is not a time is kept as it is."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return f"{moment.day} {moment:%B %Y at %H:%M} UTC"
+
+
 def _read_bundle(
     data: bytes, name: str, source: str, reference: pd.DataFrame | None, limits: Limits, report: Progress
 ) -> Upload:
@@ -144,7 +156,7 @@ def _read_bundle(
         raise UploadError(name, [why.problem]) from None
     rows_name = f"{name} ({bundle.ROWS_FILE})"
     read = _read_upload(found.rows_csv, rows_name, source or found.name, reference, limits, limits.upload_bytes, report)
-    note = f"Restored from your bundle: {len(read.rows):,} rows first uploaded {found.uploaded_at}."
+    note = f"Restored from your bundle: {len(read.rows):,} rows first uploaded {_in_words(found.uploaded_at)}."
     return Upload(read.rows, (note, *read.notes), found.uploaded_at, found.permalink)
 
 

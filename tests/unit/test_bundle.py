@@ -58,7 +58,7 @@ def test_uploading_the_bundle_brings_back_the_same_figures(made, april):
     back = upload.read_upload(made, "lms-april-2020-bundle.zip", "", reference=data.load_homeworking())
     assert back.rows.equals(april.rows)
     assert (back.uploaded_at, back.permalink) == ("2026-11-30T09:15:00Z", PERMALINK)
-    assert back.notes[0] == "Restored from your bundle: 3 rows first uploaded 2026-11-30T09:15:00Z."
+    assert back.notes[0] == "Restored from your bundle: 3 rows first uploaded 30 November 2026 at 09:15 UTC."
     renamed = upload.read_upload(made, "b.zip", "April, renamed", reference=data.load_homeworking())
     assert set(renamed.rows["source"]) == {"April, renamed"}  # a name typed on the way in wins
 
@@ -85,3 +85,11 @@ def test_a_zip_that_is_not_a_bundle_says_so(made):
 def test_a_plain_zip_is_not_taken_for_a_bundle():
     assert not bundle.is_bundle(rezip({"data.csv": b"a\n1\n"}))
     assert not bundle.is_bundle(b"breakdown,category\n")
+
+
+def test_a_bundles_upload_time_is_said_in_words_and_an_edited_one_as_it_is():
+    from lib.upload import _in_words
+
+    assert _in_words("2026-11-30T09:15:00Z") == "30 November 2026 at 09:15 UTC"
+    assert _in_words("2026-11-30T10:15:00+01:00") == "30 November 2026 at 09:15 UTC"
+    assert _in_words("last Tuesday") == "last Tuesday"
