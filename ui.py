@@ -310,12 +310,14 @@ def metrics(shown: views.View) -> None:
     """The view's figures: in groups of a measure each where they have one, else in a row."""
     grouped = [m for m in shown.metrics if m.group]
     groups = list(dict.fromkeys(m.group for m in grouped))
-    for group, column in zip(groups, st.columns(len(groups)) if groups else [], strict=True):
-        with column:
-            st.markdown(f"**{group}**")
-            members = [m for m in grouped if m.group == group]
-            for metric, place in zip(members, st.columns(len(members)), strict=True):
-                _metric(metric, place)
+    # Rows that wrap, each figure as wide as its text: six fixed columns cut figures off on a laptop screen.
+    row = st.container(horizontal=True, gap="medium") if groups else None
+    for group in groups:
+        block = row.container(width="content", gap="small")
+        block.markdown(f"**{group}**")
+        figures = block.container(horizontal=True, gap="medium")
+        for metric in (m for m in grouped if m.group == group):
+            _metric(metric, figures, width="content")
     ungrouped = [m for m in shown.metrics if not m.group]
     if not ungrouped:
         return
@@ -327,7 +329,7 @@ def metrics(shown: views.View) -> None:
         _metric(metric, place)
 
 
-def _metric(metric: views.Metric, where, *, border: bool = True) -> None:
+def _metric(metric: views.Metric, where, *, border: bool = True, width: str = "stretch") -> None:
     where.metric(
         metric.label,
         metric.value,
@@ -336,6 +338,7 @@ def _metric(metric: views.Metric, where, *, border: bool = True) -> None:
         delta_arrow=arrow(metric.delta),
         help=metric.help,
         border=border and not metric.group,
+        width=width,
     )
 
 

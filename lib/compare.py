@@ -142,12 +142,12 @@ def format_ratio(value: float, digits: int = 1) -> str:
     return "n/a" if math.isnan(value) else f"{value:.{digits}f}×"
 
 
-def format_points(value: float) -> str:
-    """Signed percentage points: '+9.1 points', '−2.0 points', '0.0 points'."""
+def format_points(value: float, unit: str = "points") -> str:
+    """Signed percentage points: '+9.1 points', '−2.0 points', '0.0 points' ('pts' where space is short)."""
     if math.isnan(value):
         return "n/a"
     sign = "+" if value > 0 else "−" if value < 0 else ""
-    return f"{sign}{abs(value):.1f} points"
+    return f"{sign}{abs(value):.1f} {unit}"
 
 
 def likelihood_phrase(a_noun: str, b_noun: str, a: float, b: float, measure: str) -> str:

@@ -195,7 +195,7 @@ def _comparison_metrics(c: compare.Comparison, benchmark_name: str) -> tuple[Met
                 f"Yours (vs {_pct(m.benchmark)})",
                 _pct(m.yours),
                 f"Gap in percentage points, derived: {_pct(m.yours)} − {_pct(m.benchmark)}.",
-                f"{compare.format_points(m.gap_points)} (derived)",
+                f"{compare.format_points(m.gap_points, 'pts')} (derived)",  # a metric's delta: short, or cut off
                 group,
             ),
             Metric(

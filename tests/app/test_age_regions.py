@@ -11,9 +11,9 @@ def test_age_default_and_change():
     at = run_page("app_pages/age.py")
     assert not at.exception
     assert at.selectbox(key="band").value == "45-49 yrs"
-    assert ("Yours (vs 12.4%)", "16.2%", "+3.8 points (derived)") in metrics(at)
+    assert ("Yours (vs 12.4%)", "16.2%", "+3.8 pts (derived)") in metrics(at)
     at.selectbox(key="band").set_value("70 and over").run()
-    assert ("Yours (vs 12.4%)", "24.7%", "+12.3 points (derived)") in metrics(at)
+    assert ("Yours (vs 12.4%)", "24.7%", "+12.3 pts (derived)") in metrics(at)
     assert ("Rank (derived)", "1st of 12", "") in metrics(at)
 
 
@@ -21,7 +21,7 @@ def test_age_compares_two_bands_from_a_link():
     at = run_page("app_pages/age.py", {"band": "70 and over", "vs": "16-19 yrs"})
     assert not at.exception
     assert at.header[0].value.startswith("Workers aged 70 and over were 20.6× as likely as workers aged 16-19")
-    assert ("Yours (vs 1.2%)", "24.7%", "+23.5 points (derived)") in metrics(at)
+    assert ("Yours (vs 1.2%)", "24.7%", "+23.5 pts (derived)") in metrics(at)
 
 
 def test_age_caption_says_what_the_shape_shows():
@@ -35,11 +35,11 @@ def test_regions_default_change_and_link():
     at = run_page("app_pages/regions.py")
     assert not at.exception
     assert at.selectbox(key="region").value == "London"
-    assert ("Yours (vs 12.4%)", "18.1%", "+5.7 points (derived)") in metrics(at)
+    assert ("Yours (vs 12.4%)", "18.1%", "+5.7 pts (derived)") in metrics(at)
     at.selectbox(key="region").set_value("Northern Ireland").run()
     assert ("Rank (derived)", "12th of 12", "") in metrics(at)
     linked = run_page("app_pages/regions.py", {"region": "East of England", "other": "Wales", "map": "Ever"})
-    assert ("Yours (vs 10.0%)", "11.3%", "+1.3 points (derived)") in metrics(linked)
+    assert ("Yours (vs 10.0%)", "11.3%", "+1.3 pts (derived)") in metrics(linked)
     assert linked.radio(key="map").value == "ever"  # the URL holds the label, the widget the measure
     assert "Workers in the East of England" in linked.header[0].value
 

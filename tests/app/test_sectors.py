@@ -14,7 +14,7 @@ def test_default_view_is_education_against_public_administration():
     assert not at.exception
     assert at.selectbox(key="sector").value == "Education"
     assert at.selectbox(key="benchmark").value == "Public administration and defence"
-    assert ("Yours (vs 13.7%)", "12.8%", "−0.9 points (derived)") in metrics(at)
+    assert ("Yours (vs 13.7%)", "12.8%", "−0.9 pts (derived)") in metrics(at)
 
 
 def test_changing_sector_changes_the_numbers_and_words():
@@ -24,8 +24,8 @@ def test_changing_sector_changes_the_numbers_and_words():
     assert not at.exception
     after = metrics(at)
     assert after != before
-    assert ("Yours (vs 13.7%)", "22.8%", "+9.1 points (derived)") in after
-    assert ("Yours (vs 29.4%)", "38.9%", "+9.5 points (derived)") in after
+    assert ("Yours (vs 13.7%)", "22.8%", "+9.1 pts (derived)") in after
+    assert ("Yours (vs 29.4%)", "38.9%", "+9.5 pts (derived)") in after
     assert ("Ratio (derived)", "1.66×", "") in after
     assert ("Rank (derived)", "3rd of 10", "") in after
     assert at.header[0].value.startswith("Financial and insurance staff were 1.7× as likely")
@@ -35,7 +35,7 @@ def test_changing_sector_changes_the_numbers_and_words():
 def test_benchmark_can_be_the_uk():
     at = run_page(PAGE, {"sector": "Transport and storage", "benchmark": "UK: all in employment"})
     assert not at.exception
-    assert ("Yours (vs 12.4%)", "3.4%", "−9.0 points (derived)") in metrics(at)
+    assert ("Yours (vs 12.4%)", "3.4%", "−9.0 pts (derived)") in metrics(at)
 
 
 def test_link_opens_the_same_view():
@@ -81,7 +81,7 @@ def test_uploaded_rows_appear_beside_the_baseline_marked_as_yours():
     at.run()
     assert not at.exception
     assert any("Our staff survey 2021" in c.value and "not ONS" in c.value for c in at.caption)
-    assert ("Yours (vs 29.4%)", "38.3%", "+8.9 points (derived)") in metrics(at)
+    assert ("Yours (vs 29.4%)", "38.3%", "+8.9 pts (derived)") in metrics(at)
 
 
 def test_a_figure_with_uploaded_rows_is_never_shared_with_another_session():
