@@ -53,6 +53,7 @@ class Theme:
     row_height: int  # px per category in a horizontal bar chart
     base_height: int  # px for title, axes and source line
     compact: bool = False  # a slide or a printed page: draw fewer rows (e.g. only the timeline's dated lanes)
+    panel_title_wrap: int = 0  # characters per line of a panel's title (0: one line), where panels are narrow
 
 
 NORMAL = Theme(
@@ -87,7 +88,7 @@ PRESENT = Theme(
     compact=True,
 )
 # The one-page brief: screen type sizes on a chart laid out narrower (lib/brief.py), as few rows as a slide.
-PRINT = replace(NORMAL, name="print", compact=True)
+PRINT = replace(NORMAL, name="print", compact=True, panel_title_wrap=26)
 
 IMAGE_WIDTH, IMAGE_HEIGHT = 1920, 1080
 
@@ -228,6 +229,17 @@ def set_axes(fig: go.Figure, letter: str, *, row: int | None = None, col: int | 
             axis_[key] = value
 
 
+def panel_title(measure: str, theme: Theme) -> str:
+    """A measure's panel title, wrapped where the theme's panels are narrow (a printed brief)."""
+    text = MEASURE_PANELS[measure]
+    return f"<b>{wrap(text, theme.panel_title_wrap) if theme.panel_title_wrap else text}</b>"
+
+
+def _panel_title_px(theme: Theme) -> int:
+    """The extra height a wrapped panel title takes above the panels."""
+    return int(theme.axis_title_size * 1.3) if theme.panel_title_wrap else 0
+
+
 def axis(letter: str, col: int) -> str:
     """Plotly names the first subplot's axes 'x'/'y' and the others 'x2', 'y3', …"""
     return letter if col == 1 else f"{letter}{col}"
@@ -293,7 +305,7 @@ def category_bars(
         cols=len(measures),
         shared_yaxes=True,
         horizontal_spacing=0.04,
-        subplot_titles=[f"<b>{MEASURE_PANELS[m]}</b>" for m in measures],
+        subplot_titles=[panel_title(m, theme) for m in measures],
     )
     ons_categories = set(df["category"])
     labels, lines = [], []
@@ -328,7 +340,7 @@ def category_bars(
     _category_axis(fig, cats, ticktext, theme)
     # Lift the panel titles above the reference-line labels that sit on the panels' top edge.
     lift = int(theme.label_size * 1.6) if reference else 4
-    panel_titles = {f"<b>{MEASURE_PANELS[m]}</b>" for m in measures}
+    panel_titles = {panel_title(m, theme) for m in measures}
     for annotation in fig.layout.annotations:
         if annotation.text in panel_titles:
             annotation.font = dict(size=theme.axis_title_size, color=TEXT)
@@ -343,7 +355,10 @@ def category_bars(
         theme=theme,
         height=int(height),
         left=label_margin(ticktext, theme),
-        top_extra=theme.axis_title_size * 2 + (theme.label_size if reference else 0) + (40 if has_user else 0),
+        top_extra=theme.axis_title_size * 2
+        + (theme.label_size if reference else 0)
+        + (40 if has_user else 0)
+        + _panel_title_px(theme),
         annotations=labels,
         shapes=lines,
     )
@@ -865,7 +880,7 @@ def change_dumbbell(
         cols=len(measures),
         shared_yaxes=True,
         horizontal_spacing=0.06,
-        subplot_titles=[f"<b>{MEASURE_PANELS[m]}</b>" for m in measures],
+        subplot_titles=[panel_title(m, theme) for m in measures],
     )
     names = ", ".join(dict.fromkeys(changes["source"]))
     for col, measure in enumerate(measures, start=1):
@@ -898,7 +913,7 @@ def change_dumbbell(
         theme=theme,
         height=theme.base_height + theme.row_height * max(len(cats), 2),
         left=label_margin(ticktext, theme),
-        top_extra=theme.axis_title_size * 2 + 40,
+        top_extra=theme.axis_title_size * 2 + 40 + _panel_title_px(theme),
     )
     legend_above_panels(fig, theme)
     return fig
