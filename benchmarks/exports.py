@@ -1,8 +1,8 @@
 """Exports: the time to build each download from a view, in process, against the plain library call.
 
-Tables: `lib.export` (provenance, formula guard) against pandas' own writer on the same rows. Images:
-`lib.images.ImageExporter` (one warm Chromium) drawing a page's chart against the floor's five-bar chart.
-The deck: `lib.deck` against the same number of slides that each hold only a picture of the floor's chart.
+Tables: `lib.render.export` (provenance, formula guard) against pandas' own writer on the same rows. Images:
+`lib.render.images.ImageExporter` (one warm Chromium) drawing a page's chart against the floor's five-bar chart.
+The deck: `lib.views.deck` against the same number of slides that each hold only a picture of the floor's chart.
 A module or function a colleague has not written yet is reported "not yet available", not skipped silently.
 """
 
@@ -66,7 +66,7 @@ def views() -> dict[str, tuple[pd.DataFrame, str, dict]]:
     }
 
 
-# Format → (lib.export function, how the page calls it, pandas' plain writer and what it is).
+# Format → (lib.render.export function, how the page calls it, pandas' plain writer and what it is).
 TABLE_FORMATS = {
     "CSV": ("to_csv", lambda ex, v, prov: ex.to_csv(v), lambda v: v.to_csv(index=False).encode(), "pandas `to_csv`"),
     "Excel": (

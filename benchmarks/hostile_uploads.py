@@ -125,7 +125,7 @@ FILES = [
         "took longer than 25 s",
     ),
 ]
-# Read with the declared-size checks off, by `lib.reader` directly: the reader's memory limit is what stops them.
+# Read with the declared-size checks off, by `lib.uploads.reader` directly: its memory limit is what stops them.
 BACKSTOP = ("parquet_bomb.parquet", "two_million_columns.csv")
 
 
@@ -152,7 +152,7 @@ def readers_of(server_pid: int):
 
     def reading(process: psutil.Process) -> bool:
         try:
-            return "from lib.reader import serve" in " ".join(process.cmdline())
+            return "from lib.uploads.reader import serve" in " ".join(process.cmdline())
         except psutil.Error:  # ended (or a zombie) since it was listed
             return False
 
@@ -271,8 +271,8 @@ def _high_water_mb(pid: int) -> float:
 def backstop(folder: Path) -> list[tuple[str, float, float, str]]:
     """The worst files read with the declared-size caps lifted: the reader's 2 GB limit ends them."""
     from lib.data import load_homeworking
-    from lib.reader import Reader
-    from lib.upload import UploadError
+    from lib.uploads.parse import UploadError
+    from lib.uploads.reader import Reader
 
     trusting = Reader(replace(LIMITS, max_rows=10**12, max_columns=10**9, max_cells=10**15, max_decoded_mb=10**6))
     hw = load_homeworking()

@@ -22,7 +22,7 @@ from playwright.async_api import async_playwright
 from streamlit.testing.v1 import AppTest
 
 from benchmarks import harness, stats
-from benchmarks.discover import FLOOR_SCRIPT, ROOT, pages
+from benchmarks.discover import FLOOR_SCRIPT, ROOT, SESSION_SCRIPT, pages
 
 TARGET_ERRORS = 0
 TARGET_P95_S = 1.0
@@ -160,8 +160,8 @@ def measure(people: int, meetings: int) -> tuple[list[Meeting], harness.Load]:
         result = asyncio.run(_measure(people, meetings))
         floor, app = result
         floor.concurrent_rerun_seconds = concurrent_reruns(FLOOR_SCRIPT, None, "category", people)
-        script = next(p.script for p in pages() if p.path == APP_LINK[0].split("?")[0])
-        app.concurrent_rerun_seconds = concurrent_reruns("dashboard.py", script, "sector", people)
+        script = next(p.navigation_path for p in pages() if p.path == APP_LINK[0].split("?")[0])
+        app.concurrent_rerun_seconds = concurrent_reruns(SESSION_SCRIPT, script, "sector", people)
     return result, load
 
 

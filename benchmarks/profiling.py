@@ -29,7 +29,7 @@ from streamlit.runtime.scriptrunner import script_runner
 
 from benchmarks.discover import FLOOR_SCRIPT, ROOT, AppPage
 
-PRODUCT = ("lib/", "pages/", "app_pages/", "ui.py", "dashboard.py")
+PRODUCT = ("lib/", "pages/", "app/", "ui/", "dashboard.py")
 LIBRARIES = {
     "streamlit": "streamlit",
     "plotly": "plotly",
@@ -161,13 +161,13 @@ def first_run(page: AppPage | None) -> Profile:
 
 
 def _first_run_here(argument: str) -> Profile:
-    from benchmarks.discover import views
+    from benchmarks.discover import SESSION_SCRIPT, views
 
     page = None if argument == "floor" else next(p for p in views() if p.path == argument)
     from streamlit.testing.v1 import AppTest
 
     # The page's own script, run first: the entry file's first run would be the default page instead.
-    script = FLOOR_SCRIPT if page is None else "dashboard.py" if page.default else page.script
+    script = FLOOR_SCRIPT if page is None else SESSION_SCRIPT if page.default else page.script
     at = AppTest.from_file(str(ROOT / script), default_timeout=300)
     for key, value in parse_qsl(page.query if page else ""):
         at.query_params[key] = value

@@ -17,7 +17,7 @@ import sys
 import time
 
 from benchmarks import harness, stats
-from benchmarks.discover import FLOOR_SCRIPT, ROOT
+from benchmarks.discover import FLOOR_SCRIPT, ROOT, SESSION_SCRIPT
 
 TARGET_RATIO = 2.0
 PEOPLE = 30
@@ -38,8 +38,8 @@ def one(kind: str, people: int = PEOPLE) -> list[float]:
         import ui
 
         ui.warm(pause_s=0)
-    script = next(p.script for p in pages() if p.path == APP_LINK[0].split("?")[0])
-    return concurrent_reruns("dashboard.py", script, "sector", people)
+    script = next(p.navigation_path for p in pages() if p.path == APP_LINK[0].split("?")[0])
+    return concurrent_reruns(SESSION_SCRIPT, script, "sector", people)
 
 
 def _in_fresh_process(kind: str, people: int) -> list[float]:

@@ -4,8 +4,8 @@
     python benchmarks/upload_scale.py --quick   # 10k and 100k, one run each, printed only
 
 Each run is a fresh Python process standing for the server (so its peak memory is its own): it reads the
-file's bytes as Streamlit holds an upload, then times `lib.reader.Reader.read` as the page calls it (the
-file read, tidied, matched and validated by `lib.upload` in a separate, limited process, the rows brought
+file's bytes as Streamlit holds an upload, then times `lib.uploads.reader.Reader.read` as the page calls it (the
+file read, tidied, matched and validated by `lib.uploads.parse` in a separate, limited process, the rows brought
 back) and the Explore page's work on the result (`lib.explore.combine`, `filter_view` with a search,
 `percent_bands`). The reading process's own peak is sampled apart. Figures are medians over the runs; the
 target is 1,000,000 rows in 5 s or less and 1.5 GB or less in the server, the reader within its limit.
@@ -102,7 +102,7 @@ def one_run(path: Path) -> dict:
     """In this (fresh) process: the upload and the page's filtering, timed; peak memory at the end."""
     from lib import explore
     from lib.data import load_homeworking
-    from lib.reader import Reader
+    from lib.uploads.reader import Reader
 
     built_in = load_homeworking()
     reader = Reader()
@@ -213,7 +213,8 @@ def report(rows: list[dict], load: harness.Load, runs: int) -> str:
         f"Measured {when} by `python benchmarks/upload_scale.py`: medians of {runs} runs, each in a fresh "
         "process standing for the server ('server peak' is that whole process: Python, pandas, the file's bytes as "
         "Streamlit holds them, the validated rows brought back and the combined table). 'Upload' is "
-        "`lib.reader.Reader.read`, as the page calls it: the file sent to a separate reading process (started and "
+        "`lib.uploads.reader.Reader.read`, as the page calls it: the file sent to a separate reading process (started "
+        "and "
         "warmed up before the file arrives, limited to 2 GB and 25 s), read, tidied, matched and validated there, "
         "the rows brought back as Arrow IPC; 'reader peak' is that process's resident memory, sampled every 10 ms. "
         "Then the Explore page's work on them: the uploaded rows put beside the "

@@ -24,11 +24,13 @@ from typing import Any
 import anyio
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
-from lib import __version__, data, export, render, selections, views
-from lib.images import ImageExportUnavailable, shared_exporter
+from lib import __version__, data, selections, views
+from lib.render import export, formats
+from lib.render.images import ImageExportUnavailable, shared_exporter
+from lib.render.renderer import Address, Renderer, Unavailable, file_name, today
 from lib.selections import SelectionError, Tables
+from lib.views import deck
 
 DRAWING_AT_ONCE = 2  # concurrent image, deck and brief renderings; the rest wait their turn
 CACHE_CONTROL = "public, max-age=3600"  # the figures change only with a new release; ETags confirm
@@ -69,7 +71,7 @@ class Problem(Exception):
 
 def allowed_keys(page: str) -> list[str]:
     """The parameters an address of `page` may carry: its own keys, the deck's, and presentation mode's."""
-    keys = [*selections.page_keys(page), *selections.DECK_KEYS, *selections.PRESENTATION, *selections.MARKERS]
+    keys = [*views.PAGES[page].keys, *deck.KEYS, *selections.MARKERS]
     return list(dict.fromkeys(s.key for s in keys))
 
 
@@ -88,8 +90,8 @@ def _read_address(page: str, fmt: str, frozen: tuple) -> views.View:
     query = {key: list(values) for key, values in frozen}
     if page not in views.PAGES:
         raise Problem(404, "Unknown page", f"There is no page '{_cut(page)}'.", allowed=list(views.PAGES))
-    if fmt not in render.FORMATS:
-        raise Problem(404, "Unknown format", f"There is no format '{_cut(fmt)}'.", allowed=list(render.FORMATS))
+    if fmt not in formats.FORMATS:
+        raise Problem(404, "Unknown format", f"There is no format '{_cut(fmt)}'.", allowed=list(formats.FORMATS))
     allowed = allowed_keys(page)
     unknown = [key for key in query if key not in allowed]
     if unknown:
@@ -102,8 +104,7 @@ def _read_address(page: str, fmt: str, frozen: tuple) -> views.View:
         )
     try:
         if fmt == "pptx":
-            selections.check(selections.DECK_KEYS, query, tables())
-            selections.check(selections.PRESENTATION, query, tables())
+            selections.check(deck.KEYS, query, tables())
         return views.for_query(page, tables(), query, strict=True)
     except SelectionError as bad:
         allowed_values = bad.allowed if isinstance(bad.allowed, list) else [bad.allowed]
@@ -123,7 +124,7 @@ def make_file(page: str, fmt: str, query: Mapping[str, Sequence[str]], base: str
     Kept for the day: the same address asked again (thirty people opening one brief, a job
     re-run) is answered from memory; a new day makes new files, stamped with the new date.
     """
-    return _make_file(page, fmt, _frozen(query), base, render.today())
+    return _make_file(page, fmt, _frozen(query), base, today())
 
 
 @lru_cache(maxsize=FILES_KEPT)
@@ -131,11 +132,11 @@ def _make_file(page: str, fmt: str, frozen: tuple, base: str, day: date) -> tupl
     query = {key: list(values) for key, values in frozen}
     view = read_address(page, fmt, query)
     exporter = shared_exporter()
-    address = render.Address(page, tuple((k, v) for k, values in query.items() for v in values), base)
-    files = render.Renderer(tables(), address, exporter.image if exporter.available else None, day)
+    address = Address(page, tuple((k, v) for k, values in query.items() for v in values), base)
+    files = Renderer(tables(), address, exporter.image if exporter.available else None, day)
     try:
-        return files.render(view, fmt), render.file_name(view, fmt)
-    except (render.Unavailable, ImageExportUnavailable) as why:
+        return files.render(view, fmt), file_name(view, fmt)
+    except (Unavailable, ImageExportUnavailable) as why:
         raise Problem(503, "Cannot make this file here", str(why), format=fmt) from None
 
 
@@ -145,11 +146,11 @@ async def view_file(request: Request) -> Response:
     query = _query(request)
     try:
         read_address(page, fmt, query)  # a bad address answers at once, without waiting for a drawing slot
-        limiter = drawing_slots() if fmt in render.DRAWN_FORMATS else None
+        limiter = drawing_slots() if formats.get(fmt).needs_browser or fmt == "zip" else None
         body, filename = await anyio.to_thread.run_sync(make_file, page, fmt, query, _base(request), limiter=limiter)
     except Problem as problem:
         return problem.response(str(request.url.path))
-    return _respond(body, render.FORMATS[fmt], 200, request, filename=filename)
+    return _respond(body, formats.get(fmt).mime, 200, request, filename=filename)
 
 
 async def datapackage(request: Request) -> Response:
@@ -163,7 +164,7 @@ async def datapackage(request: Request) -> Response:
         resources.append(
             {
                 "name": view.resource,
-                "path": render.Address("explore", query, base).api("csv"),
+                "path": Address("explore", query, base).api("csv"),
                 "format": "csv",
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
@@ -193,8 +194,9 @@ def openapi(base: str = "") -> dict:
     paths = {}
     for page in views.PAGES:
         params = [{"$ref": "#/components/parameters/format"}]
-        for selection in dict((s.key, s) for s in [*selections.page_keys(page), *selections.DECK_KEYS]).values():
-            ref = f"{page}.{selection.key}" if selection in selections.page_keys(page) else f"deck.{selection.key}"
+        own = views.PAGES[page].keys
+        for selection in dict((s.key, s) for s in [*own, *selections.DECK_KEYS]).values():
+            ref = f"{page}.{selection.key}" if selection in own else f"deck.{selection.key}"
             parameter_docs.setdefault(ref, _parameter(selection, t))
             params.append({"$ref": f"#/components/parameters/{ref}"})
         paths[f"/api/{page}.{{format}}"] = {
@@ -221,7 +223,7 @@ def openapi(base: str = "") -> dict:
             "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
         }
     }
-    for selection in selections.HEADLINES.values():
+    for selection in deck.HEADLINES.values():
         parameter_docs[f"deck.{selection.key}"] = _parameter(selection, t)
     return {
         "openapi": "3.1.0",
@@ -238,8 +240,8 @@ def openapi(base: str = "") -> dict:
                     "name": "format",
                     "in": "path",
                     "required": True,
-                    "schema": {"type": "string", "enum": list(render.FORMATS)},
-                    "description": "; ".join(f"{k}: {v}" for k, v in render.FORMAT_NAMES.items()),
+                    "schema": {"type": "string", "enum": list(formats.FORMATS)},
+                    "description": "; ".join(f"{f.name}: {f.label}" for f in formats.FORMATS.values()),
                 },
                 **parameter_docs,
             },
@@ -285,7 +287,7 @@ def _parameter(selection: selections.Selection, t: Tables) -> dict:
 def _responses() -> dict:
     problem = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     return {
-        "200": {"description": "The file", "content": {mime.split(";")[0]: {} for mime in render.FORMATS.values()}},
+        "200": {"description": "The file", "content": {f.mime.split(";")[0]: {} for f in formats.FORMATS.values()}},
         "304": {"description": "Not modified (If-None-Match matched the ETag)"},
         "400": {"description": "A parameter or its value is not allowed", "content": problem},
         "404": {"description": "No such page or format", "content": problem},
@@ -323,6 +325,3 @@ async def answer(request: Request) -> Response:
     name = request.path_params["file"]
     special = {"openapi.json": openapi_document, "datapackage.json": datapackage}
     return await special.get(name, view_file)(request)
-
-
-ROUTES = [Route("/api/{file}", answer, methods=["GET"])]

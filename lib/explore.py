@@ -1,7 +1,8 @@
-"""The Explore page's work: which table, which filters, which rows in which order, and its charts.
+"""The Explore page's work: which table, which filters, which rows in which order, and what its charts say.
 
-Pure functions: tables and selections in, DataFrames, text and figures out. The page only
-reads the widgets and lays out what these return, so every filter is unit-tested here.
+Pure functions: tables and selections in, DataFrames and text out (the charts themselves are in
+lib/charts/explore.py), so the URL model imports no Plotly. The page only reads the widgets and lays out
+what these return, so every filter is unit-tested here.
 """
 
 from __future__ import annotations
@@ -13,26 +14,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from lib import export
-from lib.charts import (
-    NORMAL,
-    OTHER,
-    TEXT,
-    UPLOADED,
-    Theme,
-    finish_layout,
-    label_margin,
-    legend_above_panels,
-    set_axes,
-    source_note,
-)
-from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, MEASURE_SHORT
+from lib.compare import MEASURE_PHRASES, MEASURE_SHORT
 from lib.councils import marked
-from lib.data import ADDED_ON_LOAD, MEASURES, resource
+from lib.data import ADDED_ON_LOAD, MEASURES, resource, source_note
 from lib.escape import for_plotly
+from lib.render import export
 
 MAX_BARS = 40  # more categories than this are charted as a distribution, not one bar each
 BAND_WIDTH = 5.0  # percentage points per band in the distribution chart
@@ -131,9 +118,6 @@ class Filters:
         """True when rows were dropped beyond the chosen groups (the file name says "filtered")."""
         bounded = self.low is not None or self.high is not None
         return bool(self.items or self.measures or bounded or self.search.strip())
-
-
-# ---- the table ------------------------------------------------------------------------------
 
 
 def combine(spec: TableSpec, built_in: pd.DataFrame, user_rows: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -271,9 +255,6 @@ def column_help(spec: TableSpec, column: str) -> str:
     return text.strip()
 
 
-# ---- the chart -----------------------------------------------------------------------------
-
-
 def split_sources(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(ONS rows, the user's uploaded rows) of a homeworking view."""
     ons = rows["source"] == HOMEWORKING.short_citation
@@ -375,89 +356,6 @@ def chart_source(rows: pd.DataFrame, resource_name: str = "homeworking_2019") ->
     return line
 
 
-def distribution_chart(
-    rows: pd.DataFrame,
-    *,
-    title: str,
-    subtitle: str,
-    measures: tuple[str, ...] = MEASURES,
-    theme: Theme = NORMAL,
-) -> go.Figure:
-    """Too many categories for one bar each: count the figures per 5-point band instead.
-
-    At most 20 bands × sources × measures marks, however many rows, so a million-row
-    upload still draws at once. ONS figures grey, uploaded figures hatched green.
-    """
-    bands = percent_bands(rows)
-    measures = tuple(m for m in measures if m in set(bands["measure"])) or MEASURES
-    fig = make_subplots(
-        rows=1,
-        cols=len(measures),
-        shared_yaxes=True,
-        horizontal_spacing=0.05,
-        subplot_titles=[f"<b>{MEASURE_LABELS[m]}</b>" for m in measures],
-    )
-    ons_name = HOMEWORKING.short_citation
-    for col, measure in enumerate(measures, start=1):
-        for source, counts in bands[bands["measure"] == measure].groupby("source", sort=False):
-            mine = source != ons_name
-            fig.add_bar(
-                x=(counts["band_from"] + counts["band_to"]) / 2,
-                y=counts["figures"],
-                width=BAND_WIDTH * (0.42 if len(set(bands["source"])) > 1 else 0.85),
-                marker=dict(
-                    color=UPLOADED if mine else OTHER,
-                    pattern=dict(shape="/", fgcolor="#FFFFFF", fillmode="overlay", size=8) if mine else None,
-                    line=dict(width=0),
-                ),
-                customdata=np.column_stack([counts["band_from"], counts["band_to"]]),
-                hovertemplate="%{customdata[0]:g}–%{customdata[1]:g}%: %{y:,} figures<extra>"
-                + for_plotly(source if not mine else f"Your data: {source}")
-                + "</extra>",
-                name=for_plotly(f"Your data: {source}" if mine else "ONS 2019"),
-                legendgroup=for_plotly(source),
-                showlegend=col == 1,
-                row=1,
-                col=col,
-            )
-        set_axes(
-            fig,
-            "x",
-            range=[0, 100],
-            dtick=10,
-            ticksuffix="%",
-            title=dict(text="% of people in employment (5-point bands)", font=dict(size=theme.axis_title_size)),
-            tickfont=dict(size=theme.tick_size),
-            row=1,
-            col=col,
-        )
-    set_axes(
-        fig,
-        "y",
-        title=dict(text="Number of figures (derived)", font=dict(size=theme.axis_title_size)),
-        tickformat=",",
-        tickfont=dict(size=theme.tick_size),
-        gridcolor="#E6E6E6",
-        row=1,
-        col=1,
-    )
-    fig.update_layout(barmode="group", bargap=0.1)
-    for annotation in fig.layout.annotations:
-        annotation.font = dict(size=theme.axis_title_size, color=TEXT)
-    fig = finish_layout(
-        fig,
-        title=title,
-        subtitle=subtitle,
-        source=chart_source(rows),
-        theme=theme,
-        height=theme.base_height + 300,
-        left=theme.tick_size * 5 + theme.axis_title_size * 2,
-        top_extra=theme.axis_title_size * 2 + 40,
-    )
-    legend_above_panels(fig, theme)
-    return fig
-
-
 def council_unit(view: pd.DataFrame, chosen: tuple[str, ...] = ()) -> str | None:
     """The unit the council chart draws: the one chosen, else the one most figures in view share."""
     numbered = view.dropna(subset=["value", "unit"])
@@ -477,61 +375,3 @@ def council_takeaway(view: pd.DataFrame, unit: str | None) -> str:
     if len(rows) == 1:
         return f"{who}: {top.value_text} {top.measure} ({unit})"
     return f"{who} has the largest figure in {unit}: {top.value_text} {top.measure}"
-
-
-def council_chart(view: pd.DataFrame, unit: str, *, title: str, subtitle: str, theme: Theme = NORMAL) -> go.Figure:
-    """One bar per figure in `unit`, labelled with the source's own words ("more than 5,000")."""
-    rows = view[(view["unit"] == unit) & view["value"].notna()].sort_values("value", kind="stable")
-    labels = [
-        _short(f"{marked(o, c)}: {m}")
-        for o, m, c in zip(rows["organisation"], rows["measure"], rows["claimant"], strict=True)
-    ]
-    fig = go.Figure(
-        go.Bar(
-            x=rows["value"],
-            y=rows["id"],
-            orientation="h",
-            marker=dict(color=OTHER),
-            text=rows["value_text"],
-            textposition="outside",
-            cliponaxis=False,
-            textfont=dict(size=theme.label_size, color=TEXT),
-            customdata=np.column_stack([rows["organisation"], rows["measure"], rows["when"]]),
-            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{x:,} "
-            + for_plotly(unit)
-            + "<br>%{customdata[2]}<extra></extra>",
-        )
-    )
-    top = float(rows["value"].max()) if len(rows) else 1.0
-    set_axes(
-        fig,
-        "x",
-        range=[0, top * 1.25],
-        tickformat=",",
-        title=dict(text=f"Value ({for_plotly(unit)})", font=dict(size=theme.axis_title_size)),
-        tickfont=dict(size=theme.tick_size),
-        gridcolor="#E6E6E6",
-    )
-    set_axes(
-        fig,
-        "y",
-        tickmode="array",
-        tickvals=rows["id"].tolist(),
-        ticktext=labels,
-        tickfont=dict(size=theme.tick_size, color=TEXT),
-        ticks="",
-        ticklabelstandoff=6,
-    )
-    return finish_layout(
-        fig,
-        title=title,
-        subtitle=subtitle,
-        source=source_note("council_rollout_2020"),
-        theme=theme,
-        height=theme.base_height + theme.row_height * max(len(rows), 2),
-        left=label_margin(labels, theme),
-    )
-
-
-def _short(label: str, limit: int = 64) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"

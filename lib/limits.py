@@ -68,6 +68,12 @@ class Limits:
     queue_wait_s: float = _setting(
         30.0, "how long a file waits for a free reader before the person is asked to try again"
     )
+    source_name_chars: int = _setting(
+        80, "the name given to uploaded figures: it is shown on every row, chart, legend and file name of them"
+    )
+    bundle_members: int = _setting(
+        20, "files in a bundle (.zip): a bundle holds three; a zip of thousands of entries is not one"
+    )
 
     @property
     def upload_bytes(self) -> int:

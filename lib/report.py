@@ -18,8 +18,9 @@ import sys
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from lib import render
 from lib.api import Problem, make_file
+from lib.render.formats import FORMATS
+from lib.views import PAGES
 
 BAD_ADDRESS, CANNOT_DRAW = 2, 3
 DEFAULT_BASE = "http://localhost:8501"
@@ -28,7 +29,7 @@ DEFAULT_BASE = "http://localhost:8501"
 def parse_address(url: str) -> tuple[str, dict[str, list[str]], str]:
     """(page, query, base) of a page address: a full URL, a path (/sectors?…) or a page name (sectors?…)."""
     parts = urlsplit(url.strip())
-    page = parts.path.strip("/").rsplit("/", 1)[-1] or "overview"
+    page = parts.path.strip("/").rsplit("/", 1)[-1] or next(p.name for p in PAGES.values() if p.default)
     base = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else DEFAULT_BASE
     return page, parse_qs(parts.query, keep_blank_values=True), base
 
@@ -36,12 +37,12 @@ def parse_address(url: str) -> tuple[str, dict[str, list[str]], str]:
 def write_report(url: str, out: Path) -> Path:
     """Write the file; raise Problem (status 400/404/503) with words a person can act on."""
     fmt = out.suffix.removeprefix(".").lower()
-    if fmt not in render.FORMATS:
+    if fmt not in FORMATS:
         raise Problem(
             404,
             "Unknown format",
             f"'{out.name}' does not end in a format this can write.",
-            allowed=list(render.FORMATS),
+            allowed=list(FORMATS),
         )
     page, query, base = parse_address(url)
     body, _ = make_file(page, fmt, query, base)
@@ -52,9 +53,7 @@ def write_report(url: str, out: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib.report", description=__doc__.splitlines()[2].strip())
     parser.add_argument("url", help="a page address, e.g. https://host/sectors?sector=Education or /regions")
-    parser.add_argument(
-        "outfile", type=Path, help=f"where to write; its suffix is the format ({', '.join(render.FORMATS)})"
-    )
+    parser.add_argument("outfile", type=Path, help=f"where to write; its suffix is the format ({', '.join(FORMATS)})")
     args = parser.parse_args(argv)
     try:
         written = write_report(args.url, args.outfile)

@@ -21,17 +21,10 @@ import pandas as pd
 from lib import compare, explore
 from lib.compare import MEASURE_SHORT, UK_OPTION
 from lib.data import BREAKDOWNS, KINDS, MEASURES
+from lib.limits import LIMITS
 
 PUBLIC_ADMIN = "Public administration and defence"
 CONTEXT_KIND = "national announcement"  # the 23 March instruction: context on the timeline, not a body to pick
-SLIDE_NAMES = {
-    "sector": "Your sector against the benchmark",
-    "change": "Your figures against 2019",  # only with uploaded figures
-    "regularity": "How regular homeworking was",
-    "age": "Your age band",
-    "region": "Your region",
-    "councils": "The councils timeline",
-}
 HEADLINE_MAX = 200  # characters: a headline is a sentence, not a paragraph
 SEARCH_MAX = 100  # characters of Explore's search box
 Query = Mapping[str, "str | Sequence[str]"]
@@ -323,23 +316,6 @@ TABLE_PAGE = Selection("page", "Page", kind="integer", default=1)
 # Presentation mode: the same address, as slides.
 PRESENT = Selection("present", "Present", options=lambda t, _: ["1"])
 SLIDE = Selection("slide", "Slide", kind="integer", default=1)
-DECK = Selection(
-    "deck",
-    "In order: sector, your figures against 2019 (with uploads), regularity, age, region, councils. Remove one "
-    "to drop it; add it back to put it last.",
-    options=lambda t, _: list(SLIDE_NAMES),
-    multiple=True,
-    default=tuple(SLIDE_NAMES),
-)
-HEADLINES = {
-    slide: Selection(
-        f"headline_{slide}",
-        f"Headline: {name} (blank: the generated takeaway)",
-        kind="text",
-        max_chars=HEADLINE_MAX,
-    )
-    for slide, name in SLIDE_NAMES.items()
-}
 
 
 def _items(table: pd.DataFrame, group: str, item: str, groups: Sequence[str] | None, limit: int = 1000) -> list[str]:
@@ -352,28 +328,22 @@ def sort_options(table: str | None) -> list[str]:
     return explore.sort_options(explore.TABLES.get(table or "homeworking", explore.HOMEWORKING))
 
 
-PAGES: dict[str, tuple[Selection, ...]] = {
-    "overview": (),
-    "sectors": (SECTOR, BENCHMARK),
-    "age": (BAND, VERSUS),
-    "regions": (REGION, OTHER, MAP),
-    "councils": (COUNCIL_REGIONS, COUNCIL_KINDS, ORGANISATION),
-    "explore": (
-        TABLE,
-        BREAKDOWN,
-        CATEGORY,
-        MEASURE,
-        EXPLORE_KINDS,
-        EXPLORE_ORGANISATIONS,
-        UNIT,
-        LOW,
-        HIGH,
-        SEARCH,
-        SORT,
-        CHART,
-        TABLE_PAGE,
-    ),
-}
+# Explore's keys, in the order its widgets read them (those of the other table do not apply).
+EXPLORE_KEYS: tuple[Selection, ...] = (
+    TABLE,
+    BREAKDOWN,
+    CATEGORY,
+    MEASURE,
+    EXPLORE_KINDS,
+    EXPLORE_ORGANISATIONS,
+    UNIT,
+    LOW,
+    HIGH,
+    SEARCH,
+    SORT,
+    CHART,
+    TABLE_PAGE,
+)
 # The deck's editor: every page's keys at once. `region` is many there, as on the Councils page; the
 # Regions slide reads the last one chosen, as the Regions page reads a repeated key.
 DECK_KEYS: tuple[Selection, ...] = (
@@ -386,21 +356,12 @@ DECK_KEYS: tuple[Selection, ...] = (
     COUNCIL_KINDS,
     ORGANISATION,
 )
-PRESENTATION: tuple[Selection, ...] = (PRESENT, SLIDE, DECK, *HEADLINES.values())
 # While a session holds uploaded figures, its address carries their name: a tab that reconnects to another server
 # (or a person sent the link) is told the figures are not there, instead of seeing the baseline as theirs.
-OWN_FIGURES = Selection("mine", "The name of the uploaded figures this view was made with", kind="text", max_chars=80)
+OWN_FIGURES = Selection(
+    "mine", "The name of the uploaded figures this view was made with", kind="text", max_chars=LIMITS.source_name_chars
+)
 MARKERS: tuple[Selection, ...] = (OWN_FIGURES,)
-
-
-def url_keys() -> list[str]:
-    """Every key any address of the app may carry."""
-    keys = [s.key for group in (*PAGES.values(), DECK_KEYS, PRESENTATION, MARKERS) for s in group]
-    return list(dict.fromkeys(keys))
-
-
-def page_keys(page: str) -> tuple[Selection, ...]:
-    return PAGES[page]
 
 
 def read(selections: Sequence[Selection], query: Query, tables: Tables) -> dict[str, Any]:

@@ -20,10 +20,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lib import deck, powerpoint  # noqa: E402  (the repository root is put on the path first)
 from lib.data import load_councils, load_homeworking  # noqa: E402
-from lib.images import ImageExporter  # noqa: E402
+from lib.render import powerpoint  # noqa: E402  (the repository root is put on the path first)
+from lib.render.images import ImageExporter  # noqa: E402
 from lib.selections import Tables  # noqa: E402
+from lib.views import deck  # noqa: E402
 
 
 def export_deck(selections: dict[str, str], out: Path) -> tuple[Path, list[deck.Slide]]:

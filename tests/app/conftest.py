@@ -8,11 +8,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_page(page: str | None = None, query: dict | None = None, timeout: float = 60) -> AppTest:
-    """Run dashboard.py on `page` (e.g. "app_pages/sectors.py") with query parameters, as a link would open it.
+    """Run the app's session script (app/navigation.py) on `page` (e.g. "../pages/sectors.py") with query
+    parameters, as a link would open it.
 
     Switching page clears the URL, so the query is applied after the switch.
     """
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    at = AppTest.from_file(str(ROOT / "app" / "navigation.py"), default_timeout=timeout)
     if page:
         at.run()
         at.switch_page(page)

@@ -8,7 +8,7 @@ def metrics(at):
 
 
 def test_age_default_and_change():
-    at = run_page("app_pages/age.py")
+    at = run_page("../pages/age.py")
     assert not at.exception
     assert at.selectbox(key="band").value == "45-49 yrs"
     assert ("Yours (vs 12.4%)", "16.2%", "+3.8 pts (derived)") in metrics(at)
@@ -18,46 +18,46 @@ def test_age_default_and_change():
 
 
 def test_age_compares_two_bands_from_a_link():
-    at = run_page("app_pages/age.py", {"band": "70 and over", "vs": "16-19 yrs"})
+    at = run_page("../pages/age.py", {"band": "70 and over", "vs": "16-19 yrs"})
     assert not at.exception
     assert at.header[0].value.startswith("Workers aged 70 and over were 20.6× as likely as workers aged 16-19")
     assert ("Yours (vs 1.2%)", "24.7%", "+23.5 pts (derived)") in metrics(at)
 
 
 def test_age_caption_says_what_the_shape_shows():
-    at = run_page("app_pages/age.py")
+    at = run_page("../pages/age.py")
     caption = next(c.value for c in at.caption if c.value.startswith("The share who worked"))
     assert "to 16.2% (45-49), dips to 13.1% (60-64), then rises again to 24.7% (70 and over)" in caption
     assert "45-49 yrs highlighted" in at.get("plotly_chart")[0].proto.alt
 
 
 def test_regions_default_change_and_link():
-    at = run_page("app_pages/regions.py")
+    at = run_page("../pages/regions.py")
     assert not at.exception
     assert at.selectbox(key="region").value == "London"
     assert ("Yours (vs 12.4%)", "18.1%", "+5.7 pts (derived)") in metrics(at)
     at.selectbox(key="region").set_value("Northern Ireland").run()
     assert ("Rank (derived)", "12th of 12", "") in metrics(at)
-    linked = run_page("app_pages/regions.py", {"region": "East of England", "other": "Wales", "map": "Ever"})
+    linked = run_page("../pages/regions.py", {"region": "East of England", "other": "Wales", "map": "Ever"})
     assert ("Yours (vs 10.0%)", "11.3%", "+1.3 pts (derived)") in metrics(linked)
     assert linked.radio(key="map").value == "ever"  # the URL holds the label, the widget the measure
     assert "Workers in the East of England" in linked.header[0].value
 
 
 def test_regions_list_the_councils_in_the_region():
-    at = run_page("app_pages/regions.py", {"region": "East of England"})
+    at = run_page("../pages/regions.py", {"region": "East of England"})
     text = " ".join(m.value for m in at.markdown)
     assert "**Norfolk County Council** (county council)" in text
     assert "more than 5,000 staff working from home, late March 2020" in text
-    wales = " ".join(m.value for m in run_page("app_pages/regions.py", {"region": "Wales"}).markdown)
+    wales = " ".join(m.value for m in run_page("../pages/regions.py", {"region": "Wales"}).markdown)
     assert "6,000 council staff given Microsoft Teams, within a week" in wales
     assert "(date not given) (vendor claim)" in wales
-    none = run_page("app_pages/regions.py", {"region": "Scotland"})
+    none = run_page("../pages/regions.py", {"region": "Scotland"})
     assert any("no council rollout figures for Scotland" in m.value for m in none.markdown)
 
 
 def test_regions_table_has_gss_codes_and_official_names():
-    at = open_table(run_page("app_pages/regions.py"), "regions-map")
+    at = open_table(run_page("../pages/regions.py"), "regions-map")
     table = at.dataframe[0].value.set_index("official_name")
     assert table.loc["Yorkshire and The Humber", "code"] == "E12000003"
     assert table.loc["Yorkshire and The Humber", "category"] == "Yorkshire & Humber"
@@ -66,8 +66,8 @@ def test_regions_table_has_gss_codes_and_official_names():
 
 def test_bad_values_fall_back():
     for page, query, key, default in [
-        ("app_pages/age.py", {"band": "200-300", "vs": "<b>x</b>"}, "band", "45-49 yrs"),
-        ("app_pages/regions.py", {"region": "Atlantis", "map": "Sometimes"}, "region", "London"),
+        ("../pages/age.py", {"band": "200-300", "vs": "<b>x</b>"}, "band", "45-49 yrs"),
+        ("../pages/regions.py", {"region": "Atlantis", "map": "Sometimes"}, "region", "London"),
     ]:
         at = run_page(page, query)
         assert not at.exception
@@ -75,7 +75,7 @@ def test_bad_values_fall_back():
 
 
 def test_regions_link_to_the_councils_in_the_region():
-    at = run_page("app_pages/regions.py", {"region": "East of England"})
+    at = run_page("../pages/regions.py", {"region": "East of England"})
     link = at.get("page_link")[0]
     assert link.proto.page == "councils"
     assert link.proto.query_string == "region=East+of+England"
@@ -85,8 +85,8 @@ def test_uploaded_rows_are_drawn_and_named_on_age_and_regions():
     import pandas as pd
 
     for page, breakdown, category in [
-        ("app_pages/age.py", "age", "45-49 yrs"),
-        ("app_pages/regions.py", "region", "London"),
+        ("../pages/age.py", "age", "45-49 yrs"),
+        ("../pages/regions.py", "region", "London"),
     ]:
         at = run_page(page)
         at.session_state["user_rows"] = pd.DataFrame(

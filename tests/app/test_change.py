@@ -13,7 +13,7 @@ APRIL = (
 
 
 def uploaded_then(page: str, query: dict | None = None):
-    at = upload(run_page("app_pages/explore.py"), "lms-april-2020.csv", APRIL.encode(), "")
+    at = upload(run_page("../pages/explore.py"), "lms-april-2020.csv", APRIL.encode(), "")
     assert not at.exception and at.success, [e.value for e in at.error]
     assert "lms-april-2020" in at.success[0].value  # no name given: the file's name
     at.switch_page(page)
@@ -23,7 +23,7 @@ def uploaded_then(page: str, query: dict | None = None):
 
 
 def test_the_regions_headline_is_the_change_for_the_chosen_region():
-    at = uploaded_then("app_pages/regions.py")
+    at = uploaded_then("../pages/regions.py")
     assert not at.exception
     assert at.header[0].value == (
         "London: 57.2% worked from home in the week before interview (your figures: lms-april-2020), against 18.1% "
@@ -37,32 +37,33 @@ def test_the_regions_headline_is_the_change_for_the_chosen_region():
 
 
 def test_a_region_they_did_not_bring_keeps_the_2019_headline_and_the_chart():
-    at = uploaded_then("app_pages/regions.py", {"region": "Wales"})
+    at = uploaded_then("../pages/regions.py", {"region": "Wales"})
     assert at.header[0].value.startswith("Workers in Wales were")
     assert any(h.value == "Your figures against 2019" for h in at.header)
 
 
 def test_pages_without_their_figures_say_nothing_of_a_change():
-    at = uploaded_then("app_pages/sectors.py")
+    at = uploaded_then("../pages/sectors.py")
     assert not any(h.value == "Your figures against 2019" for h in at.header)
 
 
 def test_a_bundle_brings_the_figures_back_and_offers_the_saved_view():
     from datetime import UTC, datetime
 
-    from lib import bundle, data
-    from lib import upload as reading
+    from lib import data
+    from lib.uploads import bundle
+    from lib.uploads import parse as reading
 
     rows = reading.read_upload(APRIL.encode(), "lms-april-2020.csv", "", reference=data.load_homeworking()).rows
     zipped = bundle.make_bundle(
         rows, "lms-april-2020", datetime(2026, 11, 30, tzinfo=UTC), "http://x/regions?region=Wales&evil=1"
     )
-    at = upload(run_page("app_pages/explore.py"), "lms-april-2020-bundle.zip", zipped, "")
+    at = upload(run_page("../pages/explore.py"), "lms-april-2020-bundle.zip", zipped, "")
     assert not at.exception and "as **lms-april-2020**" in at.success[0].value
     assert any("Restored from your bundle: 3 rows" in c.value for c in at.caption)
     (link,) = [p for p in at.get("page_link") if p.proto.label == "Open the view you saved"]
     assert link.proto.page == "regions" and link.proto.query_string == "region=Wales"  # unknown keys dropped
-    at.switch_page("app_pages/regions.py")
+    at.switch_page("../pages/regions.py")
     at.query_params["region"] = "Wales"
     at.run()
     assert any(h.value == "Your figures against 2019" for h in at.header)
@@ -79,7 +80,7 @@ def test_a_tampered_bundle_and_a_foreign_zip_get_their_messages():
                 archive.writestr(name, content)
         return buffer.getvalue()
 
-    foreign = upload(run_page("app_pages/explore.py"), "photos.zip", zipped({"a.jpg": "x", "b.jpg": "y"}))
+    foreign = upload(run_page("../pages/explore.py"), "photos.zip", zipped({"a.jpg": "x", "b.jpg": "y"}))
     assert "this zip is not a bundle of your figures" in foreign.error[0].value
     assert "was not added, and nothing else changed" in foreign.error[0].value
     tampered = zipped(
@@ -89,5 +90,5 @@ def test_a_tampered_bundle_and_a_foreign_zip_get_their_messages():
             "your-figures.csv": "breakdown,category,measure,percent\nregion,London,week_prior,157.2\n",
         }
     )
-    edited = upload(run_page("app_pages/explore.py"), "edited-bundle.zip", tampered, "")
+    edited = upload(run_page("../pages/explore.py"), "edited-bundle.zip", tampered, "")
     assert "percent is between 0 and 100" in edited.error[0].value

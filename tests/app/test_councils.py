@@ -4,7 +4,7 @@ import json
 
 from tests.app.conftest import open_table, run_page
 
-PAGE = "app_pages/councils.py"
+PAGE = "../pages/councils.py"
 
 
 def chart_specs(at) -> dict:

@@ -10,7 +10,7 @@ from lib.limits import LIMITS
 from tests import hostile_files
 from tests.app.conftest import run_page
 
-PAGE = "app_pages/explore.py"
+PAGE = "../pages/explore.py"
 ONS = "ONS Annual Population Survey 2019, via Socitm In Our View issue 19"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "uploads"
 
@@ -42,7 +42,7 @@ def test_default_view_is_every_figure_with_the_sector_chart_help_and_downloads()
     chart = at.get("plotly_chart")[0]
     assert "Information and communication had the highest share" in chart.proto.alt
     labels = [at.get_by_key(f"download-{fmt}").label for fmt in ("csv", "xlsx", "parquet", "json", "datapackage")]
-    assert labels == ["CSV", "Excel (.xlsx)", "Parquet", "JSON", "Provenance"]
+    assert labels == ["CSV", "Excel (.xlsx)", "Parquet", "JSON", "Provenance (datapackage.json)"]
 
 
 def test_filters_change_the_rows():

@@ -2,7 +2,7 @@
 
 from tests.app.conftest import open_table, run_page
 
-PAGE = "app_pages/sectors.py"
+PAGE = "../pages/sectors.py"
 
 
 def metrics(at):

@@ -9,8 +9,8 @@ import pytest
 import ui
 from tests.app.conftest import run_page
 
-EXPLORE = "app_pages/explore.py"
-SECTORS = "app_pages/sectors.py"
+EXPLORE = "../pages/explore.py"
+SECTORS = "../pages/sectors.py"
 MINE = "Our staff survey 2021"
 SURVEY = (Path(__file__).resolve().parents[1] / "fixtures" / "uploads" / "good_survey.csv").read_bytes()
 

@@ -2,7 +2,6 @@
 lib.selections reads from the same address (so the page, the deck, the API and the report agree), and
 never renders a value from the URL as HTML."""
 
-import re
 from functools import cache
 from pathlib import Path
 
@@ -10,19 +9,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import data, selections
+from lib import data, selections, views
+from lib.views import deck
 from tests.app.conftest import ROOT, run_page
 
 TABLES = selections.Tables(data.load_homeworking(), data.load_councils())
 
 
 def app_pages() -> list[str]:
-    """Every page the navigation offers, read from dashboard.py so a new page is fuzzed too."""
-    source = (ROOT / "dashboard.py").read_text(encoding="utf-8")
-    return re.findall(r'st\.Page\(\s*"([^"]+\.py)"', source)
+    """Every page the navigation offers, from the Page records, so a new page is fuzzed too."""
+    return [f"../{page.script}" for page in views.PAGES.values()]
 
 
-KNOWN_KEYS = selections.url_keys()
+KNOWN_KEYS = deck.url_keys()
 HOSTILE = [
     "<script>alert(1)</script>",
     '"><img src=x onerror=alert(1)>',
@@ -79,8 +78,8 @@ def test_hostile_query_string_never_breaks_a_page(page, query):
         if supplied and not any(_is_option(widget, v) for v in supplied) and widget.key in defaults:
             assert widget.value == defaults[widget.key], (widget.key, supplied)
     name = Path(page).stem
-    if name in selections.PAGES and name != "explore":  # Explore's options also depend on the session's uploads
-        expected = selections.read(selections.page_keys(name), query, TABLES)
+    if name in views.PAGES and name != "explore":  # Explore's options also depend on the session's uploads
+        expected = selections.read(views.PAGES[name].keys, query, TABLES)
         for widget in _choice_widgets(at):
             assert _value(widget) == expected[widget.key], (widget.key, query.get(widget.key))
     tainted = [v for vs in query.values() for v in vs if "<" in v]
@@ -100,5 +99,5 @@ def test_every_key_the_pages_bind_is_in_the_selection_model():
 
 def test_pages_are_discovered():
     pages = app_pages()
-    assert "app_pages/overview.py" in pages or any(p.endswith("overview.py") for p in pages)
-    assert all(Path(ROOT / p).is_file() for p in pages)
+    assert pages[0] == "../pages/overview.py" and len(pages) == len(views.PAGES)
+    assert all((ROOT / "app" / p).resolve().is_file() for p in pages)

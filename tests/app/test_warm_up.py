@@ -8,7 +8,7 @@ import ui
 
 def _script(done: threading.Event) -> threading.Thread:
     """A thread named as Streamlit names the one running a session's script; it ends when `done` is set."""
-    script = threading.Thread(target=done.wait, args=(10,), name=ui.SCRIPT_THREAD, daemon=True)
+    script = threading.Thread(target=done.wait, args=(10,), name=ui.cache.SCRIPT_THREAD, daemon=True)
     script.start()
     return script
 
@@ -17,7 +17,7 @@ def test_warm_up_waits_for_a_running_script_to_finish():
     done = threading.Event()
     script = _script(done)
     threading.Timer(0.5, done.set).start()
-    ui._after_visitors(longest_s=5)
+    ui.cache.after_visitors(longest_s=5)
     assert not script.is_alive()
 
 
@@ -26,7 +26,7 @@ def test_warm_up_goes_ahead_on_a_server_that_never_goes_quiet():
     script = _script(done)
     started = time.monotonic()
     try:
-        ui._after_visitors(longest_s=0.3)
+        ui.cache.after_visitors(longest_s=0.3)
         assert script.is_alive()
         assert time.monotonic() - started < 3
     finally:
@@ -36,5 +36,5 @@ def test_warm_up_goes_ahead_on_a_server_that_never_goes_quiet():
 
 def test_warm_up_does_not_wait_on_an_idle_server():
     started = time.monotonic()
-    ui._after_visitors(longest_s=5)
+    ui.cache.after_visitors(longest_s=5)
     assert time.monotonic() - started < 1

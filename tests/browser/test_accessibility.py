@@ -6,8 +6,8 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from lib import views
 from tests.browser.conftest import SCREENSHOTS, assert_no_exception, wait_for_app, wait_until_idle
-from tests.conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +17,7 @@ BLOCKING = {"serious", "critical"}
 
 def page_paths() -> list[str]:
     """URL paths of every page in the navigation (the default page is the root)."""
-    source = (ROOT / "dashboard.py").read_text(encoding="utf-8")
-    paths = []
-    for script, rest in re.findall(r'st\.Page\(\s*"([^"]+)\.py"([^)]*)\)', source):
-        paths.append("" if "default=True" in rest else script.rsplit("/", 1)[-1])
-    return paths
+    return [page.url_path for page in views.PAGES.values()]
 
 
 def axe_violations(page) -> list[dict]:

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from openapi_spec_validator import validate
 
-from lib import render
+from lib.render import formats
 from tests.browser.conftest import start_streamlit
 from tests.unit.conftest import require_browser
 
@@ -46,11 +46,11 @@ def server():
 
 
 @pytest.mark.parametrize("page", ["overview", "sectors", "age", "regions", "councils", "explore"])
-@pytest.mark.parametrize("fmt", render.DATA_FORMATS)
+@pytest.mark.parametrize("fmt", tuple(f.name for f in formats.data_formats()))
 def test_every_page_as_data(server, page, fmt):
     status, headers, body = get(f"{server}/api/{page}.{fmt}")
     assert status == 200, body[:500]
-    assert headers["content-type"].startswith(render.FORMATS[fmt].split(";")[0])
+    assert headers["content-type"].startswith(formats.FORMATS[fmt].split(";")[0])
     assert headers["etag"] and "max-age" in headers["cache-control"]
     if fmt == "csv":
         rows = pd.read_csv(io.BytesIO(body))
@@ -63,7 +63,7 @@ def test_every_page_drawn(server, page, fmt):
     require_browser()
     status, headers, body = get(f"{server}/api/{page}.{fmt}")
     assert status == 200, body[:500]
-    assert headers["content-type"] == render.FORMATS[fmt]
+    assert headers["content-type"] == formats.FORMATS[fmt]
     assert body.startswith(b"\x89PNG" if fmt == "png" else b"%PDF")
 
 
@@ -72,7 +72,7 @@ def test_drawn_formats(server, fmt):
     require_browser()
     status, headers, body = get(f"{server}/api/regions.{fmt}?region=Wales&other=Scotland")
     assert status == 200, body[:500]
-    assert headers["content-type"] == render.FORMATS[fmt]
+    assert headers["content-type"] == formats.FORMATS[fmt]
     assert 'filename="homeworking-regions-wales-scotland.' in headers["content-disposition"]
     if fmt == "zip":
         names = zipfile.ZipFile(io.BytesIO(body)).namelist()

@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from lib.images import find_browser
+from lib.render.images import find_browser
 
 
 def require_browser(*tools: str) -> None:

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from benchmarks import stats
-from benchmarks.discover import pages, url_modes, views
+from benchmarks.discover import ROOT, pages, url_modes, views
 from benchmarks.profiling import owner
 from benchmarks.results import TITLE, replace_section
 
@@ -77,48 +77,21 @@ def test_section_names_cannot_inject_markup():
         replace_section(SHARED, "x --> <!-- upload", "x")
 
 
-ENTRY = """
-import streamlit as st
-pages = [
-    st.Page("app_pages/overview.py", title="Overview", default=True),
-    st.Page("app_pages/02_sectors.py", title="Sectors"),
-    st.Page("app_pages/explore.py", title="Explore", url_path="/data/"),
-]
-present = st.query_params.get("present") == "1"
-if present:
-    pages = [st.Page("app_pages/present.py", title=p.title, url_path=p.url_path or None) for p in pages]
-st.navigation(pages).run()
-"""
+def test_the_benchmarks_measure_every_page_of_the_records_and_presentation_mode():
+    from lib.views import PAGES
 
-
-def test_pages_are_read_from_the_entry_files_list_in_order(tmp_path):
-    entry = tmp_path / "dashboard.py"
-    entry.write_text(ENTRY)
-    found = pages(entry)
-    assert [(p.title, p.path, p.script) for p in found] == [
-        ("Overview", "/", "app_pages/overview.py"),
-        ("Sectors", "/sectors", "app_pages/02_sectors.py"),  # Streamlit drops the number prefix
-        ("Explore", "/data", "app_pages/explore.py"),
-    ]
-
-
-def test_a_url_switched_mode_is_a_view_of_the_default_page_not_a_page(tmp_path):
-    entry = tmp_path / "dashboard.py"
-    entry.write_text(ENTRY)
-    assert url_modes(entry) == ["present=1"]
-    assert [p.path for p in views(entry)] == ["/", "/sectors", "/data", "/?present=1"]
-
-
-def test_the_real_entry_file_lists_the_overview_as_default_and_the_sectors_page():
-    found = {p.path: p for p in pages()}
-    assert found["/"].title == "Overview"
+    found = {p.path: p for p in views()}
+    assert found["/"].title == "Overview" and found["/"].script == "pages/overview.py"
     assert found["/sectors"].title == "Sectors"
+    assert [p.script for p in pages()] == [f"pages/{name}.py" for name in PAGES]
+    assert all((ROOT / p.script).is_file() for p in pages())
+    assert found["/?present=1"].default and url_modes() == ["present=1"]
 
 
 def test_profile_owner_of_a_frame():
     from benchmarks.discover import ROOT
 
-    assert owner(str(ROOT / "lib" / "charts.py")) == "product"
+    assert owner(str(ROOT / "lib" / "charts" / "bars.py")) == "product"
     assert owner(str(ROOT / "benchmarks" / "run.py")) == "other"
     assert owner("/usr/lib/python3/site-packages/_plotly_utils/basevalidators.py") == "plotly"
     assert owner("/usr/lib/python3/site-packages/pandas/core/frame.py") == "pandas"

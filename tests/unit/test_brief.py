@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from lib import data, render, views
+from lib import data, views
+from lib.render import renderer
 from lib.selections import Tables
 from tests.browser.conftest import SCREENSHOTS
 from tests.unit.conftest import require_browser
@@ -22,14 +23,14 @@ def tables():
 @pytest.fixture(scope="module")
 def exporter():
     require_browser("pdftotext", "pdfinfo", "pdffonts", "pdftoppm")
-    from lib.images import shared_exporter
+    from lib.render.images import shared_exporter
 
     return shared_exporter()
 
 
 def brief(tables, exporter, tmp_path, page, query):
     shown = views.for_query(page, tables, dict(query))
-    files = render.Renderer(tables, render.Address(page, tuple(query), "https://dash.example"), exporter.image, DAY)
+    files = renderer.Renderer(tables, renderer.Address(page, tuple(query), "https://dash.example"), exporter.image, DAY)
     path = tmp_path / f"{page}.pdf"
     path.write_bytes(files.render(shown, "pdf"))
     return shown, path
@@ -58,10 +59,11 @@ def test_brief_is_one_a4_page_with_the_headline_figures_source_and_permalink(tab
     text = " ".join(run("pdftotext", str(path), "-").split())
     assert " ".join(shown.headline.split()) in text
     assert "Source:" in text and "Licence:" in text
-    assert render.Address(page, query, "https://dash.example").permalink in text
+    assert renderer.Address(page, query, "https://dash.example").permalink in text
     assert "2026-12-01" in text
     fonts = run("pdffonts", str(path)).splitlines()[2:]
     assert fonts and all(" yes " in line for line in fonts)  # every font embedded
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     run("pdftoppm", "-png", "-r", "110", "-singlefile", str(path), str(SCREENSHOTS / f"brief-{page}"))
 
 

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from lib import bundle, data, upload
+from lib import data
+from lib.uploads import bundle, parse
 
 APRIL = (
     "breakdown,category,measure,percent\n"
@@ -22,7 +23,7 @@ PERMALINK = "https://dash.example/regions?region=London"
 
 @pytest.fixture(scope="module")
 def april():
-    return upload.read_upload(APRIL.encode(), "lms-april-2020.csv", "", reference=data.load_homeworking())
+    return parse.read_upload(APRIL.encode(), "lms-april-2020.csv", "", reference=data.load_homeworking())
 
 
 @pytest.fixture(scope="module")
@@ -55,30 +56,30 @@ def test_a_bundle_holds_the_rows_their_name_time_checks_and_view(made, april):
 
 
 def test_uploading_the_bundle_brings_back_the_same_figures(made, april):
-    back = upload.read_upload(made, "lms-april-2020-bundle.zip", "", reference=data.load_homeworking())
+    back = parse.read_upload(made, "lms-april-2020-bundle.zip", "", reference=data.load_homeworking())
     assert back.rows.equals(april.rows)
     assert (back.uploaded_at, back.permalink) == ("2026-11-30T09:15:00Z", PERMALINK)
     assert back.notes[0] == "Restored from your bundle: 3 rows first uploaded 30 November 2026 at 09:15 UTC."
-    renamed = upload.read_upload(made, "b.zip", "April, renamed", reference=data.load_homeworking())
+    renamed = parse.read_upload(made, "b.zip", "April, renamed", reference=data.load_homeworking())
     assert set(renamed.rows["source"]) == {"April, renamed"}  # a name typed on the way in wins
 
 
 def test_a_tampered_bundle_is_refused_like_any_bad_file(made):
     files = members(made)
     files["your-figures.csv"] = files["your-figures.csv"].replace(b"57.2", b"157.2")
-    with pytest.raises(upload.UploadError) as refused:
-        upload.read_upload(rezip(files), "edited.zip", "", reference=data.load_homeworking())
+    with pytest.raises(parse.UploadError) as refused:
+        parse.read_upload(rezip(files), "edited.zip", "", reference=data.load_homeworking())
     assert refused.value.problems[0].rule == "percent is between 0 and 100"
 
 
 def test_a_zip_that_is_not_a_bundle_says_so(made):
     foreign = rezip({"datapackage.json": b'{"name": "someone-elses"}', "your-figures.csv": b"a,b\n1,2\n"})
-    with pytest.raises(upload.UploadError) as refused:
-        upload.read_upload(foreign, "other.zip", "", reference=data.load_homeworking())
+    with pytest.raises(parse.UploadError) as refused:
+        parse.read_upload(foreign, "other.zip", "", reference=data.load_homeworking())
     assert "not a bundle's description" in refused.value.problems[0].rule
     many = rezip({f"f{i}.csv": b"x" for i in range(30)} | {"datapackage.json": b"{}"})
-    with pytest.raises(upload.UploadError) as crowded:
-        upload.read_upload(many, "many.zip", "", reference=data.load_homeworking())
+    with pytest.raises(parse.UploadError) as crowded:
+        parse.read_upload(many, "many.zip", "", reference=data.load_homeworking())
     assert "holds 31 files: a bundle holds three" in crowded.value.problems[0].rule
 
 
@@ -88,7 +89,7 @@ def test_a_plain_zip_is_not_taken_for_a_bundle():
 
 
 def test_a_bundles_upload_time_is_said_in_words_and_an_edited_one_as_it_is():
-    from lib.upload import _in_words
+    from lib.uploads.parse import _in_words
 
     assert _in_words("2026-11-30T09:15:00Z") == "30 November 2026 at 09:15 UTC"
     assert _in_words("2026-11-30T10:15:00+01:00") == "30 November 2026 at 09:15 UTC"

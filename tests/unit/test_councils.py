@@ -7,7 +7,7 @@ least 857 a day; more than 5,000 of 6,700 users → more than 74.6%), never from
 import pandas as pd
 import pytest
 
-from lib import council_charts, councils
+from lib import charts, councils
 from lib.charts import NORMAL, PRESENT, YOURS, source_note
 from lib.data import load_councils, load_homeworking
 from lib.selections import Tables
@@ -227,7 +227,7 @@ def test_timeline_takeaway_counts_the_weeks_after_23_march(items):
 
 
 def timeline(items, **kw):
-    return council_charts.rollout_timeline(items.reset_index(drop=True), title="A takeaway", subtitle="s", **kw)
+    return charts.rollout_timeline(items.reset_index(drop=True), title="A takeaway", subtitle="s", **kw)
 
 
 def test_timeline_hover_never_shows_an_axis_date(items):
@@ -258,23 +258,23 @@ def test_timeline_highlights_your_organisation(items):
     assert "<b>Norfolk County Council</b> (yours)" in fig.layout.yaxis.ticktext
     spans = next(t for t in fig.data if t.name == "period the source gives")
     assert YOURS in spans.marker.color
-    assert any(s.fillcolor == council_charts.HIGHLIGHT_BAND for s in fig.layout.shapes)
+    assert any(s.fillcolor == charts.theme.HIGHLIGHT_BAND for s in fig.layout.shapes)
 
 
 def test_builders_take_the_presentation_theme(figures, hw, items):
     normal, present = timeline(items), timeline(items, theme=PRESENT)
     assert present.layout.title.font.size > normal.layout.title.font.size
     rows = councils.scale_and_speed_rows(figures)
-    speed = council_charts.scale_and_speed(rows, title="t", subtitle="s", theme=PRESENT)
+    speed = charts.scale_and_speed(rows, title="t", subtitle="s", theme=PRESENT)
     assert speed.layout.title.font.size == PRESENT.title_size
     shares = councils.shares_at_home(figures, hw)
-    share = council_charts.share_against_baseline(shares, title="t", subtitle="s", theme=NORMAL)
+    share = charts.share_against_baseline(shares, title="t", subtitle="s", theme=NORMAL)
     assert share.layout.title.font.size == NORMAL.title_size
 
 
 def test_speed_chart_labels_rates_as_derived_and_missing_as_missing(figures):
     rows = councils.scale_and_speed_rows(figures)
-    fig = council_charts.scale_and_speed(rows, title="t", subtitle="s", highlight="Wiltshire Council")
+    fig = charts.scale_and_speed(rows, title="t", subtitle="s", highlight="Wiltshire Council")
     texts = [a.text for a in fig.layout.annotations]
     assert "within a week<br><b>at least 857 staff a day</b> (derived)" in texts
     assert "<i>no time given</i>" in texts and "<i>no count given</i>" in texts
@@ -288,7 +288,7 @@ def test_speed_chart_labels_rates_as_derived_and_missing_as_missing(figures):
 
 def test_share_chart_names_both_sources_and_measures(figures, hw):
     shares = councils.shares_at_home(figures, hw)
-    fig = council_charts.share_against_baseline(shares, title="t", subtitle="s")
+    fig = charts.share_against_baseline(shares, title="t", subtitle="s")
     bars = fig.data[0]
     assert list(bars.x) == pytest.approx([74.63, 11.3, 95.0, 9.5], abs=0.01)
     texts = " ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations)
@@ -339,7 +339,7 @@ def test_rate_and_speed_takeaways_say_the_fastest_is_a_vendor_claim(figures):
     assert councils.rate_takeaway(norfolk).startswith("Norfolk County Council: more than 3,000")  # its own claim
     rows = councils.scale_and_speed_rows(figures)
     assert councils.speed_takeaway(rows).startswith("Welsh Government (vendor claim) was fastest")
-    fig = council_charts.scale_and_speed(rows, title="t", subtitle="s")
+    fig = charts.scale_and_speed(rows, title="t", subtitle="s")
     ticks = list(fig.layout.yaxis.ticktext)
     assert ticks[0].startswith("Welsh Government (vendor claim)<br>")
     assert any(t.startswith("Durham County Council (vendor claim)<br>") for t in ticks)
@@ -347,8 +347,8 @@ def test_rate_and_speed_takeaways_say_the_fastest_is_a_vendor_claim(figures):
 
 
 def test_the_deck_draws_the_same_marks_through_lib(figures, hw):
-    """The presentation deck builds its councils slide from these labels and takeaways (lib.deck, unchanged)."""
-    from lib import deck
+    """The presentation deck builds its councils slide from these labels and takeaways (lib.views.deck, unchanged)."""
+    from lib.views import deck
 
     slide = deck.build_deck(Tables(hw, figures), {"org": "Welsh Government"}, order=["councils"])[0]
     assert "6,000 staff within a week (vendor claim)" in [
@@ -360,7 +360,7 @@ def test_the_deck_draws_the_same_marks_through_lib(figures, hw):
 def test_timeline_layout_without_drawing():
     """The timeline's places, worked out before Plotly: lanes in the order things happened, a row per label line,
     the date axis from the first month drawn to the month after the last."""
-    from lib.council_charts import timeline_layout
+    from lib.charts import timeline_layout
     from lib.data import load_councils
 
     layout = timeline_layout(councils.timeline_items(load_councils()))

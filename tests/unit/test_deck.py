@@ -15,10 +15,12 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from lib import charts, compare, deck, powerpoint
+from lib import charts, compare
 from lib.data import load_councils, load_homeworking
-from lib.images import ImageExporter, find_browser
+from lib.render import powerpoint
+from lib.render.images import ImageExporter, find_browser
 from lib.selections import Tables
+from lib.views import deck
 
 FINANCE = "Financial and insurance"
 PUBLIC_ADMIN = "Public administration and defence"

@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
-from lib.images import ImageExportUnavailable
+from lib.render.images import ImageExportUnavailable
 
 SLOW = "image export unavailable: Chromium did not draw the image within 60 s"
 
@@ -46,7 +46,7 @@ def deck_button():
 
 def test_the_next_run_of_the_page_says_why_once():
     at = AppTest.from_function(deck_button)
-    at.session_state[ui.DOWNLOAD_FAILURES_KEY] = {"download-pptx": SLOW}
+    at.session_state[ui.downloads.DOWNLOAD_FAILURES_KEY] = {"download-pptx": SLOW}
     at.run()
     assert [w.value for w in at.warning] == [
         f"**Download the deck as PowerPoint** gave no file: {SLOW}. Try again in a minute."

@@ -11,8 +11,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from lib import __version__, export
+from lib import __version__
 from lib.data import load_councils, load_homeworking
+from lib.render import export
 
 VIEW_COLUMNS = ["breakdown", "category", "measure", "percent", "code", "official_name", "source", "source_line"]
 WHEN = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)

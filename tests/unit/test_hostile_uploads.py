@@ -1,4 +1,4 @@
-"""Crafted and oversized files, read as the app reads them (`lib.reader`): each gets its own words, fast.
+"""Crafted and oversized files, read as the app reads them (`lib.uploads.reader`): each gets its own words, fast.
 
 The corpus is generated here, at test time (tests/hostile_files.py); the bounds on time are
 generous guards against a file that is decoded instead of refused, not benchmarks.
@@ -10,11 +10,11 @@ from dataclasses import replace
 import openpyxl.xml
 import pytest
 
-from lib import preflight
 from lib.data import load_homeworking
 from lib.limits import LIMITS
-from lib.reader import Reader
-from lib.upload import UploadError, read_upload
+from lib.uploads import preflight
+from lib.uploads.parse import UploadError, read_upload
+from lib.uploads.reader import Reader
 from tests import hostile_files
 
 CORPUS = hostile_files.corpus()

@@ -10,7 +10,7 @@ import pytest
 
 from lib import charts, compare
 from lib.data import load_homeworking
-from lib.images import ImageExporter, ImageExportUnavailable, find_browser
+from lib.render.images import ImageExporter, ImageExportUnavailable, find_browser
 
 
 def png_size(data: bytes) -> tuple[int, int]:

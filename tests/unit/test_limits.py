@@ -15,7 +15,7 @@ def test_streamlit_refuses_files_over_the_same_size_as_the_page_states():
 
 def test_every_setting_says_why_it_has_its_value():
     described = LIMITS.describe()
-    assert len(described) == 12
+    assert len(described) == 14
     for name, value, why in described:
         assert value > 0, name
         assert len(why) > 30, name

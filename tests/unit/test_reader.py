@@ -18,8 +18,8 @@ import pytest
 
 from lib.data import load_homeworking
 from lib.limits import LIMITS
-from lib.reader import Reader
-from lib.upload import UploadError, read_upload
+from lib.uploads.parse import UploadError, read_upload
+from lib.uploads.reader import Reader
 from tests import hostile_files
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "uploads"
@@ -189,7 +189,7 @@ def waiting_readers(reader):
 
 def _is_reader(process: psutil.Process) -> bool:
     try:
-        return "from lib.reader import serve" in " ".join(process.cmdline())
+        return "from lib.uploads.reader import serve" in " ".join(process.cmdline())
     except psutil.Error:  # ended meanwhile
         return False
 

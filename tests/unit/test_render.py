@@ -9,7 +9,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from lib import data, export, render, views
+from lib import data, views
+from lib.render import export, formats, renderer
 from lib.selections import Tables
 from tests.unit.conftest import require_browser
 
@@ -21,13 +22,13 @@ def tables():
     return Tables(data.load_homeworking(), data.load_councils())
 
 
-def renderer(tables, page="sectors", query=(), draw=None):
-    return render.Renderer(tables, render.Address(page, tuple(query), "https://dash.example"), draw, DAY)
+def make_renderer(tables, page="sectors", query=(), draw=None):
+    return renderer.Renderer(tables, renderer.Address(page, tuple(query), "https://dash.example"), draw, DAY)
 
 
 def test_data_files_hold_the_rows_behind_the_view(tables):
     shown = views.for_query("sectors", tables, {"sector": "Education"})
-    files = renderer(tables, query=[("sector", "Education")])
+    files = make_renderer(tables, query=[("sector", "Education")])
     csv = pd.read_csv(io.BytesIO(files.render(shown, "csv")))
     assert len(csv) == len(shown.rows) == 2 + 2 * 10 + 2 * 5  # UK, ten sectors and five occupations, two measures
     assert csv.set_index(["category", "measure"]).loc[("Education", "week_prior"), "percent"] == 12.8
@@ -42,26 +43,28 @@ def test_data_files_hold_the_rows_behind_the_view(tables):
 
 def test_the_same_address_the_same_day_is_the_same_bytes(tables):
     shown = views.for_query("regions", tables, {"region": "Wales"})
-    for fmt in render.DATA_FORMATS:
-        assert renderer(tables, "regions").render(shown, fmt) == renderer(tables, "regions").render(shown, fmt), fmt
+    for fmt in tuple(f.name for f in formats.data_formats()):
+        assert make_renderer(tables, "regions").render(shown, fmt) == make_renderer(tables, "regions").render(
+            shown, fmt
+        ), fmt
 
 
 def test_file_names_say_what_is_inside(tables):
-    assert render.file_name(views.for_query("sectors", tables, {}), "pdf") == (
+    assert renderer.file_name(views.for_query("sectors", tables, {}), "pdf") == (
         "homeworking-sectors-education-public-administration-and-defence.pdf"
     )
     explore = views.for_query("explore", tables, {"breakdown": "region"})
-    assert render.file_name(explore, "csv") == "homeworking-2019-region.csv"
+    assert renderer.file_name(explore, "csv") == "homeworking-2019-region.csv"
 
 
 def test_addresses_and_permalinks():
-    address = render.Address(
+    address = renderer.Address(
         "sectors", (("sector", "Financial and insurance"), ("benchmark", "Education")), "https://d.example/"
     )
     assert address.permalink == "https://d.example/sectors?sector=Financial+and+insurance&benchmark=Education"
     assert address.api("pdf") == "https://d.example/api/sectors.pdf?sector=Financial+and+insurance&benchmark=Education"
-    assert render.Address("overview").permalink == "http://localhost:8501/"
-    assert render.Address("councils", (("region", "Wales"), ("region", "London"))).query_dict == {
+    assert renderer.Address("overview").permalink == "http://localhost:8501/"
+    assert renderer.Address("councils", (("region", "Wales"), ("region", "London"))).query_dict == {
         "region": ["Wales", "London"]
     }
 
@@ -69,22 +72,22 @@ def test_addresses_and_permalinks():
 def test_without_a_browser_drawn_formats_say_how_to_get_one(tables):
     shown = views.for_query("age", tables, {})
     for fmt in ("png", "svg", "pptx", "pdf"):
-        with pytest.raises(render.Unavailable, match="apt-get install -y chromium"):
-            renderer(tables, "age").render(shown, fmt)
+        with pytest.raises(renderer.Unavailable, match="apt-get install -y chromium"):
+            make_renderer(tables, "age").render(shown, fmt)
 
 
 def test_the_zip_holds_every_format_a_datapackage_and_a_readme(tables):
     require_browser()
-    from lib.images import shared_exporter
+    from lib.render.images import shared_exporter
 
     shown = views.for_query("age", tables, {"band": "70 and over"})
-    files = renderer(tables, "age", [("band", "70 and over")], shared_exporter().image)
+    files = make_renderer(tables, "age", [("band", "70 and over")], shared_exporter().image)
     archive = zipfile.ZipFile(io.BytesIO(files.render(shown, "zip")))
     names = archive.namelist()
     for fmt in ("csv", "json", "parquet", "xlsx", "png", "svg", "pptx", "pdf"):
-        assert render.file_name(shown, fmt) in names, fmt
+        assert renderer.file_name(shown, fmt) in names, fmt
     readme = archive.read("README.md").decode()
     assert "https://dash.example/age?band=70+and+over" in readme and shown.headline in readme
     package = json.loads(archive.read("datapackage.json"))
     assert package["homeworking_export"]["filters"]["age band"] == "70 and over"
-    assert archive.read(render.file_name(shown, "csv")) == files.render(shown, "csv")
+    assert archive.read(renderer.file_name(shown, "csv")) == files.render(shown, "csv")

@@ -8,7 +8,7 @@ import zipfile
 import pandas as pd
 import pytest
 
-from lib import render
+from lib.render import formats
 from lib.report import parse_address
 from tests.unit.conftest import require_browser
 
@@ -30,7 +30,7 @@ def test_addresses_in_any_of_their_forms():
     assert parse_address("councils")[0] == "councils"
 
 
-@pytest.mark.parametrize("fmt", render.DATA_FORMATS)
+@pytest.mark.parametrize("fmt", tuple(f.name for f in formats.data_formats()))
 def test_data_formats_without_a_browser(tmp_path, fmt):
     out = tmp_path / f"regions.{fmt}"
     run = report("https://d.example/regions?region=Wales", out)

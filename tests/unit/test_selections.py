@@ -6,6 +6,7 @@ import pytest
 from lib import data, selections, views
 from lib.compare import UK_OPTION
 from lib.selections import SelectionError, Tables
+from lib.views import deck
 
 
 @pytest.fixture(scope="module")
@@ -14,11 +15,11 @@ def tables():
 
 
 def test_every_page_has_its_keys_and_each_key_a_label(tables):
-    assert list(selections.PAGES) == ["overview", "sectors", "age", "regions", "councils", "explore"]
-    for page, keys in selections.PAGES.items():
-        assert len({s.key for s in keys}) == len(keys), page  # a key once a page
-        for selection in keys:
-            assert selection.label, (page, selection.key)
+    assert list(views.PAGES) == ["overview", "sectors", "age", "regions", "councils", "explore"]
+    for page in views.PAGES.values():
+        assert len({s.key for s in page.keys}) == len(page.keys), page.name  # a key once a page
+        for selection in page.keys:
+            assert selection.label, (page.name, selection.key)
 
 
 def test_options_come_from_the_figures(tables):
@@ -48,7 +49,7 @@ def test_options_come_from_the_figures(tables):
         (selections.ORGANISATION, None),
         (selections.TABLE, "homeworking"),
         (selections.SORT, "source order"),
-        (selections.DECK, ["sector", "change", "regularity", "age", "region", "councils"]),
+        (deck.DECK, ["sector", "change", "regularity", "age", "region", "councils"]),
     ],
 )
 def test_nothing_or_nonsense_means_the_default(tables, selection, default):
@@ -83,28 +84,28 @@ def test_numbers_and_text(tables):
     assert selections.TABLE_PAGE.read("0", tables) == 1
     with pytest.raises(SelectionError):
         selections.TABLE_PAGE.check("2.5", tables)
-    assert selections.HEADLINES["sector"].read("x" * 500, tables) == "x" * selections.HEADLINE_MAX
+    assert deck.HEADLINES["sector"].read("x" * 500, tables) == "x" * selections.HEADLINE_MAX
 
 
 def test_keys_that_depend_on_earlier_choices(tables):
-    homeworking = selections.read(selections.PAGES["explore"], {"breakdown": "age", "category": "16-19 yrs"}, tables)
+    homeworking = selections.read(views.PAGES["explore"].keys, {"breakdown": "age", "category": "16-19 yrs"}, tables)
     assert homeworking["category"] == ["16-19 yrs"] and "unit" not in homeworking
-    councils = selections.read(selections.PAGES["explore"], {"table": "Councils", "kind": "charity"}, tables)
+    councils = selections.read(views.PAGES["explore"].keys, {"table": "Councils", "kind": "charity"}, tables)
     assert councils["kind"] == ["charity"] and "breakdown" not in councils
     with pytest.raises(SelectionError):  # a category of another breakdown than the one chosen
-        selections.check(selections.PAGES["explore"], {"breakdown": "age", "category": "London"}, tables)
+        selections.check(views.PAGES["explore"].keys, {"breakdown": "age", "category": "London"}, tables)
 
 
 def test_query_string_leaves_defaults_out(tables):
-    chosen = selections.read(selections.PAGES["regions"], {"region": "Wales", "map": "Ever"}, tables)
-    assert selections.query_string(selections.PAGES["regions"], chosen, tables) == [
+    chosen = selections.read(views.PAGES["regions"].keys, {"region": "Wales", "map": "Ever"}, tables)
+    assert selections.query_string(views.PAGES["regions"].keys, chosen, tables) == [
         ("region", "Wales"),
         ("map", "Ever"),
     ]
 
 
 def test_url_keys_lists_every_key_once():
-    keys = selections.url_keys()
+    keys = deck.url_keys()
     assert len(keys) == len(set(keys))
     assert {"sector", "benchmark", "band", "vs", "region", "other", "map", "kind", "org", "table", "breakdown"} <= set(
         keys
@@ -114,7 +115,7 @@ def test_url_keys_lists_every_key_once():
 
 def every_selection():
     seen = {}
-    for group in (*selections.PAGES.values(), selections.DECK_KEYS, selections.PRESENTATION):
+    for group in (*(p.keys for p in views.PAGES.values()), selections.DECK_KEYS, deck.PRESENTATION):
         for selection in group:
             seen[id(selection)] = selection
     return list(seen.values())

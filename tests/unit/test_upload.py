@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib import export, upload
 from lib.data import load_homeworking
-from lib.upload import UploadError, read_upload
+from lib.render import export
+from lib.uploads import parse
+from lib.uploads.parse import UploadError, read_upload
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "uploads"
 EXPECTED = {
@@ -75,7 +76,7 @@ def test_known_label_in_another_spelling_gets_the_built_in_label_and_codes(hw):
     assert set(rows.loc[rows["category"] == "Public administration and defence", "code"]) == {"O"}  # SIC section
     new = rows[rows["category"] == "Local government"]
     assert new["code"].isna().all() and new["percent"].tolist() == [38.0]
-    assert list(rows.columns) == list(upload.COLUMNS)
+    assert list(rows.columns) == list(parse.COLUMNS)
 
 
 def test_upload_never_changes_the_built_in_figures(hw):
@@ -198,12 +199,12 @@ def test_progress_is_reported_up_to_done(hw):
 def test_problem_table_is_text_with_row_numbers(hw):
     with pytest.raises(UploadError) as err:
         read_fixture("not_a_number.csv", hw)
-    table = upload.problem_table(err.value.problems)
+    table = parse.problem_table(err.value.problems)
     assert table.to_dict("records") == [{"row": 3, "column": "percent", "rule": "must be a number", "found": "twelve"}]
 
 
 def test_template_lists_every_2019_category_with_empty_percent(hw):
-    template = upload.template(hw)
+    template = parse.template(hw)
     assert len(template) == 80  # 40 categories on two measures
     assert template["percent"].isna().all()
     assert list(template.columns) == ["breakdown", "category", "measure", "percent", "code", "official_name"]
@@ -246,7 +247,7 @@ def test_csv_shaped_text_gives_rows_or_an_upload_error(rows, delimiter, codec, h
     text = HEADER.replace(",", delimiter) + "\n".join(delimiter.join(r) for r in rows)
     data = text.encode(codec, errors="replace")
     result = outcome(data, "f.csv", hw)
-    if isinstance(result, upload.Upload):
+    if isinstance(result, parse.Upload):
         percent = result.rows["percent"].dropna()
         assert ((percent >= 0) & (percent <= 100)).all()
         assert not result.rows.duplicated(["breakdown", "category", "measure"]).any()

@@ -1,11 +1,15 @@
 """lib.views: a View for every page from the real figures (Socitm In Our View 19, ONS APS 2019), one
 definition drawn as a page chart, a slide and a printed chart."""
 
+from pathlib import Path
+
 import pytest
 
 from lib import charts, data, selections, views
 from lib.compare import UK_OPTION
 from lib.selections import Tables
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +24,7 @@ def view(tables, page, **query):
 def test_every_page_has_a_view_with_a_headline_a_sentence_and_charts(tables):
     for page in views.PAGES:
         shown = view(tables, page)
-        assert shown.page == page and shown.title == views.PAGE_TITLES[page]
+        assert shown.page == page and shown.title == views.PAGES[page].title
         assert shown.headline and shown.sentence, page
         assert shown.charts, page
         for chart in shown.charts:
@@ -106,5 +110,11 @@ def test_uploaded_rows_are_named_and_never_shared(tables):
     assert not view(tables, "regions").with_user_rows
 
 
-def test_every_view_has_its_keys():
-    assert set(views.PAGES) == set(selections.PAGES)
+def test_every_page_record_names_its_script_and_builds_its_view(tables):
+    for name, page in views.PAGES.items():
+        assert page.name == name and (ROOT / page.script).is_file(), name
+        assert page.url_path == ("" if page.default else name)
+        assert views.build(name, tables, selections.read(page.keys, {}, tables)).title == page.title
+    assert [p.name for p in views.PAGES.values() if p.default] == ["overview"]
+    with pytest.raises(KeyError, match="pages are overview, sectors"):
+        views.page("nowhere")

@@ -1,0 +1,308 @@
+"""Bar charts of categories on one or both measures, and of regularity (week ÷ ever)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lib.charts.layout import (
+    axis,
+    category_axis,
+    finish_layout,
+    label_margin,
+    legend_above_panels,
+    panel_title,
+    panel_title_px,
+    reference_line,
+    role_of,
+    set_axes,
+    tick_label,
+    value_label,
+)
+from lib.charts.theme import GRID, LABEL_GROUND, NORMAL, REFERENCE, ROLE_COLOURS, TEXT, UPLOADED, WHITE, Theme
+from lib.compare import MEASURE_LABELS, by_category, regularity
+from lib.data import MEASURES, source_note
+from lib.escape import for_plotly
+
+
+def category_bars(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    yours: str | None = None,
+    benchmark: str | None = None,
+    reference: dict[str, float] | None = None,
+    reference_label: str = "UK",
+    measures: tuple[str, ...] = MEASURES,
+    sort_by: str | None = None,
+    source: str | None = None,
+    user_rows: pd.DataFrame | None = None,
+    theme: Theme = NORMAL,
+) -> go.Figure:
+    """Horizontal bars of every category, one panel per measure, highlighted roles, UK line.
+
+    `df` is tidy (category, measure, percent) for one breakdown. Missing figures are
+    left as gaps labelled 'not published', never drawn as zero. `user_rows` (same shape,
+    with a `source`) are the user's own figures: drawn beside the ONS bars, hatched in the
+    UPLOADED colour and named in the legend, so they can never pass for the baseline.
+    """
+    has_user = user_rows is not None and len(user_rows) > 0
+    table = bar_table(df, user_rows if has_user else None, sort_by or measures[-1])
+    cats = table.index.tolist()
+    roles = [role_of(c, yours, benchmark) for c in cats]
+    fig = make_subplots(
+        rows=1,
+        cols=len(measures),
+        shared_yaxes=True,
+        horizontal_spacing=0.04,
+        subplot_titles=[panel_title(m, theme) for m in measures],
+    )
+    ons_categories = set(df["category"])
+    labels, lines = [], []
+    for col, measure in enumerate(measures, start=1):
+        values = table[measure] if measure in table else pd.Series(math.nan, index=cats)
+        _add_ons_bars(fig, values, measure, roles, col, theme, labelled=ons_categories if has_user else None)
+        if has_user:
+            _add_user_bars(fig, user_rows, cats, measure, col, theme)
+        else:
+            labels += _value_labels(values, col, theme)
+        if reference and not math.isnan(reference.get(measure, math.nan)):
+            line, label = reference_line(reference[measure], col, f"{reference_label} {reference[measure]:.1f}%", theme)
+            lines.append(line)
+            labels.append(label)
+        set_axes(
+            fig,
+            "x",
+            range=[0, _top_value(table, measures, user_rows if has_user else None) * 1.18],
+            ticksuffix="%",
+            title=dict(text="% of people in employment", font=dict(size=theme.axis_title_size)),
+            tickfont=dict(size=theme.tick_size),
+            gridcolor=GRID,
+            row=1,
+            col=col,
+        )
+    ticktext = [
+        tick_label(c, r) if c in ons_categories else f"{for_plotly(c)} (your data only)"
+        for c, r in zip(cats, roles, strict=True)
+    ]
+    category_axis(fig, cats, ticktext, theme)
+    # Lift the panel titles above the reference-line labels that sit on the panels' top edge.
+    lift = int(theme.label_size * 1.6) if reference else 4
+    panel_titles = {panel_title(m, theme) for m in measures}
+    for annotation in fig.layout.annotations:
+        if annotation.text in panel_titles:
+            annotation.font = dict(size=theme.axis_title_size, color=TEXT)
+            annotation.yshift = lift
+    fig.update_layout(bargap=theme.bar_gap, barmode="group" if has_user else "relative")
+    height = theme.base_height + theme.row_height * len(cats) * (1.6 if has_user else 1)
+    fig = finish_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source or source_note(),
+        theme=theme,
+        height=int(height),
+        left=label_margin(ticktext, theme),
+        top_extra=theme.axis_title_size * 2
+        + (theme.label_size if reference else 0)
+        + (40 if has_user else 0)
+        + panel_title_px(theme),
+        annotations=labels,
+        shapes=lines,
+    )
+    if has_user:
+        legend_above_panels(fig, theme, lift)
+    return fig
+
+
+def bar_table(df: pd.DataFrame, user_rows: pd.DataFrame | None, sort_by: str) -> pd.DataFrame:
+    """One row per category to draw (the user's new ones after the source's), one column per measure,
+    sorted so the largest bar is on top; a category without the sorting figure sits at the bottom."""
+    table = by_category(df)
+    order = list(dict.fromkeys(df["category"]))
+    if user_rows is not None:
+        order += [c for c in dict.fromkeys(user_rows["category"]) if c not in order]
+    table = table.reindex(order)
+    if sort_by in table:
+        table = table.sort_values(sort_by, ascending=True, na_position="first", kind="stable")
+    return table
+
+
+def _top_value(table: pd.DataFrame, measures: tuple[str, ...], user_rows: pd.DataFrame | None) -> float:
+    """The largest share drawn on any panel, so that every panel shares one scale."""
+    if not len(table):
+        return 100.0
+    tops = [table[[m for m in measures if m in table]].max(skipna=True).max()]
+    if user_rows is not None:
+        tops.append(user_rows["percent"].max())
+    return float(pd.Series(tops).max())
+
+
+def _add_ons_bars(
+    fig: go.Figure, values: pd.Series, measure: str, roles: list[str], col: int, theme: Theme, *, labelled: set | None
+) -> None:
+    """The published figures of one measure in their roles' colours; `labelled` (beside uploaded bars) puts each
+    value on its own bar, since the grouped bars leave no room for a label after them."""
+    fig.add_bar(
+        x=[None if math.isnan(v) else v for v in values],
+        y=values.index.tolist(),
+        orientation="h",
+        marker=dict(
+            color=[ROLE_COLOURS[r] for r in roles],
+            line=dict(width=[theme.line_width if r != "other" else 0 for r in roles], color=TEXT),
+        ),
+        customdata=[[MEASURE_LABELS[measure]]] * len(values),
+        hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x:.1f}%<extra>ONS 2019</extra>",
+        name="ONS 2019",
+        legendgroup="ons",
+        showlegend=labelled is not None and col == 1,
+        text=[value_label(v) if c in labelled else "" for c, v in values.items()] if labelled is not None else None,
+        textposition="outside",
+        cliponaxis=False,
+        textfont=dict(size=theme.label_size, color=TEXT),
+        row=1,
+        col=col,
+    )
+
+
+def _value_labels(values: pd.Series, col: int, theme: Theme, label: Callable[[float], str] = value_label) -> list[dict]:
+    """Each bar's figure just past its end ('not published' at zero where the source is silent)."""
+    return [
+        dict(
+            x=0 if math.isnan(value) else value,
+            y=category,
+            xref=axis("x", col),
+            yref=axis("y", col),
+            text=label(value),
+            xanchor="left",
+            xshift=3,
+            showarrow=False,
+            bgcolor=WHITE,
+            borderpad=1,
+            font=dict(size=theme.label_size, color=TEXT),
+        )
+        for category, value in values.items()
+    ]
+
+
+def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], measure: str, col: int, theme: Theme):
+    """The user's own figures for one measure, one hatched trace per named source."""
+    for source, rows in user_rows[user_rows["measure"] == measure].groupby("source", sort=False):
+        values = rows.drop_duplicates("category").set_index("category")["percent"].reindex(cats)
+        fig.add_bar(
+            x=[None if math.isnan(v) else v for v in values],
+            y=cats,
+            orientation="h",
+            marker=dict(
+                color=UPLOADED,
+                # overlay: the hatch is drawn over the bar's own colour (the default replaces the colour)
+                pattern=dict(shape="/", fgcolor=WHITE, fillmode="overlay", size=8),
+                line=dict(width=0),
+            ),
+            text=["" if math.isnan(v) else f"{v:.1f}%" for v in values],
+            textposition="outside",
+            cliponaxis=False,
+            textfont=dict(size=theme.label_size, color=TEXT),
+            hovertemplate=f"<b>%{{y}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%<extra>{for_plotly(source)}</extra>",
+            name=f"Your data: {for_plotly(source)}",
+            legendgroup=f"user-{source}",
+            showlegend=col == 1,
+            row=1,
+            col=col,
+        )
+
+
+REGULARITY_AXIS = "% of ever-homeworkers who also worked from home in the week before (derived)"
+
+
+def regularity_bars(
+    df: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    yours: str | None = None,
+    benchmark: str | None = None,
+    reference: float | None = None,
+    reference_label: str = "UK",
+    source: str | None = None,
+    theme: Theme = NORMAL,
+) -> go.Figure:
+    """How regular homeworking was in each category: week ÷ ever share (derived), ranked bars.
+
+    `df` is tidy rows of one breakdown with both measures; categories without both
+    figures are left out, since their share cannot be derived. `reference` is the UK's share.
+    """
+    table = by_category(df).reindex(columns=list(MEASURES)).dropna(subset=list(MEASURES))
+    table["share"] = [regularity(w, e) for w, e in zip(table["week_prior"], table["ever"], strict=True)]
+    table = table.sort_values("share", ascending=True, kind="stable")
+    cats = table.index.tolist()
+    roles = [role_of(c, yours, benchmark) for c in cats]
+    fig = go.Figure(
+        go.Bar(
+            x=table["share"],
+            y=cats,
+            orientation="h",
+            marker=dict(
+                color=[ROLE_COLOURS[r] for r in roles],
+                line=dict(width=[theme.line_width if r != "other" else 0 for r in roles], color=TEXT),
+            ),
+            customdata=table[["week_prior", "ever"]].to_numpy(),
+            hovertemplate=(
+                "<b>%{y}</b><br>%{x:.1f}% of ever-homeworkers also worked from home in the week before"
+                " (derived)<br>Week before: %{customdata[0]:.1f}% · ever: %{customdata[1]:.1f}%<extra></extra>"
+            ),
+        )
+    )
+    top_value = float(table["share"].max()) if len(table) else 100.0
+    if reference is not None and not math.isnan(reference):
+        top_value = max(top_value, reference)
+        fig.add_vline(
+            x=reference,
+            layer="below",
+            line=dict(color=REFERENCE, width=theme.line_width * 0.75, dash="dash"),
+            annotation=dict(
+                text=f"{reference_label} {reference:.0f}%",
+                font=dict(size=theme.label_size, color=TEXT),
+                yanchor="bottom",
+                bgcolor=LABEL_GROUND,
+            ),
+            annotation_position="top",
+        )
+    ticktext = [tick_label(c, r) for c, r in zip(cats, roles, strict=True)]
+    set_axes(
+        fig,
+        "x",
+        range=[0, top_value * 1.15],
+        ticksuffix="%",
+        title=dict(text=REGULARITY_AXIS, font=dict(size=theme.axis_title_size)),
+        tickfont=dict(size=theme.tick_size),
+        gridcolor=GRID,
+    )
+    set_axes(
+        fig,
+        "y",
+        tickmode="array",
+        tickvals=cats,
+        ticktext=ticktext,
+        tickfont=dict(size=theme.tick_size),
+        ticks="",
+        ticklabelstandoff=6,
+    )
+    fig.update_layout(bargap=theme.bar_gap)
+    return finish_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source or source_note(),
+        theme=theme,
+        height=theme.base_height + theme.row_height * len(cats),
+        left=label_margin(ticktext, theme),
+        top_extra=theme.label_size if reference is not None else 0,
+        # White-backed like every bar chart's figures, so the UK line never runs through one.
+        annotations=_value_labels(table["share"], 1, theme, label=lambda share: f"{share:.0f}%"),
+    )

@@ -1,0 +1,126 @@
+"""Your figures against 2019: a dumbbell per category and measure."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lib.charts.layout import (
+    category_axis,
+    finish_layout,
+    label_margin,
+    legend_above_panels,
+    panel_title,
+    panel_title_px,
+    set_axes,
+    tick_label,
+)
+from lib.charts.theme import BENCHMARK, GRID, NORMAL, OTHER, TEXT, UPLOADED, Theme
+from lib.data import MEASURES, source_note
+from lib.escape import for_plotly
+
+CHANGE_AXIS = "% of people in employment"
+
+
+def change_dumbbell(
+    changes: pd.DataFrame,
+    *,
+    title: str,
+    subtitle: str,
+    yours: str | None = None,
+    source: str | None = None,
+    theme: Theme = NORMAL,
+) -> go.Figure:
+    """The person's figures against 2019: one row per category they brought, a 2019 dot and theirs joined by
+    a line, one panel per measure.
+
+    `changes` has category, measure, before (2019, NaN where the tables have none), after and source.
+    Their dot is the UPLOADED green square and named in the legend; 2019 is the benchmark blue circle.
+    A category with no 2019 figure shows their dot alone, and its label says so.
+    """
+    measures = tuple(m for m in MEASURES if m in set(changes["measure"]))
+    cats = list(dict.fromkeys(changes["category"]))[::-1]  # the file's first category on top
+    fig = make_subplots(
+        rows=1,
+        cols=len(measures),
+        shared_yaxes=True,
+        horizontal_spacing=0.06,
+        subplot_titles=[panel_title(m, theme) for m in measures],
+    )
+    names = ", ".join(dict.fromkeys(changes["source"]))
+    for col, measure in enumerate(measures, start=1):
+        rows = changes[changes["measure"] == measure].drop_duplicates("category").set_index("category").reindex(cats)
+        _add_change_marks(fig, rows, col, theme, names)
+    top = float(pd.concat([changes["before"], changes["after"]]).max(skipna=True))
+    no_baseline = set(changes.loc[changes["before"].isna(), "category"])
+    ticktext = [
+        (tick_label(c, "yours") if c == yours else for_plotly(c)) + (" (no 2019 figure)" if c in no_baseline else "")
+        for c in cats
+    ]
+    set_axes(
+        fig,
+        "x",
+        range=[0, (top if top == top else 100) * 1.2],
+        ticksuffix="%",
+        title=dict(text=CHANGE_AXIS, font=dict(size=theme.axis_title_size)),
+        tickfont=dict(size=theme.tick_size),
+        gridcolor=GRID,
+    )
+    category_axis(fig, cats, ticktext, theme)
+    for annotation in fig.layout.annotations:
+        annotation.font = dict(size=theme.axis_title_size, color=TEXT)
+        annotation.yshift = 4
+    fig = finish_layout(
+        fig,
+        title=title,
+        subtitle=subtitle,
+        source=source or source_note(),
+        theme=theme,
+        height=theme.base_height + theme.row_height * max(len(cats), 2),
+        left=label_margin(ticktext, theme),
+        top_extra=theme.axis_title_size * 2 + 40 + panel_title_px(theme),
+    )
+    legend_above_panels(fig, theme)
+    return fig
+
+
+def _add_change_marks(fig: go.Figure, rows: pd.DataFrame, col: int, theme: Theme, names: str) -> None:
+    """For one measure: the joining lines, the 2019 dots and the person's dots, each value labelled."""
+    xs, ys = [], []
+    for category, row in rows.iterrows():
+        if row["before"] == row["before"] and row["after"] == row["after"]:
+            xs += [row["before"], row["after"], None]
+            ys += [category, category, None]
+    fig.add_scatter(
+        x=xs,
+        y=ys,
+        mode="lines",
+        line=dict(color=OTHER, width=theme.line_width * 1.5),
+        hoverinfo="skip",
+        showlegend=False,
+        row=1,
+        col=col,
+    )
+    rising = ~(rows["after"] < rows["before"])  # no 2019 figure: their label goes to the right
+    for column, name, colour, symbol in (
+        ("before", "ONS 2019", BENCHMARK, "circle"),
+        ("after", f"Your data: {for_plotly(names)}", UPLOADED, "square"),
+    ):
+        left = rising if column == "before" else ~rising
+        fig.add_scatter(
+            x=rows[column],
+            y=rows.index,
+            mode="markers+text",
+            marker=dict(size=theme.marker_size * 1.6, color=colour, symbol=symbol, line=dict(width=1, color=TEXT)),
+            text=["" if v != v else f"{v:.1f}%" for v in rows[column]],
+            textposition=["middle left" if is_left else "middle right" for is_left in left],
+            textfont=dict(size=theme.label_size, color=TEXT),
+            cliponaxis=False,
+            name=name,
+            legendgroup=column,
+            showlegend=col == 1,
+            hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%<extra></extra>",
+            row=1,
+            col=col,
+        )

@@ -1,0 +1,100 @@
+"""The palette (Okabe–Ito, colour-blind safe) and the themes: NORMAL on screen, PRESENT for slides,
+PRINT for the brief. Every chart, the deck and the brief read their colours from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import plotly.graph_objects as go
+
+# Okabe–Ito colours: distinguishable with the common colour-vision deficiencies.
+YOURS = "#D55E00"  # vermillion: the user's own selection
+BENCHMARK = "#0072B2"  # blue: what it is compared with
+UPLOADED = "#009E73"  # bluish green: the user's own uploaded figures
+OTHER = "#8C8C8C"  # muted grey: everything else (3.4:1 against white)
+REFERENCE = "#1A1A1A"  # the UK line
+TEXT = "#1A1A1A"
+MUTED_TEXT = "#4D4D4D"  # 8.4:1 against white: source lines and subtitles
+WHITE = "#FFFFFF"
+GRID = "#E6E6E6"  # grid lines
+AXIS_LINE = "#B0B0B0"
+LANE_LINE = "#D0D0D0"  # between the timeline's lanes
+SIDE_PANEL = "#F4F4F4"  # the timeline's side panels are not on the date axis: a faint ground says so
+HIGHLIGHT_BAND = "rgba(213, 94, 0, 0.10)"  # YOURS, faint: the presenter's lane
+LABEL_GROUND = "rgba(255,255,255,0.85)"  # behind a figure's label, so a line never runs through it
+ROLE_COLOURS = {"yours": YOURS, "benchmark": BENCHMARK, "other": OTHER, "uploaded": UPLOADED}
+ROLE_LABELS = {"yours": "yours", "benchmark": "benchmark"}
+# Quoted: an unquoted family name with a digit ("Source Sans 3") voids the whole list.
+FONT = "'Source Sans Pro', 'Source Sans 3', 'Liberation Sans', Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Type sizes (px) and mark weights; one for the screen, one for slides."""
+
+    name: str
+    title_size: int
+    subtitle_size: int
+    tick_size: int
+    axis_title_size: int
+    label_size: int
+    source_size: int
+    line_width: float
+    marker_size: int
+    bar_gap: float
+    title_wrap: int  # characters per title line before wrapping
+    row_height: int  # px per category in a horizontal bar chart
+    base_height: int  # px for title, axes and source line
+    compact: bool = False  # a slide or a printed page: draw fewer rows (e.g. only the timeline's dated lanes)
+    panel_title_wrap: int = 0  # characters per line of a panel's title (0: one line), where panels are narrow
+    note_wrap: int = 40  # characters per line of a note drawn on a chart (the timeline's instruction)
+    shared_row_title_wrap: int = 0  # characters per title line where a chart shares its row (0: it never does)
+
+
+NORMAL = Theme(
+    name="normal",
+    title_size=20,
+    subtitle_size=14,
+    tick_size=13,
+    axis_title_size=13,
+    label_size=13,
+    source_size=12,
+    line_width=2,
+    marker_size=9,
+    bar_gap=0.25,
+    title_wrap=80,
+    row_height=34,
+    base_height=230,
+    note_wrap=46,
+    shared_row_title_wrap=56,  # the Regions page's map beside the list of councils
+)
+PRESENT = Theme(
+    name="present",
+    title_size=34,
+    subtitle_size=22,
+    tick_size=20,
+    axis_title_size=20,
+    label_size=22,
+    source_size=18,
+    line_width=4,
+    marker_size=16,
+    bar_gap=0.18,
+    title_wrap=72,
+    row_height=56,
+    base_height=300,
+    compact=True,
+)
+# The one-page brief: screen type sizes on a chart laid out narrower (lib/brief.py), as few rows as a slide.
+PRINT = replace(NORMAL, name="print", compact=True, panel_title_wrap=26, note_wrap=40, shared_row_title_wrap=0)
+IMAGE_WIDTH, IMAGE_HEIGHT = 1920, 1080
+# One small template, built once and shared read-only: naming "plotly_white" instead makes
+# Plotly copy and validate its large built-in template on every figure (about 35 ms each).
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        paper_bgcolor=WHITE,
+        plot_bgcolor=WHITE,
+        xaxis=dict(gridcolor=GRID, linecolor=AXIS_LINE, zeroline=False, automargin=False),
+        yaxis=dict(gridcolor=GRID, linecolor=AXIS_LINE, zeroline=False),
+        hoverlabel=dict(bgcolor=WHITE, bordercolor=AXIS_LINE),
+    )
+)

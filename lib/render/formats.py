@@ -1,0 +1,149 @@
+"""The Format registry: every file a View can become, in one place.
+
+Each Format says its extension (also the API's `/api/<page>.<ext>`), MIME type, the label of its
+download button, whether it needs a browser to draw it, and how it is made from a View by a
+Renderer (lib.render.renderer). Rendering, the page's downloads, Explore's downloads, the API and
+its OpenAPI description all read this registry; an unknown format is an error, never a fallback.
+Adding a format is one entry here and, if it is a new kind of file, one method of the Renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from lib.render.renderer import Renderer
+    from lib.views import View
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # the extension, without its dot
+    mime: str
+    label: str  # on a download button
+    make: Callable[[Renderer, View, dict[str, Any]], bytes]  # (renderer, view, options) → the file's bytes
+    needs_browser: bool = False  # drawn by Chromium: images, the deck, the brief
+    data: bool = False  # the rows behind the view (Explore offers these)
+    in_view_menu: bool = False  # offered under a page's "Download this view"
+    icon: str = ":material/download:"
+    help: str = ""
+
+
+class UnknownFormat(ValueError):
+    """A format that is not in the registry: the message lists those there are."""
+
+    def __init__(self, name: str):
+        super().__init__(f"there is no format {name!r}: formats are {', '.join(FORMATS)}")
+        self.name = name
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            "pdf",
+            "application/pdf",
+            "PDF brief",
+            lambda r, v, o: r.pdf(v),
+            needs_browser=True,
+            in_view_menu=True,
+            icon=":material/picture_as_pdf:",
+            help="One A4 page to print or send: headline, figures, chart, table, source, licence and permalink.",
+        ),
+        Format(
+            "csv",
+            "text/csv; charset=utf-8",
+            "CSV",
+            lambda r, v, o: r.csv(v, bom=bool(o.get("bom"))),
+            data=True,
+            in_view_menu=True,
+            help="A plain table any tool reads; its provenance is in the datapackage.json beside it.",
+        ),
+        Format(
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "Excel (.xlsx)",
+            lambda r, v, o: r.xlsx(v),
+            data=True,
+            in_view_menu=True,
+            help="A Data sheet and an About sheet with the source, licence and filters.",
+        ),
+        Format(
+            "parquet",
+            "application/vnd.apache.parquet",
+            "Parquet",
+            lambda r, v, o: r.parquet(v),
+            data=True,
+            in_view_menu=True,
+            help="Provenance in the file's key-value metadata.",
+        ),
+        Format(
+            "json",
+            "application/json",
+            "JSON",
+            lambda r, v, o: r.json(v),
+            data=True,
+            in_view_menu=True,
+            help="Records, one per row; provenance in the datapackage.json.",
+        ),
+        Format(
+            "datapackage.json",
+            "application/json",
+            "Provenance (datapackage.json)",
+            lambda r, v, o: r.datapackage(v),
+            data=True,
+            icon=":material/description:",
+            help="A datapackage.json with the provenance of the CSV and JSON files: source, licence, filters, "
+            "product version and day of export.",
+        ),
+        Format(
+            "png",
+            "image/png",
+            "PNG 1920×1080",
+            lambda r, v, o: r.chart_image(v, o.get("chart", ""), "png"),
+            needs_browser=True,
+        ),
+        Format(
+            "svg",
+            "image/svg+xml",
+            "SVG 1920×1080",
+            lambda r, v, o: r.chart_image(v, o.get("chart", ""), "svg"),
+            needs_browser=True,
+        ),
+        Format(
+            "pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            "PowerPoint deck",
+            lambda r, v, o: r.pptx(),
+            needs_browser=True,
+            icon=":material/slideshow:",
+        ),
+        Format(
+            "zip",
+            "application/zip",
+            "Everything (.zip)",
+            lambda r, v, o: r.zip(v),
+            in_view_menu=True,
+            help="Every file of this view, a datapackage.json and a README with the permalink. Without a browser "
+            "on the server, the drawn files are replaced by a note saying why.",
+        ),
+    )
+}
+
+
+def get(name: str) -> Format:
+    """The format named `name`, or UnknownFormat."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise UnknownFormat(name) from None
+
+
+def data_formats() -> list[Format]:
+    return [f for f in FORMATS.values() if f.data]
+
+
+def view_menu() -> list[Format]:
+    return [f for f in FORMATS.values() if f.in_view_menu]

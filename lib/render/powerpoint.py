@@ -1,0 +1,116 @@
+"""The deck as PowerPoint: one 16:9 slide per chart, the headline as its title, the chart as a picture (with
+alt text), the source line under it and the sentence of numbers in the notes.
+
+Its own module so that python-pptx loads only when a deck is downloaded, not with every page.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+
+import plotly.graph_objects as go
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.util import Emu, Inches, Pt
+
+from lib import charts
+from lib.charts import chart_body
+from lib.views.deck import Slide
+
+# PowerPoint: 16:9, 7.5 inches high; the chart fills the space between title and source line.
+SLIDE_HEIGHT = Inches(7.5)
+SLIDE_WIDTH = Emu(SLIDE_HEIGHT * 16 // 9)  # 13.333 in: exactly 16:9
+MARGIN = Inches(0.5)
+TITLE_TOP, TITLE_HEIGHT = Inches(0.25), Inches(1.45)
+SOURCE_HEIGHT = Inches(0.55)
+TEXT_RGB = RGBColor(0x1A, 0x1A, 0x1A)
+MUTED_RGB = RGBColor(0x4D, 0x4D, 0x4D)
+FONT = "Arial"  # on every PowerPoint; Impress draws it with the metric-compatible Liberation Sans
+# The chart is laid out at least 1536 px wide and drawn 1920 px across, so its type comes out a
+# quarter larger than on screen where it can; a tall chart (the councils' many lanes) keeps 70% of
+# its own height and is drawn smaller rather than squeezing its rows into each other.
+MIN_LAYOUT_WIDTH = 1536
+KEEP_HEIGHT = 0.7
+
+
+def title_size(text: str) -> int:
+    """Title points that keep a headline within the title box: two lines at 32 pt, or three smaller.
+
+    PowerPoint and Impress also shrink text that still overflows (the box is set to fit its text).
+    """
+    line_points = (SLIDE_WIDTH - 2 * MARGIN) / 12700  # EMU per point
+
+    def fits(size: int, lines: int) -> bool:
+        return len(text) <= lines * line_points / (0.6 * size)  # Arial bold: under 0.6 em a character
+
+    if fits(32, 2):
+        return 32
+    return next((size for size in (28, 24) if fits(size, 3)), 20)
+
+
+def body_size(body: go.Figure, aspect: float) -> tuple[int, int, float]:
+    """Layout width and height with the picture's aspect (width ÷ height), and the scale to 1920 px across."""
+    height = max(MIN_LAYOUT_WIDTH / aspect, KEEP_HEIGHT * (body.layout.height or 0))
+    width = height * aspect
+    return round(width), round(height), charts.IMAGE_WIDTH / round(width)
+
+
+def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
+    """The deck as a .pptx: one 16:9 slide per chart, the headline as its title, the chart as a
+    picture (with alt text), the source line under it and the sentence of numbers in the notes.
+
+    `png(fig, width, height)` draws a figure (an `ImageExporter.png`), so this module starts no browser.
+    """
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    layout = next(lay for lay in deck.slide_layouts if lay.name == "Title Only")
+    body_top = TITLE_TOP + TITLE_HEIGHT
+    body_width = SLIDE_WIDTH - 2 * MARGIN
+    body_height = SLIDE_HEIGHT - body_top - SOURCE_HEIGHT - Inches(0.2)
+    for slide in slides:
+        page = deck.slides.add_slide(layout)
+        _title(page, slide.headline)
+        body = chart_body(slide.figure, slide.source)
+        width, height, scale = body_size(body, body_width / body_height)
+        image = png(body, width=width, height=height, scale=scale)
+        picture = page.shapes.add_picture(io.BytesIO(image), MARGIN, body_top, width=body_width, height=body_height)
+        picture.name = f"Chart: {slide.name}"
+        picture._element.nvPicPr.cNvPr.set("descr", slide.alt)
+        size = 14 if len(slide.source) <= 110 else 12  # a long citation keeps to two lines
+        _text_box(page, slide.source, top=SLIDE_HEIGHT - SOURCE_HEIGHT - Inches(0.1), size=size, colour=MUTED_RGB)
+        page.notes_slide.notes_text_frame.text = slide.notes
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def _title(page, text: str) -> None:
+    title = page.shapes.title
+    title.left, title.top, title.width, title.height = MARGIN, TITLE_TOP, SLIDE_WIDTH - 2 * MARGIN, TITLE_HEIGHT
+    frame = title.text_frame
+    frame.word_wrap = True
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    frame.margin_top = frame.margin_bottom = 0
+    frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    frame.text = text
+    for paragraph in frame.paragraphs:
+        paragraph.alignment = PP_ALIGN.LEFT
+        for run in paragraph.runs:
+            run.font.name = FONT
+            run.font.size = Pt(title_size(text))
+            run.font.bold = True
+            run.font.color.rgb = TEXT_RGB
+
+
+def _text_box(page, text: str, *, top: Emu, size: int, colour: RGBColor) -> None:
+    box = page.shapes.add_textbox(MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, SOURCE_HEIGHT)
+    box.name = "Source"
+    frame = box.text_frame
+    frame.word_wrap = True
+    frame.text = text
+    for run in frame.paragraphs[0].runs:
+        run.font.name = FONT
+        run.font.size = Pt(size)
+        run.font.color.rgb = colour

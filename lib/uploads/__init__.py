@@ -1,0 +1,13 @@
+"""Your own figures: untrusted bytes in, validated tidy rows (or row-level problems) out.
+
+- `parse`: a CSV, Excel or Parquet file (or a bundle) → rows checked with the built-in table's rules;
+- `preflight`: what a file declares about its size, checked before anything is decoded;
+- `reader`: `parse` in a separate process per file, with a memory and time limit;
+- `bundle`: your figures as a .zip you keep, and back.
+
+The caps are in lib/limits.py, each with its reason.
+"""
+
+from lib.uploads.parse import COLUMNS, Upload, UploadError, problem_table, read_upload, template
+
+__all__ = ["COLUMNS", "Upload", "UploadError", "problem_table", "read_upload", "template"]

@@ -1,0 +1,83 @@
+"""The Age View: the age profile on both measures, one band against the UK or another band."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from lib import charts, compare
+from lib.compare import UK_OPTION
+from lib.selections import Tables
+from lib.views.model import Chart, View
+from lib.views.shared import (
+    DERIVED_NOTE,
+    change_chart,
+    comparison_metrics,
+    lead_first,
+    measure_columns,
+    rows_of,
+    same_choice,
+    uk_of,
+    uploaded_caption,
+    uploaded_of,
+    wide_table,
+)
+
+
+def age(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
+    hw = tables.homeworking
+    band, versus = chosen["band"], chosen["vs"]
+    against_uk = versus == UK_OPTION
+    c = compare.compare_with(hw, "age", band, versus)
+    uk = uk_of(tables)
+    shape = compare.describe_profile(hw, "age", "week_prior")
+    mine = uploaded_of(user_rows, "age")
+    rows = hw[hw["breakdown"] == "age"]
+    profile = Chart(
+        key="age-profile",
+        title=c.headline(),
+        subtitle="Homeworking by age of worker, UK, 2019 · dotted lines: UK, all in employment",
+        alt=f"Line chart of homeworking by age band on two measures, {band} highlighted. {shape}",
+        table=wide_table(tables, "age"),
+        columns=measure_columns("Age band"),
+        draw=lambda theme, title, subtitle: charts.profile_chart(
+            rows,
+            title=title,
+            subtitle=subtitle,
+            highlight=(band,),
+            compare_with=None if against_uk else versus,
+            reference=uk,
+            user_rows=mine,
+            theme=theme,
+        ),
+        caption=" ".join(
+            filter(
+                None,
+                [
+                    f"{shape} {compare.describe_profile(hw, 'age', 'ever')}",
+                    uploaded_caption(mine, "Green square markers"),
+                ],
+            )
+        ),
+        notes=f"{c.sentence()} {shape}",
+    )
+    found = compare.changes(hw, user_rows, "age")
+    lead, change = change_chart(hw, found, "age", band, "age")
+    return View(
+        page="age",
+        headline=lead.sentence() if lead else c.headline(),
+        sentence=c.sentence(),
+        charts=lead_first(lead, change, (profile,)),
+        rows=rows_of(tables, ("all", "age")),
+        resource="homeworking_2019",
+        selections=dict(chosen),
+        filters={"age band": band, "compared with": versus},
+        metrics=comparison_metrics(c, "the UK" if against_uk else c.benchmark_noun),
+        notes=(shape, DERIVED_NOTE),
+        notices=same_choice("band", band, versus),
+        comparison=c,
+        with_user_rows=mine is not None,
+        changes=tuple(found),
+    )

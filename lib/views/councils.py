@@ -1,0 +1,226 @@
+"""The Councils View: spring-2020 rollouts on a timeline, how fast each was, each against its region's 2019
+baseline, and every figure with its quote."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from lib import charts, councils
+from lib.charts import Theme, source_note
+from lib.selections import Tables
+from lib.views.model import Chart, Column, Metric, View
+
+COUNCIL_CAVEAT = (
+    "Every figure is quoted from its source, with its date only as precise as the source gives it; rates and "
+    "shares are derived here and labelled so. Rates are lower bounds: the count ÷ the longest time the source "
+    "allows. The 2020 share counts one organisation's staff; the 2019 figure is the ONS survey share of all workers "
+    "in the region: read them side by side, not as a change."
+)
+
+
+def councils_view(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
+    figures, hw = tables.councils, tables.homeworking
+    regions_, kinds, org = list(chosen["region"]), list(chosen["kind"]), chosen["org"]
+    selected = councils.filter_figures(figures, regions=regions_, kinds=kinds)
+    rollout = selected[selected["kind"] != councils.CONTEXT_KIND]
+    notices = ()
+    if rollout.empty:
+        notices = (
+            "The sources report no council or public-body figures for this choice of region and kind. "
+            "Clear a filter to see more.",
+        )
+    elif org and org not in set(rollout["organisation"]):
+        notices = (f"{org} has no figures in this selection: clear the filters to see it highlighted.",)
+    rates = councils.implied_rates(rollout)
+    source = source_note(charts.COUNCIL_SOURCE)
+    charts_ = (
+        ()
+        if rollout.empty
+        else (
+            _timeline_chart(selected, org, source),
+            *_speed_chart(rollout, org, source),
+            *_baseline_chart(rollout, hw, org),
+        )
+    )
+    metrics = [
+        Metric("Organisations", f"{rollout['organisation'].nunique()}"),
+        Metric("Figures, each with its quote", f"{len(rollout)}"),
+    ]
+    if len(rates):
+        fastest = rates.sort_values("rate_per_day", ascending=False).iloc[0]
+        metrics.append(
+            Metric(
+                f"Fastest rollout, {fastest['unit']} a day (derived)",
+                f"≥ {fastest['rate_at_least']:,}",
+                f"{fastest['organisation']}: {fastest['value_text']} {fastest['duration']}, so "
+                f"{fastest['rate_label']} on average. Derived here; the source gives the count and the time.",
+            )
+        )
+    rows = selected.reset_index(drop=True)
+    missing = {
+        "councils-speed": "No figure in this selection counts staff or users moved, or says how long a move took.",
+        "councils-baseline": councils.share_takeaway(pd.DataFrame()),
+    }
+    return View(
+        page="councils",
+        headline=councils.rate_takeaway(rates),
+        sentence=(
+            "Within weeks of the 23 March 2020 instruction to work from home, councils and public bodies moved "
+            "thousands of staff home. Every figure below is quoted from its source, with its date only as precise "
+            "as the source gives it; rates and shares are derived here and labelled so."
+        ),
+        charts=charts_,
+        rows=rows,
+        resource="council_rollout_2020",
+        selections=dict(chosen),
+        filters={
+            "region": ", ".join(regions_) or "all",
+            "kind": ", ".join(kinds) or "all",
+            "organisation highlighted": org or "none",
+        },
+        metrics=tuple(metrics) if not rollout.empty else (),
+        notes=(COUNCIL_CAVEAT,),
+        notices=notices,
+        missing={key: why for key, why in missing.items() if all(c.key != key for c in charts_)},
+        make_detail=lambda: councils.figure_table(rollout, hw),
+    )
+
+
+REGION_2019 = Column(
+    "Region, 2019 (%)", "percent", "ONS: worked from home in the week before interview, all workers in the region."
+)
+COUNCIL_FIGURE_COLUMNS = {
+    "organisation": Column("Organisation"),
+    "value_as_printed": Column("Value as printed"),
+    "claimant": Column("Who says so", help=councils.claimant_help()),
+    "quote": Column("Quote (verbatim)"),
+    "source": Column("Source file:lines", help="In data/sources/ of this repository."),
+    "publication": Column("Published in"),
+    "licence": Column("Licence", help="The source's terms: only the ONS statistics are openly licensed."),
+    "derived": Column("Derived figures", help="Computed here from the printed figures, not printed by the source."),
+    "measure": Column("What was counted"),
+    "when": Column("When (the source's words)"),
+    "date_precision": Column("Date precision", help=councils.precision_help()),
+    "region": Column("Region or nation"),
+    "kind": Column("Kind"),
+    "region_2019_week_prior": REGION_2019,
+}
+
+
+def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str) -> Chart:
+    items = councils.timeline_items(selected)
+    rollout = selected[selected["kind"] != councils.CONTEXT_KIND]
+    title = councils.timeline_takeaway(items)
+    subtitle = "Council and public-body figures, spring 2020 · dates as precise as the source gives them"
+
+    def draw(theme: Theme, title: str, subtitle: str) -> go.Figure:
+        lanes, subtitle = _compact_lanes(items, org, subtitle) if theme.compact else (items, subtitle)
+        return charts.rollout_timeline(lanes, title=title, subtitle=subtitle, highlight=org, source=source, theme=theme)
+
+    return Chart(
+        key="councils-timeline",
+        title=title,
+        subtitle=subtitle,
+        alt=f"Timeline of rollout figures, one lane per organisation, with the 23 March 2020 instruction as a line"
+        f"{', ' + org + ' highlighted' if org else ''}. {title}.",
+        table=items.loc[items["panel"] != "context", ["organisation", "when", "precision", "label", "claimant"]].assign(
+            precision=lambda t: t["precision"].map(councils.PRECISION_LABELS)
+        ),
+        columns={
+            "organisation": Column("Organisation"),
+            "when": Column("When (the source's words)"),
+            "precision": Column("Date precision", help=councils.precision_help()),
+            "label": Column("Figure"),
+            "claimant": Column("Who says so", help=councils.claimant_help()),
+        },
+        draw=draw,
+        source=source,
+        caption="Bars span the period the source gives (a month, part of a month, named weeks), not a day inside "
+        "it; ◀ marks a date something was done by. Figures from before the pandemic or with no date sit in their "
+        "own panels instead of on an invented date. 'Vendor claim' marks a figure from a supplier's advertorial, "
+        "not the organisation's own word.",
+        notes=f"{title}. {councils.rate_takeaway(councils.implied_rates(rollout))}.",
+    )
+
+
+def _compact_lanes(items: pd.DataFrame, org: str | None, subtitle: str) -> tuple[pd.DataFrame, str]:
+    """A slide or a printed brief keeps the lanes with a dated figure, and the presenter's own: a screen holds
+    about eight lanes at presentation size, and the undated ones are listed on the Councils page."""
+    dated = set(items.loc[items["panel"] == councils.DATED, "organisation"])
+    if not dated:
+        return items, subtitle
+    keep = items["organisation"].isin(dated | {org}) | (items["panel"] == "context")
+    left_out = items.loc[~keep, "organisation"].nunique()
+    if left_out:
+        who = "organisation gives" if left_out == 1 else "organisations give"
+        subtitle += f" · {left_out} more {who} no date or only 'before the pandemic' (Councils page)"
+    return items[keep], subtitle
+
+
+def _speed_chart(rollout: pd.DataFrame, org: str | None, source: str) -> tuple[Chart, ...]:
+    rows = councils.scale_and_speed_rows(rollout)
+    if rows.empty:
+        return ()
+    title = councils.speed_takeaway(rows)
+    return (
+        Chart(
+            key="councils-speed",
+            title=title,
+            subtitle="Staff or users as printed, and time taken as given, spring 2020 · rates derived: count ÷ days",
+            alt=f"Bar charts of how many staff or users each organisation moved and how long it took. {title}.",
+            table=rows[["organisation", "measure", "value_text", "when", "duration", "rate_label"]],
+            columns={
+                "organisation": Column("Organisation"),
+                "measure": Column("What was counted"),
+                "value_text": Column("Value as printed"),
+                "when": Column("When (the source's words)"),
+                "duration": Column("Time taken (as given)"),
+                "rate_label": Column(
+                    "Implied rate (derived)",
+                    help="Count ÷ the longest time the source allows ('within a week' = 7 days): a lower bound.",
+                ),
+            },
+            draw=lambda theme, title, subtitle: charts.scale_and_speed(
+                rows, title=title, subtitle=subtitle, highlight=org, theme=theme
+            ),
+            source=source,
+        ),
+    )
+
+
+def _baseline_chart(rollout: pd.DataFrame, hw: pd.DataFrame, org: str | None) -> tuple[Chart, ...]:
+    shares = councils.shares_at_home(rollout, hw)
+    if shares.empty:
+        return ()
+    title = councils.share_takeaway(shares)
+    return (
+        Chart(
+            key="councils-baseline",
+            title=title,
+            subtitle="% at home: the organisation's own figure (2020) vs the ONS figure for its region, week before "
+            "interview (2019) · different sources and measures: illustrative, not a statistic",
+            alt=f"Bars of each organisation's share of staff at home in 2020 beside its region's 2019 homeworking. "
+            f"{title}. Different sources and measures: illustrative only.",
+            table=shares[["organisation", "region", "when", "share_label", "basis", "derived", "region_week_prior"]],
+            columns={
+                "organisation": Column("Organisation"),
+                "region": Column("Region or nation"),
+                "when": Column("When (the source's words)"),
+                "share_label": Column("Share at home, 2020"),
+                "basis": Column("Basis"),
+                "derived": Column("Derived here", "check", "Unticked: printed by the source."),
+                "region_week_prior": REGION_2019,
+            },
+            draw=lambda theme, title, subtitle: charts.share_against_baseline(
+                shares, title=title, subtitle=subtitle, highlight=org, theme=theme
+            ),
+            source=charts.baseline_sources(),
+            caption="The 2020 share counts one organisation's staff (or one service); the 2019 figure is the ONS "
+            "survey share of all workers in the region who worked from home in the week before interview. Read them "
+            "side by side, not as a change.",
+        ),
+    )

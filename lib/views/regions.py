@@ -1,0 +1,97 @@
+"""The Regions View: the tile map, the ranked bars, one region against the UK or another."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from lib import charts, compare, selections
+from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, UK_OPTION
+from lib.data import resource
+from lib.selections import Tables
+from lib.views.model import Chart, Column, View
+from lib.views.shared import (
+    DERIVED_NOTE,
+    change_chart,
+    comparison_metrics,
+    lead_first,
+    measure_columns,
+    rows_of,
+    same_choice,
+    top_of,
+    uk_of,
+    uploaded_caption,
+    uploaded_of,
+)
+
+
+def regions(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
+    hw = tables.homeworking
+    region, other, measure = chosen["region"], chosen["other"], chosen["map"]
+    against_uk = other == UK_OPTION
+    category_of = selections.region_names(hw)
+    c = compare.compare_with(hw, "region", category_of[region], category_of.get(other, other))
+    uk = uk_of(tables)
+    rows = hw[hw["breakdown"] == "region"]
+    names = rows.drop_duplicates("category").sort_values("order").set_index("category")
+    highlight = {"yours": category_of[region], "benchmark": None if against_uk else category_of[other]}
+    top_region, top_share = top_of(tables, "region", measure)
+    top_name = names.loc[top_region, "official_name"]
+    table = names[["official_name", "code"]].join(compare.wide(hw, "region")).reset_index()
+    columns = measure_columns("As printed in the source") | {
+        "official_name": Column("Region or nation"),
+        "code": Column("GSS code"),
+    }
+    tile_map = Chart(
+        key="regions-map",
+        title=f"{top_name} was highest at {top_share:.1f}%",
+        subtitle=f"{MEASURE_LABELS[measure]}, by region of workplace, 2019 · darker = higher",
+        alt=f"Tile map of the twelve UK regions and nations shaded by the share who {MEASURE_PHRASES[measure]}; "
+        f"{top_name} highest at {top_share:.1f}%, {region} {c.measures[measure].yours:.1f}%.",
+        table=table,
+        columns=columns,
+        draw=lambda theme, title, subtitle: charts.tile_map(
+            rows,
+            measure=measure,
+            title=title,
+            subtitle=subtitle,
+            theme=replace(theme, title_wrap=theme.shared_row_title_wrap) if theme.shared_row_title_wrap else theme,
+            **highlight,
+        ),
+    )
+    mine = uploaded_of(user_rows, "region")
+    bars = Chart(
+        key="regions-bars",
+        title=c.headline(),
+        subtitle="Homeworking by region of workplace, UK, 2019 · % of people in employment · dashed line: UK, all "
+        "in employment",
+        alt=f"Bar chart of the twelve regions and nations on two measures, {region} highlighted. {c.headline()}.",
+        table=table,
+        columns=columns,
+        draw=lambda theme, title, subtitle: charts.category_bars(
+            rows, title=title, subtitle=subtitle, reference=uk, user_rows=mine, theme=theme, **highlight
+        ),
+        caption=uploaded_caption(mine, "Hatched green bars"),
+        notes=c.sentence(),
+    )
+    found = compare.changes(hw, user_rows, "region")
+    lead, change = change_chart(hw, found, "region", category_of[region], "regions")
+    return View(
+        page="regions",
+        headline=lead.sentence() if lead else c.headline(),
+        sentence=c.sentence(),
+        charts=lead_first(lead, change, (bars, tile_map)),
+        rows=rows_of(tables, ("all", "region")),
+        resource="homeworking_2019",
+        selections=dict(chosen),
+        filters={"region": region, "compared with": other, "map": MEASURE_LABELS[measure]},
+        metrics=comparison_metrics(c, "the UK" if against_uk else other),
+        notes=(resource("homeworking_2019")["caveats"]["region"], DERIVED_NOTE),
+        notices=same_choice("region", region, other),
+        comparison=c,
+        with_user_rows=mine is not None,
+        changes=tuple(found),
+    )

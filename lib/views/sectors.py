@@ -1,0 +1,153 @@
+"""The Sectors View: your sector against public administration, the UK or another sector."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from lib import charts, compare
+from lib.compare import UK_OPTION
+from lib.data import resource
+from lib.selections import Tables
+from lib.views.model import Chart, Column, View
+from lib.views.shared import (
+    DERIVED_NOTE,
+    capital,
+    change_chart,
+    comparison_metrics,
+    lead_first,
+    measure_columns,
+    rows_of,
+    same_choice,
+    top_of,
+    uk_of,
+    uploaded_caption,
+    uploaded_of,
+    wide_table,
+)
+
+
+def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
+    hw = tables.homeworking
+    sector, benchmark = chosen["sector"], chosen["benchmark"]
+    against_uk = benchmark == UK_OPTION
+    c = compare.compare_with(hw, "sector", sector, benchmark)
+    benchmark_name = "the UK" if against_uk else benchmark.lower()
+    uk = uk_of(tables)
+    caveats = resource("homeworking_2019")["caveats"]
+    highlight = {"yours": sector, "benchmark": None if against_uk else benchmark}
+    mine = uploaded_of(user_rows, "sector")
+    rows = hw[hw["breakdown"] == "sector"]
+    bars = Chart(
+        key="sectors-all",
+        title=c.headline(),
+        subtitle="Homeworking by sector, UK, 2019 · 10 selected sectors · % of people in employment · dashed line: "
+        "UK, all in employment",
+        alt=f"Bar chart of homeworking in ten sectors on two measures, {sector} highlighted. {c.headline()}.",
+        table=wide_table(tables, "sector"),
+        columns=measure_columns("Sector"),
+        draw=lambda theme, title, subtitle: charts.category_bars(
+            rows, title=title, subtitle=subtitle, reference=uk, user_rows=mine, theme=theme, **highlight
+        ),
+        caption=" ".join(
+            filter(
+                None,
+                [
+                    f"{caveats['sector']} Ten sectors are shown, not the whole economy; ranks are among these ten.",
+                    uploaded_caption(mine, "Hatched green bars"),
+                ],
+            )
+        ),
+        notes=c.sentence(),
+    )
+    regularity_title = regularity_takeaway(c)
+    regularity = Chart(
+        key="sectors-regularity",
+        title=regularity_title,
+        subtitle="Regularity of homeworking by sector, UK, 2019 · week-before share ÷ ever share (derived) · dashed "
+        "line: UK",
+        alt=f"Bar chart of the share of ever-homeworkers who also worked from home in the week before, ten sectors, "
+        f"{sector} highlighted. {regularity_title}.",
+        table=tables.once("regularity", lambda: _regularity_table(hw)),
+        columns={
+            "category": Column("Sector"),
+            "regularity": Column(
+                "Regularity (derived, %)", "percent", "Week-before share ÷ ever share: derived, not published."
+            ),
+        },
+        draw=lambda theme, title, subtitle: charts.regularity_bars(
+            rows,
+            title=title,
+            subtitle=subtitle,
+            reference=compare.regularity(uk["week_prior"], uk["ever"]),
+            theme=theme,
+            **highlight,
+        ),
+        notes=regularity_notes(c),
+    )
+    found = compare.changes(hw, user_rows, "sector")
+    lead, change = change_chart(hw, found, "sector", sector, "sectors")
+    top_occupation, top_share = top_of(tables, "occupation", "ever")
+    occupations = hw[hw["breakdown"] == "occupation"]
+    occupation_chart = Chart(
+        key="sectors-occupations",
+        title=f"{top_occupation} were the most likely to have ever worked from home ({top_share:.0f}%)",
+        subtitle="Selected occupations quoted by the source, UK, 2019 · have ever worked from home",
+        alt=f"Bar chart of five occupations' share who have ever worked from home; {top_occupation} highest at "
+        f"{top_share:.0f}%.",
+        table=wide_table(tables, "occupation"),
+        columns=measure_columns("Occupation"),
+        draw=lambda theme, title, subtitle: charts.category_bars(
+            occupations,
+            title=title,
+            subtitle=subtitle,
+            measures=("ever",),
+            reference={"ever": uk["ever"]},
+            theme=theme,
+        ),
+        caption=caveats["occupation"],
+        depends_on=(),
+    )
+    return View(
+        page="sectors",
+        headline=lead.sentence() if lead else c.headline(),
+        sentence=c.sentence(),
+        charts=lead_first(lead, change, (bars, regularity, occupation_chart)),
+        rows=rows_of(tables, ("all", "sector", "occupation")),
+        resource="homeworking_2019",
+        selections=dict(chosen),
+        filters={"sector": sector, "compared with": benchmark},
+        metrics=comparison_metrics(c, benchmark_name),
+        notes=(caveats["sector"], caveats["occupation"], DERIVED_NOTE),
+        notices=same_choice("sector", sector, benchmark),
+        comparison=c,
+        with_user_rows=mine is not None,
+        changes=tuple(found),
+    )
+
+
+def _regularity_table(hw: pd.DataFrame) -> pd.DataFrame:
+    wide = compare.wide(hw, "sector")
+    shares = [compare.regularity(w, e) for w, e in zip(wide["week_prior"], wide["ever"], strict=True)]
+    return pd.DataFrame({"category": wide.index, "regularity": [round(s, 1) for s in shares]})
+
+
+def regularity_takeaway(c: compare.Comparison) -> str:
+    """'33% of education staff who had ever worked from home had also done so in the week before, against 47% …'."""
+    return (
+        f"{c.yours_regularity:.0f}% of {c.yours_noun} who had ever worked from home had also done so in the "
+        f"week before interview, against {c.benchmark_regularity:.0f}% of {c.benchmark_noun}"
+    )
+
+
+def regularity_notes(c: compare.Comparison) -> str:
+    """The arithmetic behind the regularity shares, in words, for the speaker."""
+    week, ever = c.measures["week_prior"], c.measures["ever"]
+    return (
+        f"Regularity is derived: the week-before share divided by the ever share. {capital(c.yours_noun)}: "
+        f"{week.yours:.1f}% ÷ {ever.yours:.1f}% = {c.yours_regularity:.0f}%. {capital(c.benchmark_noun)}: "
+        f"{week.benchmark:.1f}% ÷ {ever.benchmark:.1f}% = {c.benchmark_regularity:.0f}%. "
+        "A high share means homeworking there was a habit, not a one-off."
+    )

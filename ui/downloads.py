@@ -1,0 +1,161 @@
+"""Files of a view, from the Format registry, made on click; a failure ends in words beside the button.
+
+Streamlit 1.67 runs a download button's `data` callable when the button is pressed, outside the
+script run, and does not rerun the page. When the callable raises, the server logs the traceback
+and the button shows "Failed to generate file for download" for five seconds: no reason, nothing
+to do. So every callable is `guarded`: a failure is logged in one line, its reason kept in this
+session, and the next run of the page says it beside the button (`failed_download_note`)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from lib import views
+from lib.escape import for_markdown
+from lib.render import export, formats
+from lib.render.images import ImageExportUnavailable
+from lib.render.renderer import NO_BROWSER, Address, Renderer, Unavailable, file_name
+from lib.uploads import bundle
+from ui.resources import image_exporter, tables
+from ui.session import UPLOADED_AT_KEY, user_rows
+
+log = logging.getLogger(__name__)
+
+
+def bundle_button(page: str) -> None:
+    """The session's figures as a bundle (.zip) that brings them back later: nothing is kept on the server."""
+    rows = user_rows()
+    if rows is None:
+        return
+    uploaded = datetime.fromisoformat(st.session_state.get(UPLOADED_AT_KEY, "").removesuffix("Z") or "1970-01-01")
+    name = str(rows["source"].iloc[0])
+    permalink = renderer(page).address.permalink
+    download_button(
+        "Your figures as a bundle (.zip)",
+        data=lambda: bundle.make_bundle(rows, name, uploaded.replace(tzinfo=UTC), permalink),
+        file_name=f"{export.slug(name) or 'your-figures'}-bundle.zip",
+        mime="application/zip",
+        icon=":material/archive:",
+        on_click="ignore",
+        key=f"bundle-{page}",
+        help="Your rows, their name, when you uploaded them and this view's address, in one file. Upload it on "
+        "the Explore page next time to carry on: nothing of your figures is kept on the server.",
+    )
+
+
+def page_of_address() -> str:
+    """Which page this address is (presentation mode serves every page's address)."""
+    path = urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+    return path if path in views.PAGES else next(p.name for p in views.PAGES.values() if p.default)
+
+
+def renderer(page: str) -> Renderer:
+    """How this page's files are made: its own address (for the permalink and the deck) and the server's
+    Chromium."""
+    exporter = image_exporter()
+    url = urlsplit(st.context.url or "http://localhost:8501")
+    base = f"{url.scheme}://{url.netloc}"
+    query = tuple((k, v) for k in st.query_params for v in st.query_params.get_all(k))
+    return Renderer(tables(), Address(page, query, base), exporter.image if exporter.available else None)
+
+
+def image_downloads(shown: views.View, chart: views.Chart) -> None:
+    """PNG and SVG buttons for a chart, drawn on the server at 1920×1080 only when clicked, each file named
+    after the view and the chart."""
+    files = renderer(shown.page)
+    stem = file_name(shown, "").removesuffix(".")
+    if chart.key != (shown.main.key if shown.main else ""):
+        stem += "-" + chart.key.removeprefix(f"{shown.page}-")
+    image_buttons(lambda fmt: files.chart_image(shown, chart.key, fmt), chart.key, stem=stem)
+
+
+def image_buttons(draw: Callable[[str], bytes], key: str, *, stem: str, label: str = "") -> None:
+    """A PNG and an SVG button; `draw(fmt)` makes the bytes when one is clicked."""
+    if not image_exporter().available:
+        st.caption("Image export unavailable: no Chromium found on the server; the chart's camera button still works.")
+        return
+    row = st.container(horizontal=True, gap="small")
+    images = [formats.get("png"), formats.get("svg")]
+    for fmt in images:
+        failed_download_note(f"{label}{fmt.label}", f"{key}-{fmt.name}", advice=CAMERA_ADVICE)
+    for fmt in images:
+        row.download_button(
+            f"{label}{fmt.label}",
+            data=guarded(lambda name=fmt.name: draw(name), f"{key}-{fmt.name}"),
+            file_name=f"{stem}.{fmt.name}",
+            mime=fmt.mime,
+            icon=fmt.icon,
+            on_click="ignore",
+            key=f"{key}-{fmt.name}",
+        )
+
+
+def view_downloads(shown: views.View) -> None:
+    """The whole view as files — the one-page brief, its rows, everything in a zip — the same bytes as
+    /api/<page>.<format> for this address."""
+    files = renderer(shown.page)
+    can_draw = image_exporter().available
+    with st.popover("Download this view", icon=":material/download:"):
+        st.caption(
+            "The brief is one A4 page to print or send; the data files hold the rows behind this view with their "
+            f"source and licence. The same files are at `/api/{shown.page}.<format>` with this page's query."
+        )
+        for fmt in formats.view_menu():
+            download_button(
+                fmt.label,
+                data=lambda name=fmt.name: files.render(shown, name),
+                file_name=file_name(shown, fmt.name),
+                mime=fmt.mime,
+                icon=fmt.icon,
+                on_click="ignore",
+                key=f"view-{shown.page}-{fmt.name}",
+                disabled=fmt.needs_browser and not can_draw,
+                help=NO_BROWSER if fmt.needs_browser and not can_draw else fmt.help or None,
+                width="stretch",
+            )
+        if shown.with_user_rows:
+            bundle_button(shown.page)
+
+
+DOWNLOAD_FAILURES_KEY = "download_failures"
+CAMERA_ADVICE = "Try again, or use the camera button at the top right of the chart."
+
+
+class DownloadFailed(RuntimeError):
+    """A download could not be made; the reason is kept for the page to show."""
+
+
+def guarded(make: Callable[[], bytes], key: str, failures: dict[str, str] | None = None) -> Callable[[], bytes]:
+    """`make` for a download button's `data`, but a failure is kept under `key` (in this session's failures)."""
+    failures = st.session_state.setdefault(DOWNLOAD_FAILURES_KEY, {}) if failures is None else failures
+
+    def make_or_say_why() -> bytes:
+        try:
+            return make()
+        except Exception as err:  # Chromium missing, crashed or slow; whatever it is, the page says it in words
+            reason = f"the server could not make it ({type(err).__name__})"
+            if isinstance(err, ImageExportUnavailable | Unavailable):  # written to be shown as they are
+                reason = str(err)
+            failures[key] = reason
+            log.warning("download %s failed: %s", key, reason)
+            raise DownloadFailed(reason) from None
+
+    return make_or_say_why
+
+
+def failed_download_note(label: str, key: str, *, advice: str = "Try again in a minute.") -> None:
+    """Say why the last press of the download `key` in this session gave no file (once), or nothing."""
+    reason = st.session_state.get(DOWNLOAD_FAILURES_KEY, {}).pop(key, None)
+    if reason:
+        st.warning(f"**{label}** gave no file: {for_markdown(reason)}. {advice}", icon=":material/error:")
+
+
+def download_button(label: str, data, *, key: str, **options) -> bool:
+    """`st.download_button`, but a callable `data` that fails ends in a message on the page, never an exception."""
+    failed_download_note(label, key)
+    return st.download_button(label, data=guarded(data, key) if callable(data) else data, key=key, **options)
