@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from openapi_spec_validator import validate
 
+from lib import views
 from lib.render import formats
 from tests.browser.conftest import start_streamlit
 from tests.unit.conftest import require_browser
@@ -45,25 +46,25 @@ def server():
     stop(proc)
 
 
-@pytest.mark.parametrize("page", ["overview", "sectors", "age", "regions", "councils", "explore"])
+@pytest.mark.parametrize("page", list(views.PAGES))
 @pytest.mark.parametrize("fmt", tuple(f.name for f in formats.data_formats()))
 def test_every_page_as_data(server, page, fmt):
     status, headers, body = get(f"{server}/api/{page}.{fmt}")
     assert status == 200, body[:500]
-    assert headers["content-type"].startswith(formats.FORMATS[fmt].split(";")[0])
+    assert headers["content-type"].startswith(formats.FORMATS[fmt].mime.split(";")[0])
     assert headers["etag"] and "max-age" in headers["cache-control"]
     if fmt == "csv":
         rows = pd.read_csv(io.BytesIO(body))
         assert {"source_file", "source_line"} <= set(rows.columns)
 
 
-@pytest.mark.parametrize("page", ["overview", "sectors", "age", "regions", "councils", "explore"])
+@pytest.mark.parametrize("page", list(views.PAGES))
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
 def test_every_page_drawn(server, page, fmt):
     require_browser()
     status, headers, body = get(f"{server}/api/{page}.{fmt}")
     assert status == 200, body[:500]
-    assert headers["content-type"] == formats.FORMATS[fmt]
+    assert headers["content-type"] == formats.FORMATS[fmt].mime
     assert body.startswith(b"\x89PNG" if fmt == "png" else b"%PDF")
 
 
@@ -72,7 +73,7 @@ def test_drawn_formats(server, fmt):
     require_browser()
     status, headers, body = get(f"{server}/api/regions.{fmt}?region=Wales&other=Scotland")
     assert status == 200, body[:500]
-    assert headers["content-type"] == formats.FORMATS[fmt]
+    assert headers["content-type"] == formats.FORMATS[fmt].mime
     assert 'filename="homeworking-regions-wales-scotland.' in headers["content-disposition"]
     if fmt == "zip":
         names = zipfile.ZipFile(io.BytesIO(body)).namelist()
@@ -117,7 +118,7 @@ def test_openapi_document_is_valid_and_lists_every_page(server):
     document = json.loads(body)
     validate(document)
     assert status == 200
-    for page in ("overview", "sectors", "age", "regions", "councils", "explore"):
+    for page in views.PAGES:
         assert f"/api/{page}.{{format}}" in document["paths"]
     sector = document["components"]["parameters"]["sectors.sector"]
     assert "Education" in sector["schema"]["enum"]
