@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.charts.layout import (
-    axis,
+    add_marks,
+    bar_labels,
     category_axis,
     finish_layout,
+    label_font,
     label_margin,
     legend_above_panels,
     panel_title,
     panel_title_px,
     reference_line,
+    role_marker,
     role_of,
     set_axes,
+    style_panel_titles,
     tick_label,
+    value_axis,
     value_label,
 )
-from lib.charts.theme import GRID, LABEL_GROUND, NORMAL, REFERENCE, ROLE_COLOURS, TEXT, UPLOADED, WHITE, Theme
+from lib.charts.theme import NORMAL, UPLOADED, WHITE, Theme
 from lib.compare import MEASURE_LABELS, by_category, regularity
 from lib.data import MEASURES, source_note
 from lib.escape import for_plotly
@@ -51,8 +55,8 @@ def category_bars(
     with a `source`) are the user's own figures: drawn beside the ONS bars, hatched in the
     UPLOADED colour and named in the legend, so they can never pass for the baseline.
     """
-    has_user = user_rows is not None and len(user_rows) > 0
-    table = bar_table(df, user_rows if has_user else None, sort_by or measures[-1])
+    mine = user_rows if user_rows is not None and len(user_rows) > 0 else None
+    table = bar_table(df, mine, sort_by or measures[-1])
     cats = table.index.tolist()
     roles = [role_of(c, yours, benchmark) for c in cats]
     fig = make_subplots(
@@ -63,29 +67,20 @@ def category_bars(
         subplot_titles=[panel_title(m, theme) for m in measures],
     )
     ons_categories = set(df["category"])
+    top = _top_value(table, measures, mine) * 1.18
     labels, lines = [], []
     for col, measure in enumerate(measures, start=1):
         values = table[measure] if measure in table else pd.Series(math.nan, index=cats)
-        _add_ons_bars(fig, values, measure, roles, col, theme, labelled=ons_categories if has_user else None)
-        if has_user:
-            _add_user_bars(fig, user_rows, cats, measure, col, theme)
+        _add_ons_bars(fig, values, measure, roles, col, theme, labelled=ons_categories if mine is not None else None)
+        if mine is not None:
+            _add_user_bars(fig, mine, cats, measure, col, theme)
         else:
-            labels += _value_labels(values, col, theme)
+            labels += bar_labels(values, theme, col=col)
         if reference and not math.isnan(reference.get(measure, math.nan)):
             line, label = reference_line(reference[measure], col, f"{reference_label} {reference[measure]:.1f}%", theme)
             lines.append(line)
             labels.append(label)
-        set_axes(
-            fig,
-            "x",
-            range=[0, _top_value(table, measures, user_rows if has_user else None) * 1.18],
-            ticksuffix="%",
-            title=dict(text="% of people in employment", font=dict(size=theme.axis_title_size)),
-            tickfont=dict(size=theme.tick_size),
-            gridcolor=GRID,
-            row=1,
-            col=col,
-        )
+        set_axes(fig, "x", **value_axis("% of people in employment", theme, top=top), row=1, col=col)
     ticktext = [
         tick_label(c, r) if c in ons_categories else f"{for_plotly(c)} (your data only)"
         for c, r in zip(cats, roles, strict=True)
@@ -93,13 +88,9 @@ def category_bars(
     category_axis(fig, cats, ticktext, theme)
     # Lift the panel titles above the reference-line labels that sit on the panels' top edge.
     lift = int(theme.label_size * 1.6) if reference else 4
-    panel_titles = {panel_title(m, theme) for m in measures}
-    for annotation in fig.layout.annotations:
-        if annotation.text in panel_titles:
-            annotation.font = dict(size=theme.axis_title_size, color=TEXT)
-            annotation.yshift = lift
-    fig.update_layout(bargap=theme.bar_gap, barmode="group" if has_user else "relative")
-    height = theme.base_height + theme.row_height * len(cats) * (1.6 if has_user else 1)
+    style_panel_titles(fig, theme, titles={panel_title(m, theme) for m in measures}, lift=lift)
+    fig.update_layout(bargap=theme.bar_gap, barmode="group" if mine is not None else "relative")
+    height = theme.base_height + theme.row_height * len(cats) * (1.6 if mine is not None else 1)
     fig = finish_layout(
         fig,
         title=title,
@@ -110,12 +101,12 @@ def category_bars(
         left=label_margin(ticktext, theme),
         top_extra=theme.axis_title_size * 2
         + (theme.label_size if reference else 0)
-        + (40 if has_user else 0)
+        + (40 if mine is not None else 0)
         + panel_title_px(theme),
         annotations=labels,
         shapes=lines,
     )
-    if has_user:
+    if mine is not None:
         legend_above_panels(fig, theme, lift)
     return fig
 
@@ -152,10 +143,7 @@ def _add_ons_bars(
         x=[None if math.isnan(v) else v for v in values],
         y=values.index.tolist(),
         orientation="h",
-        marker=dict(
-            color=[ROLE_COLOURS[r] for r in roles],
-            line=dict(width=[theme.line_width if r != "other" else 0 for r in roles], color=TEXT),
-        ),
+        marker=role_marker(roles, theme),
         customdata=[[MEASURE_LABELS[measure]]] * len(values),
         hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x:.1f}%<extra>ONS 2019</extra>",
         name="ONS 2019",
@@ -164,30 +152,10 @@ def _add_ons_bars(
         text=[value_label(v) if c in labelled else "" for c, v in values.items()] if labelled is not None else None,
         textposition="outside",
         cliponaxis=False,
-        textfont=dict(size=theme.label_size, color=TEXT),
+        textfont=label_font(theme),
         row=1,
         col=col,
     )
-
-
-def _value_labels(values: pd.Series, col: int, theme: Theme, label: Callable[[float], str] = value_label) -> list[dict]:
-    """Each bar's figure just past its end ('not published' at zero where the source is silent)."""
-    return [
-        dict(
-            x=0 if math.isnan(value) else value,
-            y=category,
-            xref=axis("x", col),
-            yref=axis("y", col),
-            text=label(value),
-            xanchor="left",
-            xshift=3,
-            showarrow=False,
-            bgcolor=WHITE,
-            borderpad=1,
-            font=dict(size=theme.label_size, color=TEXT),
-        )
-        for category, value in values.items()
-    ]
 
 
 def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], measure: str, col: int, theme: Theme):
@@ -207,7 +175,7 @@ def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], mea
             text=["" if math.isnan(v) else f"{v:.1f}%" for v in values],
             textposition="outside",
             cliponaxis=False,
-            textfont=dict(size=theme.label_size, color=TEXT),
+            textfont=label_font(theme),
             hovertemplate=f"<b>%{{y}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%<extra>{for_plotly(source)}</extra>",
             name=f"Your data: {for_plotly(source)}",
             legendgroup=f"user-{source}",
@@ -247,10 +215,7 @@ def regularity_bars(
             x=table["share"],
             y=cats,
             orientation="h",
-            marker=dict(
-                color=[ROLE_COLOURS[r] for r in roles],
-                line=dict(width=[theme.line_width if r != "other" else 0 for r in roles], color=TEXT),
-            ),
+            marker=role_marker(roles, theme),
             customdata=table[["week_prior", "ever"]].to_numpy(),
             hovertemplate=(
                 "<b>%{y}</b><br>%{x:.1f}% of ever-homeworkers also worked from home in the week before"
@@ -259,40 +224,15 @@ def regularity_bars(
         )
     )
     top_value = float(table["share"].max()) if len(table) else 100.0
+    marks: list[dict] = []
     if reference is not None and not math.isnan(reference):
         top_value = max(top_value, reference)
-        fig.add_vline(
-            x=reference,
-            layer="below",
-            line=dict(color=REFERENCE, width=theme.line_width * 0.75, dash="dash"),
-            annotation=dict(
-                text=f"{reference_label} {reference:.0f}%",
-                font=dict(size=theme.label_size, color=TEXT),
-                yanchor="bottom",
-                bgcolor=LABEL_GROUND,
-            ),
-            annotation_position="top",
-        )
+        line, label = reference_line(reference, 1, f"{reference_label} {reference:.0f}%", theme)
+        add_marks(fig, shapes=[line])
+        marks.append(label)
     ticktext = [tick_label(c, r) for c, r in zip(cats, roles, strict=True)]
-    set_axes(
-        fig,
-        "x",
-        range=[0, top_value * 1.15],
-        ticksuffix="%",
-        title=dict(text=REGULARITY_AXIS, font=dict(size=theme.axis_title_size)),
-        tickfont=dict(size=theme.tick_size),
-        gridcolor=GRID,
-    )
-    set_axes(
-        fig,
-        "y",
-        tickmode="array",
-        tickvals=cats,
-        ticktext=ticktext,
-        tickfont=dict(size=theme.tick_size),
-        ticks="",
-        ticklabelstandoff=6,
-    )
+    set_axes(fig, "x", **value_axis(REGULARITY_AXIS, theme, top=top_value * 1.15))
+    category_axis(fig, cats, ticktext, theme, col=None)
     fig.update_layout(bargap=theme.bar_gap)
     return finish_layout(
         fig,
@@ -304,5 +244,5 @@ def regularity_bars(
         left=label_margin(ticktext, theme),
         top_extra=theme.label_size if reference is not None else 0,
         # White-backed like every bar chart's figures, so the UK line never runs through one.
-        annotations=_value_labels(table["share"], 1, theme, label=lambda share: f"{share:.0f}%"),
+        annotations=[*marks, *bar_labels(table["share"], theme, label=lambda share: f"{share:.0f}%")],
     )

@@ -8,9 +8,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib import councils as cl
-from lib.charts.layout import axis, finish_layout, label_margin, set_axes, tick_label, wrap
+from lib.charts.layout import axis, finish_layout, label_margin, set_axes, style_panel_titles, tick_label, wrap
 from lib.charts.theme import BENCHMARK, GRID, LABEL_GROUND, MUTED_TEXT, NORMAL, TEXT, WHITE, Theme
-from lib.charts.timeline import COUNCIL_SOURCE, organisation_colour, organisation_role, row_ticks, style_panel_titles
+from lib.charts.timeline import COUNCIL_SOURCE, organisation_colour, organisation_role, row_ticks
 from lib.data import source_note
 
 

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts.theme import (
     FONT,
+    GRID,
     IMAGE_HEIGHT,
     IMAGE_WIDTH,
     LABEL_GROUND,
     MUTED_TEXT,
     PRESENT,
     REFERENCE,
+    ROLE_COLOURS,
     ROLE_LABELS,
     TEMPLATE,
     TEXT,
+    WHITE,
     Theme,
 )
 from lib.compare import MEASURE_PANELS
@@ -204,7 +208,7 @@ def reference_line(value: float, col: int, text: str, theme: Theme) -> tuple[dic
         xref=xref,
         yref=yref,
         text=text,
-        font=dict(size=theme.label_size, color=TEXT),
+        font=label_font(theme),
         yanchor="bottom",
         showarrow=False,
         bgcolor=LABEL_GROUND,
@@ -212,7 +216,8 @@ def reference_line(value: float, col: int, text: str, theme: Theme) -> tuple[dic
     return line, label
 
 
-def category_axis(fig: go.Figure, cats: list[str], ticktext: list[str], theme: Theme) -> None:
+def category_axis(fig: go.Figure, cats: list[str], ticktext: list[str], theme: Theme, *, col: int | None = 1) -> None:
+    """The categories down a horizontal bar chart, each tick in words (highlighted ones in bold)."""
     set_axes(
         fig,
         "y",
@@ -222,9 +227,75 @@ def category_axis(fig: go.Figure, cats: list[str], ticktext: list[str], theme: T
         tickfont=dict(size=theme.tick_size),
         ticks="",
         ticklabelstandoff=6,
-        row=1,
-        col=1,
+        row=1 if col else None,
+        col=col,
     )
+
+
+def axis_title(text: str, theme: Theme) -> dict:
+    return dict(text=text, font=dict(size=theme.axis_title_size))
+
+
+def value_axis(title: str, theme: Theme, *, top: float, suffix: str = "%", **props) -> dict:
+    """A value axis from 0 to `top`: its unit on the ticks, its title, grid lines, in the theme's sizes."""
+    return dict(
+        range=[0, top],
+        ticksuffix=suffix,
+        title=axis_title(title, theme),
+        tickfont=dict(size=theme.tick_size),
+        gridcolor=GRID,
+        **props,
+    )
+
+
+def label_font(theme: Theme, colour: str = TEXT) -> dict:
+    """The type of a figure's label on a chart."""
+    return dict(size=theme.label_size, color=colour)
+
+
+def role_marker(roles: list[str], theme: Theme) -> dict:
+    """Bars in their roles' colours, the highlighted ones outlined, so a role shows in more than colour."""
+    return dict(
+        color=[ROLE_COLOURS[r] for r in roles],
+        line=dict(width=[theme.line_width if r != "other" else 0 for r in roles], color=TEXT),
+    )
+
+
+def bar_labels(
+    values: pd.Series, theme: Theme, *, col: int = 1, label: Callable[[float], str] | None = None
+) -> list[dict]:
+    """Each bar's figure just past its end, white-backed so no line runs through it ('not published' at zero
+    where the source is silent)."""
+    label = label or value_label
+    return [
+        dict(
+            x=0 if math.isnan(value) else value,
+            y=category,
+            xref=axis("x", col),
+            yref=axis("y", col),
+            text=label(value),
+            xanchor="left",
+            xshift=3,
+            showarrow=False,
+            bgcolor=WHITE,
+            borderpad=1,
+            font=label_font(theme),
+        )
+        for category, value in values.items()
+    ]
+
+
+def style_panel_titles(
+    fig: go.Figure, theme: Theme, *, titles: set[str] | None = None, lift: int | None = None
+) -> None:
+    """Panel titles (make_subplots' bold annotations, or those in `titles`) in the theme's axis-title type,
+    lifted by `lift` px above the panel where labels sit on its top edge."""
+    for annotation in fig.layout.annotations:
+        text = annotation.text or ""
+        if (text in titles) if titles is not None else (text.startswith("<b>") and annotation.yref == "paper"):
+            annotation.font = dict(size=theme.axis_title_size, color=TEXT)
+            if lift is not None:
+                annotation.yshift = lift
 
 
 def legend_above_panels(fig: go.Figure, theme: Theme, lift: int = 4) -> None:

@@ -13,7 +13,16 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib import councils as cl
-from lib.charts.layout import add_marks, axis, finish_layout, label_margin, set_axes, tick_label, wrap
+from lib.charts.layout import (
+    add_marks,
+    axis,
+    finish_layout,
+    label_margin,
+    set_axes,
+    style_panel_titles,
+    tick_label,
+    wrap,
+)
 from lib.charts.theme import (
     GRID,
     HIGHLIGHT_BAND,
@@ -351,12 +360,6 @@ def _label(x, y: float, text: str, theme: Theme, *, col: int, left: bool, shift:
         borderpad=1,
         font=dict(size=theme.label_size, color=TEXT),
     )
-
-
-def style_panel_titles(fig: go.Figure, theme: Theme) -> None:
-    for annotation in fig.layout.annotations:
-        if annotation.text and annotation.text.startswith("<b>") and annotation.yref == "paper":
-            annotation.font = dict(size=theme.axis_title_size, color=TEXT)
 
 
 def row_ticks(rows: pd.DataFrame, highlight: str | None, width: int) -> list[str]:
