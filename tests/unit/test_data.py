@@ -220,7 +220,7 @@ def test_council_figures_named_in_the_issue():
     assert c.loc["norfolk-working-from-home", ["value", "qualifier", "when"]].tolist() == [
         5000,
         "more than",
-        "late March 2020 (year not printed: inferred from the May 2020 issue)",
+        "late March 2020 (year inferred)",
     ]
     assert c.loc["norfolk-users", "value"] == 6700
     assert c.loc["norfolk-teams-telephony-before", "value"] == 1100
@@ -455,7 +455,7 @@ def test_norfolks_own_five_thousand_sits_beside_the_news_summary():
     assert (own.source_line, own.source_line_end) == (2469, 2470)
     assert news.claimant == "editor or journalist"  # Socitm's news page summarising it (lines 681-682)
     assert c.loc["norfolk-contact-centre-live", "precision"] == "part of month"
-    assert c.loc["norfolk-contact-centre-live", "when"].startswith("mid-April 2020 (year not printed: inferred")
+    assert c.loc["norfolk-contact-centre-live", "when"] == "mid-April 2020 (year inferred)"
 
 
 # ---- descriptions say what the source and the data say ----
@@ -707,7 +707,7 @@ def test_a_year_the_quote_does_not_print_is_marked_as_inferred():
     inferred = set()
     for row in load_councils().query("precision in @DATED").itertuples():
         year = str(row.period_end.year)
-        marked = "(year not printed: inferred from " in row.when
+        marked = "(year inferred)" in row.when
         if marked:
             inferred.add(row.id)
         if year in row.quote:
@@ -725,8 +725,10 @@ def test_a_year_the_quote_does_not_print_is_marked_as_inferred():
         "dwp-one-colleague-redeployed",
     }
     one = load_councils().set_index("id").loc["dwp-one-colleague-redeployed"]
-    assert one.precision == "day" and one.when.startswith("6 April 2020 (year not printed: inferred from the post's")
-    assert "inferred" in resource("council_rollout_2020")["precision"]["day"]
+    assert (one.precision, one.when) == ("day", "6 April 2020 (year inferred)")
+    res = resource("council_rollout_2020")
+    assert "(year inferred)" in res["precision"]["day"] and "from what the post is about" in res["inferred_years"]
+    assert "without a year" in res["notes"]["rows"]["dwp-one-colleague-redeployed"]
 
 
 # (precision, claimant, value, value_text, unit, qualifier) of each figure the second pass left out
@@ -930,8 +932,8 @@ def test_rejects_a_by_date_coded_with_a_start(tmp_path):
     # Norfolk's "had the rest completed by mid-April" as it was first coded: a span 11-20 April.
     err = reject_councils(
         tmp_path,
-        "by mid-April 2020 (year not printed: inferred from the May 2020 issue),,2020-04-20,by",
-        "by mid-April 2020 (year not printed: inferred from the May 2020 issue),2020-04-11,2020-04-20,part of month",
+        "by mid-April 2020 (year inferred),,2020-04-20,by",
+        "by mid-April 2020 (year inferred),2020-04-11,2020-04-20,part of month",
     )
     assert "row 8: a date the source gives as 'by …' has precision 'by': an end, no start" in err
 
