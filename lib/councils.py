@@ -118,6 +118,13 @@ def _days(n: float) -> str:
     return DURATION_WORDS.get(n, f"{n:g} days")
 
 
+def _no_window(councils: pd.DataFrame) -> pd.Series:
+    """True for each figure that was not counted over a measurement window (`window_days`): only those have a speed."""
+    if "window_days" not in councils:
+        return pd.Series(True, index=councils.index)
+    return councils["window_days"].isna()
+
+
 def _missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
@@ -148,14 +155,16 @@ def implied_rates(councils: pd.DataFrame) -> pd.DataFrame:
     """How many a day at least, where the source gives a count and an upper bound on the time taken.
 
     "6,000 within a week" means the 6,000 took at most 7 days, so at least 6,000 ÷ 7 a day
-    (derived). Only "within N days" (no shortest duration) bounds the time taken: "on a
-    single day" or "in the first 12 hours" say how long something lasted or was counted.
-    A count hedged "about" or "up to" is not a floor, so it gives no lower bound either.
+    (derived). Only "within N days" (no shortest duration) bounds the time taken. "On a single
+    day", "in the first 12 hours" and "in the three weeks after" say when something was counted:
+    the data keeps them as `window_days`, which is never read as the time a change took.
+    A count hedged "about", "up to" or "probably" is not a floor, so it gives no lower bound either.
     """
     rows = councils[
         councils["value"].notna()
         & councils["duration_max_days"].notna()
         & councils["duration_min_days"].isna()
+        & _no_window(councils)
         & (councils["qualifier"].isna() | (councils["qualifier"] == "more than"))
     ].copy()
     rows["rate_per_day"] = rows["value"] / rows["duration_max_days"]
@@ -281,9 +290,12 @@ def _item_label(row) -> str:
 
 
 def _by_words(when: str) -> str:
-    """'by mid-April 2020' as it is; 'now (by May 2020: the date of the issue)' → 'by May 2020', the date drawn."""
+    """'by mid-April 2020', without any bracketed note (the hover keeps it); 'now (by May 2020: the date of the
+    issue)' → 'by May 2020', the date drawn."""
+    if when.startswith("by "):
+        return when.split(" (")[0]
     inner = when.partition("(")[2].split(":")[0].rstrip(")").strip()
-    return inner if not when.startswith("by ") and inner.startswith("by ") else when
+    return inner if inner.startswith("by ") else when
 
 
 def _item_hover(row) -> str:
@@ -422,8 +434,10 @@ def scale_and_speed_rows(councils: pd.DataFrame) -> pd.DataFrame:
     """The figures that say how many staff or users moved, or how long a move took, with any rate.
 
     One row per figure: a count of staff or users (value and value_text), the time the
-    source gives (duration_min_days, duration_max_days, in words as `duration`), and
-    the derived lower-bound rate where `implied_rates` finds one.
+    source gives for the change (duration_min_days, duration_max_days, in words as `duration`),
+    and the derived lower-bound rate where `implied_rates` finds one. A measurement window
+    (`window_days`: the day of Norfolk's stress test) is not the time a change took: such a
+    figure shows its count and no time.
     """
     rows = councils[
         (councils["kind"] != CONTEXT_KIND)
@@ -435,10 +449,11 @@ def scale_and_speed_rows(councils: pd.DataFrame) -> pd.DataFrame:
         for text, unit in zip(rows["value_text"], rows["unit"], strict=True)
     ]
     # A figure counted in days ("about three days") is its own duration, hedge included.
+    timed = _no_window(rows)
     rows["duration"] = [
-        text if unit == "days" else duration_text(lo, hi)
-        for text, unit, lo, hi in zip(
-            rows["value_text"], rows["unit"], rows["duration_min_days"], rows["duration_max_days"], strict=True
+        text if unit == "days" else duration_text(lo, hi) if no_window else None
+        for text, unit, lo, hi, no_window in zip(
+            rows["value_text"], rows["unit"], rows["duration_min_days"], rows["duration_max_days"], timed, strict=True
         )
     ]
     rates = implied_rates(rows).set_index("id")

@@ -6,6 +6,7 @@ the file, the row and the rule, and nothing is dropped or coerced silently.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 from dataclasses import dataclass
@@ -378,6 +379,7 @@ def _enum(resource_name: str, field: str) -> tuple[str, ...]:
 
 KINDS = _enum("council_rollout_2020", "kind")
 CLAIMANTS = _enum("council_rollout_2020", "claimant")
+QUALIFIERS = tuple(q for q in _enum("council_rollout_2020", "qualifier") if q)  # "" in the enum is an empty cell
 VENDOR_CLAIM = "vendor claim (advertorial)"
 ONE_PERSON = "one person's account"
 ADDED_ON_LOAD = tuple(f["name"] for f in resource("council_rollout_2020")["derived_fields"])
@@ -469,7 +471,7 @@ def councils_schema() -> pa.DataFrameSchema:
             "value": pa.Column(float, pa.Check.ge(0, error="value is 0 or more"), nullable=True),
             "qualifier": pa.Column(
                 str,
-                pa.Check.isin(["more than", "about", "up to"], error="qualifier is more than, about or up to"),
+                pa.Check.isin(QUALIFIERS, error=f"qualifier is one of {', '.join(QUALIFIERS)}"),
                 nullable=True,
             ),
             "value_text": pa.Column(str, nullable=True),
@@ -482,6 +484,7 @@ def councils_schema() -> pa.DataFrameSchema:
             ),
             "duration_min_days": pa.Column(float, pa.Check.gt(0), nullable=True),
             "duration_max_days": pa.Column(float, pa.Check.gt(0), nullable=True),
+            "window_days": pa.Column(float, pa.Check.gt(0), nullable=True),
             "quote": pa.Column(str, nonempty),
             "claimant": pa.Column(str, pa.Check.isin(CLAIMANTS, error=f"claimant is one of {', '.join(CLAIMANTS)}")),
             "source_file": pa.Column(
@@ -531,6 +534,11 @@ def councils_schema() -> pa.DataFrameSchema:
                 name="duration_ordered",
             ),
             pa.Check(
+                lambda df: df["window_days"].isna() | (df["duration_min_days"].isna() & df["duration_max_days"].isna()),
+                error="a row has a measurement window (window_days) or a duration of the change, never both",
+                name="window_is_not_a_duration",
+            ),
+            pa.Check(
                 lambda df: df["source_line_end"] >= df["source_line"],
                 error="source_line_end is not before source_line",
                 name="lines_ordered",
@@ -563,6 +571,38 @@ def load_regions() -> pd.DataFrame:
     hw = load_homeworking()
     regions = hw[(hw["breakdown"] == "region") & (hw["measure"] == "ever")]
     return regions[["category", "official_name", "code", "order"]].sort_values("order").reset_index(drop=True)
+
+
+def source_entry(name: str) -> dict:
+    """One entry of the Data Package's `sources`, by name (a copy: the package itself stays as read)."""
+    return copy.deepcopy(next(s for s in load_package()["sources"] if s["name"] == name))
+
+
+def baseline_survey() -> dict:
+    """What a comparison with the 2019 figures needs to know about the survey behind them.
+
+    survey, publisher, published, period, geography, population: in words, as data/datapackage.json
+    records them (`facts` keeps each with the source lines that print it, or its mark as from
+    outside the seed documents); question_wording: each measure's heading as each table prints it
+    (the seeds print no survey question); guidance: ONS's caution on comparing its homeworking
+    surveys, a source from outside the seed documents.
+    """
+    res = resource("homeworking_2019")
+    survey = copy.deepcopy(res["survey"])
+    facts = survey["facts"]
+    return {
+        **{name: facts[name]["value"] for name in ("survey", "publisher", "published", "period")},
+        "geography": facts["geography"]["value"],
+        "population": facts["population"]["value"],
+        "population_outside_seeds": facts["population"]["outside_seeds"]["value"],
+        "question_wording": {
+            measure: {h["breakdown"]: h["text"] for h in res["measures"][measure]["source_headings"]}
+            for measure in MEASURES
+        },
+        "question_note": facts["questions"]["note"],
+        "facts": facts,
+        "guidance": source_entry(survey["guidance_source"]),
+    }
 
 
 def source_text(file: str, first_line: int, last_line: int | None = None) -> str:

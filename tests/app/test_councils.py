@@ -28,9 +28,9 @@ def test_every_figure_table_is_sent_only_when_opened():
     at = run_page(PAGE)
     assert not at.exception
     expander = at.expander[-1]
-    assert expander.label == "Show all 33 figures with their quotes, sources and licences"
+    assert expander.label == "Show all 42 figures with their quotes, sources and licences"
     assert not at.dataframe  # the charts' tables are lazy tabs, and this one is closed
-    assert len(table(at)) == 33
+    assert len(table(at)) == 42
     assert not at.exception
 
 
@@ -42,7 +42,7 @@ def test_all_figures_three_charts_and_the_traceable_table():
     assert "at least 857 staff a day" in at.header[0].value
     assert len(at.get("plotly_chart")) == 3
     figures = table(at)
-    assert len(figures) == 33  # every rollout figure; the 23 March instruction is drawn, not listed
+    assert len(figures) == 42  # every rollout figure; the 23 March instruction is drawn, not listed
     welsh = figures[figures["organisation"] == "Welsh Government"].iloc[0]
     assert welsh["quote"] == "the Welsh Government which rolled out Teams to 6,000 council staff within a week"
     assert welsh["source"] == "004_535077cdee380919.txt:6"
@@ -102,7 +102,7 @@ def test_nonsense_url_values_fall_back_to_everything():
     assert at.multiselect(key="region").value == []
     assert at.multiselect(key="kind").value == []
     assert at.selectbox(key="org").value is None
-    assert len(table(at)) == 33
+    assert len(table(at)) == 42
 
 
 def test_a_region_without_figures_says_so_and_links_to_its_2019_figures():

@@ -52,7 +52,7 @@ def test_next_and_previous_move_and_the_slide_number_follows_in_the_url():
 
 def test_slide_number_from_a_link_and_the_last_slide_stops():
     at = run_page(None, {**FINANCE, "slide": "5"})
-    assert slide_title(at).startswith("7 of the 12 dated figures fall in the four weeks from the 23 March 2020")
+    assert slide_title(at).startswith("7 of the 13 dated figures fall in the four weeks from the 23 March 2020")
     button(at, "Next").click().run()
     assert at.get("segmented_control")[0].value == 5
 

@@ -146,7 +146,7 @@ def test_council_table_with_its_chart(page, app_url):
     assert "(vendor claim) has the largest figure in staff" in chart.inner_text()
     assert "more than 5,000" in chart.inner_text()
     rows, headers, _ = table_on_screen(page)
-    assert rows == 34 and headers[0] == "id"
+    assert rows == 43 and headers[0] == "id"
     screenshot(page, "explore-councils")
 
 

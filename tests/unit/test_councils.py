@@ -53,6 +53,53 @@ def test_no_rate_where_the_duration_is_not_the_time_taken(figures):
     assert set(rates["id"]) == {"welsh-government-teams", "wiltshire-teams", "norfolk-teams-telephony-migrated"}
 
 
+WINDOWS = ("norfolk-stress-test", "croydon-grant-applications", "libraries-new-members")
+
+
+def test_measurement_windows_are_never_used_as_the_time_a_change_took(figures, items):
+    """'On a single day', 'in the first 12 hours', 'in the three weeks after': when a figure was counted.
+    No rate, no time in the speed chart, no duration in the timeline's words."""
+    windows = figures[figures["window_days"].notna()]
+    assert sorted(windows["id"]) == sorted(WINDOWS)
+    assert not set(WINDOWS) & set(councils.implied_rates(figures)["id"])
+    speed = councils.scale_and_speed_rows(figures).set_index("id")
+    assert speed.loc["norfolk-stress-test", "count_label"] == "3,500 staff"
+    assert speed.loc["norfolk-stress-test", ["duration", "rate_label"]].isna().all()
+    assert not set(WINDOWS[1:]) & set(speed.index)  # applications and library members are no move of staff
+    for figure_id in WINDOWS:
+        label = items.loc[figure_id, "label"]
+        assert not any(words in label for words in ("12 hours", "one day", "three weeks", "within")), label
+    assert items.loc["croydon-grant-applications", "label"] == "more than 500 applications"
+    # and were a window written into the duration columns as well, lib/councils.py would still not use it
+    both = windows.assign(duration_max_days=windows["window_days"])
+    assert councils.implied_rates(both).empty
+    assert councils.scale_and_speed_rows(both).set_index("id").loc["norfolk-stress-test", ["duration"]].isna().all()
+
+
+def test_the_added_figures_give_no_rate_and_say_who_claims_them(figures, items):
+    rates = set(councils.implied_rates(figures)["id"])
+    added = {
+        "norfolk-standfirst-staff",
+        "norfolk-teams-live-broadcasts",
+        "cantium-change-programme",
+        "london-boroughs-apps",
+        "dwp-one-colleague-training",
+        "dwp-one-colleague-course-condensed",
+        "surrey-library-memberships",
+        "surrey-library-downloads",
+        "surrey-rhymetime-views",
+    }
+    assert not added & rates
+    assert items.loc["london-boroughs-apps", "label"] == "within a few days (vendor claim)"
+    assert items.loc["dwp-one-colleague-training", "label"] == "5 days (one person's account)"
+    assert items.loc["dwp-one-colleague-course-condensed", "label"] == (
+        "a 6-week face to face course (one person's account)"
+    )
+    assert items.loc["cantium-change-programme", "label"] == "three weeks"
+    assert items.loc["norfolk-teams-live-broadcasts", "label"] == "by May 2020: 200-300 people"
+    assert "When: by mid-April 2020 (year inferred)" in items.loc["norfolk-teams-telephony-complete", "hover"]
+
+
 def test_a_count_hedged_up_to_or_about_gives_no_lower_bound(figures):
     hedged = figures[figures["id"] == "wiltshire-teams"].assign(qualifier="up to")
     about = hedged.assign(qualifier="about")
@@ -149,7 +196,7 @@ def test_filters_keep_the_national_instruction_as_context(figures):
     east = councils.filter_figures(figures, regions=["East of England"])
     assert set(east["organisation"]) == {"Prime Minister", "Norfolk County Council", "Hertfordshire County Council"}
     counties = councils.filter_figures(figures, kinds=["county council"], regions=["South East"])
-    assert set(counties["organisation"]) == {"Prime Minister", "Hampshire County Council"}
+    assert set(counties["organisation"]) == {"Prime Minister", "Hampshire County Council", "Surrey County Council"}
     assert len(councils.filter_figures(figures)) == len(figures)
 
 
@@ -205,7 +252,7 @@ def test_no_drawn_bound_is_a_day_the_source_does_not_give(items):
 
 def test_hover_gives_the_source_words_and_precision(items):
     hover = items.loc["norfolk-stress-test", "hover"]
-    assert "When: February 2020 (month only, no day given)" in hover
+    assert "When: February 2020 (year inferred) (month only, no day given)" in hover
     assert "001_fb8ad442bc8a4fed.txt:2459–2461" in hover
     assert "1 Feb" not in hover and "2020-02-01" not in hover
 
@@ -217,9 +264,9 @@ def test_precision_help_comes_from_the_data_package():
 def test_timeline_takeaway_counts_the_weeks_after_23_march(items):
     # Late March, the named weeks, the start of April, mid-April, Cantium (by 23 March), library loans
     # (March) and one DWP colleague's 6 April; not February's stress test, not "by mid-April" (done by
-    # 20 April, a day after the four weeks: its start is unknown), not the three "now" figures of May.
+    # 20 April, a day after the four weeks: its start is unknown), not the four "now" figures of May.
     assert councils.timeline_takeaway(items).startswith(
-        "7 of the 12 dated figures fall in the four weeks from the 23 March 2020 instruction"
+        "7 of the 13 dated figures fall in the four weeks from the 23 March 2020 instruction"
     )
 
 
@@ -305,6 +352,7 @@ def test_vendor_claims_are_marked_in_the_timeline_labels_and_hover(items):
     vendor = items[items["claimant"] == "vendor claim (advertorial)"]
     assert set(vendor["id"]) == {
         "durham-teams",
+        "london-boroughs-apps",
         "welsh-government-teams",
         "wiltshire-teams",
         "swindon-rpa-before",

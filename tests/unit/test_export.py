@@ -113,7 +113,7 @@ def test_excel_has_an_about_sheet_to_cite(sectors, prov):
     assert about["Filter: search"] == "=cmd"
     assert about["Product"] == f"Homeworking dashboard {__version__}"
     assert about["Exported at"] == "2026-11-23T09:30:00Z"
-    assert about["Column: percent"].startswith("The published percentage; empty where the source gives none.")
+    assert about["Column: percent"].startswith("The published percentage (the tables do not print what it is")
 
 
 def test_parquet_carries_provenance_in_its_key_value_metadata(sectors, prov):
@@ -125,7 +125,7 @@ def test_parquet_carries_provenance_in_its_key_value_metadata(sectors, prov):
     assert json.loads(metadata[b"homeworking:filters"]) == {"breakdown": "sector", "search": "=cmd"}
     assert export.read_parquet_provenance(data)["source"].startswith("Office for National Statistics")
     field = pq.read_schema(io.BytesIO(data)).field("percent")
-    assert b"% of people in employment" in field.metadata[b"description"]
+    assert b"Unit: % of the category." in field.metadata[b"description"]
 
 
 def test_csv_and_json_sidecar_is_a_data_package(sectors, prov):
@@ -237,8 +237,8 @@ def test_council_export_lists_the_licences_of_its_rows_and_claims_no_ogl(vendor_
     assert prov.licences == (
         "Quotation from a Microsoft guest post (an advertorial) on the Socitm website: no licence is stated and "
         "none is claimed",
-        "Quotation from a Cabinet Office document marked 'Official - Sensitive' on every page: it states no licence "
-        "and none is claimed",
+        "Quotation from a Cabinet Office document marked 'Official - Sensitive': it states no licence and none is "
+        "claimed",
         "Quotation from a DWP Digital blog post, as collected in source 002: no licence is stated there and none is "
         "claimed",
     )
