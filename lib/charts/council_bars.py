@@ -8,8 +8,18 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib import councils as cl
-from lib.charts.layout import axis, finish_layout, label_margin, set_axes, style_panel_titles, tick_label, wrap
-from lib.charts.theme import BENCHMARK, GRID, LABEL_GROUND, MUTED_TEXT, NORMAL, TEXT, WHITE, Theme
+from lib.charts.layout import (
+    axis,
+    finish_layout,
+    label_font,
+    label_margin,
+    set_axes,
+    style_panel_titles,
+    tick_label,
+    value_axis,
+    wrap,
+)
+from lib.charts.theme import BENCHMARK, LABEL_GROUND, MUTED_TEXT, NORMAL, TEXT, WHITE, Theme
 from lib.charts.timeline import COUNCIL_SOURCE, organisation_colour, organisation_role, row_ticks
 from lib.data import source_note
 
@@ -40,82 +50,13 @@ def scale_and_speed(
         horizontal_spacing=0.08,
         subplot_titles=["<b>How many (as printed)</b>", "<b>How long it took (as given)</b>"],
     )
-    counted = rows["count"].notna()
-    fig.add_bar(
-        x=rows["count"].where(counted),
-        y=ys,
-        orientation="h",
-        marker=dict(color=colours, line_width=0),
-        customdata=[
-            f"<b>{o}</b><br>{m}: {t}<br>When: {w}"
-            for o, m, t, w in zip(rows["organisation"], rows["measure"], rows["value_text"], rows["when"], strict=True)
-        ],
-        hovertemplate="%{customdata}<extra></extra>",
-        name="count",
-        row=1,
-        col=1,
-    )
-    top_count = float(rows["count"].max()) if counted.any() else 1.0
-    notes = []
-    for y, row in zip(ys, rows.itertuples(), strict=True):
-        if pd.notna(row.count):
-            notes.append(_value_note(row.count, y, row.count_label, theme, col=1))
-        else:
-            notes.append(_value_note(0, y, "no count given", theme, col=1, muted=True))
-
-    timed = rows["duration_max_days"].notna()
-    starts = [
-        lo if pd.notna(lo) and lo < hi else 0.0
-        for lo, hi in zip(rows["duration_min_days"], rows["duration_max_days"], strict=True)
-    ]
-    fig.add_bar(
-        base=starts,
-        x=[hi - lo if pd.notna(hi) else None for lo, hi in zip(starts, rows["duration_max_days"], strict=True)],
-        y=ys,
-        orientation="h",
-        marker=dict(color=colours, line_width=0),
-        customdata=[
-            f"<b>{o}</b><br>{m}: {d}" + (f"<br>{r} (derived)" if isinstance(r, str) else "")
-            for o, m, d, r in zip(
-                rows["organisation"], rows["measure"], rows["duration"], rows["rate_label"], strict=True
-            )
-        ],
-        hovertemplate="%{customdata}<extra></extra>",
-        name="days",
-        row=1,
-        col=2,
-    )
-    top_days = float(rows["duration_max_days"].max()) if timed.any() else 1.0
-    for y, row in zip(ys, rows.itertuples(), strict=True):
-        if pd.isna(row.duration_max_days):
-            notes.append(_value_note(0, y, "no time given", theme, col=2, muted=True))
-            continue
-        text = row.duration
-        if isinstance(row.rate_label, str):
-            text += f"<br><b>{row.rate_label}</b> (derived)"
-        notes.append(_value_note(row.duration_max_days, y, text, theme, col=2))
-
+    notes = _count_panel(fig, rows, ys, colours, theme) + _time_panel(fig, rows, ys, colours, theme)
+    top_count = float(rows["count"].max()) if rows["count"].notna().any() else 1.0
+    top_days = float(rows["duration_max_days"].max()) if rows["duration_max_days"].notna().any() else 1.0
     set_axes(
-        fig,
-        "x",
-        range=[0, top_count * 1.5],
-        tickformat=",",
-        title=dict(text="Staff or users", font=dict(size=theme.axis_title_size)),
-        tickfont=dict(size=theme.tick_size),
-        gridcolor=GRID,
-        row=1,
-        col=1,
+        fig, "x", **value_axis("Staff or users", theme, top=top_count * 1.5, suffix=None, tickformat=","), row=1, col=1
     )
-    set_axes(
-        fig,
-        "x",
-        range=[0, top_days * 2.6],
-        title=dict(text="Days", font=dict(size=theme.axis_title_size)),
-        tickfont=dict(size=theme.tick_size),
-        gridcolor=GRID,
-        row=1,
-        col=2,
-    )
+    set_axes(fig, "x", **value_axis("Days", theme, top=top_days * 2.6, suffix=None), row=1, col=2)
     ticktext = row_ticks(rows, highlight, 44)
     set_axes(
         fig,
@@ -142,6 +83,65 @@ def scale_and_speed(
         top_extra=theme.axis_title_size,
         annotations=notes,
     )
+
+
+def _count_panel(fig: go.Figure, rows: pd.DataFrame, ys: list[int], colours: list[str], theme: Theme) -> list[dict]:
+    """How many staff or users, as printed; a missing count is said, never drawn as zero."""
+    fig.add_bar(
+        x=rows["count"].where(rows["count"].notna()),
+        y=ys,
+        orientation="h",
+        marker=dict(color=colours, line_width=0),
+        customdata=[
+            f"<b>{o}</b><br>{m}: {t}<br>When: {w}"
+            for o, m, t, w in zip(rows["organisation"], rows["measure"], rows["value_text"], rows["when"], strict=True)
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
+        name="count",
+        row=1,
+        col=1,
+    )
+    return [
+        _value_note(row.count, y, row.count_label, theme, col=1)
+        if pd.notna(row.count)
+        else _value_note(0, y, "no count given", theme, col=1, muted=True)
+        for y, row in zip(ys, rows.itertuples(), strict=True)
+    ]
+
+
+def _time_panel(fig: go.Figure, rows: pd.DataFrame, ys: list[int], colours: list[str], theme: Theme) -> list[dict]:
+    """How long it took, as given, with the derived rate; a range (5–8 days) is drawn from its start."""
+    starts = [
+        lo if pd.notna(lo) and lo < hi else 0.0
+        for lo, hi in zip(rows["duration_min_days"], rows["duration_max_days"], strict=True)
+    ]
+    fig.add_bar(
+        base=starts,
+        x=[hi - lo if pd.notna(hi) else None for lo, hi in zip(starts, rows["duration_max_days"], strict=True)],
+        y=ys,
+        orientation="h",
+        marker=dict(color=colours, line_width=0),
+        customdata=[
+            f"<b>{o}</b><br>{m}: {d}" + (f"<br>{r} (derived)" if isinstance(r, str) else "")
+            for o, m, d, r in zip(
+                rows["organisation"], rows["measure"], rows["duration"], rows["rate_label"], strict=True
+            )
+        ],
+        hovertemplate="%{customdata}<extra></extra>",
+        name="days",
+        row=1,
+        col=2,
+    )
+    notes = []
+    for y, row in zip(ys, rows.itertuples(), strict=True):
+        if pd.isna(row.duration_max_days):
+            notes.append(_value_note(0, y, "no time given", theme, col=2, muted=True))
+            continue
+        text = row.duration
+        if isinstance(row.rate_label, str):
+            text += f"<br><b>{row.rate_label}</b> (derived)"
+        notes.append(_value_note(row.duration_max_days, y, text, theme, col=2))
+    return notes
 
 
 def _speed_order(rows: pd.DataFrame) -> list[str]:
@@ -187,66 +187,35 @@ def share_against_baseline(
     `shares` comes from `lib.councils.shares_at_home`. The two bars come from different
     sources and measure different things; the labels say so bar by bar.
     """
-    ys, ticks, values, colours, notes, hovers = [], [], [], [], [], []
-    for i, row in enumerate(shares.itertuples()):
-        own, region = 3 * i, 3 * i + 1
-        ys += [own, region]
-        ticks += [
-            f"{cl.marked(tick_label(row.organisation, organisation_role(row.organisation, highlight)), row.claimant)}"
-            f", {row.when}",
-            f"{row.region}, 2019 (ONS)",
-        ]
-        values += [row.share_percent, row.region_week_prior]
-        colours += [organisation_colour(row.organisation, highlight), BENCHMARK]
-        own_note = (
-            f"<b>{row.share_label}</b> at home (derived: {row.basis})"
-            if row.derived
-            else f"<b>{row.share_label}</b>: {row.basis} (as printed)"
-        )
-        notes += [
-            own_note,
-            f"<b>{row.region_week_prior:.1f}%</b> of all workers in the region worked from home "
-            "in the week before interview",
-        ]
-        hovers += [
-            f"<b>{row.organisation}</b><br>{row.measure}: {own_note}<br>When: {row.when}",
-            f"<b>{row.region}</b>, ONS 2019<br>Worked from home in the week before interview: "
-            f"{row.region_week_prior:.1f}%",
-        ]
+    bars = _share_bars(shares, highlight)
+    ys, ticks = bars["y"].tolist(), bars["tick"].tolist()
     fig = go.Figure()
     fig.add_bar(
-        x=values,
+        x=bars["value"].tolist(),
         y=ys,
         orientation="h",
         width=0.8,
-        marker=dict(color=colours, line_width=0),
-        customdata=hovers,
+        marker=dict(color=bars["colour"].tolist(), line_width=0),
+        customdata=bars["hover"].tolist(),
         hovertemplate="%{customdata}<extra></extra>",
         name="share",
     )
-    for x, y, note in zip(values, ys, notes, strict=True):
-        inside = x > 50
-        fig.add_annotation(
+    notes = [
+        dict(
             x=x,
             y=y,
             text=wrap(note, 58),
-            xanchor="right" if inside else "left",
-            xshift=-4 if inside else 4,
+            xanchor="right" if x > 50 else "left",
+            xshift=-4 if x > 50 else 4,  # a long bar carries its note inside
             align="left",
             showarrow=False,
             bgcolor=WHITE,
             borderpad=2,
-            font=dict(size=theme.label_size, color=TEXT),
+            font=label_font(theme),
         )
-    set_axes(
-        fig,
-        "x",
-        range=[0, 100],
-        ticksuffix="%",
-        title=dict(text="% (different bases and sources: see each label)", font=dict(size=theme.axis_title_size)),
-        tickfont=dict(size=theme.tick_size),
-        gridcolor=GRID,
-    )
+        for x, y, note in zip(bars["value"], ys, bars["note"], strict=True)
+    ]
+    set_axes(fig, "x", **value_axis("% (different bases and sources: see each label)", theme, top=100))
     set_axes(
         fig,
         "y",
@@ -259,13 +228,47 @@ def share_against_baseline(
         ticklabelstandoff=6,
         fixedrange=True,
     )
-    rows = max(len(ys), 1)
     return finish_layout(
         fig,
         title=title,
         subtitle=subtitle,
         source=source or baseline_sources(),
         theme=theme,
-        height=theme.base_height + int(theme.row_height * 1.9) * rows,
+        height=theme.base_height + int(theme.row_height * 1.9) * max(len(ys), 1),
         left=label_margin(ticks, theme),
+        annotations=notes,
     )
+
+
+def _share_bars(shares: pd.DataFrame, highlight: str | None) -> pd.DataFrame:
+    """Two bars an organisation: its own share (2020) and its region's ONS figure (2019), each with its tick,
+    colour, note and hover text, a gap between organisations."""
+    bars = []
+    for i, row in enumerate(shares.itertuples()):
+        own_note = (
+            f"<b>{row.share_label}</b> at home (derived: {row.basis})"
+            if row.derived
+            else f"<b>{row.share_label}</b>: {row.basis} (as printed)"
+        )
+        tick = cl.marked(tick_label(row.organisation, organisation_role(row.organisation, highlight)), row.claimant)
+        bars += [
+            {
+                "y": 3 * i,
+                "tick": f"{tick}, {row.when}",
+                "value": row.share_percent,
+                "colour": organisation_colour(row.organisation, highlight),
+                "note": own_note,
+                "hover": f"<b>{row.organisation}</b><br>{row.measure}: {own_note}<br>When: {row.when}",
+            },
+            {
+                "y": 3 * i + 1,
+                "tick": f"{row.region}, 2019 (ONS)",
+                "value": row.region_week_prior,
+                "colour": BENCHMARK,
+                "note": f"<b>{row.region_week_prior:.1f}%</b> of all workers in the region worked from home "
+                "in the week before interview",
+                "hover": f"<b>{row.region}</b>, ONS 2019<br>Worked from home in the week before interview: "
+                f"{row.region_week_prior:.1f}%",
+            },
+        ]
+    return pd.DataFrame(bars, columns=["y", "tick", "value", "colour", "note", "hover"])

@@ -236,11 +236,12 @@ def axis_title(text: str, theme: Theme) -> dict:
     return dict(text=text, font=dict(size=theme.axis_title_size))
 
 
-def value_axis(title: str, theme: Theme, *, top: float, suffix: str = "%", **props) -> dict:
-    """A value axis from 0 to `top`: its unit on the ticks, its title, grid lines, in the theme's sizes."""
+def value_axis(title: str, theme: Theme, *, top: float, suffix: str | None = "%", **props) -> dict:
+    """A value axis from 0 to `top`: its unit on the ticks (if any), its title, grid lines, in the theme's sizes."""
+    unit = {} if suffix is None else {"ticksuffix": suffix}
     return dict(
         range=[0, top],
-        ticksuffix=suffix,
+        **unit,
         title=axis_title(title, theme),
         tickfont=dict(size=theme.tick_size),
         gridcolor=GRID,
