@@ -62,15 +62,40 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         ),
         notes=c.sentence(),
     )
-    regularity_title = regularity_takeaway(c)
-    regularity = Chart(
+    regularity = _regularity_chart(tables, c, rows, highlight)
+    found = compare.changes(hw, user_rows, "sector")
+    lead, change = change_chart(hw, found, "sector", sector, "sectors")
+    occupation_chart = _occupation_chart(tables)
+    return View(
+        page="sectors",
+        headline=lead.sentence() if lead else c.headline(),
+        sentence=c.sentence(),
+        charts=lead_first(lead, change, (bars, regularity, occupation_chart)),
+        rows=rows_of(tables, ("all", "sector", "occupation")),
+        resource="homeworking_2019",
+        selections=dict(chosen),
+        filters={"sector": sector, "compared with": benchmark},
+        metrics=comparison_metrics(c, benchmark_name),
+        notes=(caveats["sector"], caveats["occupation"], DERIVED_NOTE),
+        notices=same_choice("sector", sector, benchmark),
+        comparison=c,
+        with_user_rows=mine is not None,
+        changes=tuple(found),
+    )
+
+
+def _regularity_chart(tables: Tables, c: compare.Comparison, rows: pd.DataFrame, highlight: dict) -> Chart:
+    """How regular homeworking was, sector by sector: week-before share ÷ ever share (derived)."""
+    uk = uk_of(tables)
+    title = regularity_takeaway(c)
+    return Chart(
         key="sectors-regularity",
-        title=regularity_title,
+        title=title,
         subtitle="Regularity of homeworking by sector, UK, 2019 · week-before share ÷ ever share (derived) · dashed "
         "line: UK",
         alt=f"Bar chart of the share of ever-homeworkers who also worked from home in the week before, ten sectors, "
-        f"{sector} highlighted. {regularity_title}.",
-        table=tables.once("regularity", lambda: _regularity_table(hw)),
+        f"{highlight['yours']} highlighted. {title}.",
+        table=tables.once("regularity", lambda: _regularity_table(tables.homeworking)),
         columns={
             "category": Column("Sector"),
             "regularity": Column(
@@ -87,11 +112,14 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
         ),
         notes=regularity_notes(c),
     )
-    found = compare.changes(hw, user_rows, "sector")
-    lead, change = change_chart(hw, found, "sector", sector, "sectors")
+
+
+def _occupation_chart(tables: Tables) -> Chart:
+    """The five occupations the source quotes: only their 'ever' figure is published."""
     top_occupation, top_share = top_of(tables, "occupation", "ever")
-    occupations = hw[hw["breakdown"] == "occupation"]
-    occupation_chart = Chart(
+    occupations = tables.homeworking[tables.homeworking["breakdown"] == "occupation"]
+    uk = uk_of(tables)
+    return Chart(
         key="sectors-occupations",
         title=f"{top_occupation} were the most likely to have ever worked from home ({top_share:.0f}%)",
         subtitle="Selected occupations quoted by the source, UK, 2019 · have ever worked from home",
@@ -107,24 +135,8 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
             reference={"ever": uk["ever"]},
             theme=theme,
         ),
-        caption=caveats["occupation"],
+        caption=resource("homeworking_2019")["caveats"]["occupation"],
         depends_on=(),
-    )
-    return View(
-        page="sectors",
-        headline=lead.sentence() if lead else c.headline(),
-        sentence=c.sentence(),
-        charts=lead_first(lead, change, (bars, regularity, occupation_chart)),
-        rows=rows_of(tables, ("all", "sector", "occupation")),
-        resource="homeworking_2019",
-        selections=dict(chosen),
-        filters={"sector": sector, "compared with": benchmark},
-        metrics=comparison_metrics(c, benchmark_name),
-        notes=(caveats["sector"], caveats["occupation"], DERIVED_NOTE),
-        notices=same_choice("sector", sector, benchmark),
-        comparison=c,
-        with_user_rows=mine is not None,
-        changes=tuple(found),
     )
 
 
