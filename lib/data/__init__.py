@@ -1,616 +1,102 @@
-"""Load and validate the figures in data/ — the only module that reads the built-in files.
+"""The figures in data/ — the only package that reads the built-in files.
 
-Validation uses pandera schemas; a broken file raises DataValidationError naming
-the file, the row and the rule, and nothing is dropped or coerced silently.
+- `package`: the Data Package (paths, resources, sources, vocabularies, the source line under every chart);
+- `validation`: the pandera rules and their failures as problems naming file, row and rule;
+- `load`: the tables, validated once at build time and read straight into their types afterwards.
+
+`python -m lib.data` validates every built-in file and records that it passed.
 """
 
-from __future__ import annotations
-
-import copy
-import hashlib
-import json
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-import pandas as pd
-
-if TYPE_CHECKING:  # pandera costs the server half a second to import: only validation loads it
-    import pandera.pandas as pa
-
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-SOURCES_DIR = DATA_DIR / "sources"
-HOMEWORKING_CSV = DATA_DIR / "homeworking_2019.csv"
-COUNCILS_CSV = DATA_DIR / "council_rollout_2020.csv"
-PACKAGE_JSON = DATA_DIR / "datapackage.json"
-# Which built-in files passed validation, by content hash: written by `python -m lib.data` (tests check it is
-# current). A server loads a file whose hash is here without validating it again (no pandera at start-up);
-# any other file, or a changed one, is validated as it loads.
-VALIDATED_JSON = DATA_DIR / "validated.json"
-
-BREAKDOWNS = ("all", "sector", "age", "region", "occupation")
-MEASURES = ("week_prior", "ever")
-KEY = ["breakdown", "category", "measure"]
-
-# Every category the 2019 tables print; a built-in file missing one is incomplete.
-EXPECTED_COUNTS = {"all": 1, "sector": 10, "age": 12, "region": 12, "occupation": 5}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One broken rule: which row (as a spreadsheet numbers it: the header is row 1), which column, what rule."""
-
-    row: int | None
-    column: str | None
-    rule: str
-    value: object = None
-
-    def __str__(self) -> str:
-        where = f"row {self.row}" if self.row is not None else "the table"
-        col = f", column '{self.column}'" if self.column else ""
-        got = "" if self.value is None else f" (found {self.value!r})"
-        return f"{where}{col}: {self.rule}{got}"
-
-
-class DataValidationError(ValueError):
-    """A table broke one or more rules; `problems` lists each one (the first `max_problems`, when capped).
-
-    `total` counts every broken rule found, listed or not.
-    """
-
-    def __init__(self, file: str, problems: list[Problem], *, total: int | None = None):
-        self.file = file
-        self.problems = problems
-        self.total = max(len(problems), total or 0)
-        shown = "\n".join(f"  - {p}" for p in problems[:20])
-        more = f"\n  … and {self.total - 20} more" if self.total > 20 else ""
-        super().__init__(f"{file} is not valid:\n{shown}{more}")
-
-
-@cache
-def load_package() -> dict:
-    """The Data Package description: sources, licences, fields, units, caveats."""
-    return json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))
-
-
-def resource(name: str) -> dict:
-    """One resource of the Data Package, by name."""
-    return next(r for r in load_package()["resources"] if r["name"] == name)
-
-
-def source_note(resource_name: str = "homeworking_2019") -> str:
-    """The source line under every chart, from data/datapackage.json (never retyped).
-
-    The licence part is the resource's `licence_note`: the ONS figures' licence, or, for the
-    council quotations, where each figure's own terms are given.
-    """
-    res = resource(resource_name)
-    return f"Source: {res['short_citation']} · {res['licence_note']}"
-
-
-def _week_not_above_ever(df: pd.DataFrame) -> pd.Series:
-    """True for each row unless its category's week-before share exceeds its ever share."""
-    wide = df.pivot_table(index=["breakdown", "category"], columns="measure", values="percent", aggfunc="first")
-    if "week_prior" not in wide or "ever" not in wide:
-        return pd.Series(True, index=df.index)  # an upload with one measure has nothing to order
-    bad = (wide["week_prior"] > wide["ever"]).fillna(False)
-    if not bad.any():
-        return pd.Series(True, index=df.index)
-    # Vectorised, not a loop over rows: uploads of a million rows go through this check.
-    rows = pd.MultiIndex.from_arrays([df["breakdown"], df["category"]])
-    return pd.Series(~rows.isin(bad[bad].index), index=df.index)
-
-
-def homeworking_schema(*, complete: bool) -> pa.DataFrameSchema:
-    """Rules for a homeworking table; `complete` also demands every category of the 2019 tables.
-
-    Uploaded tables use complete=False: they may cover any subset of the breakdowns.
-    """
-    import pandera.pandas as pa
-
-    checks = [
-        pa.Check(
-            lambda df: ~df.duplicated(KEY, keep=False),
-            error="each breakdown, category and measure appears once (duplicate key)",
-            name="unique_key",
-        ),
-        pa.Check(
-            _week_not_above_ever,
-            error="the week-before share cannot exceed the ever share for the same category",
-            name="week_prior_not_above_ever",
-        ),
-    ]
-    if complete:
-        checks.append(
-            pa.Check(
-                lambda df: all(
-                    df.loc[df["breakdown"] == b, "category"].nunique() == n for b, n in EXPECTED_COUNTS.items()
-                ),
-                error="every category of the 2019 tables is present "
-                + ", ".join(f"{n} {b}" for b, n in EXPECTED_COUNTS.items()),
-                name="expected_categories",
-            )
-        )
-    text = dict(nullable=False, checks=pa.Check.str_length(min_value=1))
-    return pa.DataFrameSchema(
-        {
-            "breakdown": pa.Column(
-                str, pa.Check.isin(BREAKDOWNS, error=f"breakdown is one of {', '.join(BREAKDOWNS)}")
-            ),
-            "category": pa.Column(str, **text),
-            "measure": pa.Column(str, pa.Check.isin(MEASURES, error=f"measure is one of {', '.join(MEASURES)}")),
-            "percent": pa.Column(
-                float,
-                pa.Check.in_range(0, 100, error="percent is between 0 and 100"),
-                nullable=True,
-            ),
-        },
-        checks=checks,
-        coerce=True,
-        strict=False,
-    )
-
-
-@cache
-def _provenance_schema() -> pa.DataFrameSchema:
-    import pandera.pandas as pa
-
-    return pa.DataFrameSchema(
-        {
-            "code": pa.Column(str, nullable=True),
-            "official_name": pa.Column(str, nullable=True),
-            "order": pa.Column(int, pa.Check.ge(1, error="order is 1 or more")),
-            "source_file": pa.Column(
-                str,
-                pa.Check(
-                    lambda s: s.map(lambda f: (SOURCES_DIR / f).is_file()),
-                    element_wise=False,
-                    error="source_file names a file in data/sources/",
-                ),
-            ),
-            "source_line": pa.Column(int, pa.Check.ge(1, error="source_line is 1 or more")),
-        },
-        coerce=True,
-        strict=False,
-    )
-
-
-def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def validation_stamp() -> dict[str, str]:
-    """The hashes of the built-in files and their description, as they are now."""
-    return {p.name: file_hash(p) for p in (HOMEWORKING_CSV, COUNCILS_CSV, PACKAGE_JSON)}
-
-
-def validated_before(path: Path) -> bool:
-    """True for a built-in file whose content (and the Data Package's) passed `python -m lib.data`."""
-    if path.resolve() not in (HOMEWORKING_CSV, COUNCILS_CSV) or not VALIDATED_JSON.is_file():
-        return False
-    try:
-        recorded = json.loads(VALIDATED_JSON.read_text(encoding="utf-8"))
-    except ValueError:
-        return False
-    return all(recorded.get(p.name) == file_hash(p) for p in (path, PACKAGE_JSON))
-
-
-FIELD_TYPES = {"string": "str", "number": "float64", "integer": "int64"}
-
-
-def read_typed(path: Path, resource_name: str) -> pd.DataFrame:
-    """A file that passed validation, read straight into the types validation gives it (the Data Package's)."""
-    fields = {f["name"]: f["type"] for f in resource(resource_name)["schema"]["fields"]}
-    df = pd.read_csv(
-        path,
-        dtype={name: FIELD_TYPES[kind] for name, kind in fields.items() if kind in FIELD_TYPES},
-        keep_default_na=False,
-        na_values=[""],
-        encoding="utf-8",
-    )
-    for name in (n for n, kind in fields.items() if kind == "date"):
-        df[name] = pd.to_datetime(df[name], format="%Y-%m-%d").astype("datetime64[ns]")
-    return df
-
-
-def write_validation_stamp() -> dict[str, str]:
-    """Validate every built-in file (raising DataValidationError on the first broken one), then record them."""
-    _validate_builtins()
-    stamp = validation_stamp()
-    VALIDATED_JSON.write_text(json.dumps(stamp, indent=2) + "\n", encoding="utf-8")
-    return stamp
-
-
-def _validate_builtins() -> None:
-    raw = read_csv_strict(HOMEWORKING_CSV)
-    validate(validate(raw, homeworking_schema(complete=True), str(HOMEWORKING_CSV)), _provenance_schema(), "")
-    validate(read_csv_strict(COUNCILS_CSV), councils_schema(), str(COUNCILS_CSV))
-
-
-def read_csv_strict(path: Path) -> pd.DataFrame:
-    """Read every cell as text (empty → null) so that typing happens in validation, visibly."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8")
-
-
-def problems_from(err: pa.errors.SchemaErrors, df: pd.DataFrame, limit: int | None = None) -> list[Problem]:
-    """Turn pandera's failure cases into row-level problems a person can act on.
-
-    A column that could not be parsed is reported once per bad cell and the rule
-    checks that then fail on the unparsed text are left out as noise; a whole-row
-    rule (duplicate key, week above ever) is reported once per row, not per cell.
-    With a `limit`, only the cases of the first rows become problems: a million bad
-    rows took 26 s to list one by one, and nobody reads past the first screenful.
-    """
-    cases = _relevant_cases(err)
-    if limit is not None and len(cases) > limit:
-        rows = pd.to_numeric(cases["index"], errors="coerce")
-        cases = cases.loc[rows.sort_values(na_position="first", kind="stable").index[:limit]]
-    messages = _rule_messages(err.schema)
-    problems = []
-    for case in cases.to_dict("records"):
-        name = str(case["check"])
-        index, column, value = case["index"], case["column"], case["failure_case"]
-        row = None if _isnull(index) else int(index) + 2
-        if not isinstance(column, str) or column == err.schema.name:
-            column = None
-        if name.startswith("coerce_dtype"):
-            rule = "must be a number" if ("float" in name or "int" in name) else "must be text"
-        elif name.startswith("datetime64") or "datetime" in name:
-            rule = "must be a date (YYYY-MM-DD)"
-        elif name == "column_in_dataframe":
-            rule, column, row, value = f"a column named '{value}' is required", None, None, None
-        elif name == "column_in_schema":
-            rule, column, row, value = f"the column '{value}' is not expected", None, None, None
-        elif name == "not_nullable":
-            rule, value = "must not be empty", None
-        elif case["schema_context"] == "DataFrameSchema" and row is not None:
-            rule, column, value = messages.get(name, name), None, _row_key(df, index)
-        else:
-            rule = messages.get(name, name)
-        if row is None and column is None and not isinstance(value, str):
-            value = None
-        problems.append(Problem(row, column, rule, None if _isnull(value) else value))
-    completeness = messages.get("expected_categories")
-    if completeness and any(p.rule == completeness for p in problems):
-        problems = [p for p in problems if p.rule != completeness]
-        problems.extend(_missing_categories(df))
-    unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: (p.row is None, p.row or 0, p.column or ""))
-
-
-def _relevant_cases(err: pa.errors.SchemaErrors) -> pd.DataFrame:
-    """The failure cases worth a problem each: parse failures alone when there are any, and no crashed checks."""
-    cases = err.failure_cases
-    check = cases["check"].astype(str)
-    if check.str.startswith("coerce_dtype").any():
-        cases = cases[check.str.startswith("coerce_dtype")]
-    crashed = cases["failure_case"].astype(str).str.match(r"^[A-Za-z]+(Error|Exception)\(")
-    if (~crashed).any():
-        cases = cases[~crashed]
-    return cases
-
-
-def _row_key(df: pd.DataFrame, index: object) -> str | None:
-    """A row's key as text, so a whole-row problem says which figure it is about."""
-    try:
-        row = df.loc[index]
-    except KeyError:
-        return None
-    return " / ".join(str(row[c]) for c in KEY if c in row.index)
-
-
-def _missing_categories(df: pd.DataFrame) -> list[Problem]:
-    counts = df.groupby("breakdown")["category"].nunique()
-    return [
-        Problem(None, "category", f"{breakdown} needs {n} categories, found {counts.get(breakdown, 0)}")
-        for breakdown, n in EXPECTED_COUNTS.items()
-        if counts.get(breakdown, 0) != n
-    ]
-
-
-def _isnull(value: object) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _rule_messages(schema: pa.DataFrameSchema) -> dict[str, str]:
-    """Map each check's name to the plain-English rule it enforces."""
-    messages = {}
-    checks = list(schema.checks)
-    for column in schema.columns.values():
-        checks.extend(column.checks)
-    for check in checks:
-        if check.error:
-            messages[check.name] = check.error
-            messages[str(check.error)] = check.error
-    return messages
-
-
-def validate(
-    df: pd.DataFrame, schema: pa.DataFrameSchema, file: str, *, max_problems: int | None = None
-) -> pd.DataFrame:
-    """Validate against `schema`, reporting every broken rule at once (the first `max_problems` of them)."""
-    import pandera.pandas as pa
-
-    try:
-        return schema.validate(df, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        problems = problems_from(err, df, max_problems)
-        capped = max_problems is not None and len(problems) >= max_problems
-        raise DataValidationError(file, problems, total=len(_relevant_cases(err)) if capped else None) from None
-
-
-def load_homeworking(path: Path | str | None = None) -> pd.DataFrame:
-    """The ONS 2019 homeworking figures: one row per breakdown, category and measure.
-
-    Columns: breakdown, category, measure, percent (float, NaN where the source is
-    silent), code, official_name, order, source_file, source_line, source.
-    """
-    path = Path(path) if path else HOMEWORKING_CSV
-    if validated_before(path):
-        df = read_typed(path, "homeworking_2019")
-    else:
-        raw = read_csv_strict(path)
-        df = validate(raw, homeworking_schema(complete=True), str(path))
-        df = validate(df, _provenance_schema(), str(path))
-    df["source"] = resource("homeworking_2019")["short_citation"]
-    return df.reset_index(drop=True)
-
-
-PRECISIONS = (
-    "day",
-    "month",
-    "part of month",
-    "weeks",
-    "by",
-    "before the pandemic",
-    "undated",
+from lib.data.load import (
+    FIELD_TYPES,
+    file_hash,
+    load_councils,
+    load_homeworking,
+    load_regions,
+    read_csv_strict,
+    read_typed,
+    validated_before,
+    validation_stamp,
+    write_validation_stamp,
+)
+from lib.data.package import (
+    ADDED_ON_LOAD,
+    BREAKDOWNS,
+    CLAIMANTS,
+    COUNCILS_CSV,
+    DATA_DIR,
+    HOMEWORKING_CSV,
+    KEY,
+    KINDS,
+    MEASURES,
+    ONE_PERSON,
+    PACKAGE_JSON,
+    PRECISIONS,
+    QUALIFIERS,
+    SOURCES_DIR,
+    VALIDATED_JSON,
+    VENDOR_CLAIM,
+    baseline_survey,
+    load_package,
+    resource,
+    source_entry,
+    source_for,
+    source_note,
+    source_text,
+)
+from lib.data.validation import (
+    EXPECTED_COUNTS,
+    DataValidationError,
+    Problem,
+    councils_schema,
+    homeworking_schema,
+    problems_from,
+    provenance_schema,
+    row_sources,
+    validate,
 )
 
-
-def _enum(resource_name: str, field: str) -> tuple[str, ...]:
-    """A field's allowed values, as data/datapackage.json lists them (never retyped)."""
-    fields = resource(resource_name)["schema"]["fields"]
-    return tuple(next(f for f in fields if f["name"] == field)["constraints"]["enum"])
-
-
-KINDS = _enum("council_rollout_2020", "kind")
-CLAIMANTS = _enum("council_rollout_2020", "claimant")
-QUALIFIERS = tuple(q for q in _enum("council_rollout_2020", "qualifier") if q)  # "" in the enum is an empty cell
-VENDOR_CLAIM = "vendor claim (advertorial)"
-ONE_PERSON = "one person's account"
-ADDED_ON_LOAD = tuple(f["name"] for f in resource("council_rollout_2020")["derived_fields"])
-
-
-def source_for(file: str, first_line: int, last_line: int | None = None) -> dict | None:
-    """The entry of the Data Package's `sources` that a quote at these lines of `file` is taken from.
-
-    A piece listed with its own lines (an advertorial inside the magazine) wins over the
-    entry for the whole file; None when no entry, or more than one piece, holds every line.
-    """
-    last_line = first_line if last_line is None else last_line
-    entries = [s for s in load_package()["sources"] if s.get("file") == file]
-    pieces = [s for s in entries if "lines" in s and s["lines"][0] <= first_line and last_line <= s["lines"][1]]
-    found = pieces or [s for s in entries if "lines" not in s]
-    return found[0] if len(found) == 1 else None
-
-
-def _row_sources(df: pd.DataFrame) -> list[dict | None]:
-    return [
-        source_for(f, a, b) for f, a, b in zip(df["source_file"], df["source_line"], df["source_line_end"], strict=True)
-    ]
-
-
-def _quoted_from_a_listed_source(df: pd.DataFrame) -> pd.Series:
-    return pd.Series([s is not None for s in _row_sources(df)], index=df.index)
-
-
-def _vendor_claims_are_advertorials(df: pd.DataFrame) -> pd.Series:
-    """A quote from a vendor's piece is a vendor claim, and only such a quote is."""
-    from_vendor = [s is not None and "vendor" in s for s in _row_sources(df)]
-    return pd.Series(from_vendor, index=df.index) == (df["claimant"] == VENDOR_CLAIM)
-
-
-def _regions_match_codes(df: pd.DataFrame) -> pd.Series:
-    regions = load_regions()
-    lookup = dict(zip(regions["official_name"], regions["code"], strict=False))
-    return pd.Series(
-        [
-            (pd.isna(r) and pd.isna(c)) or lookup.get(r) == c
-            for r, c in zip(df["region"], df["region_code"], strict=False)
-        ],
-        index=df.index,
-    )
-
-
-def _period_matches_precision(df: pd.DataFrame) -> pd.Series:
-    """A span's bounds must fit its precision as data/datapackage.json defines it: no day the source does not give.
-
-    A month runs from the 1st to its end; part of a month is days 1-10, 11-20 or 21 to the
-    end; named weeks are whole calendar weeks (Monday to Sunday); "by" has an end and no start.
-    """
-    start, end, precision = df["period_start"], df["period_end"], df["precision"]
-    ok = pd.Series(True, index=df.index)
-    ok &= ~((start > end).fillna(False))
-    day = precision == "day"
-    ok &= ~day | ((start == end) & start.notna())
-    month = precision == "month"
-    ok &= ~month | (start.notna() & end.notna() & (start.dt.day == 1) & (end == start + pd.offsets.MonthEnd(0)))
-    part = precision == "part of month"
-    thirds = (
-        ((start.dt.day == 1) & (end == start + pd.Timedelta(days=9)))
-        | ((start.dt.day == 11) & (end == start + pd.Timedelta(days=9)))
-        | ((start.dt.day == 21) & (end == start + pd.offsets.MonthEnd(0)))
-    )
-    ok &= ~part | (start.notna() & end.notna() & thirds)
-    weeks = precision == "weeks"  # calendar weeks: Monday to Sunday
-    ok &= ~weeks | (start.notna() & end.notna() & (start.dt.day_of_week == 0) & (end.dt.day_of_week == 6))
-    by = precision == "by"
-    ok &= ~by | (start.isna() & end.notna())
-    undated = precision.isin(["before the pandemic", "undated"])
-    ok &= ~undated | (start.isna() & end.isna())
-    return ok
-
-
-def councils_schema() -> pa.DataFrameSchema:
-    """Rules for the council rollout table."""
-    import pandera.pandas as pa
-
-    nonempty = pa.Check.str_length(min_value=1)
-    return pa.DataFrameSchema(
-        {
-            "id": pa.Column(str, nonempty, unique=True, report_duplicates="all"),
-            "organisation": pa.Column(str, nonempty),
-            "kind": pa.Column(str, pa.Check.isin(KINDS, error=f"kind is one of {', '.join(KINDS)}")),
-            "region": pa.Column(str, nullable=True),
-            "region_code": pa.Column(str, nullable=True),
-            "measure": pa.Column(str, nonempty),
-            "value": pa.Column(float, pa.Check.ge(0, error="value is 0 or more"), nullable=True),
-            "qualifier": pa.Column(
-                str,
-                pa.Check.isin(QUALIFIERS, error=f"qualifier is one of {', '.join(QUALIFIERS)}"),
-                nullable=True,
-            ),
-            "value_text": pa.Column(str, nullable=True),
-            "unit": pa.Column(str, nullable=True),
-            "when": pa.Column(str, nonempty),
-            "period_start": pa.Column("datetime64[ns]", nullable=True),
-            "period_end": pa.Column("datetime64[ns]", nullable=True),
-            "precision": pa.Column(
-                str, pa.Check.isin(PRECISIONS, error=f"precision is one of {', '.join(PRECISIONS)}")
-            ),
-            "duration_min_days": pa.Column(float, pa.Check.gt(0), nullable=True),
-            "duration_max_days": pa.Column(float, pa.Check.gt(0), nullable=True),
-            "window_days": pa.Column(float, pa.Check.gt(0), nullable=True),
-            "quote": pa.Column(str, nonempty),
-            "claimant": pa.Column(str, pa.Check.isin(CLAIMANTS, error=f"claimant is one of {', '.join(CLAIMANTS)}")),
-            "source_file": pa.Column(
-                str,
-                pa.Check(
-                    lambda s: s.map(lambda f: (SOURCES_DIR / f).is_file()),
-                    error="source_file names a file in data/sources/",
-                ),
-            ),
-            "source_line": pa.Column(int, pa.Check.ge(1)),
-            "source_line_end": pa.Column(int, pa.Check.ge(1)),
-        },
-        checks=[
-            pa.Check(
-                _regions_match_codes,
-                error="region is an official ONS region or nation name and region_code is its GSS code",
-                name="region_code_matches",
-            ),
-            pa.Check(
-                _period_matches_precision,
-                error="period_start and period_end fit the precision (no day the source does not give)",
-                name="period_fits_precision",
-            ),
-            pa.Check(
-                lambda df: ~df["when"].str.match(r"(?i)by\b") | (df["precision"] == "by"),
-                error="a date the source gives as 'by …' has precision 'by': an end, no start",
-                name="by_means_by",
-            ),
-            pa.Check(
-                _quoted_from_a_listed_source,
-                error="source_file and lines fall in one entry of the Data Package's sources",
-                name="listed_source",
-            ),
-            pa.Check(
-                _vendor_claims_are_advertorials,
-                error=f"a quote from a vendor's advertorial has claimant '{VENDOR_CLAIM}', and only such a quote",
-                name="vendor_claims",
-            ),
-            pa.Check(
-                lambda df: df["value"].isna() | df["unit"].notna(),
-                error="a value has a unit",
-                name="value_has_unit",
-            ),
-            pa.Check(
-                lambda df: ~(df["duration_min_days"] > df["duration_max_days"]).fillna(False),
-                error="duration_min_days is not above duration_max_days",
-                name="duration_ordered",
-            ),
-            pa.Check(
-                lambda df: df["window_days"].isna() | (df["duration_min_days"].isna() & df["duration_max_days"].isna()),
-                error="a row has a measurement window (window_days) or a duration of the change, never both",
-                name="window_is_not_a_duration",
-            ),
-            pa.Check(
-                lambda df: df["source_line_end"] >= df["source_line"],
-                error="source_line_end is not before source_line",
-                name="lines_ordered",
-            ),
-        ],
-        coerce=True,
-        strict=True,
-    )
-
-
-def load_councils(path: Path | str | None = None) -> pd.DataFrame:
-    """The spring-2020 council and public-body rollout figures, one row per figure.
-
-    Each row also gets the `publication` and `licence` of the source its quote is from,
-    looked up in the Data Package's `sources` (the one place they are written).
-    """
-    path = Path(path) if path else COUNCILS_CSV
-    if validated_before(path):
-        df = read_typed(path, "council_rollout_2020")
-    else:
-        df = validate(read_csv_strict(path), councils_schema(), str(path)).reset_index(drop=True)
-    sources = _row_sources(df)
-    df["publication"] = [s["title"] for s in sources]
-    df["licence"] = [s["licence"] for s in sources]
-    return df
-
-
-def load_regions() -> pd.DataFrame:
-    """The twelve regions and nations: source label, official name, GSS code, display order."""
-    hw = load_homeworking()
-    regions = hw[(hw["breakdown"] == "region") & (hw["measure"] == "ever")]
-    return regions[["category", "official_name", "code", "order"]].sort_values("order").reset_index(drop=True)
-
-
-def source_entry(name: str) -> dict:
-    """One entry of the Data Package's `sources`, by name (a copy: the package itself stays as read)."""
-    return copy.deepcopy(next(s for s in load_package()["sources"] if s["name"] == name))
-
-
-def baseline_survey() -> dict:
-    """What a comparison with the 2019 figures needs to know about the survey behind them.
-
-    survey, publisher, published, period, geography, population: in words, as data/datapackage.json
-    records them (`facts` keeps each with the source lines that print it, or its mark as from
-    outside the seed documents); question_wording: each measure's heading as each table prints it
-    (the seeds print no survey question); guidance: ONS's caution on comparing its homeworking
-    surveys, a source from outside the seed documents.
-    """
-    res = resource("homeworking_2019")
-    survey = copy.deepcopy(res["survey"])
-    facts = survey["facts"]
-    return {
-        **{name: facts[name]["value"] for name in ("survey", "publisher", "published", "period")},
-        "geography": facts["geography"]["value"],
-        "population": facts["population"]["value"],
-        "population_outside_seeds": facts["population"]["outside_seeds"]["value"],
-        "question_wording": {
-            measure: {h["breakdown"]: h["text"] for h in res["measures"][measure]["source_headings"]}
-            for measure in MEASURES
-        },
-        "question_note": facts["questions"]["note"],
-        "facts": facts,
-        "guidance": source_entry(survey["guidance_source"]),
-    }
-
-
-def source_text(file: str, first_line: int, last_line: int | None = None) -> str:
-    """The lines of a source document that a row cites, for tracing a figure to its words."""
-    lines = (SOURCES_DIR / file).read_text(encoding="utf-8").split("\n")
-    return "\n".join(lines[first_line - 1 : (last_line or first_line)])
-
-
-if __name__ == "__main__":  # python -m lib.data: validate the built-in files and record that they passed
-    for name, digest in write_validation_stamp().items():
-        print(f"{name}: valid, sha256 {digest[:16]}…")
+__all__ = [
+    "ADDED_ON_LOAD",
+    "BREAKDOWNS",
+    "CLAIMANTS",
+    "COUNCILS_CSV",
+    "DATA_DIR",
+    "EXPECTED_COUNTS",
+    "FIELD_TYPES",
+    "HOMEWORKING_CSV",
+    "KEY",
+    "KINDS",
+    "MEASURES",
+    "ONE_PERSON",
+    "PACKAGE_JSON",
+    "PRECISIONS",
+    "QUALIFIERS",
+    "SOURCES_DIR",
+    "VALIDATED_JSON",
+    "VENDOR_CLAIM",
+    "DataValidationError",
+    "Problem",
+    "baseline_survey",
+    "councils_schema",
+    "file_hash",
+    "homeworking_schema",
+    "load_councils",
+    "load_homeworking",
+    "load_package",
+    "load_regions",
+    "problems_from",
+    "provenance_schema",
+    "read_csv_strict",
+    "read_typed",
+    "resource",
+    "row_sources",
+    "source_entry",
+    "source_for",
+    "source_note",
+    "source_text",
+    "validate",
+    "validated_before",
+    "validation_stamp",
+    "write_validation_stamp",
+]

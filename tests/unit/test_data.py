@@ -990,6 +990,6 @@ def test_a_stamped_file_loads_exactly_as_validation_would(tmp_path):
 def test_a_changed_file_is_validated_again(tmp_path, monkeypatch):
     stale = tmp_path / "validated.json"
     stale.write_text(json.dumps({**data.validation_stamp(), "homeworking_2019.csv": "0" * 64}), encoding="utf-8")
-    monkeypatch.setattr(data, "VALIDATED_JSON", stale)
+    monkeypatch.setattr(data.load, "VALIDATED_JSON", stale)
     assert not data.validated_before(data.HOMEWORKING_CSV)
     assert data.validated_before(data.COUNCILS_CSV)
