@@ -316,48 +316,53 @@ def _period_matches_precision(df: pd.DataFrame) -> pd.Series:
     return ok
 
 
+def _council_columns() -> dict:
+    """Each column of the council rollout table and the rule its cells follow."""
+    import pandera.pandas as pa
+
+    nonempty = pa.Check.str_length(min_value=1)
+    return {
+        "id": pa.Column(str, nonempty, unique=True, report_duplicates="all"),
+        "organisation": pa.Column(str, nonempty),
+        "kind": pa.Column(str, pa.Check.isin(KINDS, error=f"kind is one of {', '.join(KINDS)}")),
+        "region": pa.Column(str, nullable=True),
+        "region_code": pa.Column(str, nullable=True),
+        "measure": pa.Column(str, nonempty),
+        "value": pa.Column(float, pa.Check.ge(0, error="value is 0 or more"), nullable=True),
+        "qualifier": pa.Column(
+            str,
+            pa.Check.isin(QUALIFIERS, error=f"qualifier is one of {', '.join(QUALIFIERS)}"),
+            nullable=True,
+        ),
+        "value_text": pa.Column(str, nullable=True),
+        "unit": pa.Column(str, nullable=True),
+        "when": pa.Column(str, nonempty),
+        "period_start": pa.Column("datetime64[ns]", nullable=True),
+        "period_end": pa.Column("datetime64[ns]", nullable=True),
+        "precision": pa.Column(str, pa.Check.isin(PRECISIONS, error=f"precision is one of {', '.join(PRECISIONS)}")),
+        "duration_min_days": pa.Column(float, pa.Check.gt(0), nullable=True),
+        "duration_max_days": pa.Column(float, pa.Check.gt(0), nullable=True),
+        "window_days": pa.Column(float, pa.Check.gt(0), nullable=True),
+        "quote": pa.Column(str, nonempty),
+        "claimant": pa.Column(str, pa.Check.isin(CLAIMANTS, error=f"claimant is one of {', '.join(CLAIMANTS)}")),
+        "source_file": pa.Column(
+            str,
+            pa.Check(
+                lambda s: s.map(lambda f: (SOURCES_DIR / f).is_file()),
+                error="source_file names a file in data/sources/",
+            ),
+        ),
+        "source_line": pa.Column(int, pa.Check.ge(1)),
+        "source_line_end": pa.Column(int, pa.Check.ge(1)),
+    }
+
+
 def councils_schema() -> pa.DataFrameSchema:
     """Rules for the council rollout table."""
     import pandera.pandas as pa
 
-    nonempty = pa.Check.str_length(min_value=1)
     return pa.DataFrameSchema(
-        {
-            "id": pa.Column(str, nonempty, unique=True, report_duplicates="all"),
-            "organisation": pa.Column(str, nonempty),
-            "kind": pa.Column(str, pa.Check.isin(KINDS, error=f"kind is one of {', '.join(KINDS)}")),
-            "region": pa.Column(str, nullable=True),
-            "region_code": pa.Column(str, nullable=True),
-            "measure": pa.Column(str, nonempty),
-            "value": pa.Column(float, pa.Check.ge(0, error="value is 0 or more"), nullable=True),
-            "qualifier": pa.Column(
-                str,
-                pa.Check.isin(QUALIFIERS, error=f"qualifier is one of {', '.join(QUALIFIERS)}"),
-                nullable=True,
-            ),
-            "value_text": pa.Column(str, nullable=True),
-            "unit": pa.Column(str, nullable=True),
-            "when": pa.Column(str, nonempty),
-            "period_start": pa.Column("datetime64[ns]", nullable=True),
-            "period_end": pa.Column("datetime64[ns]", nullable=True),
-            "precision": pa.Column(
-                str, pa.Check.isin(PRECISIONS, error=f"precision is one of {', '.join(PRECISIONS)}")
-            ),
-            "duration_min_days": pa.Column(float, pa.Check.gt(0), nullable=True),
-            "duration_max_days": pa.Column(float, pa.Check.gt(0), nullable=True),
-            "window_days": pa.Column(float, pa.Check.gt(0), nullable=True),
-            "quote": pa.Column(str, nonempty),
-            "claimant": pa.Column(str, pa.Check.isin(CLAIMANTS, error=f"claimant is one of {', '.join(CLAIMANTS)}")),
-            "source_file": pa.Column(
-                str,
-                pa.Check(
-                    lambda s: s.map(lambda f: (SOURCES_DIR / f).is_file()),
-                    error="source_file names a file in data/sources/",
-                ),
-            ),
-            "source_line": pa.Column(int, pa.Check.ge(1)),
-            "source_line_end": pa.Column(int, pa.Check.ge(1)),
-        },
+        _council_columns(),
         checks=[
             pa.Check(
                 _regions_match_codes,
