@@ -10,6 +10,7 @@ from plotly.subplots import make_subplots
 from lib import councils as cl
 from lib.charts.layout import (
     axis,
+    category_axis,
     finish_layout,
     label_font,
     label_margin,
@@ -58,18 +59,7 @@ def scale_and_speed(
     )
     set_axes(fig, "x", **value_axis("Days", theme, top=top_days * 2.6, suffix=None), row=1, col=2)
     ticktext = row_ticks(rows, highlight, 44)
-    set_axes(
-        fig,
-        "y",
-        range=[len(rows) - 0.5, -0.5],
-        tickmode="array",
-        tickvals=ys,
-        ticktext=ticktext,
-        tickfont=dict(size=theme.tick_size),
-        ticks="",
-        ticklabelstandoff=6,
-        fixedrange=True,
-    )
+    category_axis(fig, ys, ticktext, theme, col=None, range=[len(rows) - 0.5, -0.5], fixedrange=True)
     style_panel_titles(fig, theme)
     fig.update_layout(bargap=theme.bar_gap)
     return finish_layout(
@@ -216,18 +206,7 @@ def share_against_baseline(
         for x, y, note in zip(bars["value"], ys, bars["note"], strict=True)
     ]
     set_axes(fig, "x", **value_axis("% (different bases and sources: see each label)", theme, top=100))
-    set_axes(
-        fig,
-        "y",
-        range=[max(ys, default=1) + 0.7, -0.7],
-        tickmode="array",
-        tickvals=ys,
-        ticktext=ticks,
-        tickfont=dict(size=theme.tick_size),
-        ticks="",
-        ticklabelstandoff=6,
-        fixedrange=True,
-    )
+    category_axis(fig, ys, ticks, theme, col=None, range=[max(ys, default=1) + 0.7, -0.7], fixedrange=True)
     return finish_layout(
         fig,
         title=title,

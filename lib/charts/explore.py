@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lib.charts.layout import finish_layout, label_margin, legend_above_panels, set_axes
+from lib.charts.layout import category_axis, finish_layout, label_margin, legend_above_panels, set_axes
 from lib.charts.theme import NORMAL, OTHER, TEXT, UPLOADED, Theme
 from lib.compare import MEASURE_LABELS
 from lib.councils import marked
@@ -133,16 +133,7 @@ def council_chart(view: pd.DataFrame, unit: str, *, title: str, subtitle: str, t
         tickfont=dict(size=theme.tick_size),
         gridcolor="#E6E6E6",
     )
-    set_axes(
-        fig,
-        "y",
-        tickmode="array",
-        tickvals=rows["id"].tolist(),
-        ticktext=labels,
-        tickfont=dict(size=theme.tick_size, color=TEXT),
-        ticks="",
-        ticklabelstandoff=6,
-    )
+    category_axis(fig, rows["id"].tolist(), labels, theme, col=None)
     return finish_layout(
         fig,
         title=title,

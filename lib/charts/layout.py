@@ -216,8 +216,11 @@ def reference_line(value: float, col: int, text: str, theme: Theme) -> tuple[dic
     return line, label
 
 
-def category_axis(fig: go.Figure, cats: list[str], ticktext: list[str], theme: Theme, *, col: int | None = 1) -> None:
-    """The categories down a horizontal bar chart, each tick in words (highlighted ones in bold)."""
+def category_axis(
+    fig: go.Figure, cats: list, ticktext: list[str], theme: Theme, *, col: int | None = 1, **props
+) -> None:
+    """The categories down a horizontal chart, each tick in words (highlighted ones in bold); `props` add to it
+    (a fixed range, no grid)."""
     set_axes(
         fig,
         "y",
@@ -229,6 +232,7 @@ def category_axis(fig: go.Figure, cats: list[str], ticktext: list[str], theme: T
         ticklabelstandoff=6,
         row=1 if col else None,
         col=col,
+        **props,
     )
 
 

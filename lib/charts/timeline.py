@@ -16,6 +16,7 @@ from lib import councils as cl
 from lib.charts.layout import (
     add_marks,
     axis,
+    category_axis,
     finish_layout,
     label_margin,
     set_axes,
@@ -327,20 +328,9 @@ def _timeline_axes(fig: go.Figure, layout: TimelineLayout, highlight: str | None
         col=2,
     )
     ticktext = [tick_label(o, organisation_role(o, highlight)) for o, _, _ in layout.lanes]
-    set_axes(
-        fig,
-        "y",
-        range=[layout.total_rows - 0.5, -CONTEXT_ROWS - 0.5],
-        tickmode="array",
-        tickvals=[top + (height - 1) / 2 for _, top, height in layout.lanes],
-        ticktext=ticktext,
-        tickfont=dict(size=theme.tick_size),
-        showgrid=False,
-        zeroline=False,
-        ticks="",
-        ticklabelstandoff=6,
-        fixedrange=True,
-    )
+    lanes = [top + (height - 1) / 2 for _, top, height in layout.lanes]
+    rows = [layout.total_rows - 0.5, -CONTEXT_ROWS - 0.5]
+    category_axis(fig, lanes, ticktext, theme, col=None, range=rows, showgrid=False, zeroline=False, fixedrange=True)
     return ticktext
 
 
