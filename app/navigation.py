@@ -31,6 +31,8 @@ if not present:
         kwargs={"present": "1"},
         help="Full-window slides of your selections for screen share. → / ← or a clicker move; Esc leaves.",
     )
-# Every page: what a tab needs to survive its server's restart behind the load balancer (deploy/).
+# Every page: what a tab needs to survive its server's restart behind the load balancer (deploy/), and Back and
+# Forward that keep the view.
 ui.keep_session(notice=not present)
+ui.keep_history()
 st.navigation(pages, position="hidden" if present else "sidebar").run()

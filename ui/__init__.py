@@ -16,6 +16,7 @@ from ui.downloads import (
     renderer,
     view_downloads,
 )
+from ui.history import keep_history
 from ui.resources import image_exporter, tables, upload_reader
 from ui.session import OWN_FIGURES_KEY, keep_session, saved_view_link, set_user_rows, user_rows
 from ui.show import changes, column_config, headline, metrics, show_chart
@@ -33,6 +34,7 @@ __all__ = [
     "headline",
     "image_buttons",
     "image_exporter",
+    "keep_history",
     "keep_session",
     "metrics",
     "page_of_address",

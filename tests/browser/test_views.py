@@ -1,5 +1,6 @@
-"""Every view at its address: the page's own buttons give the API's bytes for the same address, and a deep
-link opened first after a server start runs dashboard.py (so app_pages/, not pages/: see the README)."""
+"""Every view at its address: the page's own buttons give the API's bytes for the same address, a deep link
+opened first after a server start runs the app's own navigation (pages/ sits beside dashboard.py, the
+navigation script in app/: see the README), and Back and Forward keep each page's view."""
 
 import urllib.request
 from pathlib import Path
@@ -52,3 +53,24 @@ def test_a_deep_link_opened_first_after_a_start_runs_the_dashboard(browser):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_back_and_forward_keep_each_pages_view(page, app_url):
+    page.goto(f"{app_url}/sectors?{QUERY}")
+    wait_for_app(page, charts=3)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Age").click()
+    wait_for_app(page)
+    assert page.url.endswith("/age")
+    page.get_by_role("combobox", name="Your age band").click()
+    page.get_by_role("option", name="70 and over", exact=True).click()
+    wait_for_app(page)
+    page.go_back()
+    wait_for_app(page, charts=3)
+    assert page.url.endswith(f"/sectors?{QUERY}") or "sector=Financial+and+insurance" in page.url, page.url
+    assert page.get_by_role("combobox", name="Your sector").input_value() == "Financial and insurance"
+    assert page.get_by_role("combobox", name="Compare with").input_value() == "Education"
+    assert "Financial and insurance" in page.get_by_role("heading", level=2).first.inner_text()
+    page.go_forward()
+    wait_for_app(page)
+    assert "band=70+and+over" in page.url, page.url
+    assert page.get_by_role("combobox", name="Your age band").input_value() == "70 and over"
