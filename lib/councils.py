@@ -131,7 +131,7 @@ def _missing(value: object) -> bool:
 
 def claim_mark(claimant: str | None) -> str | None:
     """'vendor claim' or "one person's account" where the figure is one; None for the organisation, press or others."""
-    return CLAIM_MARKS.get(claimant)
+    return CLAIM_MARKS.get(claimant) if claimant else None
 
 
 def marked(text: str, claimant: str | None) -> str:
@@ -146,7 +146,7 @@ def figure_label(value_text: str, unit: str | None) -> str:
     "6,000" + staff → "6,000 staff"; "770%" + % increase → "770% increase"; "up to £250" and
     "5-8 days" already say it; "the rest" and "a new solution" name their own thing.
     """
-    if _missing(unit) or value_text.startswith(("the ", "a ")) or value_text.endswith(unit):
+    if unit is None or _missing(unit) or value_text.startswith(("the ", "a ")) or value_text.endswith(unit):
         return value_text
     return value_text + UNIT_SUFFIXES.get(unit, f" {unit}")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 
 
-def _setting(value: int, why: str):
+def _setting(value: float, why: str):
     return field(default=value, metadata={"why": why})
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar
 
 import pandas as pd
 
@@ -214,7 +214,7 @@ MAP = Selection(
     kind="radio",
     options=lambda t, _: list(MEASURES),
     default="week_prior",
-    label_of=MEASURE_SHORT.get,
+    label_of=MEASURE_SHORT.__getitem__,
     help="Which measure shades the map.",
 )
 COUNCIL_REGIONS = Selection(
@@ -356,6 +356,48 @@ DECK_KEYS: tuple[Selection, ...] = (
     COUNCIL_KINDS,
     ORGANISATION,
 )
+
+
+# The chosen values of each page, as lib.selections.read gives them: a builder that asks for a key its page
+# does not have fails the type check (mypy), not a person.
+class SectorsChoice(TypedDict):
+    sector: str
+    benchmark: str
+
+
+class AgeChoice(TypedDict):
+    band: str
+    vs: str
+
+
+class RegionsChoice(TypedDict):
+    region: str  # the official name
+    other: str
+    map: str  # a measure
+
+
+class CouncilsChoice(TypedDict):
+    region: list[str]
+    kind: list[str]
+    org: str | None
+
+
+class ExploreChoice(TypedDict, total=False):  # the keys of the table not chosen do not apply
+    table: str
+    breakdown: list[str]
+    category: list[str]
+    measure: list[str]
+    kind: list[str]
+    org: list[str]
+    unit: list[str]
+    min: float | None
+    max: float | None
+    q: str
+    sort: str
+    chart: str | None
+    page: int
+
+
 # While a session holds uploaded figures, its address carries their name: a tab that reconnects to another server
 # (or a person sent the link) is told the figures are not there, instead of seeing the baseline as theirs.
 OWN_FIGURES = Selection(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -86,7 +87,7 @@ def image_buttons(draw: Callable[[str], bytes], key: str, *, stem: str, label: s
     for fmt in images:
         row.download_button(
             f"{label}{fmt.label}",
-            data=guarded(lambda name=fmt.name: draw(name), f"{key}-{fmt.name}"),
+            data=guarded(partial(draw, fmt.name), f"{key}-{fmt.name}"),
             file_name=f"{stem}.{fmt.name}",
             mime=fmt.mime,
             icon=fmt.icon,

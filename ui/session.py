@@ -12,6 +12,7 @@ import streamlit as st
 
 from lib import selections, views
 from lib.escape import for_markdown
+from lib.limits import LIMITS
 from ui.widgets import page_script
 
 USER_ROWS_KEY = "user_rows"
@@ -53,7 +54,7 @@ def saved_view_link(permalink: str | None) -> None:
 
 
 OWN_FIGURES_KEY = selections.OWN_FIGURES.key  # a view made with uploaded figures: their name
-_SHOWN_NAME_CHARS = selections.OWN_FIGURES.max_chars
+_SHOWN_NAME_CHARS = LIMITS.source_name_chars
 
 
 def keep_session(*, notice: bool = True) -> None:

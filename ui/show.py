@@ -27,7 +27,7 @@ def metrics(shown: views.View) -> None:
     grouped = [m for m in shown.metrics if m.group]
     groups = list(dict.fromkeys(m.group for m in grouped))
     # Rows that wrap, each figure as wide as its text: six fixed columns cut figures off on a laptop screen.
-    row = st.container(horizontal=True, gap="medium") if groups else None
+    row = st.container(horizontal=True, gap="medium")
     for group in groups:
         block = row.container(width="content", gap="small")
         block.markdown(f"**{group}**")

@@ -14,6 +14,7 @@ from lib.charts.change import CHANGE_AXIS, change_dumbbell
 from lib.charts.council_bars import baseline_sources, scale_and_speed, share_against_baseline
 from lib.charts.explore import council_chart, distribution_chart
 from lib.charts.layout import (
+    Highlight,
     add_marks,
     axis,
     chart_body,
@@ -68,6 +69,7 @@ __all__ = [
     "TILE_GRID",
     "UPLOADED",
     "YOURS",
+    "Highlight",
     "Theme",
     "TimelineLayout",
     "add_marks",

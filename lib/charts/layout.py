@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Callable, Sequence
+from typing import TypedDict
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -121,7 +122,7 @@ def finish_layout(
     return fig
 
 
-def add_marks(fig: go.Figure, *, annotations: list[dict] = (), shapes: list[dict] = ()) -> None:
+def add_marks(fig: go.Figure, *, annotations: Sequence[dict] = (), shapes: Sequence[dict] = ()) -> None:
     """Add many labels and shapes in one assignment each.
 
     Plotly re-validates every existing annotation on each `add_annotation`, so adding
@@ -171,6 +172,13 @@ def label_margin(labels: list[str], theme: Theme) -> int:
 
 def value_label(value: float) -> str:
     return "not published" if math.isnan(value) else f"{value:.1f}%"
+
+
+class Highlight(TypedDict):
+    """Which categories a chart highlights: the person's own, and what it is compared with (None: nothing)."""
+
+    yours: str | None
+    benchmark: str | None
 
 
 def role_of(category: str, yours: str | None, benchmark: str | None) -> str:

@@ -54,7 +54,7 @@ def profile_chart(
             )
     top_value = float(table[list(measures)].max().max())
     has_user = user_rows is not None and len(user_rows) > 0
-    if has_user:
+    if user_rows is not None and has_user:
         top_value = max(top_value, float(user_rows["percent"].max()))
         _add_user_lines(fig, user_rows, order, labels, theme)
     set_axes(fig, "y", **value_axis("% of people in employment", theme, top=top_value * 1.18))
@@ -114,7 +114,8 @@ def _add_measure(
             showarrow=False,
             font=label_font(theme),
         )
-    for category, colour in [(c, YOURS) for c in highlight] + [(compare_with, BENCHMARK)]:
+    marked = [(c, YOURS) for c in highlight] + ([(compare_with, BENCHMARK)] if compare_with else [])
+    for category, colour in marked:
         if category not in values.index or math.isnan(values[category]):
             continue
         fig.add_scatter(

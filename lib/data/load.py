@@ -104,9 +104,9 @@ def load_councils(path: Path | str | None = None) -> pd.DataFrame:
         df = read_typed(path, "council_rollout_2020")
     else:
         df = validate(read_csv_strict(path), councils_schema(), str(path)).reset_index(drop=True)
-    sources = row_sources(df)
-    df["publication"] = [s["title"] for s in sources]
-    df["licence"] = [s["licence"] for s in sources]
+    sources = row_sources(df)  # every row's lines fall in a listed source: validation checks it
+    df["publication"] = [s["title"] if s else None for s in sources]
+    df["licence"] = [s["licence"] if s else None for s in sources]
     return df
 
 

@@ -103,13 +103,13 @@ def homeworking_schema(*, complete: bool) -> pa.DataFrameSchema:
                 name="expected_categories",
             )
         )
-    text = dict(nullable=False, checks=pa.Check.str_length(min_value=1))
+    nonempty = pa.Check.str_length(min_value=1)
     return pa.DataFrameSchema(
         {
             "breakdown": pa.Column(
                 str, pa.Check.isin(BREAKDOWNS, error=f"breakdown is one of {', '.join(BREAKDOWNS)}")
             ),
-            "category": pa.Column(str, **text),
+            "category": pa.Column(str, nonempty, nullable=False),
             "measure": pa.Column(str, pa.Check.isin(MEASURES, error=f"measure is one of {', '.join(MEASURES)}")),
             "percent": pa.Column(
                 float,

@@ -39,14 +39,10 @@ class Address:
     @property
     def query_dict(self) -> dict[str, str | list[str]]:
         """The query as a page reads it: one value, or a list where a key repeats."""
-        out: dict[str, str | list[str]] = {}
+        values: dict[str, list[str]] = {}
         for key, value in self.query:
-            out[key] = (
-                [*out[key], value]
-                if key in out and isinstance(out[key], list)
-                else ([out[key], value] if key in out else value)
-            )
-        return out
+            values.setdefault(key, []).append(value)
+        return {key: found[0] if len(found) == 1 else found for key, found in values.items()}
 
     @property
     def permalink(self) -> str:

@@ -170,8 +170,8 @@ def _dimension(book: zipfile.ZipFile, sheet: str, path: str, limits: Limits) -> 
     found = DIMENSION.search(head)
     if not found:
         return []  # not declared: lib.uploads.parse reads at most the cap's rows and counts them
-    first_col, first_row, last_col, last_row = (g.decode() if g else None for g in found.groups())
-    last_col, last_row = last_col or first_col, last_row or first_row
+    first_col, first_row = found.group(1).decode(), found.group(2).decode()
+    last_col, last_row = (found.group(3) or found.group(1)).decode(), (found.group(4) or found.group(2)).decode()
     rows = int(last_row) - int(first_row)  # under the header row
     columns = _column_number(last_col) - _column_number(first_col) + 1
     what = f"the workbook's sheet '{sheet}' declares"

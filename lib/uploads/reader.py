@@ -141,6 +141,7 @@ class Reader:
                 reader.end()
                 with self._lock:
                     self._running.discard(reader.pid)
+        raise UploadError(name, [Problem(None, None, START_RULE)])  # both readers died before the file reached them
 
     def _answer(self, reader: _Process, name: str, deadline: float, report: Progress) -> Upload:
         """Relay the reader's progress until its answer (TimeoutError when it runs over its time)."""

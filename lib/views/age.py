@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 
 from lib import charts, compare
 from lib.compare import UK_OPTION
-from lib.selections import Tables
+from lib.selections import AgeChoice, Tables
 from lib.views.model import Chart, View
 from lib.views.shared import (
     DERIVED_NOTE,
@@ -26,7 +23,7 @@ from lib.views.shared import (
 )
 
 
-def age(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
+def age(tables: Tables, chosen: AgeChoice, user_rows: pd.DataFrame | None = None) -> View:
     hw = tables.homeworking
     band, versus = chosen["band"], chosen["vs"]
     against_uk = versus == UK_OPTION

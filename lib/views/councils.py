@@ -3,15 +3,12 @@ baseline, and every figure with its quote."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 import plotly.graph_objects as go
 
 from lib import charts, councils
 from lib.charts import Theme, source_note
-from lib.selections import Tables
+from lib.selections import CouncilsChoice, Tables
 from lib.views.model import Chart, Column, Metric, View
 
 COUNCIL_CAVEAT = (
@@ -22,12 +19,12 @@ COUNCIL_CAVEAT = (
 )
 
 
-def councils_view(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
+def councils_view(tables: Tables, chosen: CouncilsChoice, user_rows: pd.DataFrame | None = None) -> View:
     figures, hw = tables.councils, tables.homeworking
     regions_, kinds, org = list(chosen["region"]), list(chosen["kind"]), chosen["org"]
     selected = councils.filter_figures(figures, regions=regions_, kinds=kinds)
     rollout = selected[selected["kind"] != councils.CONTEXT_KIND]
-    notices = ()
+    notices: tuple[str, ...] = ()
     if rollout.empty:
         notices = (
             "The sources report no council or public-body figures for this choice of region and kind. "

@@ -127,7 +127,7 @@ def build_deck(
     for key in slide_order(order, available):
         page, spec = SLIDES[key]
         view, widened, chart_key = made[page.name], "", spec.chart
-        if key == CHANGE:
+        if key == CHANGE and change is not None:
             chart = change
         elif any(c.key == chart_key for c in view.charts):
             chart = view.chart(chart_key)

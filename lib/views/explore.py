@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 
 from lib import charts, compare, explore
 from lib.charts import source_note
 from lib.data import MEASURES
-from lib.selections import Tables
+from lib.selections import ExploreChoice, Tables
 from lib.views.model import Chart, Column, View
 
 
-def explore_view(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
+def explore_view(tables: Tables, chosen: ExploreChoice, user_rows: pd.DataFrame | None = None) -> View:
     """The filtered rows of either table and their chart, the session's uploads beside the 2019 figures."""
     spec = explore.TABLES[chosen.get("table", "homeworking")]
     is_hw = spec is explore.HOMEWORKING

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from lib import compare
 from lib.charts import NORMAL, Theme, source_note
 from lib.escape import for_plotly
-from lib.selections import Selection, Tables
+from lib.selections import Selection
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ class View:
         return self.charts[0] if self.charts else None
 
 
-Builder = Callable[["Tables", Mapping[str, Any], "pd.DataFrame | None"], View]
+# (tables, the chosen values as lib.selections reads them (a TypedDict a page), the session's uploads) -> View
+Builder = Callable[..., View]
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
 import pandas as pd
 
 from lib import charts, compare, selections
 from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, UK_OPTION
 from lib.data import resource
-from lib.selections import Tables
+from lib.selections import RegionsChoice, Tables
 from lib.views.model import Chart, Column, View
 from lib.views.shared import (
     DERIVED_NOTE,
@@ -28,7 +26,7 @@ from lib.views.shared import (
 )
 
 
-def regions(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
+def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | None = None) -> View:
     hw = tables.homeworking
     region, other, measure = chosen["region"], chosen["other"], chosen["map"]
     against_uk = other == UK_OPTION
@@ -37,7 +35,10 @@ def regions(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
     uk = uk_of(tables)
     rows = hw[hw["breakdown"] == "region"]
     names = rows.drop_duplicates("category").sort_values("order").set_index("category")
-    highlight = {"yours": category_of[region], "benchmark": None if against_uk else category_of[other]}
+    highlight: charts.Highlight = {
+        "yours": category_of[region],
+        "benchmark": None if against_uk else category_of[other],
+    }
     top_region, top_share = top_of(tables, "region", measure)
     top_name = names.loc[top_region, "official_name"]
     table = names[["official_name", "code"]].join(compare.wide(hw, "region")).reset_index()

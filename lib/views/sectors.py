@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 import pandas as pd
 
 from lib import charts, compare
 from lib.compare import UK_OPTION
 from lib.data import resource
-from lib.selections import Tables
+from lib.selections import SectorsChoice, Tables
 from lib.views.model import Chart, Column, View
 from lib.views.shared import (
     DERIVED_NOTE,
@@ -29,7 +26,7 @@ from lib.views.shared import (
 )
 
 
-def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
+def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | None = None) -> View:
     hw = tables.homeworking
     sector, benchmark = chosen["sector"], chosen["benchmark"]
     against_uk = benchmark == UK_OPTION
@@ -37,7 +34,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
     benchmark_name = "the UK" if against_uk else benchmark.lower()
     uk = uk_of(tables)
     caveats = resource("homeworking_2019")["caveats"]
-    highlight = {"yours": sector, "benchmark": None if against_uk else benchmark}
+    highlight: charts.Highlight = {"yours": sector, "benchmark": None if against_uk else benchmark}
     mine = uploaded_of(user_rows, "sector")
     rows = hw[hw["breakdown"] == "sector"]
     bars = Chart(
@@ -84,7 +81,7 @@ def sectors(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame |
     )
 
 
-def _regularity_chart(tables: Tables, c: compare.Comparison, rows: pd.DataFrame, highlight: dict) -> Chart:
+def _regularity_chart(tables: Tables, c: compare.Comparison, rows: pd.DataFrame, highlight: charts.Highlight) -> Chart:
     """How regular homeworking was, sector by sector: week-before share ÷ ever share (derived)."""
     uk = uk_of(tables)
     title = regularity_takeaway(c)
