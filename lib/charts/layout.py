@@ -39,7 +39,7 @@ def chart_config(filename: str) -> dict:
     """Plotly's own mode bar; the camera button saves a 1920×1080 PNG for slides.
 
     Laid out at 1280×720 and drawn at 1.5×, so the type is half as large again as on
-    screen and reads on a slide (the same size as the server-side export in ui.py).
+    screen and reads on a slide (the same size as the server-side export, lib.render.renderer.CHART_IMAGE).
     """
     return {
         "displaylogo": False,

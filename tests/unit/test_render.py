@@ -2,8 +2,9 @@
 
 import io
 import json
+import time
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -41,12 +42,37 @@ def test_data_files_hold_the_rows_behind_the_view(tables):
     assert "Filter: sector" in set(about[0])
 
 
-def test_the_same_address_the_same_day_is_the_same_bytes(tables):
+class Clock(datetime):
+    """datetime, with `now` set by the test."""
+
+    moment = datetime(2026, 12, 1, 9, 0, 0, tzinfo=UTC)
+
+    @classmethod
+    def now(cls, tz=None):
+        return cls.moment if tz is None else cls.moment.astimezone(tz)
+
+
+def files_made_at(tables, shown, moment: datetime, monkeypatch) -> dict[str, bytes]:
+    """Every file of the view but the drawn ones, made by a renderer with no day of its own at `moment`."""
+    Clock.moment = moment
+    for module in (renderer, export):
+        monkeypatch.setattr(module, "datetime", Clock)
+    files = renderer.Renderer(tables, renderer.Address("regions", (("region", "Wales"),), "https://dash.example"))
+    made = {fmt.name: files.render(shown, fmt.name) for fmt in formats.FORMATS.values() if fmt.data}
+    made["zip"] = files.render(shown, "zip")  # with no browser: the data files and notes on what is missing
+    return made
+
+
+def test_the_same_address_the_same_day_is_the_same_bytes(tables, monkeypatch):
     shown = views.for_query("regions", tables, {"region": "Wales"})
-    for fmt in tuple(f.name for f in formats.data_formats()):
-        assert make_renderer(tables, "regions").render(shown, fmt) == make_renderer(tables, "regions").render(
-            shown, fmt
-        ), fmt
+    morning = files_made_at(tables, shown, datetime(2026, 12, 1, 9, 0, 0, tzinfo=UTC), monkeypatch)
+    time.sleep(1.1)  # anything stamped by the second from another clock differs too
+    evening = files_made_at(tables, shown, datetime(2026, 12, 1, 17, 59, 59, tzinfo=UTC), monkeypatch)
+    next_day = files_made_at(tables, shown, datetime(2026, 12, 2, 9, 0, 0, tzinfo=UTC), monkeypatch)
+    assert morning == evening
+    # The files that carry their day of export change with it: the test would see a stamp finer than a day.
+    for fmt in ("parquet", "xlsx", "datapackage.json", "zip"):
+        assert morning[fmt] != next_day[fmt], fmt
 
 
 def test_file_names_say_what_is_inside(tables):
