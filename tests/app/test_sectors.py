@@ -96,3 +96,18 @@ def test_a_figure_with_uploaded_rows_is_never_shared_with_another_session():
     theirs = run_page(PAGE)  # same selections, so the shared figure is asked for
     assert "Your data" not in theirs.get("plotly_chart")[0].proto.spec
     assert "Your data: Ours" in mine.run().get("plotly_chart")[0].proto.spec
+
+
+def test_without_chromium_the_page_offers_what_the_api_serves(monkeypatch, tmp_path):
+    """The page and the API agree (tests/integration/test_api.py): drawn files wait for a browser, the zip does not
+    (it holds the data files and says which drawn ones are missing)."""
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium"))
+    at = run_page("../pages/sectors.py")
+    assert not at.exception
+    disabled = {
+        b.proto.id.rsplit("view-sectors-", 1)[-1]: b.proto.disabled
+        for b in at.get("download_button")
+        if "view-sectors-" in b.proto.id
+    }
+    assert disabled["pdf"] is True
+    assert disabled["zip"] is False and disabled["csv"] is False

@@ -151,5 +151,9 @@ def test_without_chromium_drawn_formats_answer_503_with_the_fix():
         assert status == 503 and headers["content-type"] == "application/problem+json"
         assert "apt-get install -y chromium" in json.loads(body)["detail"]
         assert get(f"{url}/api/age.csv")[0] == 200  # data needs no browser
+        status, _, body = get(f"{url}/api/age.zip")  # as the page's button: the data, and why the rest is missing
+        names = zipfile.ZipFile(io.BytesIO(body)).namelist()
+        assert status == 200 and "homeworking-age-45-49-yrs-uk-all-in-employment.csv" in names, names
+        assert "homeworking-age-45-49-yrs-uk-all-in-employment.pdf.unavailable.txt" in names
     finally:
         stop(proc)
