@@ -35,13 +35,6 @@ SOURCE_FIELD = {
     "type": "string",
     "description": "Where the row's figure comes from: the dataset's short citation, or the name given to an upload.",
 }
-MIME = {
-    "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "parquet": "application/vnd.apache.parquet",
-    "json": "application/json",
-    "datapackage.json": "application/json",
-}
 
 
 @dataclass(frozen=True)

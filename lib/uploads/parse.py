@@ -413,13 +413,8 @@ def _with_found_columns(problems: list[Problem], raw: pd.DataFrame) -> list[Prob
 FILLER_WORDS = r"(?:^| )(?:the|aged|yrs|years)(?: |$)"
 
 
-def label_key(text: str) -> str:
-    """A spelling-blind key: 'Yorkshire and The Humber', 'yorkshire & humber' and 'Yorkshire & Humber' agree."""
-    return label_keys(pd.Series([text], dtype="str")).iloc[0]
-
-
 def label_keys(labels: pd.Series) -> pd.Series:
-    """`label_key` for a whole column at once: case, '&', punctuation and filler words ignored.
+    """Each label's key for matching: case, '&', punctuation and filler words ignored.
 
     Runs in Arrow's compute kernels: half a million labels take a fraction of a second.
     """
