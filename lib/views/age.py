@@ -7,20 +7,8 @@ import pandas as pd
 from lib import charts, compare
 from lib.compare import UK_OPTION
 from lib.selections import AgeChoice, Tables
+from lib.views import shared
 from lib.views.model import Chart, View
-from lib.views.shared import (
-    DERIVED_NOTE,
-    change_chart,
-    comparison_metrics,
-    lead_first,
-    measure_columns,
-    rows_of,
-    same_choice,
-    uk_of,
-    uploaded_caption,
-    uploaded_of,
-    wide_table,
-)
 
 
 def age(tables: Tables, chosen: AgeChoice, user_rows: pd.DataFrame | None = None) -> View:
@@ -28,17 +16,17 @@ def age(tables: Tables, chosen: AgeChoice, user_rows: pd.DataFrame | None = None
     band, versus = chosen["band"], chosen["vs"]
     against_uk = versus == UK_OPTION
     c = compare.compare_with(hw, "age", band, versus)
-    uk = uk_of(tables)
+    uk = shared.uk_of(tables)
     shape = compare.describe_profile(hw, "age", "week_prior")
-    mine = uploaded_of(user_rows, "age")
+    mine = shared.uploaded_of(user_rows, "age")
     rows = hw[hw["breakdown"] == "age"]
     profile = Chart(
         key="age-profile",
         title=c.headline(),
         subtitle="Homeworking by age of worker, UK, 2019 · dotted lines: UK, all in employment",
         alt=f"Line chart of homeworking by age band on two measures, {band} highlighted. {shape}",
-        table=wide_table(tables, "age"),
-        columns=measure_columns("Age band"),
+        table=shared.wide_table(tables, "age"),
+        columns=shared.measure_columns("Age band"),
         draw=lambda theme, title, subtitle: charts.profile_chart(
             rows,
             title=title,
@@ -54,26 +42,26 @@ def age(tables: Tables, chosen: AgeChoice, user_rows: pd.DataFrame | None = None
                 None,
                 [
                     f"{shape} {compare.describe_profile(hw, 'age', 'ever')}",
-                    uploaded_caption(mine, "Green square markers"),
+                    shared.uploaded_caption(mine, "Green square markers"),
                 ],
             )
         ),
         notes=f"{c.sentence()} {shape}",
     )
     found = compare.changes(hw, user_rows, "age")
-    lead, change = change_chart(hw, found, "age", band, "age")
+    lead, change = shared.change_chart(hw, found, "age", band, "age")
     return View(
         page="age",
         headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=lead_first(lead, change, (profile,)),
-        rows=rows_of(tables, ("all", "age")),
+        charts=shared.lead_first(lead, change, (profile,)),
+        rows=shared.rows_of(tables, ("all", "age")),
         resource="homeworking_2019",
         selections=dict(chosen),
         filters={"age band": band, "compared with": versus},
-        metrics=comparison_metrics(c, "the UK" if against_uk else c.benchmark_noun),
-        notes=(shape, DERIVED_NOTE),
-        notices=same_choice("band", band, versus),
+        metrics=shared.comparison_metrics(c, "the UK" if against_uk else c.benchmark_noun),
+        notes=(shape, shared.DERIVED_NOTE),
+        notices=shared.same_choice("band", band, versus),
         comparison=c,
         with_user_rows=mine is not None,
         changes=tuple(found),

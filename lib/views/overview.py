@@ -11,15 +11,15 @@ from lib import charts, compare
 from lib.compare import MEASURE_LABELS
 from lib.data import resource
 from lib.selections import PUBLIC_ADMIN, Tables
+from lib.views import shared
 from lib.views.model import Chart, Metric, View
-from lib.views.shared import DERIVED_NOTE, measure_columns, rows_of, top_of, uk_of, wide_table
 
 
 def overview(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
     hw = tables.homeworking
-    uk = uk_of(tables)
+    uk = shared.uk_of(tables)
     against_uk = compare.compare(hw, "sector", PUBLIC_ADMIN, compare.UK[1], "all")
-    top_sector, top_week = top_of(tables, "sector", "week_prior")
+    top_sector, top_week = shared.top_of(tables, "sector", "week_prior")
     top_against = compare.compare(hw, "sector", top_sector, PUBLIC_ADMIN)
     week = against_uk.measures["week_prior"]
     headline = (
@@ -34,8 +34,8 @@ def overview(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame 
         title=title,
         subtitle="Homeworking by sector, UK, 2019 · % of people in employment · dashed line: all in employment",
         alt=f"Bar chart of homeworking in ten sectors on two measures. {headline}",
-        table=wide_table(tables, "sector"),
-        columns=measure_columns("Sector"),
+        table=shared.wide_table(tables, "sector"),
+        columns=shared.measure_columns("Sector"),
         draw=lambda theme, title, subtitle: charts.category_bars(
             sectors, title=title, subtitle=subtitle, benchmark=PUBLIC_ADMIN, reference=uk, theme=theme
         ),
@@ -50,7 +50,7 @@ def overview(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame 
             f"Survey — the baseline for the spring-2020 move to homeworking. {top_against.sentence()}"
         ),
         charts=(bars,),
-        rows=rows_of(tables, ("all", "sector")),
+        rows=shared.rows_of(tables, ("all", "sector")),
         resource="homeworking_2019",
         selections={},
         filters={"breakdown": "all, sector"},
@@ -64,5 +64,5 @@ def overview(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame 
                 f"{compare.format_points(week.gap_points)} against the UK (derived)",
             ),
         ),
-        notes=(resource("homeworking_2019")["caveats"]["sector"], DERIVED_NOTE),
+        notes=(resource("homeworking_2019")["caveats"]["sector"], shared.DERIVED_NOTE),
     )

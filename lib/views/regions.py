@@ -10,20 +10,8 @@ from lib import charts, compare, selections
 from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, UK_OPTION
 from lib.data import resource
 from lib.selections import RegionsChoice, Tables
+from lib.views import shared
 from lib.views.model import Chart, Column, View
-from lib.views.shared import (
-    DERIVED_NOTE,
-    change_chart,
-    comparison_metrics,
-    lead_first,
-    measure_columns,
-    rows_of,
-    same_choice,
-    top_of,
-    uk_of,
-    uploaded_caption,
-    uploaded_of,
-)
 
 
 def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | None = None) -> View:
@@ -32,17 +20,17 @@ def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | Non
     against_uk = other == UK_OPTION
     category_of = selections.region_names(hw)
     c = compare.compare_with(hw, "region", category_of[region], category_of.get(other, other))
-    uk = uk_of(tables)
+    uk = shared.uk_of(tables)
     rows = hw[hw["breakdown"] == "region"]
     names = rows.drop_duplicates("category").sort_values("order").set_index("category")
     highlight: charts.Highlight = {
         "yours": category_of[region],
         "benchmark": None if against_uk else category_of[other],
     }
-    top_region, top_share = top_of(tables, "region", measure)
+    top_region, top_share = shared.top_of(tables, "region", measure)
     top_name = names.loc[top_region, "official_name"]
     table = names[["official_name", "code"]].join(compare.wide(hw, "region")).reset_index()
-    columns = measure_columns("As printed in the source") | {
+    columns = shared.measure_columns("As printed in the source") | {
         "official_name": Column("Region or nation"),
         "code": Column("GSS code"),
     }
@@ -63,7 +51,7 @@ def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | Non
             **highlight,
         ),
     )
-    mine = uploaded_of(user_rows, "region")
+    mine = shared.uploaded_of(user_rows, "region")
     bars = Chart(
         key="regions-bars",
         title=c.headline(),
@@ -75,23 +63,23 @@ def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | Non
         draw=lambda theme, title, subtitle: charts.category_bars(
             rows, title=title, subtitle=subtitle, reference=uk, user_rows=mine, theme=theme, **highlight
         ),
-        caption=uploaded_caption(mine, "Hatched green bars"),
+        caption=shared.uploaded_caption(mine, "Hatched green bars"),
         notes=c.sentence(),
     )
     found = compare.changes(hw, user_rows, "region")
-    lead, change = change_chart(hw, found, "region", category_of[region], "regions")
+    lead, change = shared.change_chart(hw, found, "region", category_of[region], "regions")
     return View(
         page="regions",
         headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=lead_first(lead, change, (bars, tile_map)),
-        rows=rows_of(tables, ("all", "region")),
+        charts=shared.lead_first(lead, change, (bars, tile_map)),
+        rows=shared.rows_of(tables, ("all", "region")),
         resource="homeworking_2019",
         selections=dict(chosen),
         filters={"region": region, "compared with": other, "map": MEASURE_LABELS[measure]},
-        metrics=comparison_metrics(c, "the UK" if against_uk else other),
-        notes=(resource("homeworking_2019")["caveats"]["region"], DERIVED_NOTE),
-        notices=same_choice("region", region, other),
+        metrics=shared.comparison_metrics(c, "the UK" if against_uk else other),
+        notes=(resource("homeworking_2019")["caveats"]["region"], shared.DERIVED_NOTE),
+        notices=shared.same_choice("region", region, other),
         comparison=c,
         with_user_rows=mine is not None,
         changes=tuple(found),

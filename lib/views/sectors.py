@@ -8,22 +8,8 @@ from lib import charts, compare
 from lib.compare import UK_OPTION
 from lib.data import resource
 from lib.selections import SectorsChoice, Tables
+from lib.views import shared
 from lib.views.model import Chart, Column, View
-from lib.views.shared import (
-    DERIVED_NOTE,
-    capital,
-    change_chart,
-    comparison_metrics,
-    lead_first,
-    measure_columns,
-    rows_of,
-    same_choice,
-    top_of,
-    uk_of,
-    uploaded_caption,
-    uploaded_of,
-    wide_table,
-)
 
 
 def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | None = None) -> View:
@@ -32,10 +18,10 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
     against_uk = benchmark == UK_OPTION
     c = compare.compare_with(hw, "sector", sector, benchmark)
     benchmark_name = "the UK" if against_uk else benchmark.lower()
-    uk = uk_of(tables)
+    uk = shared.uk_of(tables)
     caveats = resource("homeworking_2019")["caveats"]
     highlight: charts.Highlight = {"yours": sector, "benchmark": None if against_uk else benchmark}
-    mine = uploaded_of(user_rows, "sector")
+    mine = shared.uploaded_of(user_rows, "sector")
     rows = hw[hw["breakdown"] == "sector"]
     bars = Chart(
         key="sectors-all",
@@ -43,8 +29,8 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
         subtitle="Homeworking by sector, UK, 2019 · 10 selected sectors · % of people in employment · dashed line: "
         "UK, all in employment",
         alt=f"Bar chart of homeworking in ten sectors on two measures, {sector} highlighted. {c.headline()}.",
-        table=wide_table(tables, "sector"),
-        columns=measure_columns("Sector"),
+        table=shared.wide_table(tables, "sector"),
+        columns=shared.measure_columns("Sector"),
         draw=lambda theme, title, subtitle: charts.category_bars(
             rows, title=title, subtitle=subtitle, reference=uk, user_rows=mine, theme=theme, **highlight
         ),
@@ -53,7 +39,7 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
                 None,
                 [
                     f"{caveats['sector']} Ten sectors are shown, not the whole economy; ranks are among these ten.",
-                    uploaded_caption(mine, "Hatched green bars"),
+                    shared.uploaded_caption(mine, "Hatched green bars"),
                 ],
             )
         ),
@@ -61,20 +47,20 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
     )
     regularity = _regularity_chart(tables, c, rows, highlight)
     found = compare.changes(hw, user_rows, "sector")
-    lead, change = change_chart(hw, found, "sector", sector, "sectors")
+    lead, change = shared.change_chart(hw, found, "sector", sector, "sectors")
     occupation_chart = _occupation_chart(tables)
     return View(
         page="sectors",
         headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=lead_first(lead, change, (bars, regularity, occupation_chart)),
-        rows=rows_of(tables, ("all", "sector", "occupation")),
+        charts=shared.lead_first(lead, change, (bars, regularity, occupation_chart)),
+        rows=shared.rows_of(tables, ("all", "sector", "occupation")),
         resource="homeworking_2019",
         selections=dict(chosen),
         filters={"sector": sector, "compared with": benchmark},
-        metrics=comparison_metrics(c, benchmark_name),
-        notes=(caveats["sector"], caveats["occupation"], DERIVED_NOTE),
-        notices=same_choice("sector", sector, benchmark),
+        metrics=shared.comparison_metrics(c, benchmark_name),
+        notes=(caveats["sector"], caveats["occupation"], shared.DERIVED_NOTE),
+        notices=shared.same_choice("sector", sector, benchmark),
         comparison=c,
         with_user_rows=mine is not None,
         changes=tuple(found),
@@ -83,7 +69,7 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
 
 def _regularity_chart(tables: Tables, c: compare.Comparison, rows: pd.DataFrame, highlight: charts.Highlight) -> Chart:
     """How regular homeworking was, sector by sector: week-before share ÷ ever share (derived)."""
-    uk = uk_of(tables)
+    uk = shared.uk_of(tables)
     title = regularity_takeaway(c)
     return Chart(
         key="sectors-regularity",
@@ -113,17 +99,17 @@ def _regularity_chart(tables: Tables, c: compare.Comparison, rows: pd.DataFrame,
 
 def _occupation_chart(tables: Tables) -> Chart:
     """The five occupations the source quotes: only their 'ever' figure is published."""
-    top_occupation, top_share = top_of(tables, "occupation", "ever")
+    top_occupation, top_share = shared.top_of(tables, "occupation", "ever")
     occupations = tables.homeworking[tables.homeworking["breakdown"] == "occupation"]
-    uk = uk_of(tables)
+    uk = shared.uk_of(tables)
     return Chart(
         key="sectors-occupations",
         title=f"{top_occupation} were the most likely to have ever worked from home ({top_share:.0f}%)",
         subtitle="Selected occupations quoted by the source, UK, 2019 · have ever worked from home",
         alt=f"Bar chart of five occupations' share who have ever worked from home; {top_occupation} highest at "
         f"{top_share:.0f}%.",
-        table=wide_table(tables, "occupation"),
-        columns=measure_columns("Occupation"),
+        table=shared.wide_table(tables, "occupation"),
+        columns=shared.measure_columns("Occupation"),
         draw=lambda theme, title, subtitle: charts.category_bars(
             occupations,
             title=title,
@@ -155,8 +141,8 @@ def regularity_notes(c: compare.Comparison) -> str:
     """The arithmetic behind the regularity shares, in words, for the speaker."""
     week, ever = c.measures["week_prior"], c.measures["ever"]
     return (
-        f"Regularity is derived: the week-before share divided by the ever share. {capital(c.yours_noun)}: "
-        f"{week.yours:.1f}% ÷ {ever.yours:.1f}% = {c.yours_regularity:.0f}%. {capital(c.benchmark_noun)}: "
+        f"Regularity is derived: the week-before share divided by the ever share. {shared.capital(c.yours_noun)}: "
+        f"{week.yours:.1f}% ÷ {ever.yours:.1f}% = {c.yours_regularity:.0f}%. {shared.capital(c.benchmark_noun)}: "
         f"{week.benchmark:.1f}% ÷ {ever.benchmark:.1f}% = {c.benchmark_regularity:.0f}%. "
         "A high share means homeworking there was a habit, not a one-off."
     )
