@@ -92,7 +92,13 @@ class Renderer:
 
     # ---- data ----
     def provenance(self, view: View) -> export.Provenance:
-        return export.provenance(view.rows, view.resource, dict(view.filters), exported_on=self.exported_on or today())
+        return export.provenance(
+            view.rows,
+            view.resource,
+            dict(view.filters),
+            exported_on=self.exported_on or today(),
+            cautions=(view.caution,) if view.caution else (),
+        )
 
     def csv(self, view: View, *, bom: bool = False) -> bytes:
         return export.to_csv(view.rows, bom=bom)

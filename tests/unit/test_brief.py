@@ -4,6 +4,7 @@ pdffonts), and how it looks (pdftoppm → tests/browser/screenshots/brief-*.png,
 import subprocess
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from lib import data, views
@@ -79,3 +80,26 @@ def test_a_long_table_says_how_many_more_rows_the_data_files_hold(tables, export
     _, path = brief(tables, exporter, tmp_path, "explore", ())
     text = " ".join(run("pdftotext", str(path), "-").split())
     assert "more rows, in the data files" in text
+
+
+def test_a_brief_of_a_change_prints_the_caution_on_comparing_with_2019(tables, exporter, tmp_path):
+    from lib.comparability import Basis, verdict
+
+    rows = Basis(survey="ONS Labour Market Survey", period="April 2020").on_rows(
+        pd.DataFrame(
+            {
+                "breakdown": ["region"],
+                "category": ["London"],
+                "measure": ["week_prior"],
+                "percent": [57.2],
+                "source": ["ONS LMS April 2020"],
+            }
+        )
+    )
+    shown = views.for_query("regions", tables, {}, rows)
+    files = renderer.Renderer(tables, renderer.Address("regions", (), "https://dash.example"), exporter.image, DAY)
+    path = tmp_path / "change.pdf"
+    path.write_bytes(files.render(shown, "pdf"))
+    text = " ".join(run("pdftotext", str(path), "-").split())
+    assert "Not one series" in text and "period (April 2020, against 2019)" in text, text[:800]
+    assert verdict(Basis()).caution() not in text  # the declared basis, not the general words
