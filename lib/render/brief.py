@@ -15,6 +15,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
@@ -32,65 +33,80 @@ TEMPLATE = Path(__file__).with_name("brief.typ")
 STANDARDS = ("ua-1", "a-2a")
 SHORT_GROUP = {MEASURE_LABELS[m]: MEASURE_SHORT[m] for m in MEASURE_SHORT}
 WIDEST_CELL = 40  # characters: a column of longer cells wraps them rather than squeeze the others
+MIN_CHART = 160  # pt: a chart given less room than this is drawn this high all the same, and the page runs on
+MM = 72 / 25.4  # pt
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """How a brief sits on paper. The chart is laid out `width` px wide and printed `width` pt wide, one to one,
-    so the PRINT theme's sizes are its printed sizes (lib/charts/theme.py), on a text block exactly as wide. A
-    chart taller than `chart_height` pt is laid out that high: Plotly narrows its rows, the type keeps its size."""
+    """How a brief sits on A4. The chart is laid out `width` px wide and printed `width` pt wide, one to one, so
+    the PRINT theme's sizes are its printed sizes (lib/charts/theme.py), on a text block exactly as wide; it is
+    drawn as high as the page leaves room for, up to its own height."""
 
     landscape: bool
     width: int  # pt: the text block and the chart
-    chart_height: int  # pt: the most the chart may take
     table_rows: int  # the most rows of the chart's table printed (wide tables: `wide_table_rows`)
     wide_table_rows: int
     table_page: bool  # the table starts a page of its own
+    margin_mm: float = 14  # top and bottom; the running head and foot sit in them
+
+    @property
+    def bottom(self) -> float:
+        """Where the text block ends, in pt from the top of the page."""
+        return (210 if self.landscape else 297) * MM - self.margin_mm * MM
 
 
 # A4 portrait: one page that holds the words, the chart and its first rows.
-PORTRAIT = Sheet(landscape=False, width=504, chart_height=340, table_rows=12, wide_table_rows=8, table_page=False)
+PORTRAIT = Sheet(landscape=False, width=504, table_rows=12, wide_table_rows=8, table_page=False)
 # The Councils brief: two A4 landscape pages. The timeline needs the width (its lanes' labels crowd each other at
 # portrait width) and the first page's height; its table of every figure, with each date as the source gives it,
 # its precision and who says so, has the second page (docs/accessibility.md).
-LANDSCAPE = Sheet(landscape=True, width=750, chart_height=350, table_rows=40, wide_table_rows=40, table_page=True)
+LANDSCAPE = Sheet(landscape=True, width=750, table_rows=40, wide_table_rows=40, table_page=True)
 SHEETS = {"councils": LANDSCAPE}
 
 
+@cache
+def fonts() -> typst.Fonts:
+    """The fonts Typst may use, found once per process (a search of the system's fonts takes 20 ms)."""
+    return typst.Fonts()
+
+
 def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, day: date) -> bytes:
-    """The view's brief; `draw(fig, "svg", width=, height=, scale=)` draws its chart (an ImageExporter's image)."""
+    """The view's brief; `draw(fig, "svg", width=, height=, scale=)` draws its chart (an ImageExporter's image).
+
+    Typeset twice: first without the chart, to find how much of the page is left for it (a long headline or a
+    notice leaves less); then with the chart drawn for that room."""
     sheet = SHEETS.get(view.page, PORTRAIT)
-    drawn = printed_chart(view.main, draw, sheet) if view.main else None
-    content = brief_content(view, permalink=permalink, day=day, sheet=sheet, drawn=drawn)
+    figure = view.main.figure(PRINT) if view.main else None
+    subtitle = html.unescape(figure.layout.meta["subtitle"]) if figure else ""  # the words PRINT leaves out
+    content = brief_content(view, permalink=permalink, day=day, sheet=sheet, subtitle=subtitle)
+    compiler = typst.Compiler(str(TEMPLATE), font_paths=fonts(), sys_inputs=_inputs({**content, "measuring": True}))
+    chart = ""
+    if figure:
+        height = max(min(int(figure.layout.height), int(_room(compiler, sheet))), MIN_CHART)
+        _lay_out(figure, height)
+        chart = draw(figure, "svg", width=sheet.width, height=height, scale=1).decode("utf-8")
+        content["chart"]["height"] = height
     moment = datetime.combine(day, time(), tzinfo=UTC).timestamp()
-    return typst.compile(
-        str(TEMPLATE),
-        sys_inputs={"view": json.dumps(content, ensure_ascii=False), "chart": drawn.svg if drawn else ""},
-        timestamp=int(moment),
-        pdf_standards=list(STANDARDS),
+    return compiler.compile(
+        sys_inputs=_inputs(content, chart), timestamp=int(moment), pdf_standards=list(STANDARDS)
     )
 
 
-@dataclass(frozen=True)
-class PrintedChart:
-    """The chart as SVG drawn for its printed size; its height (pt) and the subtitle the brief prints over it."""
-
-    svg: str
-    height: int
-    subtitle: str
+def _inputs(content: dict, chart: str = "") -> dict[str, str]:
+    return {"view": json.dumps(content, ensure_ascii=False), "chart": chart}
 
 
-def printed_chart(chart: views.Chart, draw: Callable[..., bytes], sheet: Sheet) -> PrintedChart:
-    """The PRINT theme leaves the chart's title, subtitle and source line out of the drawing (lib.charts
-    finish_layout keeps them in the figure's `meta`): the brief prints them as text."""
-    figure = chart.figure(PRINT)
-    height = min(int(figure.layout.height), sheet.chart_height)
-    _lay_out_shorter(figure, height)
-    svg = draw(figure, "svg", width=sheet.width, height=height, scale=1).decode("utf-8")
-    return PrintedChart(svg, height, html.unescape(figure.layout.meta["subtitle"]))
+def _room(compiler: typst.Compiler, sheet: Sheet) -> float:
+    """The height (pt) the chart may take: from where it starts to the foot of the text block, less what follows
+    it on its page. The template marks both places when it is measuring (the chart then takes no room)."""
+    marks = {m["mark"]: m["at"] for m in json.loads(compiler.query("metadata", field="value"))}
+    chart, end = marks["chart"], marks["end"]
+    last = float(end["y"].removesuffix("pt")) if end["page"] == chart["page"] else float(chart["y"].removesuffix("pt"))
+    return sheet.bottom - last - 2  # a little to spare: the final pass rounds the chart's height
 
 
-def _lay_out_shorter(figure, height: int) -> None:
+def _lay_out(figure, height: int) -> None:
     """Lay the figure out `height` pt high, keeping a legend above the panels as far above them (in pt)."""
     margins = figure.layout.margin.t + figure.layout.margin.b
     legend = figure.layout.legend
@@ -100,9 +116,9 @@ def _lay_out_shorter(figure, height: int) -> None:
 
 
 def brief_content(
-    view: views.View, *, permalink: str, day: date, sheet: Sheet = PORTRAIT, drawn: PrintedChart | None = None
+    view: views.View, *, permalink: str, day: date, sheet: Sheet = PORTRAIT, subtitle: str | None = None
 ) -> dict:
-    """Everything the template prints, as plain JSON-ready values."""
+    """Everything the template prints, as plain JSON-ready values (the chart's height is set once it is known)."""
     prov = export.provenance(view.rows, view.resource, dict(view.filters), exported_on=day)
     notes = list(view.notes)
     if view.with_user_rows:
@@ -113,6 +129,7 @@ def brief_content(
         "header": f"Homeworking dashboard · {view.title}",
         "landscape": sheet.landscape,
         "width": sheet.width,
+        "margin": sheet.margin_mm,
         "headline": view.headline,
         "sentence": view.sentence,
         "notices": list(view.notices),
@@ -130,9 +147,9 @@ def brief_content(
         if chart is None
         else {
             "title": "" if chart.title == view.headline else chart.title,  # the headline is said once
-            "subtitle": drawn.subtitle if drawn else chart.subtitle,
+            "subtitle": chart.subtitle if subtitle is None else subtitle,
             "alt": chart.alt,
-            "height": drawn.height if drawn else 0,
+            "height": 0,
         },
         "table": None if chart is None else table_content(chart, sheet),
         "table_page": sheet.table_page,
