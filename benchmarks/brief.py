@@ -61,11 +61,12 @@ def worker(root: Path, runs: int) -> dict[str, list[float]]:
     jobs = {}
     for label, page, query, uploaded in CASES:
         view = views.for_query(page, tables, query, mine if uploaded else None)
-        files = renderer.Renderer(tables, renderer.Address(page, tuple(query.items())), exporter.image, date(2026, 12, 1))
+        address = renderer.Address(page, tuple(query.items()))
+        files = renderer.Renderer(tables, address, exporter.image, date(2026, 12, 1))
         jobs[label] = lambda files=files, view=view: files.render(view, "pdf")
     jobs[FLOOR] = lambda: floor_brief(exporter)
     times: dict[str, list[float]] = {label: [] for label in jobs}
-    for label, job in jobs.items():
+    for job in jobs.values():
         job()  # warm: the first image starts Chromium, the first brief loads Typst and its fonts
     for _ in range(runs):
         for label, job in jobs.items():

@@ -12,20 +12,18 @@ from __future__ import annotations
 
 import html
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from datetime import UTC, date, datetime, time
+from functools import cache
 from pathlib import Path
 
-import pandas as pd
 import typst
 
 from lib import __version__, views
 from lib.charts import PRINT
 from lib.compare import MEASURE_LABELS, MEASURE_SHORT
-from lib.render import export
+from lib.render import cells, export
 
 TEMPLATE = Path(__file__).with_name("brief.typ")
 # PDF/UA-1 (accessible) and PDF/A-2a (archival, tagged): Typst checks both as it writes, and refuses a brief
@@ -88,9 +86,7 @@ def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, d
         chart = draw(figure, "svg", width=sheet.width, height=height, scale=1).decode("utf-8")
         content["chart"]["height"] = height
     moment = datetime.combine(day, time(), tzinfo=UTC).timestamp()
-    return compiler.compile(
-        sys_inputs=_inputs(content, chart), timestamp=int(moment), pdf_standards=list(STANDARDS)
-    )
+    return compiler.compile(sys_inputs=_inputs(content, chart), timestamp=int(moment), pdf_standards=list(STANDARDS))
 
 
 def _inputs(content: dict, chart: str = "") -> dict[str, str]:
@@ -164,45 +160,21 @@ def brief_content(
 
 def table_content(chart: views.Chart, sheet: Sheet = PORTRAIT) -> dict:
     """The chart's table as text cells, as many rows as the sheet has room for; how many more there are."""
-    frame = chart.table
-    columns = list(frame.columns)
-    kinds = {c: chart.columns[c].kind if c in chart.columns else _kind(frame[c]) for c in columns}
-    limit = sheet.table_rows if len(columns) <= 3 else sheet.wide_table_rows
-    rows = [
-        [_cell(value, kinds[c]) for c, value in zip(columns, row, strict=True)]
-        for row in frame.head(limit).itertuples(index=False)
-    ]
-    labels = [chart.columns[c].label if c in chart.columns else c.replace("_", " ") for c in columns]
+    heads = cells.labels(chart)
+    limit = sheet.table_rows if len(heads) <= 3 else sheet.wide_table_rows
+    rows = cells.rows(chart, limit)
     return {
-        "columns": labels,
-        "numeric": [kinds[c] in ("percent", "number") for c in columns],
+        "columns": heads,
+        "numeric": cells.numeric(chart),
         "rows": rows,
-        "more": max(len(frame) - limit, 0),
+        "more": max(len(chart.table) - limit, 0),
         # A narrow table on a one-page brief has the notes beside it; a table with a page of its own shares the
         # page's width out by the length of each column's words, so that few cells wrap.
-        "beside": len(columns) <= 3 and not sheet.table_page,
-        "widths": _widths([labels, *rows]) if sheet.table_page else None,
+        "beside": len(heads) <= 3 and not sheet.table_page,
+        "widths": _widths([heads, *rows]) if sheet.table_page else None,
     }
 
 
 def _widths(lines: list[list[str]]) -> list[int]:
     """Each column's share of the width: its longest cell, counted in characters up to WIDEST_CELL."""
     return [min(max(len(cell) for cell in column), WIDEST_CELL) for column in zip(*lines, strict=True)]
-
-
-def _kind(values: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(values):
-        return "check"
-    return "number" if pd.api.types.is_numeric_dtype(values) else "text"
-
-
-def _cell(value: object, kind: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "—"
-    if kind == "percent":
-        return f"{float(value):.1f}%"
-    if kind == "check":
-        return "yes" if value else "no"
-    if kind == "number" and isinstance(value, float):
-        return f"{value:,.1f}".removesuffix(".0")
-    return str(value)
