@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -130,13 +132,12 @@ class Renderer:
         if not view.charts:
             raise Unavailable("This view has no chart to draw: its filters leave nothing to chart.")
         chart = next((c for c in view.charts if c.key == chart_key), view.charts[0])  # "" or unknown: the main one
-        image = self._drawer()(chart.figure(), fmt, **CHART_IMAGE)
-        return described_svg(image, chart.title, chart.alt) if fmt == "svg" else image
+        return described(self._drawer()(chart.figure(), fmt, **CHART_IMAGE), fmt, chart.title, chart.alt)
 
     def slide_image(self, slide: deck.Slide, fmt: str) -> bytes:
         """A slide as it shows in presentation mode: laid out at 1920×1080, drawn at that size."""
         image = self._drawer()(slide.figure, fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=1)
-        return described_svg(image, slide.headline, slide.alt) if fmt == "svg" else image
+        return described(image, fmt, slide.headline, slide.alt)
 
     def slides(self) -> list[deck.Slide]:
         return deck.deck_for_query(self.tables, self.address.query_dict)
@@ -187,6 +188,30 @@ class Renderer:
             f"{described}## Files\n\n{listed}\n\n`datapackage.json` describes the CSV and JSON files (fields, units, "
             "source, licence and the view's filters) and the chart's pictures (title and alternative text).\n"
         )
+
+
+def described(image: bytes, fmt: str, title: str, description: str) -> bytes:
+    """A chart's picture that carries its own title and alternative text: in an SVG for screen readers, in a PNG
+    as the standard text chunks image viewers and archives show (a PNG has no place a screen reader reads)."""
+    if fmt == "svg":
+        return described_svg(image, title, description)
+    if fmt == "png" and image.startswith(PNG_SIGNATURE):
+        return described_png(image, title, description)
+    return image
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def described_png(png: bytes, title: str, description: str) -> bytes:
+    """The PNG with `Title` and `Description` iTXt chunks (UTF-8, PNG's own keywords) after its header chunk."""
+
+    def chunk(keyword: str, text: str) -> bytes:
+        body = keyword.encode("latin-1") + b"\x00\x00\x00" + b"\x00" + b"\x00" + text.encode("utf-8")
+        return struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(">I", zlib.crc32(b"iTXt" + body))
+
+    header_end = len(PNG_SIGNATURE) + 8 + struct.unpack(">I", png[8:12])[0] + 4  # IHDR: length, type, data, CRC
+    return png[:header_end] + chunk("Title", title) + chunk("Description", description) + png[header_end:]
 
 
 def described_svg(svg: bytes, title: str, description: str) -> bytes:

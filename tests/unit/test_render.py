@@ -119,3 +119,15 @@ def test_svg_words_are_text_not_markup():
     root = ElementTree.fromstring(described)
     assert root.find("{http://www.w3.org/2000/svg}title").text == "A & B <b>bold</b>"
     assert root.find("{http://www.w3.org/2000/svg}desc").text == 'Says "5 < 6"'
+
+
+def test_a_png_carries_the_charts_title_and_alt_text_in_its_text_chunks(tables):
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (4, 3), "white").save(picture, "PNG")
+    shown = views.for_query("regions", tables, {"region": "Wales"})
+    files = make_renderer(tables, "regions", draw=lambda fig, fmt, **size: picture.getvalue())
+    read = Image.open(io.BytesIO(files.render(shown, "png")))
+    read.load()  # a damaged chunk (a wrong CRC) fails here
+    assert read.size == (4, 3) and read.text == {"Title": shown.main.title, "Description": shown.main.alt}
