@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
@@ -33,6 +34,12 @@ SHORT_GROUP = {MEASURE_LABELS[m]: MEASURE_SHORT[m] for m in MEASURE_SHORT}
 WIDEST_CELL = 40  # characters: a column of longer cells wraps them rather than squeeze the others
 MIN_CHART = 160  # pt: a chart given less room than this is drawn this high all the same, and the page runs on
 MM = 72 / 25.4  # pt
+NO_FONT = re.compile(r'the text `"(.+?)"` could not be displayed with font')  # Typst's words for it
+MAX_UNPRINTABLE = 40  # distinct texts without a font, each printed as "?", before the brief gives up
+UNPRINTABLE_NOTE = (
+    'Shown as "?": characters in the names of uploaded figures that no font here can print. The data files keep '
+    "them as written."
+)
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,42 @@ def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, d
         chart = draw(figure, "svg", width=sheet.width, height=height, scale=1).decode("utf-8")
         content["chart"]["height"] = height
     moment = datetime.combine(day, time(), tzinfo=UTC).timestamp()
-    return compiler.compile(sys_inputs=_inputs(content, chart), timestamp=int(moment), pdf_standards=list(STANDARDS))
+    return _compile(compiler, content, chart, int(moment))
+
+
+def _compile(compiler: typst.Compiler, content: dict, chart: str, moment: int) -> bytes:
+    """The PDF. PDF/A forbids printing a character no font has (a blank box); a name in someone's uploaded
+    figures may hold one (a rune, an emoji), so each such text is printed as "?", and a note says so."""
+    unprintable: list[str] = []
+    while True:
+        try:
+            return compiler.compile(sys_inputs=_inputs(content, chart), timestamp=moment, pdf_standards=list(STANDARDS))
+        except typst.TypstError as err:
+            missing = NO_FONT.search(str(err))
+            if missing is None or len(unprintable) >= MAX_UNPRINTABLE:
+                raise
+            text = _unquoted(missing[1])
+            unprintable.append(text)
+            if len(unprintable) == 1:
+                content["notes"].append(UNPRINTABLE_NOTE)
+            content, chart = _replaced(content, text), chart.replace(text, "?")
+
+
+def _unquoted(quoted: str) -> str:
+    """The text as Typst quotes it in a message (Rust's escapes: `\\u{10fffd}`, `\\"`, `\\\\`)."""
+    text = re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m[1], 16)), quoted)
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m[1], m[1]), text)
+
+
+def _replaced(value, text: str):
+    """`value` (the template's JSON data) with `text` printed as "?" wherever it occurs."""
+    if isinstance(value, str):
+        return value.replace(text, "?")
+    if isinstance(value, list):
+        return [_replaced(v, text) for v in value]
+    if isinstance(value, dict):
+        return {k: _replaced(v, text) for k, v in value.items()}
+    return value
 
 
 def _inputs(content: dict, chart: str = "") -> dict[str, str]:

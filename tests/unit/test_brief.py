@@ -3,6 +3,7 @@ PDF/A-2a by an independent checker (page, from PyPI) and by reading its structur
 paper (pdftotext -bbox-layout); what it says (pdftotext); and how it looks (pdftoppm →
 tests/browser/screenshots/brief-*.png, to open and judge)."""
 
+import io
 import json
 import subprocess
 from datetime import date
@@ -265,3 +266,25 @@ def test_the_councils_table_has_a_page_of_its_own_and_shares_its_width_by_its_wo
     assert widths["Organisation"] < widths["When (the source's words)"]  # the longest words get the most room
     narrow = brief.brief_content(views.for_query("sectors", tables, {}), permalink="x", day=DAY)["table"]
     assert narrow["beside"] and narrow["widths"] is None and json.dumps(narrow)
+
+
+def test_a_character_no_font_can_print_is_printed_as_a_question_mark_and_the_brief_says_so(tables, tmp_path):
+    private = "\U0010fffd"  # a private-use character: no font has it, and PDF/A forbids printing a blank box
+    upload = f"breakdown,category,measure,percent\nsector,Team {private},week_prior,12\n".encode()
+    mine = read_upload(upload, "mine.csv", f"Survey {private} 2021", reference=tables.homeworking).rows
+    shown = views.for_query("explore", tables, {}, mine)
+
+    def draw(fig, fmt, **size):
+        return f'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><text>{private}</text></svg>'.encode()
+
+    made = brief.brief_pdf(shown, draw, permalink="https://d.example/explore", day=DAY)
+    assert private in shown.headline  # the name reached the brief's words, not only its chart
+    for profile in ("ua1", "2a"):
+        assert pdf_validator.validate_pdf_bytes(made, profile=profile).is_compliant
+    with pikepdf.open(io.BytesIO(made)) as pdf:
+        assert pdf.open_metadata()["dc:title"] == shown.headline.replace(private, "?")
+    assert (shown.rows["source"] == f"Survey {private} 2021").any()  # the data files keep the name as written
+    require_browser("pdftotext")
+    (tmp_path / "brief.pdf").write_bytes(made)
+    text = " ".join(run("pdftotext", str(tmp_path / "brief.pdf"), "-").split())
+    assert "Survey ? 2021" in text and 'Shown as "?": characters in the names of uploaded figures' in text
