@@ -11,6 +11,7 @@ page is under 7 pt. See docs/architecture.md (why Typst) and docs/accessibility.
 from __future__ import annotations
 
 import html
+import io
 import json
 import re
 from collections.abc import Callable
@@ -34,6 +35,7 @@ SHORT_GROUP = {MEASURE_LABELS[m]: MEASURE_SHORT[m] for m in MEASURE_SHORT}
 WIDEST_CELL = 40  # characters: a column of longer cells wraps them rather than squeeze the others
 MIN_CHART = 160  # pt: a chart given less room than this is drawn this high all the same, and the page runs on
 MM = 72 / 25.4  # pt
+AMBIGUOUS_END = b"\r\nendstream"  # a stream's data ending in CR, then Typst's LF (see `unambiguous`)
 NO_FONT = re.compile(r'the text `"(.+?)"` could not be displayed with font')  # Typst's words for it
 MAX_UNPRINTABLE = 40  # distinct texts without a font, each printed as "?", before the brief gives up
 UNPRINTABLE_NOTE = (
@@ -102,7 +104,8 @@ def _compile(compiler: typst.Compiler, content: dict, chart: str, moment: int) -
     unprintable: list[str] = []
     while True:
         try:
-            return compiler.compile(sys_inputs=_inputs(content, chart), timestamp=moment, pdf_standards=list(STANDARDS))
+            pdf = compiler.compile(sys_inputs=_inputs(content, chart), timestamp=moment, pdf_standards=list(STANDARDS))
+            return unambiguous(pdf)
         except typst.TypstError as err:
             missing = NO_FONT.search(str(err))
             if missing is None or len(unprintable) >= MAX_UNPRINTABLE:
@@ -112,6 +115,26 @@ def _compile(compiler: typst.Compiler, content: dict, chart: str, moment: int) -
             if len(unprintable) == 1:
                 content["notes"].append(UNPRINTABLE_NOTE)
             content, chart = _replaced(content, text), chart.replace(text, "?")
+
+
+def unambiguous(pdf: bytes) -> bytes:
+    """The PDF with no stream whose length a reader could take one byte short.
+
+    PDF/A counts a stream's bytes up to the end-of-line before `endstream`. Typst ends every stream's data with
+    LF, so a compressed stream whose last byte happens to be CR (the low byte of its checksum: 1 in 256) reads as
+    ending in CR LF, one byte short (PDF/A-2 6.1.7.1, which veraPDF and page check). Such a stream is stored
+    uncompressed instead, by pikepdf, loaded only then; everything else is kept as it is."""
+    if AMBIGUOUS_END not in pdf:
+        return pdf
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for item in document.objects:
+            if isinstance(item, pikepdf.Stream) and item.read_raw_bytes().endswith(b"\r"):
+                item.write(item.read_bytes())  # unfiltered: its last byte is the data's own
+        out = io.BytesIO()
+        document.save(out, preserve_pdfa=True, compress_streams=False, deterministic_id=True)
+    return out.getvalue()
 
 
 def _unquoted(quoted: str) -> str:

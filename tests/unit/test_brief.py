@@ -6,6 +6,7 @@ tests/browser/screenshots/brief-*.png, to open and judge)."""
 import io
 import json
 import subprocess
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -288,3 +289,27 @@ def test_a_character_no_font_can_print_is_printed_as_a_question_mark_and_the_bri
     (tmp_path / "brief.pdf").write_bytes(made)
     text = " ".join(run("pdftotext", str(tmp_path / "brief.pdf"), "-").split())
     assert "Survey ? 2021" in text and 'Shown as "?": characters in the names of uploaded figures' in text
+
+
+def test_a_stream_typst_would_end_ambiguously_is_stored_so_that_its_length_reads_right(tables):
+    """1 in 256 compressed streams ends in CR; Typst then writes LF and `endstream`, and PDF/A readers count the
+    CR LF as the end of line, one byte short. Made to happen here, on the page's own content stream."""
+    made = brief.brief_pdf(views.for_query("age", tables, {}), fake_svg([]), permalink="https://d.example", day=DAY)
+    with pikepdf.open(io.BytesIO(made)) as pdf:
+        content = pdf.pages[0].obj.Contents
+        data = content.read_bytes()
+        # A comment at the end of the page's drawing changes nothing drawn, and the checksum that ends the stream.
+        padded = next(p for n in range(2_000) if zlib.compress(p := data + b"\n%" + b"%" * n + b"\n")[-1:] == b"\r")
+        content.write(zlib.compress(padded), filter=pikepdf.Name.FlateDecode)
+        out = io.BytesIO()
+        pdf.save(out, preserve_pdfa=True, compress_streams=False)
+    ambiguous = out.getvalue()
+    assert b"\r\nendstream" in ambiguous
+    failed = {f.rule_id for f in pdf_validator.validate_pdf_bytes(ambiguous, profile="2a").failures}
+    assert failed == {"PDFA2A-STREAM-LENGTH-001"}  # the checker sees it
+    fixed = brief.unambiguous(ambiguous)
+    assert b"\r\nendstream" not in fixed and brief.unambiguous(fixed) == fixed
+    for profile in ("ua1", "2a"):
+        assert pdf_validator.validate_pdf_bytes(fixed, profile=profile).is_compliant
+    with pikepdf.open(io.BytesIO(fixed)) as pdf:
+        assert pdf.pages[0].obj.Contents.read_bytes() == padded  # the page draws the same
