@@ -4,10 +4,12 @@ in every file (percentages to one decimal, ticks as yes or no, a missing figure 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from lib.views import Chart
+if TYPE_CHECKING:
+    from lib.views import Chart
 
 
 def labels(chart: Chart) -> list[str]:
