@@ -30,6 +30,8 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 UPLOAD_SCRIPT = ROOT / "benchmarks" / "upload_scale.py"
 HOSTILE_SCRIPT = ROOT / "benchmarks" / "hostile_uploads.py"
 API_SCRIPT = ROOT / "benchmarks" / "api.py"
+BRIEF_SCRIPT = ROOT / "benchmarks" / "brief.py"
+BRIEF_BEFORE = "7e055eb"  # the brief before issue 20 (PDF/UA-1, legible print): its target is ≤ 1.5× this
 SECTIONS = (
     "coldstart",
     "interaction",
@@ -42,6 +44,7 @@ SECTIONS = (
     "upload",
     "hostile",
     "api",
+    "brief",
 )
 
 
@@ -157,6 +160,12 @@ def run_api(args) -> None:
     subprocess.run([sys.executable, str(API_SCRIPT), *(["--quick"] if args.quick else [])], cwd=ROOT, check=True)
 
 
+def run_brief(args) -> None:
+    """benchmarks/brief.py writes its own section (a quick run prints only): this version against BRIEF_BEFORE."""
+    quick = ["--quick"] if args.quick else []
+    subprocess.run([sys.executable, str(BRIEF_SCRIPT), "--against", BRIEF_BEFORE, *quick], cwd=ROOT, check=True)
+
+
 RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "coldstart": run_coldstart,
     "interaction": run_interaction,
@@ -169,6 +178,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "upload": run_upload,
     "hostile": run_hostile,
     "api": run_api,
+    "brief": run_brief,
 }
 
 

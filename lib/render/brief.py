@@ -1,57 +1,185 @@
-"""The one-page brief: a View as an A4 PDF a manager prints — headline, sentence, figures, the chart as
-vector graphics, its table, notes on what is derived, source, licence, permalink and date.
+"""The brief: a View as an A4 PDF a manager prints, files or publishes — headline, sentence, figures, the chart as
+vector graphics, its table, notes on what is derived, source, licence, permalink and date. One page; the Councils
+brief two (its table of every figure has a page of its own).
 
-Typeset by Typst (the `typst` package: the compiler in one wheel, no system libraries), from
-the template lib/brief.typ. The view reaches Typst as JSON data, never as markup, so no text
-needs escaping; fonts are embedded and text stays selectable. See docs/architecture.md for
-why Typst rather than ReportLab or WeasyPrint.
+Typeset by Typst (the `typst` package: the compiler in one wheel, no system libraries), from the template
+brief.typ, as PDF/UA-1 and PDF/A-2a. The view reaches Typst as JSON data, never as markup, so no text needs
+escaping; fonts are embedded and text stays selectable. The chart is drawn for its printed size, so no word on the
+page is under 7 pt. See docs/architecture.md (why Typst) and docs/accessibility.md (what the brief promises).
 """
 
 from __future__ import annotations
 
+import html
+import io
 import json
-import math
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from functools import cache
 from pathlib import Path
 
-import pandas as pd
 import typst
 
 from lib import __version__, views
-from lib.charts import PRINT, chart_body
+from lib.charts import PRINT
 from lib.compare import MEASURE_LABELS, MEASURE_SHORT
-from lib.render import export
+from lib.render import cells, export
 
 TEMPLATE = Path(__file__).with_name("brief.typ")
-# The chart is laid out 820 px wide and printed 178 mm wide, so its 13 px type prints at about 8 pt.
-CHART_WIDTH = 820
-PRINTED_WIDTH_MM = 178
-MAX_CHART_MM = 100  # leaves the page room for the table and the notes
-MAX_TABLE_ROWS = 12  # narrow tables; a table of four columns or more wraps its cells, so it keeps WIDE_TABLE_ROWS
-WIDE_TABLE_ROWS = 8
+# PDF/UA-1 (accessible) and PDF/A-2a (archival, tagged): Typst checks both as it writes, and refuses a brief
+# that breaks either, so a brief that does not conform is never made (docs/architecture.md).
+STANDARDS = ("ua-1", "a-2a")
 SHORT_GROUP = {MEASURE_LABELS[m]: MEASURE_SHORT[m] for m in MEASURE_SHORT}
+WIDEST_CELL = 40  # characters: a column of longer cells wraps them rather than squeeze the others
+MIN_CHART = 160  # pt: a chart given less room than this is drawn this high all the same, and the page runs on
+MM = 72 / 25.4  # pt
+AMBIGUOUS_END = b"\r\nendstream"  # a stream's data ending in CR, then Typst's LF (see `unambiguous`)
+NO_FONT = re.compile(r'the text `"(.+?)"` could not be displayed with font')  # Typst's words for it
+MAX_UNPRINTABLE = 40  # distinct texts without a font, each printed as "?", before the brief gives up
+UNPRINTABLE_NOTE = (
+    'Shown as "?": characters in the names of uploaded figures that no font here can print. The data files keep '
+    "them as written."
+)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """How a brief sits on A4. The chart is laid out `width` px wide and printed `width` pt wide, one to one, so
+    the PRINT theme's sizes are its printed sizes (lib/charts/theme.py), on a text block exactly as wide; it is
+    drawn as high as the page leaves room for, up to its own height."""
+
+    landscape: bool
+    width: int  # pt: the text block and the chart
+    table_rows: int  # the most rows of the chart's table printed (wide tables: `wide_table_rows`)
+    wide_table_rows: int
+    table_page: bool  # the table starts a page of its own
+    margin_mm: float = 14  # top and bottom; the running head and foot sit in them
+
+    @property
+    def bottom(self) -> float:
+        """Where the text block ends, in pt from the top of the page."""
+        return (210 if self.landscape else 297) * MM - self.margin_mm * MM
+
+
+# A4 portrait: one page that holds the words, the chart and its first rows.
+PORTRAIT = Sheet(landscape=False, width=504, table_rows=12, wide_table_rows=8, table_page=False)
+# The Councils brief: two A4 landscape pages. The timeline needs the width (its lanes' labels crowd each other at
+# portrait width) and the first page's height; its table of every figure, with each date as the source gives it,
+# its precision and who says so, has the second page (docs/accessibility.md).
+LANDSCAPE = Sheet(landscape=True, width=750, table_rows=40, wide_table_rows=40, table_page=True)
+SHEETS = {"councils": LANDSCAPE}
+
+
+@cache
+def fonts() -> typst.Fonts:
+    """The fonts Typst may use, found once per process (a search of the system's fonts takes 20 ms)."""
+    return typst.Fonts()
 
 
 def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, day: date) -> bytes:
-    """The view's brief; `draw(fig, "svg", width=, height=, scale=)` draws its chart (an ImageExporter's image)."""
-    chart_svg, height_mm = "", 0.0
-    if view.main:
-        body = chart_body(view.main.figure(PRINT), view.main.source)  # the brief prints title and source
-        height = int(body.layout.height or 600)
-        chart_svg = draw(body, "svg", width=CHART_WIDTH, height=height, scale=1).decode("utf-8")
-        height_mm = min(height * PRINTED_WIDTH_MM / CHART_WIDTH, MAX_CHART_MM)
-    content = brief_content(view, permalink=permalink, day=day, chart_height_mm=height_mm)
+    """The view's brief; `draw(fig, "svg", width=, height=, scale=)` draws its chart (an ImageExporter's image).
+
+    Typeset twice: first without the chart, to find how much of the page is left for it (a long headline or a
+    notice leaves less); then with the chart drawn for that room."""
+    sheet = SHEETS.get(view.page, PORTRAIT)
+    figure = view.main.figure(PRINT) if view.main else None
+    subtitle = html.unescape(figure.layout.meta["subtitle"]) if figure else ""  # the words PRINT leaves out
+    content = brief_content(view, permalink=permalink, day=day, sheet=sheet, subtitle=subtitle)
+    compiler = typst.Compiler(str(TEMPLATE), font_paths=fonts(), sys_inputs=_inputs({**content, "measuring": True}))
+    chart = ""
+    if figure:
+        height = max(min(int(figure.layout.height), int(_room(compiler, sheet))), MIN_CHART)
+        _lay_out(figure, height)
+        chart = draw(figure, "svg", width=sheet.width, height=height, scale=1).decode("utf-8")
+        content["chart"]["height"] = height
     moment = datetime.combine(day, time(), tzinfo=UTC).timestamp()
-    return typst.compile(
-        str(TEMPLATE),
-        sys_inputs={"view": json.dumps(content, ensure_ascii=False), "chart": chart_svg},
-        timestamp=int(moment),
-    )
+    return _compile(compiler, content, chart, int(moment))
 
 
-def brief_content(view: views.View, *, permalink: str, day: date, chart_height_mm: float) -> dict:
-    """Everything the template prints, as plain JSON-ready values."""
+def _compile(compiler: typst.Compiler, content: dict, chart: str, moment: int) -> bytes:
+    """The PDF. PDF/A forbids printing a character no font has (a blank box); a name in someone's uploaded
+    figures may hold one (a rune, an emoji), so each such text is printed as "?", and a note says so."""
+    unprintable: list[str] = []
+    while True:
+        try:
+            pdf = compiler.compile(sys_inputs=_inputs(content, chart), timestamp=moment, pdf_standards=list(STANDARDS))
+            return unambiguous(pdf)
+        except typst.TypstError as err:
+            missing = NO_FONT.search(str(err))
+            if missing is None or len(unprintable) >= MAX_UNPRINTABLE:
+                raise
+            text = _unquoted(missing[1])
+            unprintable.append(text)
+            if len(unprintable) == 1:
+                content["notes"].append(UNPRINTABLE_NOTE)
+            content, chart = _replaced(content, text), chart.replace(text, "?")
+
+
+def unambiguous(pdf: bytes) -> bytes:
+    """The PDF with no stream whose length a reader could take one byte short.
+
+    PDF/A counts a stream's bytes up to the end-of-line before `endstream`. Typst ends every stream's data with
+    LF, so a compressed stream whose last byte happens to be CR (the low byte of its checksum: 1 in 256) reads as
+    ending in CR LF, one byte short (PDF/A-2 6.1.7.1, which veraPDF and page check). Such a stream is stored
+    uncompressed instead, by pikepdf, loaded only then; everything else is kept as it is."""
+    if AMBIGUOUS_END not in pdf:
+        return pdf
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for item in document.objects:
+            if isinstance(item, pikepdf.Stream) and item.read_raw_bytes().endswith(b"\r"):
+                item.write(item.read_bytes())  # unfiltered: its last byte is the data's own
+        out = io.BytesIO()
+        document.save(out, preserve_pdfa=True, compress_streams=False, deterministic_id=True)
+    return out.getvalue()
+
+
+def _unquoted(quoted: str) -> str:
+    """The text as Typst quotes it in a message (Rust's escapes: `\\u{10fffd}`, `\\"`, `\\\\`)."""
+    text = re.sub(r"\\u\{([0-9a-fA-F]+)\}", lambda m: chr(int(m[1], 16)), quoted)
+    return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t", "r": "\r"}.get(m[1], m[1]), text)
+
+
+def _replaced(value, text: str):
+    """`value` (the template's JSON data) with `text` printed as "?" wherever it occurs."""
+    if isinstance(value, str):
+        return value.replace(text, "?")
+    if isinstance(value, list):
+        return [_replaced(v, text) for v in value]
+    if isinstance(value, dict):
+        return {k: _replaced(v, text) for k, v in value.items()}
+    return value
+
+
+def _inputs(content: dict, chart: str = "") -> dict[str, str]:
+    return {"view": json.dumps(content, ensure_ascii=False), "chart": chart}
+
+
+def _room(compiler: typst.Compiler, sheet: Sheet) -> float:
+    """The height (pt) the chart may take: from where it starts to the foot of the text block, less what follows
+    it on its page. The template marks both places when it is measuring (the chart then takes no room)."""
+    marks = {m["mark"]: m["at"] for m in json.loads(compiler.query("metadata", field="value"))}
+    chart, end = marks["chart"], marks["end"]
+    last = float(end["y"].removesuffix("pt")) if end["page"] == chart["page"] else float(chart["y"].removesuffix("pt"))
+    return sheet.bottom - last - 2  # a little to spare: the final pass rounds the chart's height
+
+
+def _lay_out(figure, height: int) -> None:
+    """Lay the figure out `height` pt high, keeping a legend above the panels as far above them (in pt)."""
+    margins = figure.layout.margin.t + figure.layout.margin.b
+    legend = figure.layout.legend
+    if figure.layout.showlegend and legend.y is not None and legend.y > 1:
+        legend.y = 1 + (legend.y - 1) * (figure.layout.height - margins) / (height - margins)
+    figure.layout.height = height
+
+
+def brief_content(
+    view: views.View, *, permalink: str, day: date, sheet: Sheet = PORTRAIT, subtitle: str | None = None
+) -> dict:
+    """Everything the template prints, as plain JSON-ready values (the chart's height is set once it is known)."""
     prov = export.provenance(view.rows, view.resource, dict(view.filters), exported_on=day)
     notes = list(view.notes)
     if view.with_user_rows:
@@ -59,7 +187,10 @@ def brief_content(view: views.View, *, permalink: str, day: date, chart_height_m
     chart = view.main
     return {
         "page": view.page,
-        "kicker": f"Homeworking dashboard · {view.title}",
+        "header": f"Homeworking dashboard · {view.title}",
+        "landscape": sheet.landscape,
+        "width": sheet.width,
+        "margin": sheet.margin_mm,
         "headline": view.headline,
         "sentence": view.sentence,
         "notices": list(view.notices),
@@ -77,10 +208,12 @@ def brief_content(view: views.View, *, permalink: str, day: date, chart_height_m
         if chart is None
         else {
             "title": "" if chart.title == view.headline else chart.title,  # the headline is said once
+            "subtitle": chart.subtitle if subtitle is None else subtitle,
             "alt": chart.alt,
-            "height": round(chart_height_mm, 1),
+            "height": 0,
         },
-        "table": None if chart is None else table_content(chart),
+        "table": None if chart is None else table_content(chart, sheet),
+        "table_page": sheet.table_page,
         "notes": notes,
         "source": prov.citation,
         "licence": prov.licence,
@@ -90,37 +223,23 @@ def brief_content(view: views.View, *, permalink: str, day: date, chart_height_m
     }
 
 
-def table_content(chart: views.Chart) -> dict:
-    """The chart's table as text cells, the first MAX_TABLE_ROWS rows; how many more there are."""
-    frame = chart.table
-    columns = list(frame.columns)
-    kinds = {c: chart.columns[c].kind if c in chart.columns else _kind(frame[c]) for c in columns}
-    limit = MAX_TABLE_ROWS if len(columns) <= 3 else WIDE_TABLE_ROWS
-    rows = [
-        [_cell(value, kinds[c]) for c, value in zip(columns, row, strict=True)]
-        for row in frame.head(limit).itertuples(index=False)
-    ]
+def table_content(chart: views.Chart, sheet: Sheet = PORTRAIT) -> dict:
+    """The chart's table as text cells, as many rows as the sheet has room for; how many more there are."""
+    heads = cells.labels(chart)
+    limit = sheet.table_rows if len(heads) <= 3 else sheet.wide_table_rows
+    rows = cells.rows(chart, limit)
     return {
-        "columns": [chart.columns[c].label if c in chart.columns else c.replace("_", " ") for c in columns],
-        "numeric": [kinds[c] in ("percent", "number") for c in columns],
+        "columns": heads,
+        "numeric": cells.numeric(chart),
         "rows": rows,
-        "more": max(len(frame) - limit, 0),
+        "more": max(len(chart.table) - limit, 0),
+        # A narrow table on a one-page brief has the notes beside it; a table with a page of its own shares the
+        # page's width out by the length of each column's words, so that few cells wrap.
+        "beside": len(heads) <= 3 and not sheet.table_page,
+        "widths": _widths([heads, *rows]) if sheet.table_page else None,
     }
 
 
-def _kind(values: pd.Series) -> str:
-    if pd.api.types.is_bool_dtype(values):
-        return "check"
-    return "number" if pd.api.types.is_numeric_dtype(values) else "text"
-
-
-def _cell(value: object, kind: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "—"
-    if kind == "percent":
-        return f"{float(value):.1f}%"
-    if kind == "check":
-        return "yes" if value else "no"
-    if kind == "number" and isinstance(value, float):
-        return f"{value:,.1f}".removesuffix(".0")
-    return str(value)
+def _widths(lines: list[list[str]]) -> list[int]:
+    """Each column's share of the width: its longest cell, counted in characters up to WIDEST_CELL."""
+    return [min(max(len(cell) for cell in column), WIDEST_CELL) for column in zip(*lines, strict=True)]

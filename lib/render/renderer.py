@@ -9,11 +9,15 @@ file's ETag holds while its content does.
 from __future__ import annotations
 
 import io
+import json
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urlencode
+from xml.sax.saxutils import escape
 
 from lib import __version__, explore
 from lib.charts.theme import IMAGE_HEIGHT, IMAGE_WIDTH
@@ -130,11 +134,12 @@ class Renderer:
         if not view.charts:
             raise Unavailable("This view has no chart to draw: its filters leave nothing to chart.")
         chart = next((c for c in view.charts if c.key == chart_key), view.charts[0])  # "" or unknown: the main one
-        return self._drawer()(chart.figure(), fmt, **CHART_IMAGE)
+        return described(self._drawer()(chart.figure(), fmt, **CHART_IMAGE), fmt, chart.title, chart.alt)
 
     def slide_image(self, slide: deck.Slide, fmt: str) -> bytes:
         """A slide as it shows in presentation mode: laid out at 1920×1080, drawn at that size."""
-        return self._drawer()(slide.figure, fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=1)
+        image = self._drawer()(slide.figure, fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=1)
+        return described(image, fmt, slide.headline, slide.alt)
 
     def slides(self) -> list[deck.Slide]:
         return deck.deck_for_query(self.tables, self.address.query_dict)
@@ -158,7 +163,7 @@ class Renderer:
                 files[file_name(view, fmt)] = self.render(view, fmt)
             except Unavailable as why:  # too many rows for Excel, or no browser: say so inside the zip
                 files[f"{file_name(view, fmt)}.unavailable.txt"] = str(why).encode("utf-8")
-        files["datapackage.json"] = self.datapackage(view)
+        files["datapackage.json"] = with_images(self.datapackage(view), view, files)
         files["README.md"] = self.readme(view, files).encode("utf-8")
         buffer = io.BytesIO()
         stamp = (*(self.exported_on or today()).timetuple()[:3], 0, 0, 0)
@@ -170,14 +175,82 @@ class Renderer:
     def readme(self, view: View, files: Mapping[str, bytes]) -> str:
         prov = self.provenance(view)
         listed = "\n".join(f"- `{name}`" for name in files)
+        pictures = [name for name in files if name.endswith((".png", ".svg"))]
+        described = (
+            f"## The chart, in words\n\n{', '.join(f'`{n}`' for n in pictures)}: **{view.main.title}**\n\n"
+            f"Alternative text: {view.main.alt}\n\nIts figures are in the data files, and in the PDF brief's table.\n\n"
+            if pictures and view.main
+            else ""
+        )
         return (
             f"# {view.title}\n\n{view.headline}\n\n{view.sentence}\n\n"
             f"Permalink (opens this view): {self.address.permalink}\n\n"
             f"Source: {prov.citation}\n\nLicence: {prov.licence}\n\n"
             f"Exported on {prov.exported_at} by the homeworking dashboard {__version__}.\n\n"
-            f"## Files\n\n{listed}\n\n`datapackage.json` describes the CSV and JSON files: fields, units, source, "
-            "licence and the view's filters.\n"
+            f"{described}## Files\n\n{listed}\n\n`datapackage.json` describes the CSV and JSON files (fields, units, "
+            "source, licence and the view's filters) and the chart's pictures (title and alternative text).\n"
         )
+
+
+def described(image: bytes, fmt: str, title: str, description: str) -> bytes:
+    """A chart's picture that carries its own title and alternative text: in an SVG for screen readers, in a PNG
+    as the standard text chunks image viewers and archives show (a PNG has no place a screen reader reads)."""
+    if fmt == "svg":
+        return described_svg(image, title, description)
+    if fmt == "png" and image.startswith(PNG_SIGNATURE):
+        return described_png(image, title, description)
+    return image
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def described_png(png: bytes, title: str, description: str) -> bytes:
+    """The PNG with `Title` and `Description` iTXt chunks (UTF-8, PNG's own keywords) after its header chunk."""
+
+    def chunk(keyword: str, text: str) -> bytes:
+        body = keyword.encode("latin-1") + b"\x00\x00\x00" + b"\x00" + b"\x00" + text.encode("utf-8")
+        return struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(">I", zlib.crc32(b"iTXt" + body))
+
+    header_end = len(PNG_SIGNATURE) + 8 + struct.unpack(">I", png[8:12])[0] + 4  # IHDR: length, type, data, CRC
+    return png[:header_end] + chunk("Title", title) + chunk("Description", description) + png[header_end:]
+
+
+def described_svg(svg: bytes, title: str, description: str) -> bytes:
+    """The SVG with the chart's title and alternative text as its `<title>` and `<desc>`, and `role="img"`, so a
+    screen reader names the picture wherever it is used (an SVG opened alone, or placed in a page)."""
+    text = svg.decode("utf-8")
+    start = text.find("<svg")
+    end = text.find(">", start)
+    if start == -1 or end == -1:
+        return svg
+    opening = text[start:end].removesuffix("/")
+    named = (
+        f'{opening} role="img" aria-labelledby="chart-title chart-desc">'
+        f'<title id="chart-title">{escape(title)}</title><desc id="chart-desc">{escape(description)}</desc>'
+        + ("</svg>" if text[end - 1] == "/" else "")  # an empty <svg/> is closed after them
+    )
+    return (text[:start] + named + text[end + 1 :]).encode("utf-8")
+
+
+def with_images(package: bytes, view: View, files: Mapping[str, bytes]) -> bytes:
+    """The zip's datapackage.json with the chart's pictures as resources: each with the chart's title and its
+    alternative text, so the words travel with the PNG and SVG."""
+    described = json.loads(package)
+    for name in files:
+        if name.endswith((".png", ".svg")) and view.main:
+            kind = name.rsplit(".", 1)[1]
+            described["resources"].append(
+                {
+                    "name": f"{name.rsplit('.', 1)[0]}-{kind}",
+                    "path": name,
+                    "format": kind,
+                    "mediatype": "image/png" if kind == "png" else "image/svg+xml",
+                    "title": view.main.title,
+                    "description": view.main.alt,
+                }
+            )
+    return json.dumps(described, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 NO_BROWSER = (
