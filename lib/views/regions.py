@@ -55,8 +55,7 @@ def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | Non
     bars = Chart(
         key="regions-bars",
         title=c.headline(),
-        subtitle="Homeworking by region of workplace, UK, 2019 · % of workers · dashed line: UK, all "
-        "in employment",
+        subtitle="Homeworking by region of workplace, UK, 2019 · % of workers · dashed line: UK, all in employment",
         alt=f"Bar chart of the twelve regions and nations on two measures, {region} highlighted. {c.headline()}.",
         table=table,
         columns=columns,
