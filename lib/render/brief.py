@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import Path
+from typing import Literal
 
 import typst
 
@@ -30,7 +31,7 @@ from lib.render import cells, export
 TEMPLATE = Path(__file__).with_name("brief.typ")
 # PDF/UA-1 (accessible) and PDF/A-2a (archival, tagged): Typst checks both as it writes, and refuses a brief
 # that breaks either, so a brief that does not conform is never made (docs/architecture.md).
-STANDARDS = ("ua-1", "a-2a")
+STANDARDS: list[Literal["ua-1", "a-2a"]] = ["ua-1", "a-2a"]
 SHORT_GROUP = {MEASURE_LABELS[m]: MEASURE_SHORT[m] for m in MEASURE_SHORT}
 WIDEST_CELL = 40  # characters: a column of longer cells wraps them rather than squeeze the others
 MIN_CHART = 160  # pt: a chart given less room than this is drawn this high all the same, and the page runs on
@@ -105,6 +106,8 @@ def _compile(compiler: typst.Compiler, content: dict, chart: str, moment: int) -
     while True:
         try:
             pdf = compiler.compile(sys_inputs=_inputs(content, chart), timestamp=moment, pdf_standards=list(STANDARDS))
+            if not isinstance(pdf, bytes):  # one PDF, not pages as images: the format asked for
+                raise TypeError("Typst gave no PDF")
             return unambiguous(pdf)
         except typst.TypstError as err:
             missing = NO_FONT.search(str(err))

@@ -43,7 +43,7 @@ def as_sentences(chart: Chart) -> str:
 def cell(value: object, kind: str) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    if kind == "percent":
+    if kind == "percent" and isinstance(value, int | float | str):
         return f"{float(value):.1f}%"
     if kind == "check":
         return "yes" if value else "no"
