@@ -66,10 +66,11 @@ class Sheet:
 
 # A4 portrait: one page that holds the words, the chart and its first rows.
 PORTRAIT = Sheet(landscape=False, width=504, table_rows=12, wide_table_rows=8, table_page=False)
-# The Councils brief: two A4 landscape pages. The timeline needs the width (its lanes' labels crowd each other at
+# The Councils brief: A4 landscape pages. The timeline needs the width (its lanes' labels crowd each other at
 # portrait width) and the first page's height; its table of every figure, with each date as the source gives it,
-# its precision and who says so, has the second page (docs/accessibility.md).
-LANDSCAPE = Sheet(landscape=True, width=750, table_rows=40, wide_table_rows=40, table_page=True)
+# its precision and who says so, starts on the second page and runs on as far as it needs (docs/accessibility.md).
+EVERY_ROW = 10_000  # more figures than the sources will ever give: the table is never cut short
+LANDSCAPE = Sheet(landscape=True, width=750, table_rows=EVERY_ROW, wide_table_rows=EVERY_ROW, table_page=True)
 SHEETS = {"councils": LANDSCAPE}
 
 
