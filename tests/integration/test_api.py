@@ -77,7 +77,9 @@ def test_drawn_formats(server, fmt):
     assert 'filename="homeworking-regions-wales-scotland.' in headers["content-disposition"]
     if fmt == "zip":
         names = zipfile.ZipFile(io.BytesIO(body)).namelist()
-        assert "datapackage.json" in names and "README.md" in names and len(names) == 10
+        assert "datapackage.json" in names and "README.md" in names and "CITATION.bib" in names
+        drawn_and_data = [f for f in formats.FORMATS if f not in ("zip", "datapackage.json")]
+        assert len(names) == len(drawn_and_data) + 5  # datapackage.json, README.md and three CITATION files
 
 
 def test_same_query_same_bytes_and_304_on_its_etag(server):
