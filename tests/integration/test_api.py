@@ -153,5 +153,7 @@ def test_without_chromium_drawn_formats_answer_503_with_the_fix():
         assert status == 503 and headers["content-type"] == "application/problem+json"
         assert "apt-get install -y chromium" in json.loads(body)["detail"]
         assert get(f"{url}/api/age.csv")[0] == 200  # data needs no browser
+        status, _, page = get(f"{url}/api/age.html")  # the static page without its drawn chart, saying so
+        assert status == 200 and b'class="no-drawing"' in page and b"<table>" in page
     finally:
         stop(proc)
