@@ -279,8 +279,8 @@ def _credit(view: View, address: Address) -> str:
     """An embed's last line: where the figures are from, and the way to the whole view."""
     source = view.main.source if view.main else export.provenance(view.rows, view.resource, {}).citation
     return (
-        f'<p class="credit">{for_html(source)} · <a href="{for_html(address.permalink)}">Open in the '
-        f"{for_html(export.PRODUCT)}</a></p>"
+        f'<footer class="credit"><p>{for_html(source)} · <a href="{for_html(address.permalink)}">Open in the '
+        f"{for_html(export.PRODUCT)}</a></p></footer>"
     )
 
 

@@ -43,7 +43,7 @@ def test_the_static_page_is_cached_answers_its_etag_and_comes_gzipped(server):
 def test_the_embed_and_the_standalone_page(server):
     status, _, body = get(f"{server}/api/regions.html?region=Wales&embed=1")
     doc = lxml.html.fromstring(body)
-    assert status == 200 and doc.find(".//header") is None and doc.find(".//footer") is None
+    assert status == 200 and doc.find(".//header") is None and doc.find(".//footer[@class='site']") is None
     assert doc.find("body").get("class") == "embed"
     status, headers, body = get(f"{server}/api/regions.html?region=Wales&standalone=1")
     assert status == 200 and f"plotly.js v{html.PLOTLY_VERSION}".encode() in body

@@ -4,6 +4,11 @@
 // with textContent or put on the clipboard, never parsed as HTML here. Where the browser refuses (no image
 // clipboard, no permission, an http:// address that is not secure), the status line says so in words and
 // offers the download instead.
+//
+// Streamlit mounts a popover's content when it opens, at the end of the page: the first button takes the focus
+// on mounting, so a keyboard user who opens Share is in it (and not behind the rest of the page's controls).
+const focused = new WeakSet();
+
 export default function ({ parentElement, data }) {
   const status = parentElement.querySelector(".status");
   const buttons = parentElement.querySelectorAll("button[data-copy]");
@@ -112,6 +117,10 @@ export default function ({ parentElement, data }) {
     if (reason) button.setAttribute("aria-disabled", "true");
     else button.removeAttribute("aria-disabled");
     button.onclick = () => actions[kind]();
+  }
+  if (!focused.has(parentElement)) {
+    focused.add(parentElement);
+    buttons[0].focus({ preventScroll: true });
   }
   return () => {
     for (const button of buttons) button.onclick = null;
