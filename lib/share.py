@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 import anyio
@@ -239,7 +240,9 @@ def page_of(url: str, base: str) -> tuple[str, dict[str, list[str]]]:
     return name, query
 
 
+@lru_cache(maxsize=256)
 def oembed_answer(page: str, frozen: tuple, base: str, maxwidth: int | None, maxheight: int | None) -> bytes:
+    """The answer for an address already checked (one figure built per address and size, to measure the chart)."""
     query = {k: list(v) for k, v in frozen}
     view = api.read_address(page, "html", query)
     address = Address(page, tuple((k, v) for k, values in query.items() for v in values), base)
