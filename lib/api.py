@@ -225,45 +225,44 @@ def openapi(base: str = "") -> dict:
     }
     for selection in deck.HEADLINES.values():
         parameter_docs[f"deck.{selection.key}"] = _parameter(selection, t)
-    return share.described(
-        {
-            "openapi": "3.1.0",
-            "info": {
-                "title": "Homeworking dashboard API",
-                "version": __version__,
-                "description": "Every page's address, with a format: the same files as the page's buttons.",
+    document = {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Homeworking dashboard API",
+            "version": __version__,
+            "description": "Every page's address, with a format: the same files as the page's buttons.",
+        },
+        "servers": [{"url": base or "/"}],
+        "paths": paths,
+        "components": {
+            "parameters": {
+                "format": {
+                    "name": "format",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "enum": list(formats.FORMATS)},
+                    "description": "; ".join(f"{f.name}: {f.label}" for f in formats.FORMATS.values()),
+                },
+                **parameter_docs,
             },
-            "servers": [{"url": base or "/"}],
-            "paths": paths,
-            "components": {
-                "parameters": {
-                    "format": {
-                        "name": "format",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string", "enum": list(formats.FORMATS)},
-                        "description": "; ".join(f"{f.name}: {f.label}" for f in formats.FORMATS.values()),
+            "schemas": {
+                "Problem": {
+                    "type": "object",
+                    "properties": {
+                        "type": {"type": "string"},
+                        "title": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "detail": {"type": "string"},
+                        "instance": {"type": "string"},
+                        "parameter": {"type": "string"},
+                        "allowed": {"type": "array", "items": {"type": "string"}},
                     },
-                    **parameter_docs,
-                },
-                "schemas": {
-                    "Problem": {
-                        "type": "object",
-                        "properties": {
-                            "type": {"type": "string"},
-                            "title": {"type": "string"},
-                            "status": {"type": "integer"},
-                            "detail": {"type": "string"},
-                            "instance": {"type": "string"},
-                            "parameter": {"type": "string"},
-                            "allowed": {"type": "array", "items": {"type": "string"}},
-                        },
-                        "required": ["type", "title", "status", "detail"],
-                    }
-                },
+                    "required": ["type", "title", "status", "detail"],
+                }
             },
-        }
-    )
+        },
+    }
+    return share.described(document)  # the static pages' options, oEmbed, a slide, plotly.js
 
 
 def _parameter(selection: selections.Selection, t: Tables) -> dict:
