@@ -22,7 +22,17 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `lib` and `benchmarks` importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import balanced, coldstart, exports, interaction, meeting, profiling, reruns, server  # noqa: E402
+from benchmarks import (  # noqa: E402
+    balanced,
+    coldstart,
+    exports,
+    interaction,
+    meeting,
+    profiling,
+    reruns,
+    server,
+    static_page,
+)
 from benchmarks.discover import views  # noqa: E402
 from benchmarks.results import write_section  # noqa: E402
 
@@ -45,6 +55,7 @@ SECTIONS = (
     "hostile",
     "api",
     "brief",
+    "static",
 )
 
 
@@ -166,6 +177,13 @@ def run_brief(args) -> None:
     subprocess.run([sys.executable, str(BRIEF_SCRIPT), "--against", BRIEF_BEFORE, *quick], cwd=ROOT, check=True)
 
 
+def run_static(args) -> str:
+    """The static page against the floor: first chart paint, throughput, size (benchmarks/static_page.py)."""
+    return static_page.measure(
+        runs=max(args.runs, 2 if args.quick else 15), rounds=1 if args.quick else 3, seconds=2 if args.quick else 5
+    )
+
+
 RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "coldstart": run_coldstart,
     "interaction": run_interaction,
@@ -179,6 +197,7 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "hostile": run_hostile,
     "api": run_api,
     "brief": run_brief,
+    "static": run_static,
 }
 
 

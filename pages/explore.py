@@ -291,6 +291,7 @@ if mine is not None and chosen["table"] == "homeworking":
 
 # 2/ The chart of the filtered rows (aggregated when there are too many categories to draw one bar each)
 view = chart_section(view, tables, chosen, mine)
+ui.share_menu(view, data_downloads=False)
 if view.main:
     ui.show_chart(view, view.main)
 elif not view.rows.empty:

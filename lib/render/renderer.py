@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
-from lib import __version__, explore
+from lib import __version__, cite, explore
 from lib.charts.theme import IMAGE_HEIGHT, IMAGE_WIDTH
 from lib.render import export
 from lib.render.formats import FORMATS, get
@@ -155,15 +155,46 @@ class Renderer:
 
         return brief.brief_pdf(view, self._drawer(), permalink=self.address.permalink, day=self.exported_on or today())
 
+    def html(self, view: View, *, embed: bool = False, standalone: bool = False) -> bytes:
+        """The static page (lib.render.html). Its no-JavaScript chart is the drawn SVG; a server without a browser
+        gives the page without it, saying so, rather than no page."""
+        from lib.render import html
+
+        svg, no_drawing = None, ""
+        if view.main is not None:
+            try:
+                svg = self.chart_image(view, view.main.key, "svg").decode("utf-8")
+            except Unavailable:
+                no_drawing = "This server cannot draw charts (it has no Chromium), so the drawn chart is missing."
+        page = html.static_page(
+            view,
+            self.address,
+            chart_svg=svg,
+            no_drawing=no_drawing,
+            day=self.exported_on or today(),
+            embed=embed,
+            standalone=standalone,
+        )
+        return page.encode("utf-8")
+
+    def citation(self, view: View) -> cite.Citation:
+        return cite.cite(view, self.address.permalink, self.exported_on or today())
+
     def zip(self, view: View) -> bytes:
-        """Every format of the view, its datapackage.json and a README with the permalink."""
+        """Every format of the view, its datapackage.json, its citation (text, BibTeX, CSL-JSON) and a README with
+        the permalink. The web page in it draws its interactive chart from this server when it is reachable;
+        offline it shows the drawn chart and the table (the standalone page, with plotly.js, is 5 MB)."""
         files: dict[str, bytes] = {}
         for fmt in (f for f in FORMATS if f not in ("zip", "datapackage.json")):
             try:
-                files[file_name(view, fmt)] = self.render(view, fmt)
+                files[file_name(view, fmt)] = self.render(view, fmt, standalone=False)
             except Unavailable as why:  # too many rows for Excel, or no browser: say so inside the zip
                 files[f"{file_name(view, fmt)}.unavailable.txt"] = str(why).encode("utf-8")
         files["datapackage.json"] = with_images(self.datapackage(view), view, files)
+        citation = self.citation(view)
+        files["CITATION.txt"] = (citation.reference() + "\n").encode("utf-8")
+        files["CITATION.bib"] = citation.bibtex().encode("utf-8")
+        files["CITATION.csl.json"] = citation.csl_json().encode("utf-8")
         files["README.md"] = self.readme(view, files).encode("utf-8")
         buffer = io.BytesIO()
         stamp = (*(self.exported_on or today()).timetuple()[:3], 0, 0, 0)
@@ -186,6 +217,8 @@ class Renderer:
             f"# {view.title}\n\n{view.headline}\n\n{view.sentence}\n\n"
             f"Permalink (opens this view): {self.address.permalink}\n\n"
             f"Source: {prov.citation}\n\nLicence: {prov.licence}\n\n"
+            f"Cite this view as: {self.citation(view).reference()} (BibTeX: `CITATION.bib`; CSL-JSON: "
+            "`CITATION.csl.json`.)\n\n"
             f"Exported on {prov.exported_at} by the homeworking dashboard {__version__}.\n\n"
             f"{described}## Files\n\n{listed}\n\n`datapackage.json` describes the CSV and JSON files (fields, units, "
             "source, licence and the view's filters) and the chart's pictures (title and alternative text).\n"

@@ -111,10 +111,16 @@ def test_the_zip_holds_every_format_a_datapackage_and_a_readme(tables):
     files = make_renderer(tables, "age", [("band", "70 and over")], shared_exporter().image)
     archive = zipfile.ZipFile(io.BytesIO(files.render(shown, "zip")))
     names = archive.namelist()
-    for fmt in ("csv", "json", "parquet", "xlsx", "png", "svg", "pptx", "pdf"):
+    for fmt in ("csv", "json", "parquet", "xlsx", "png", "svg", "pptx", "pdf", "html"):
         assert renderer.file_name(shown, fmt) in names, fmt
     readme = archive.read("README.md").decode()
     assert "https://dash.example/age?band=70+and+over" in readme and shown.headline in readme
+    citation = files.citation(shown)
+    assert archive.read("CITATION.txt").decode().strip() == citation.reference() and citation.reference() in readme
+    assert archive.read("CITATION.bib").decode() == citation.bibtex()
+    assert json.loads(archive.read("CITATION.csl.json"))[0]["URL"] == "https://dash.example/age?band=70+and+over"
+    page = archive.read(renderer.file_name(shown, "html")).decode()
+    assert "<svg" in page and 'src="https://dash.example/api/plotly-' in page  # drawn, and not the 5 MB variant
     package = json.loads(archive.read("datapackage.json"))
     assert package["homeworking_export"]["filters"]["age band"] == "70 and over"
     assert archive.read(renderer.file_name(shown, "csv")) == files.render(shown, "csv")
