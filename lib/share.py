@@ -58,7 +58,8 @@ class Kept:
     """The last `size` files made, by key (thread-safe: pages are made in worker threads)."""
 
     def __init__(self, size: int):
-        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+        self.size, self._lock = size, threading.Lock()
+        self._items: OrderedDict[Hashable, Encoded] = OrderedDict()
 
     def get(self, key: Hashable) -> Encoded | None:
         with self._lock:
@@ -195,7 +196,7 @@ def _oembed_request(request: Request) -> tuple[str, int | None, int | None]:
     url = params.get("url", "").strip()
     if not url:
         raise api.Problem(400, "Missing parameter", "'url' is required: the address of a page of this dashboard.")
-    sizes = []
+    sizes: list[int | None] = []
     for name in ("maxwidth", "maxheight"):
         given = params.get(name)
         if given is None or given == "":
@@ -271,7 +272,10 @@ async def slide_image(request: Request) -> Response:
     try:
         api.read_address(HOME, "pptx", query)  # a presentation address: checked as the deck's
         key = (api._frozen(query), api._base(request), today())
-        kept = SLIDES.get(key) or await anyio.to_thread.run_sync(make_slide, key, limiter=api.drawing_slots())
+        found = SLIDES.get(key)
+        kept = (
+            found if found is not None else await anyio.to_thread.run_sync(make_slide, key, limiter=api.drawing_slots())
+        )
     except api.Problem as problem:
         return problem.response(str(request.url.path))
     return respond(request, kept, formats.get("png").mime, filename="homeworking-slide.png")

@@ -264,7 +264,7 @@ def cell_text(value: object, kind: str) -> str:
     """A cell as the page shows it: percentages to one decimal, as the source prints them; missing as '—'."""
     if is_missing(value):
         return MISSING
-    if kind == "percent":
+    if kind == "percent" and isinstance(value, int | float | str):
         return f"{float(value):.1f}"
     if kind == "check":
         return "yes" if value else "no"
