@@ -35,4 +35,5 @@ if not present:
 # Forward that keep the view.
 ui.keep_session(notice=not present)
 ui.keep_history()
+ui.keep_viewport()  # how wide the page is: its charts are drawn for their column (ui/viewport.py)
 st.navigation(pages, position="hidden" if present else "sidebar").run()

@@ -19,7 +19,7 @@ ui.view_downloads(view)
 # 3/ Map beside the councils in this region, then the ranked bars
 map_col, councils_col = st.columns([3, 2])
 with map_col:
-    ui.show_chart(view, view.chart("regions-map"))
+    ui.show_chart(view, view.chart("regions-map"), share=3 / 5)
 with councils_col:
     st.header(f"Councils in {compare.place_name(region)} that moved staff home in spring 2020")
     reported = councils.in_region(ui.tables().councils, region)

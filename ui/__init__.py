@@ -20,6 +20,7 @@ from ui.history import keep_history
 from ui.resources import image_exporter, tables, upload_reader
 from ui.session import OWN_FIGURES_KEY, keep_session, saved_view_link, set_user_rows, user_rows
 from ui.show import changes, column_config, headline, metrics, show_chart
+from ui.viewport import keep_viewport, narrow
 from ui.widgets import page_script, widget, widgets
 
 __all__ = [
@@ -36,7 +37,9 @@ __all__ = [
     "image_exporter",
     "keep_history",
     "keep_session",
+    "keep_viewport",
     "metrics",
+    "narrow",
     "page_of_address",
     "page_script",
     "renderer",

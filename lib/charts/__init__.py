@@ -6,6 +6,8 @@ state: each call builds a fresh figure.
 
 - `theme`: the palette and the themes;
 - `layout`: what every chart shares (title, subtitle, source line, axes, labels);
+- `sizing`: the theme for the frame a chart is drawn in (a phone, a slide, an image), and fitting a fixed frame;
+- `panels`: panels side by side or stacked, category names beside or above their bars;
 - one module per chart family: `bars`, `profile`, `tile_map`, `change`, `timeline`, `council_bars`, `explore`.
 """
 
@@ -29,6 +31,7 @@ from lib.charts.layout import (
     wrap,
 )
 from lib.charts.profile import profile_chart
+from lib.charts.sizing import NARROW, fit, for_size
 from lib.charts.theme import (
     BENCHMARK,
     FONT,
@@ -58,6 +61,7 @@ __all__ = [
     "IMAGE_HEIGHT",
     "IMAGE_WIDTH",
     "MUTED_TEXT",
+    "NARROW",
     "NORMAL",
     "OTHER",
     "PRESENT",
@@ -83,6 +87,8 @@ __all__ = [
     "council_chart",
     "distribution_chart",
     "finish_layout",
+    "fit",
+    "for_size",
     "label_margin",
     "legend_above_panels",
     "panel_title",

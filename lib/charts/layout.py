@@ -10,11 +10,10 @@ from typing import TypedDict
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.charts.sizing import chars_in
 from lib.charts.theme import (
     FONT,
     GRID,
-    IMAGE_HEIGHT,
-    IMAGE_WIDTH,
     LABEL_GROUND,
     MUTED_TEXT,
     PRESENT,
@@ -35,22 +34,17 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width=width)) if text else ""
 
 
-def chart_config(filename: str) -> dict:
-    """Plotly's own mode bar; the camera button saves a 1920×1080 PNG for slides.
-
-    Laid out at 1280×720 and drawn at 1.5×, so the type is half as large again as on
-    screen and reads on a slide (the same size as the server-side export, lib.render.renderer.CHART_IMAGE).
+def chart_config(filename: str, *, camera: bool = False) -> dict:
+    """Plotly's settings for a chart on a page: no mode bar. Its seven buttons were seven Tab stops a chart,
+    shown only on hover, and the PNG and SVG buttons under each chart draw its files on the server.
+    `camera` (a server without Chromium) keeps one button, the camera, which saves the chart as shown at 2×.
     """
+    if not camera:
+        return {"displayModeBar": False, "displaylogo": False}
     return {
         "displaylogo": False,
-        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-        "toImageButtonOptions": {
-            "format": "png",
-            "filename": filename,
-            "width": IMAGE_WIDTH * 2 // 3,
-            "height": IMAGE_HEIGHT * 2 // 3,
-            "scale": 1.5,
-        },
+        "modeBarButtons": [["toImage"]],
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
 
 
@@ -73,15 +67,9 @@ def finish_layout(
     line both start at the figure's left edge, whatever the labels' width. The chart's own
     `annotations` and `shapes` go in with the source line, in one assignment (see add_marks).
     """
-    title_lines = wrap(title, theme.title_wrap)
-    # Smaller type fits more characters on the same width.
-    subtitle_lines = wrap(subtitle, int(theme.title_wrap * theme.title_size / theme.subtitle_size))
-    source_lines = wrap(source, int(theme.title_wrap * theme.title_size / theme.source_size))
-    title_px = int(theme.title_size * 1.25 * _count_lines(title_lines))
-    subtitle_px = int(theme.subtitle_size * 1.35 * _count_lines(subtitle_lines))
-    top = title_px + subtitle_px + 36 + theme.title_size + top_extra
-    source_px = int(theme.source_size * 1.3 * _count_lines(source_lines))
-    bottom = int(source_px + theme.axis_title_size * 2 + theme.tick_size * 2 + 24)
+    title_lines, subtitle_lines, source_lines = _wrapped_texts(title, subtitle, source, theme)
+    axis_title_lines = max((_count_lines(a.title.text or "") for a in fig.select_xaxes()), default=1)
+    top, bottom = frame_margins(title, subtitle, source, theme, top_extra=top_extra, axis_title_lines=axis_title_lines)
     fig.update_layout(template=TEMPLATE)
     # Assigned rather than merged by update_layout, which walks every property path and costs ten times as
     # much on a figure with panels; no builder sets these before this point.
@@ -100,8 +88,10 @@ def finish_layout(
         # Plotly anchors a multi-line title by its first line's middle: pad by a line.
         pad=dict(t=12 + theme.title_size, l=12),
     )
-    layout.margin = dict(l=left, r=40, t=top, b=bottom, autoexpand=False)
-    layout.height = height + top
+    layout.margin = dict(l=left, r=16 if theme.stacked else 40, t=top, b=bottom, autoexpand=False)
+    layout.height = theme.height or height + top  # a fixed frame (lib.charts.sizing.fit) or as tall as the rows
+    if theme.stacked:
+        layout.dragmode = False  # a finger dragging down a phone's page scrolls it, never zooms the chart
     layout.hoverlabel = dict(font_size=max(theme.tick_size, 14))
     layout.showlegend = False
     source_line = dict(
@@ -120,6 +110,29 @@ def finish_layout(
     )
     add_marks(fig, annotations=[*annotations, source_line], shapes=shapes)
     return fig
+
+
+def _wrapped_texts(title: str, subtitle: str, source: str, theme: Theme) -> tuple[str, str, str]:
+    """The title, subtitle and source line wrapped for the theme (smaller type fits more on the same width)."""
+    return (
+        wrap(title, theme.title_wrap),
+        wrap(subtitle, int(theme.title_wrap * theme.title_size / theme.subtitle_size)),
+        wrap(source, int(theme.title_wrap * theme.title_size / theme.source_size)),
+    )
+
+
+def frame_margins(
+    title: str, subtitle: str, source: str, theme: Theme, *, top_extra: int = 0, axis_title_lines: int = 1
+) -> tuple[int, int]:
+    """The top margin (title, subtitle and `top_extra`) and the bottom one (ticks, axis title, source line) that
+    finish_layout gives a chart, in px: what a fixed frame has left for the plot is the rest."""
+    title_lines, subtitle_lines, source_lines = _wrapped_texts(title, subtitle, source, theme)
+    title_px = int(theme.title_size * 1.25 * _count_lines(title_lines))
+    subtitle_px = int(theme.subtitle_size * 1.35 * _count_lines(subtitle_lines))
+    top = title_px + subtitle_px + 36 + theme.title_size + top_extra
+    source_px = int(theme.source_size * 1.3 * _count_lines(source_lines))
+    bottom = int(source_px + theme.axis_title_size * (0.8 + 1.2 * axis_title_lines) + theme.tick_size * 2 + 24)
+    return top, bottom
 
 
 def add_marks(fig: go.Figure, *, annotations: Sequence[dict] = (), shapes: Sequence[dict] = ()) -> None:
@@ -144,15 +157,26 @@ def set_axes(fig: go.Figure, letter: str, *, row: int | None = None, col: int | 
             axis_[key] = value
 
 
-def panel_title(measure: str, theme: Theme) -> str:
-    """A measure's panel title, wrapped where the theme's panels are narrow (a printed brief)."""
+def panel_title(measure: str, theme: Theme, panel_px: float | None = None) -> str:
+    """A measure's panel title, wrapped to its panel's width (`panel_px`, where the frame is known) or to the
+    theme's panel width (a printed brief)."""
     text = MEASURE_PANELS[measure]
-    return f"<b>{wrap(text, theme.panel_title_wrap) if theme.panel_title_wrap else text}</b>"
+    width = chars_in(panel_px, theme.axis_title_size, bold=True) if panel_px else theme.panel_title_wrap
+    return f"<b>{wrap(text, width) if width else text}</b>"
 
 
-def panel_title_px(theme: Theme) -> int:
-    """The extra height a wrapped panel title takes above the panels."""
-    return int(theme.axis_title_size * 1.3) if theme.panel_title_wrap else 0
+def panel_title_px(titles: Sequence[str], theme: Theme) -> int:
+    """The extra height panel titles wrapped onto more lines take above the panels."""
+    lines = max((_count_lines(t) for t in titles), default=1)
+    return int(theme.axis_title_size * 1.3) * (lines - 1)
+
+
+def panel_width(theme: Theme, panels: int, left: int, spacing: float = 0.04) -> float | None:
+    """Each panel's width in px, where the frame's width is known: stacked panels take the whole plot."""
+    if theme.width is None:
+        return None
+    plot = theme.width - left - (16 if theme.stacked else 40)
+    return plot if theme.stacked else plot * (1 - spacing * (panels - 1)) / panels
 
 
 def axis(letter: str, col: int) -> str:
@@ -165,8 +189,12 @@ def _count_lines(text: str) -> int:
 
 
 def label_margin(labels: list[str], theme: Theme) -> int:
-    """Left margin (px) wide enough for the longest category label at this theme's size."""
-    longest = max((len(strip_bold(label)) for label in labels), default=10)
+    """Left margin (px) wide enough for the longest line of a category label at this theme's size; a stacked
+    chart names its categories above their bars (lib.charts.panels.category_names) and needs only a border."""
+    if theme.stacked:
+        return 12
+    lines = [line for label in labels for line in label.split("<br>")]
+    longest = max((len(strip_bold(line)) for line in lines), default=10)
     return int(longest * theme.tick_size * 0.56) + 24
 
 
@@ -245,6 +273,9 @@ def category_axis(
 
 
 def axis_title(text: str, theme: Theme) -> dict:
+    """An axis title in the theme's type, wrapped where the frame is too narrow for it on one line."""
+    if theme.width is not None:
+        text = wrap(text, chars_in(theme.width - 60, theme.axis_title_size))
     return dict(text=text, font=dict(size=theme.axis_title_size))
 
 
@@ -338,6 +369,11 @@ def chart_body(fig: go.Figure, source: str) -> go.Figure:
     body.update_layout(title_text="", margin_t=max(fig.layout.margin.t - _title_px(fig), 40))
     body.update_layout(height=fig.layout.height - _title_px(fig))
     return body
+
+
+def title_height(title: str, theme: Theme) -> int:
+    """The px finish_layout reserves for a title's lines under `theme` (before escaping: an estimate)."""
+    return int(theme.title_size * 1.25 * _count_lines(wrap(title, theme.title_wrap)))
 
 
 def _title_px(fig: go.Figure) -> int:

@@ -28,6 +28,9 @@ ROLE_LABELS = {"yours": "yours", "benchmark": "benchmark"}
 FONT = "'Source Sans Pro', 'Source Sans 3', 'Liberation Sans', Arial, sans-serif"
 
 
+NARROW = 600  # layout px: below this width a chart's panels stack and its category names go above the bars
+
+
 @dataclass(frozen=True)
 class Theme:
     """Type sizes (px) and mark weights; one for the screen, one for slides."""
@@ -49,6 +52,15 @@ class Theme:
     panel_title_wrap: int = 0  # characters per line of a panel's title (0: one line), where panels are narrow
     note_wrap: int = 40  # characters per line of a note drawn on a chart (the timeline's instruction)
     shared_row_title_wrap: int = 0  # characters per title line where a chart shares its row (0: it never does)
+    # The frame the chart is drawn for (lib.charts.sizing.for_size): its width in layout px (None: the theme's own
+    # wrap widths, for a screen of unknown width) and, where the frame is fixed (a slide, a picture), its height.
+    width: int | None = None
+    height: int | None = None
+
+    @property
+    def stacked(self) -> bool:
+        """Too narrow for panels side by side: they stack, and category names sit above their bars."""
+        return self.width is not None and self.width < NARROW
 
 
 NORMAL = Theme(

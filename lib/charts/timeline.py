@@ -18,6 +18,7 @@ from lib.charts.layout import (
     axis,
     category_axis,
     finish_layout,
+    frame_margins,
     label_margin,
     set_axes,
     style_panel_titles,
@@ -128,6 +129,9 @@ def rollout_timeline(
     own words for the date, never the axis value, so no day is shown that the source
     does not give. The national instruction is a line across every lane.
     """
+    source = source or source_note(COUNCIL_SOURCE)
+    if theme.height is not None:
+        items, subtitle = _lanes_in_frame(items, title, subtitle, source, highlight, theme)
     rollout = items[items["panel"] != "context"]
     layout = timeline_layout(items)
     fig = _timeline_panels(layout)
@@ -141,7 +145,7 @@ def rollout_timeline(
         fig,
         title=title,
         subtitle=subtitle,
-        source=source or source_note(COUNCIL_SOURCE),
+        source=source,
         theme=theme,
         height=theme.base_height + row_px * int(layout.total_rows + CONTEXT_ROWS + 1),
         left=label_margin(ticktext, theme),
@@ -149,6 +153,31 @@ def rollout_timeline(
         annotations=labels + [words for _, words in instruction],
         shapes=_lane_shapes(layout, highlight) + [line for line, _ in instruction],
     )
+
+
+def _lanes_in_frame(
+    items: pd.DataFrame, title: str, subtitle: str, source: str, highlight: str | None, theme: Theme
+) -> tuple[pd.DataFrame, str]:
+    """In a frame of fixed height, the lanes that fit with a label line a row at least (in the lanes' order, the
+    presenter's own always); the subtitle says how many more the Councils page shows."""
+    lanes = timeline_layout(items).lanes
+    total = len(lanes)
+    kept = lanes
+    note = ""
+    for _ in range(2):  # the note can take the subtitle onto another line: count again with it
+        top, bottom = frame_margins(title, subtitle + note, source, theme, top_extra=theme.axis_title_size)
+        rows = int((theme.height - top - bottom) / (theme.label_size * 1.3) - CONTEXT_ROWS)
+        own = sum(height for organisation, _, height in lanes if organisation == highlight)
+        kept, used = [], own
+        for organisation, _, height in lanes:
+            if organisation == highlight or not kept or used + height <= rows:
+                kept.append((organisation, 0, height))
+                used += height if organisation != highlight else 0
+        left_out = total - len(kept)
+        more = "organisation" if left_out == 1 else "organisations"
+        note = f" · {left_out} more {more} on the Councils page" if left_out else ""
+    names = {organisation for organisation, _, _ in kept}
+    return items[items["organisation"].isin(names) | (items["panel"] == "context")], subtitle + note
 
 
 def _timeline_panels(layout: TimelineLayout) -> go.Figure:

@@ -20,6 +20,7 @@ import typst
 
 from lib import __version__, views
 from lib.charts import PRINT, chart_body
+from lib.charts.sizing import for_size
 from lib.compare import MEASURE_LABELS, MEASURE_SHORT
 from lib.render import export
 
@@ -37,7 +38,8 @@ def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, d
     """The view's brief; `draw(fig, "svg", width=, height=, scale=)` draws its chart (an ImageExporter's image)."""
     chart_svg, height_mm = "", 0.0
     if view.main:
-        body = chart_body(view.main.figure(PRINT), view.main.source)  # the brief prints title and source
+        # Drawn for the brief's column; the brief prints the title and source itself.
+        body = chart_body(view.main.figure(for_size(PRINT, CHART_WIDTH)), view.main.source)
         height = int(body.layout.height or 600)
         chart_svg = draw(body, "svg", width=CHART_WIDTH, height=height, scale=1).decode("utf-8")
         height_mm = min(height * PRINTED_WIDTH_MM / CHART_WIDTH, MAX_CHART_MM)

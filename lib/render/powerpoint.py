@@ -17,6 +17,8 @@ from pptx.util import Emu, Inches, Pt
 
 from lib import charts
 from lib.charts import chart_body
+from lib.charts.layout import title_height
+from lib.charts.sizing import for_size
 from lib.views.deck import Slide
 
 # PowerPoint: 16:9, 7.5 inches high; the chart fills the space between title and source line.
@@ -28,11 +30,10 @@ SOURCE_HEIGHT = Inches(0.55)
 TEXT_RGB = RGBColor(0x1A, 0x1A, 0x1A)
 MUTED_RGB = RGBColor(0x4D, 0x4D, 0x4D)
 FONT = "Arial"  # on every PowerPoint; Impress draws it with the metric-compatible Liberation Sans
-# The chart is laid out at least 1536 px wide and drawn 1920 px across, so its type comes out a
-# quarter larger than on screen where it can; a tall chart (the councils' many lanes) keeps 70% of
-# its own height and is drawn smaller rather than squeezing its rows into each other.
-MIN_LAYOUT_WIDTH = 1536
-KEEP_HEIGHT = 0.7
+# The chart is drawn for a frame 1536 px wide with the picture's aspect and drawn 1920 px across, so its type
+# comes out a quarter larger than on screen; what does not fit the frame at that size is drawn in smaller type
+# (lib.charts.sizing.fit), never squeezed onto itself.
+LAYOUT_WIDTH = 1536
 
 
 def title_size(text: str) -> int:
@@ -50,11 +51,16 @@ def title_size(text: str) -> int:
     return next((size for size in (28, 24) if fits(size, 3)), 20)
 
 
-def body_size(body: go.Figure, aspect: float) -> tuple[int, int, float]:
-    """Layout width and height with the picture's aspect (width ÷ height), and the scale to 1920 px across."""
-    height = max(MIN_LAYOUT_WIDTH / aspect, KEEP_HEIGHT * (body.layout.height or 0))
-    width = height * aspect
-    return round(width), round(height), charts.IMAGE_WIDTH / round(width)
+def body_figure(slide: Slide, aspect: float) -> tuple[go.Figure, int, int, float]:
+    """The slide's chart without its title and source line (the slide carries both as text), drawn for the
+    picture's frame (aspect: width ÷ height); with its layout width, height and the scale to 1920 px across."""
+    width, height = LAYOUT_WIDTH, round(LAYOUT_WIDTH / aspect)
+    # The frame holds the title too, until chart_body takes it off: the chart's body keeps the picture's height.
+    titled = for_size(charts.PRESENT, width)
+    frame = for_size(charts.PRESENT, width, height + title_height(slide.headline, titled))
+    body = chart_body(slide.chart.figure(frame, slide.headline), slide.source)
+    body.layout.height = height
+    return body, width, height, charts.IMAGE_WIDTH / width
 
 
 def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
@@ -72,8 +78,7 @@ def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
     for slide in slides:
         page = deck.slides.add_slide(layout)
         _title(page, slide.headline)
-        body = chart_body(slide.figure, slide.source)
-        width, height, scale = body_size(body, body_width / body_height)
+        body, width, height, scale = body_figure(slide, body_width / body_height)
         image = png(body, width=width, height=height, scale=scale)
         picture = page.shapes.add_picture(io.BytesIO(image), MARGIN, body_top, width=body_width, height=body_height)
         picture.name = f"Chart: {slide.name}"

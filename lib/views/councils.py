@@ -135,6 +135,7 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str) -> Cha
             "claimant": Column("Who says so", help=councils.claimant_help()),
         },
         draw=draw,
+        as_list=lambda: councils.timeline_list(items, org),
         source=source,
         caption="Bars span the period the source gives (a month, part of a month, named weeks), not a day inside "
         "it; ◀ marks a date something was done by. Figures from before the pandemic or with no date sit in their "
