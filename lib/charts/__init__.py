@@ -15,6 +15,7 @@ from lib.charts.bars import REGULARITY_AXIS, bar_table, category_bars, regularit
 from lib.charts.change import CHANGE_AXIS, change_dumbbell
 from lib.charts.council_bars import baseline_sources, scale_and_speed, share_against_baseline
 from lib.charts.explore import council_chart, distribution_chart
+from lib.charts.lanes import TimelineLayout, timeline_layout
 from lib.charts.layout import (
     Highlight,
     add_marks,
@@ -50,7 +51,7 @@ from lib.charts.theme import (
     Theme,
 )
 from lib.charts.tile_map import TILE_GRID, tile_map
-from lib.charts.timeline import COUNCIL_SOURCE, TimelineLayout, rollout_timeline, timeline_layout
+from lib.charts.timeline import COUNCIL_SOURCE, rollout_timeline
 from lib.data import source_note
 
 __all__ = [

@@ -10,7 +10,7 @@ from typing import TypedDict
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts.sizing import chars_in
+from lib.charts.sizing import WIDE, chars_in, text_px
 from lib.charts.theme import (
     FONT,
     GRID,
@@ -58,18 +58,23 @@ def finish_layout(
     height: int,
     left: int = 60,
     top_extra: int = 0,
+    bottom_extra: int = 0,
     annotations: Sequence[dict] = (),
     shapes: Sequence[dict] = (),
 ) -> go.Figure:
     """Apply the shared layout: takeaway title, subtitle, fonts, margins and the source line.
 
     `left` is the left margin in px (room for category labels); the title and the source
-    line both start at the figure's left edge, whatever the labels' width. The chart's own
+    line both start at the figure's left edge, whatever the labels' width. `top_extra` and `bottom_extra` add
+    room above the plot (a legend, panel titles) and below it (tick labels turned upright). The chart's own
     `annotations` and `shapes` go in with the source line, in one assignment (see add_marks).
     """
     title_lines, subtitle_lines, source_lines = _wrapped_texts(title, subtitle, source, theme)
+    right = 16 if theme.stacked else 40
+    _fit_axis_titles(fig, theme, left, right)
     axis_title_lines = max((_count_lines(a.title.text or "") for a in fig.select_xaxes()), default=1)
     top, bottom = frame_margins(title, subtitle, source, theme, top_extra=top_extra, axis_title_lines=axis_title_lines)
+    bottom += bottom_extra
     fig.update_layout(template=TEMPLATE)
     # Assigned rather than merged by update_layout, which walks every property path and costs ten times as
     # much on a figure with panels; no builder sets these before this point.
@@ -88,7 +93,7 @@ def finish_layout(
         # Plotly anchors a multi-line title by its first line's middle: pad by a line.
         pad=dict(t=12 + theme.title_size, l=12),
     )
-    layout.margin = dict(l=left, r=16 if theme.stacked else 40, t=top, b=bottom, autoexpand=False)
+    layout.margin = dict(l=left, r=right, t=top, b=bottom, autoexpand=False)
     layout.height = theme.height or height + top  # a fixed frame (lib.charts.sizing.fit) or as tall as the rows
     if theme.stacked:
         layout.dragmode = False  # a finger dragging down a phone's page scrolls it, never zooms the chart
@@ -110,6 +115,21 @@ def finish_layout(
     )
     add_marks(fig, annotations=[*annotations, source_line], shapes=shapes)
     return fig
+
+
+def _fit_axis_titles(fig: go.Figure, theme: Theme, left: int, right: int) -> None:
+    """Each x axis's title wrapped to the room it has: it is centred under its panel, so twice the distance from
+    the panel's centre to the nearer edge of the frame (and no wider than the frame)."""
+    width = theme.width or WIDE  # a screen of unknown width is at least as wide as the wide layout's narrowest
+    plot = width - left - right
+    for axis_ in fig.select_xaxes():
+        text = axis_.title.text
+        if not text:
+            continue
+        start, end = axis_.domain or (0, 1)
+        centre = left + plot * (start + end) / 2
+        room = min(2 * min(centre, width - centre), width) - 24
+        axis_.title.text = wrap(text.replace("<br>", " "), chars_in(room, theme.axis_title_size))
 
 
 def _wrapped_texts(title: str, subtitle: str, source: str, theme: Theme) -> tuple[str, str, str]:
@@ -273,9 +293,7 @@ def category_axis(
 
 
 def axis_title(text: str, theme: Theme) -> dict:
-    """An axis title in the theme's type, wrapped where the frame is too narrow for it on one line."""
-    if theme.width is not None:
-        text = wrap(text, chars_in(theme.width - 60, theme.axis_title_size))
+    """An axis title in the theme's type (finish_layout wraps it to its room where the frame's width is known)."""
     return dict(text=text, font=dict(size=theme.axis_title_size))
 
 
@@ -290,6 +308,25 @@ def value_axis(title: str, theme: Theme, *, top: float, suffix: str | None = "%"
         gridcolor=GRID,
         **props,
     )
+
+
+def label_px(text: str, theme: Theme) -> float:
+    """The width of a label's longest line in the theme's label type (bold lines as bold)."""
+    return max(text_px(strip_bold(line), theme.label_size, bold="<b>" in line) for line in text.split("<br>"))
+
+
+def room_for_labels(
+    values: Sequence[float], labels: Sequence[str], panel_px: float, theme: Theme, *, shift: int = 8
+) -> float:
+    """The top of a value axis that leaves each bar's label room past the bar's end on a panel `panel_px` wide (a
+    bar keeps a third of the panel at least, should its label want more), and no less than 1.1 × the largest."""
+    largest = max((v for v in values if v == v), default=1.0)
+    tops = [largest * 1.1]
+    for value, label in zip(values, labels, strict=True):
+        if value == value and label:  # NaN != NaN: a missing figure has a note at zero, not a bar
+            free = max(panel_px - shift - label_px(label, theme), panel_px / 3)
+            tops.append(value * panel_px / free)
+    return max(tops) or 1.0
 
 
 def label_font(theme: Theme, colour: str = TEXT) -> dict:

@@ -91,6 +91,13 @@ def category_names(
     if not theme.stacked:
         category_axis(fig, list(positions), list(names), theme, col=col, **props)
         return []
+    # The top row's name needs the room above its bar that the rows below have: the axis runs on by a gap.
+    gap = 0.5 - bar_half
+    if "range" in props:
+        low, high = props["range"]
+        props["range"] = [low, high + gap] if upward > 0 else [low, high - gap]
+    elif positions and isinstance(positions[0], str):
+        props["range"] = [-0.5, len(positions) - 0.5 + gap]
     set_axes(fig, "y", tickmode="array", tickvals=list(positions), showticklabels=False, ticks="", **props)
     labels = []
     for panel in range(1, panel_count(fig) + 1):

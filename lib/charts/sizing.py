@@ -49,11 +49,12 @@ def text_px(text: str, size: float, *, bold: bool = False) -> float:
     return len(text) * size * EM[bold]
 
 
-def for_size(theme: Theme, width: int, height: int | None = None) -> Theme:
+def for_size(theme: Theme, width: int, height: int | None = None, *, grow: bool = False) -> Theme:
     """`theme` for a frame `width` layout px wide (and exactly `height` tall where the frame is fixed).
 
     Below `NARROW` (a phone) the type steps down a size and the panels stack (`Theme.stacked`); a fixed
-    frame is compact (the timeline keeps its dated lanes).
+    frame is compact (the timeline keeps its dated lanes). `grow`: a chart that does not fit the height even in
+    the smallest type is drawn as tall as it needs (an image file), rather than holding fewer rows (a slide).
     """
     if width < NARROW:
         theme = replace(
@@ -72,6 +73,7 @@ def for_size(theme: Theme, width: int, height: int | None = None) -> Theme:
         theme,
         width=width,
         height=height,
+        grow=grow,
         compact=theme.compact or height is not None,  # a fixed frame draws the rows that matter most
         title_wrap=min(theme.title_wrap, title_wrap),
         note_wrap=min(theme.note_wrap, chars_in(width * 0.4, theme.label_size)),
@@ -105,25 +107,30 @@ def scaled(theme: Theme, factor: float) -> Theme:
 def fit(draw: Callable[[Theme], go.Figure], theme: Theme) -> go.Figure:
     """`draw(theme)` for the theme's frame. Where the frame's height is fixed and the chart would be taller, its
     rows give up their spare room first (down to ROW_FLOOR lines of their type); past that it is drawn in smaller
-    type (down to SMALLEST_TYPE), so that no row is ever squeezed onto the next."""
+    type (down to SMALLEST_TYPE); past that a growing frame (`Theme.grow`) takes the chart's own height, and a
+    chart in a fixed one holds fewer rows where it can (the timeline's lanes), so that no row is ever squeezed
+    onto the next."""
     if theme.height is None:
         return draw(theme)
-    sized = theme
+    sized, fits = theme, False
     for _ in range(TYPE_STEPS):
         loose = replace(sized, height=None)
         natural = draw(loose).layout.height
         if natural <= theme.height:
+            fits = True
             break
         floor = int(ROW_FLOOR * max(sized.tick_size, sized.label_size))
         if floor < sized.row_height:
             tight = draw(replace(loose, row_height=floor)).layout.height
             if tight <= theme.height:  # the rows' own room is enough: share out what the frame has left
                 per_px = (natural - tight) / (sized.row_height - floor)
-                sized = replace(sized, row_height=int(floor + (theme.height - tight) / per_px))
+                sized, fits = replace(sized, row_height=int(floor + (theme.height - tight) / per_px)), True
                 break
         factor = max(sized.tick_size / theme.tick_size * theme.height / natural, SMALLEST_TYPE)
         if factor >= sized.tick_size / theme.tick_size:
-            break  # as small as it may be drawn: what still does not fit is squeezed
+            break  # as small as it may be drawn
         shrunk = scaled(theme, factor)
-        sized = for_size(shrunk, theme.width, theme.height) if theme.width else shrunk
+        sized = for_size(shrunk, theme.width, theme.height, grow=theme.grow) if theme.width else shrunk
+    if not fits and theme.grow:
+        return draw(replace(sized, height=None))  # taller than the frame, every row with its room
     return draw(replace(sized, height=theme.height))

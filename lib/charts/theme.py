@@ -28,7 +28,7 @@ ROLE_LABELS = {"yours": "yours", "benchmark": "benchmark"}
 FONT = "'Source Sans Pro', 'Source Sans 3', 'Liberation Sans', Arial, sans-serif"
 
 
-NARROW = 600  # layout px: below this width a chart's panels stack and its category names go above the bars
+NARROW = 700  # layout px: below this width a chart's panels stack and its category names go above the bars
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Theme:
     # wrap widths, for a screen of unknown width) and, where the frame is fixed (a slide, a picture), its height.
     width: int | None = None
     height: int | None = None
+    grow: bool = False  # a chart that cannot fit `height` is drawn taller instead (an image file, not a slide)
 
     @property
     def stacked(self) -> bool:

@@ -38,8 +38,7 @@ def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, d
     """The view's brief; `draw(fig, "svg", width=, height=, scale=)` draws its chart (an ImageExporter's image)."""
     chart_svg, height_mm = "", 0.0
     if view.main:
-        # Drawn for the brief's column; the brief prints the title and source itself.
-        body = chart_body(view.main.figure(for_size(PRINT, CHART_WIDTH)), view.main.source)
+        body = chart_figure(view.main)
         height = int(body.layout.height or 600)
         chart_svg = draw(body, "svg", width=CHART_WIDTH, height=height, scale=1).decode("utf-8")
         height_mm = min(height * PRINTED_WIDTH_MM / CHART_WIDTH, MAX_CHART_MM)
@@ -50,6 +49,11 @@ def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, d
         sys_inputs={"view": json.dumps(content, ensure_ascii=False), "chart": chart_svg},
         timestamp=int(moment),
     )
+
+
+def chart_figure(chart: views.Chart):
+    """The chart drawn for the brief's column, without the title and source line the brief prints itself."""
+    return chart_body(chart.figure(for_size(PRINT, CHART_WIDTH)), chart.source)
 
 
 def brief_content(view: views.View, *, permalink: str, day: date, chart_height_mm: float) -> dict:

@@ -30,10 +30,10 @@ SOURCE_HEIGHT = Inches(0.55)
 TEXT_RGB = RGBColor(0x1A, 0x1A, 0x1A)
 MUTED_RGB = RGBColor(0x4D, 0x4D, 0x4D)
 FONT = "Arial"  # on every PowerPoint; Impress draws it with the metric-compatible Liberation Sans
-# The chart is drawn for a frame 1536 px wide with the picture's aspect and drawn 1920 px across, so its type
-# comes out a quarter larger than on screen; what does not fit the frame at that size is drawn in smaller type
-# (lib.charts.sizing.fit), never squeezed onto itself.
-LAYOUT_WIDTH = 1536
+# The chart is drawn for a frame 1920 px wide with the picture's aspect, as presentation mode draws a slide: the
+# same type on the same width. What does not fit the frame gives up spare room, then type, then rows (the
+# timeline's lanes) (lib.charts.sizing.fit), never squeezed onto itself.
+LAYOUT_WIDTH = charts.IMAGE_WIDTH
 
 
 def title_size(text: str) -> int:
@@ -59,6 +59,9 @@ def body_figure(slide: Slide, aspect: float) -> tuple[go.Figure, int, int, float
     titled = for_size(charts.PRESENT, width)
     frame = for_size(charts.PRESENT, width, height + title_height(slide.headline, titled))
     body = chart_body(slide.chart.figure(frame, slide.headline), slide.source)
+    # A title drawn in smaller type (to fit) took less than reckoned: the plot keeps its px, the top gives way.
+    extra = body.layout.height - height
+    body.layout.margin.t = max(body.layout.margin.t - extra, 0)
     body.layout.height = height
     return body, width, height, charts.IMAGE_WIDTH / width
 

@@ -75,8 +75,9 @@ def file_name(view: View, fmt: str) -> str:
 
 
 def image_figure(chart: Chart) -> go.Figure:
-    """A chart as its PNG and SVG files draw it: for the image's own frame, not the page's."""
-    return chart.figure(for_size(NORMAL, CHART_IMAGE["width"], CHART_IMAGE["height"]))
+    """A chart as its PNG and SVG files draw it: for the image's own frame, not the page's; a chart too tall for
+    it (the councils' many figures) makes a taller image rather than squeeze its rows."""
+    return chart.figure(for_size(NORMAL, CHART_IMAGE["width"], CHART_IMAGE["height"], grow=True))
 
 
 def today() -> date:
@@ -132,7 +133,8 @@ class Renderer:
         if not view.charts:
             raise Unavailable("This view has no chart to draw: its filters leave nothing to chart.")
         chart = next((c for c in view.charts if c.key == chart_key), view.charts[0])  # "" or unknown: the main one
-        return self._drawer()(image_figure(chart), fmt, **CHART_IMAGE)
+        figure = image_figure(chart)
+        return self._drawer()(figure, fmt, **{**CHART_IMAGE, "height": int(figure.layout.height)})
 
     def slide_image(self, slide: deck.Slide, fmt: str) -> bytes:
         """A slide as it shows in presentation mode: laid out at 1920×1080, drawn at that size."""
