@@ -27,6 +27,10 @@ SLIDE_WIDTH = Emu(SLIDE_HEIGHT * 16 // 9)  # 13.333 in: exactly 16:9
 MARGIN = Inches(0.5)
 TITLE_TOP, TITLE_HEIGHT = Inches(0.25), Inches(1.45)
 SOURCE_HEIGHT = Inches(0.55)
+BODY_TOP = TITLE_TOP + TITLE_HEIGHT  # the chart's picture, between the title and the source line
+BODY_WIDTH = SLIDE_WIDTH - 2 * MARGIN
+BODY_HEIGHT = SLIDE_HEIGHT - BODY_TOP - SOURCE_HEIGHT - Inches(0.2)
+BODY_ASPECT = BODY_WIDTH / BODY_HEIGHT
 TEXT_RGB = RGBColor(0x1A, 0x1A, 0x1A)
 MUTED_RGB = RGBColor(0x4D, 0x4D, 0x4D)
 FONT = "Arial"  # on every PowerPoint; Impress draws it with the metric-compatible Liberation Sans
@@ -75,15 +79,12 @@ def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     layout = next(lay for lay in deck.slide_layouts if lay.name == "Title Only")
-    body_top = TITLE_TOP + TITLE_HEIGHT
-    body_width = SLIDE_WIDTH - 2 * MARGIN
-    body_height = SLIDE_HEIGHT - body_top - SOURCE_HEIGHT - Inches(0.2)
     for slide in slides:
         page = deck.slides.add_slide(layout)
         _title(page, slide.headline)
-        body, width, height, scale = body_figure(slide, body_width / body_height)
+        body, width, height, scale = body_figure(slide, BODY_ASPECT)
         image = png(body, width=width, height=height, scale=scale)
-        picture = page.shapes.add_picture(io.BytesIO(image), MARGIN, body_top, width=body_width, height=body_height)
+        picture = page.shapes.add_picture(io.BytesIO(image), MARGIN, BODY_TOP, width=BODY_WIDTH, height=BODY_HEIGHT)
         picture.name = f"Chart: {slide.name}"
         picture._element.nvPicPr.cNvPr.set("descr", slide.alt)
         size = 14 if len(slide.source) <= 110 else 12  # a long citation keeps to two lines
