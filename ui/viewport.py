@@ -63,9 +63,11 @@ def _number(value) -> int | None:
     return int(value) if isinstance(value, int | float) and 0 < value < 100_000 else None
 
 
-def _from_cookie(value: str | None) -> tuple[int | None, int | None]:
+def _from_cookie(value: object) -> tuple[int | None, int | None]:
     """'358x390' → (358, 390); anything else (the cookie is the browser's to change) → unknown."""
-    column, _, window = (value or "").partition("x")
+    if not isinstance(value, str):
+        return None, None
+    column, _, window = value.partition("x")
     if not (column.isdigit() and window.isdigit()):
         return None, None
     return _number(int(column)), _number(int(window))
