@@ -321,28 +321,6 @@ def organisation_order(items: pd.DataFrame) -> list[str]:
     return keys.sort_values(["group", "when_key"], kind="stable").index.tolist()
 
 
-def timeline_list(items: pd.DataFrame, highlight: str | None = None) -> list[tuple[str, list[str]]]:
-    """The timeline as a list, for a column too narrow to draw it: the national instruction, then a group an
-    organisation in the lanes' order ("(yours)" for `highlight`), its figures in time order (before the pandemic,
-    dated, no date given), each as
-    "<when, in the source's words>: <what was counted>: <figure>", claims marked."""
-    start = items["draw_from"].fillna(items["draw_to"])
-    when = items["panel"].map({BEFORE: 0, "context": 1, DATED: 1, UNDATED: 2})  # before the pandemic comes first
-    ordered = items.assign(_when=when, _start=start).sort_values(["_when", "_start"], kind="stable")
-
-    def line(row) -> str:
-        figure = row.measure if _missing(row.value_text) else f"{row.measure}: {row.value_text}"
-        return f"{row.when}: {marked(figure, row.claimant)}"
-
-    context = ordered[ordered["panel"] == "context"]
-    groups = [(f"{row.organisation}, {row.when}", [row.measure]) for row in context.itertuples()]
-    for organisation in organisation_order(items):
-        rows = ordered[(ordered["organisation"] == organisation) & (ordered["panel"] != "context")]
-        heading = f"{organisation} (yours)" if organisation == highlight else organisation
-        groups.append((heading, [line(row) for row in rows.itertuples()]))
-    return groups
-
-
 def source_reference(file: str, first: int, last: int) -> str:
     """Where a figure is printed: 'file:line' or 'file:first–last'."""
     return f"{file}:{first}" if first == last else f"{file}:{first}–{last}"

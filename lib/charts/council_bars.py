@@ -45,7 +45,9 @@ def scale_and_speed(
     ys = list(range(len(rows)))
     colours = [organisation_colour(o, highlight) for o in rows["organisation"]]
     frame = theme.width or WIDE
-    ticktext = row_ticks(rows, highlight, min(44, chars_in(frame * 0.3, theme.tick_size)))
+    # Beside the bars, names take under a third of the frame; above them (stacked), its whole width.
+    name_px = frame - 40 if theme.stacked else frame * 0.3
+    ticktext = row_ticks(rows, highlight, min(44, chars_in(name_px, theme.tick_size)))
     left = label_margin(ticktext, theme)
     plot = frame - left - (16 if theme.stacked else 40)
     panel = plot if theme.stacked else plot * (1 - SPEED_SPACING) / 2

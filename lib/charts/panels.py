@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.charts.layout import axis, category_axis, set_axes
-from lib.charts.theme import TEXT, Theme
+from lib.charts.theme import LABEL_GROUND, TEXT, Theme
 
 GAP_BELOW_NAME = 2  # px between a category's name and the top of its bar
 
@@ -66,7 +66,7 @@ def stack_panels(fig: go.Figure, theme: Theme, *, gap: int, titles: Sequence[str
             fig.layout[f"xaxis{'' if i == 1 else i}"].title = None
     named = [a for a in fig.layout.annotations if a.text in set(titles) and a.yref == "paper"]
     for annotation, top in zip(named, tops, strict=False):
-        annotation.update(x=0, xanchor="left", y=top)
+        annotation.update(x=0, xanchor="left", align="left", y=top)
 
 
 def category_names(
@@ -115,6 +115,7 @@ def category_names(
                     yshift=GAP_BELOW_NAME,
                     align="left",
                     showarrow=False,
+                    bgcolor=LABEL_GROUND,  # a reference line behind it never runs through its words
                     font=dict(size=theme.tick_size, color=TEXT),
                 )
             )
