@@ -186,11 +186,14 @@ def upload_section(mine) -> None:
         st.warning("Choose a file first.")
     elif submitted:
         check_upload(chosen, source_name)
+    ui.review_labels(add)
 
     outcome = st.session_state.pop(OUTCOME_KEY, None)
     if outcome:
         label, count, notes, permalink = outcome
         st.success(f"Added {count:,} rows as **{for_markdown(label)}**.")
+        if mine is not None:
+            ui.where_they_show(mine)
         for note in notes:
             st.caption(for_markdown(note))
         ui.saved_view_link(permalink)
@@ -239,11 +242,18 @@ def check_upload(chosen, source_name: str) -> None:
             if err.total > len(err.problems):
                 st.caption(f"The first {len(err.problems):,} are listed: fix these, then check the file again.")
         else:
-            ui.set_user_rows(result.rows, result.uploaded_at)
-            outcome = (result.rows["source"].iloc[0], len(result.rows), result.notes, result.permalink)
-            st.session_state[OUTCOME_KEY] = outcome
+            if ui.needs_review(result):  # a label looks like a typo: asked about before anything is added
+                status.update(label="Checked: one question before your figures are added", state="complete")
+                st.rerun()
             status.update(label="Added", state="complete")
-            st.rerun()
+            add(result)
+
+
+def add(result: uploads.Upload) -> None:
+    """Keep the rows in this session and say so on the next run, with where they show."""
+    ui.set_user_rows(result.rows, result.uploaded_at)
+    st.session_state[OUTCOME_KEY] = (result.rows["source"].iloc[0], len(result.rows), result.notes, result.permalink)
+    st.rerun()
 
 
 # 1/ Which table, which rows (every choice is in the URL)

@@ -13,8 +13,9 @@ region = view.selections["region"]
 
 # 2/ The answer in words, then the figures
 ui.headline(view)
-ui.metrics(view)
 ui.view_downloads(view)
+ui.changes(view)  # your figures against 2019, where you brought any
+ui.metrics(view)
 
 # 3/ Map beside the councils in this region, then the ranked bars
 map_col, councils_col = st.columns([3, 2])
@@ -35,4 +36,3 @@ with councils_col:
             query_params={"region": region},
         )
 ui.show_chart(view, view.chart("regions-bars"))
-ui.changes(view)
