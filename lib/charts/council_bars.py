@@ -110,15 +110,20 @@ def _time_note(row, chars: int) -> str:
 
 
 def _count_panel(fig: go.Figure, rows: pd.DataFrame, ys: list[int], colours: list[str], theme: Theme) -> list[dict]:
-    """How many staff or users, as printed; a missing count is said, never drawn as zero."""
+    """How many staff or users, as printed; a missing count is said, and no bar drawn for it (not even one of no
+    width)."""
+    drawn = rows["count"].notna().to_list()
+    counted = rows[drawn]
     fig.add_bar(
-        x=rows["count"].where(rows["count"].notna()),
-        y=ys,
+        x=counted["count"],
+        y=[y for y, shown in zip(ys, drawn, strict=True) if shown],
         orientation="h",
-        marker=dict(color=colours, line_width=0),
+        marker=dict(color=[c for c, shown in zip(colours, drawn, strict=True) if shown], line_width=0),
         customdata=[
             f"<b>{o}</b><br>{m}: {t}<br>When: {w}"
-            for o, m, t, w in zip(rows["organisation"], rows["measure"], rows["value_text"], rows["when"], strict=True)
+            for o, m, t, w in zip(
+                counted["organisation"], counted["measure"], counted["value_text"], counted["when"], strict=True
+            )
         ],
         hovertemplate="%{customdata}<extra></extra>",
         name="count",
@@ -135,21 +140,24 @@ def _count_panel(fig: go.Figure, rows: pd.DataFrame, ys: list[int], colours: lis
 def _time_panel(
     fig: go.Figure, rows: pd.DataFrame, ys: list[int], colours: list[str], notes: list[str], theme: Theme
 ) -> list[dict]:
-    """How long it took, as given, with the derived rate (`notes`); a range (5–8 days) is drawn from its start."""
+    """How long it took, as given, with the derived rate (`notes`); a range (5–8 days) is drawn from its start; a
+    missing time is said, and no bar drawn for it."""
+    drawn = rows["duration_max_days"].notna().to_list()
+    timed = rows[drawn]
     starts = [
         lo if pd.notna(lo) and lo < hi else 0.0
-        for lo, hi in zip(rows["duration_min_days"], rows["duration_max_days"], strict=True)
+        for lo, hi in zip(timed["duration_min_days"], timed["duration_max_days"], strict=True)
     ]
     fig.add_bar(
         base=starts,
-        x=[hi - lo if pd.notna(hi) else None for lo, hi in zip(starts, rows["duration_max_days"], strict=True)],
-        y=ys,
+        x=[hi - lo for lo, hi in zip(starts, timed["duration_max_days"], strict=True)],
+        y=[y for y, shown in zip(ys, drawn, strict=True) if shown],
         orientation="h",
-        marker=dict(color=colours, line_width=0),
+        marker=dict(color=[c for c, shown in zip(colours, drawn, strict=True) if shown], line_width=0),
         customdata=[
             f"<b>{o}</b><br>{m}: {d}" + (f"<br>{r} (derived)" if isinstance(r, str) else "")
             for o, m, d, r in zip(
-                rows["organisation"], rows["measure"], rows["duration"], rows["rate_label"], strict=True
+                timed["organisation"], timed["measure"], timed["duration"], timed["rate_label"], strict=True
             )
         ],
         hovertemplate="%{customdata}<extra></extra>",
