@@ -21,7 +21,8 @@ HEADLINES = {
 }
 FOCUS = """() => { const a = document.activeElement;
   return { text: (a.innerText || a.getAttribute('aria-label') || '').trim(), inMenu: !!a.closest('[role="dialog"]'),
-           testid: (a.closest('[data-testid]') || {dataset: {}}).dataset.testid || '', inChart: !!a.closest('.js-plotly-plot') }; }"""
+           testid: (a.closest('[data-testid]') || {dataset: {}}).dataset.testid || '',
+           inChart: !!a.closest('.js-plotly-plot') }; }"""
 
 
 def focus_headline(page, words: str) -> None:

@@ -8,10 +8,13 @@ tests/browser/overlaps.py measures every text of every Plotly chart on the page.
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import pytest
 
 from lib.views import PAGES
-from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app, wait_until_idle
+from tests.browser.conftest import ROOT, assert_no_exception, screenshot, wait_for_app, wait_until_idle
 from tests.browser.overlaps import page_chart_problems
 
 pytestmark = pytest.mark.browser
@@ -63,6 +66,12 @@ def test_every_chart_on_a_phone_has_wide_bars_and_clear_text(browser, app_url, n
         assert page.locator(".st-key-councils-timeline-list").get_by_text("Norfolk County Council (yours)").count()
         assert page.locator(".st-key-councils-speed-list").count() == 1
     screenshot(page, f"phone-{name}")
+    if name == "sectors":  # the README shows a phone's view of the chart
+        page.locator('[data-testid="stTabs"]').first.evaluate("tabs => tabs.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(300)
+        shot = screenshot(page, "phone-sectors-chart", whole_page=False)
+        if os.environ.get("UPDATE_DOCS_SCREENSHOTS") == "1":
+            shutil.copy(shot, ROOT / "docs" / "phone.png")
     page.context.close()
 
 
