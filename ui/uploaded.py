@@ -41,17 +41,7 @@ def review(add: Callable[[Upload], None]) -> bool:
             icon=":material/spellcheck:",
         )
         with st.form("upload-review-form", border=False):
-            answers = [
-                st.radio(
-                    for_markdown(suggestion.question),
-                    [True, False],
-                    format_func=lambda use, s=suggestion: for_markdown(
-                        f"Yes: use {s.nearest}" if use else f"No: keep “{s.label}” as a category of my own"
-                    ),
-                    key=f"upload-review-{i}",
-                )
-                for i, suggestion in enumerate(found)
-            ]
+            answers = [_answer(i, suggestion) for i, suggestion in enumerate(found)]
             submitted = st.form_submit_button("Add my figures", type="primary", icon=":material/upload:")
         if st.button("Add nothing", icon=":material/close:", key="upload-review-cancel"):
             st.session_state.pop(PENDING_KEY, None)
@@ -66,6 +56,22 @@ def review(add: Callable[[Upload], None]) -> bool:
         st.session_state.pop(PENDING_KEY, None)
         add(replace(result, rows=rows, notes=notes))
     return True
+
+
+def _answer(index: int, suggestion: labels.Suggestion) -> bool:
+    """Take the nearest known label (the first choice), or keep one's own."""
+    choices = {
+        True: for_markdown(f"Yes: use {suggestion.nearest}"),
+        False: for_markdown(f"No: keep “{suggestion.label}” as a category of my own"),
+    }
+    return bool(
+        st.radio(
+            for_markdown(suggestion.question),
+            list(choices),
+            format_func=choices.__getitem__,
+            key=f"upload-review-{index}",
+        )
+    )
 
 
 def where_they_show(rows: pd.DataFrame) -> None:

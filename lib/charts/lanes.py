@@ -184,7 +184,8 @@ def lanes_in_frame(
     room the panels' titles take, and the date axis's title may take two lines."""
     layout = timeline_layout(items, theme, highlight)
     lanes = layout.lanes
-    kept, note = lanes, ""
+    kept: list[str] = []
+    note = ""
     for _ in range(2):  # the note can take the subtitle onto another line: count again with it
         top, bottom = frame_margins(title, subtitle + note, source, theme, top_extra=top_extra, axis_title_lines=2)
         rows = (theme.height or 0) - top - bottom

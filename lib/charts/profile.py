@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -60,7 +61,7 @@ def profile_chart(
         _add_user_lines(fig, user_rows, order, labels, theme)
     set_axes(fig, "y", **value_axis("% of people in employment", theme, top=top_value * 1.18))
     # Twelve bands in a narrow frame: every band's name, turned upright, under the plot.
-    upright = dict(tickangle=-90, tickmode="array", tickvals=labels) if _tight(theme) else {}
+    upright: dict[str, Any] = dict(tickangle=-90, tickmode="array", tickvals=labels) if _tight(theme) else {}
     set_axes(fig, "x", title=axis_title("Age of worker (years)", theme), tickfont=dict(size=theme.tick_size), **upright)
     left, right = theme.tick_size * 4 + theme.axis_title_size * 2, 16 if _tight(theme) else theme.label_size * 6
     legend_lines = _legend_names(fig, theme, left + right) if has_user else 0

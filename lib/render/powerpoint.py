@@ -88,7 +88,7 @@ def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
         picture.name = f"Chart: {slide.name}"
         picture._element.nvPicPr.cNvPr.set("descr", slide.alt)
         size = 14 if len(slide.source) <= 110 else 12  # a long citation keeps to two lines
-        _text_box(page, slide.source, top=SLIDE_HEIGHT - SOURCE_HEIGHT - Inches(0.1), size=size, colour=MUTED_RGB)
+        _text_box(page, slide.source, top=Emu(SLIDE_HEIGHT - SOURCE_HEIGHT - Inches(0.1)), size=size, colour=MUTED_RGB)
         page.notes_slide.notes_text_frame.text = slide.notes
     out = io.BytesIO()
     deck.save(out)

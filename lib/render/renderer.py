@@ -27,7 +27,7 @@ from lib.views import PAGES, Chart, View, deck
 
 # A page chart is drawn for a 1280×720 frame (lib.charts.sizing) and at 1.5×: 1920×1080 pixels with its type
 # half as large again, so it reads on a slide.
-CHART_IMAGE = {"width": 1280, "height": 720, "scale": 1.5}
+CHART_IMAGE: dict[str, int | float] = {"width": 1280, "height": 720, "scale": 1.5}
 EXCEL_ROWS = 100_000  # an Excel file of more rows takes too long to build while the user waits
 
 
@@ -77,7 +77,7 @@ def file_name(view: View, fmt: str) -> str:
 def image_figure(chart: Chart) -> go.Figure:
     """A chart as its PNG and SVG files draw it: for the image's own frame, not the page's; a chart too tall for
     it (the councils' many figures) makes a taller image rather than squeeze its rows."""
-    return chart.figure(for_size(NORMAL, CHART_IMAGE["width"], CHART_IMAGE["height"], grow=True))
+    return chart.figure(for_size(NORMAL, int(CHART_IMAGE["width"]), int(CHART_IMAGE["height"]), grow=True))
 
 
 def today() -> date:
