@@ -98,9 +98,10 @@ def row_room(names: list[str], notes: list[str], theme: Theme, *, least: int, ba
 
 
 def _time_note(row, chars: int) -> str:
-    """How long it took, as given, and the derived rate in bold, each wrapped to `chars`."""
+    """How long it took, as given, and the derived rate in bold, each wrapped to `chars` (or, with no number of
+    days, what the source says of the time, if anything)."""
     if pd.isna(row.duration_max_days):
-        return ""
+        return wrap(_no_days(row.duration), chars)
     lines = wrap(row.duration, chars).split("<br>")
     if isinstance(row.rate_label, str):
         rate = [f"<b>{line}</b>" for line in wrap(row.rate_label, chars).split("<br>")]
@@ -165,11 +166,16 @@ def _time_panel(
         **cell(theme, 2),
     )
     return [
-        _value_note(0, y, "no time given", theme, col=2, muted=True)
+        _value_note(0, y, note, theme, col=2, muted=True)
         if pd.isna(row.duration_max_days)
         else _value_note(row.duration_max_days, y, note, theme, col=2)
         for y, row, note in zip(ys, rows.itertuples(), notes, strict=True)
     ]
+
+
+def _no_days(duration: object) -> str:
+    """A time the source gives in words and no number ("within a few days") is said as given; none at all, so."""
+    return f"{duration} (no number of days)" if isinstance(duration, str) and duration else "no time given"
 
 
 def _speed_order(rows: pd.DataFrame) -> list[str]:
