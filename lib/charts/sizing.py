@@ -21,7 +21,7 @@ from lib.charts.theme import NARROW, Theme
 EM = {False: 0.52, True: 0.57}
 TITLE_INSET = 52  # px: the title's left pad and the right margin
 ROW_FLOOR = 1.6  # lines of its type a row keeps, at least, when a fixed frame takes its spare room
-SMALLEST_TYPE = 0.9  # a fixed frame shrinks the type a little at most: a chart holds fewer rows instead
+SMALLEST_TYPE = 0.95  # a fixed frame shrinks the type a little at most: a chart holds fewer rows instead
 TYPE_STEPS = 3  # sizes `fit` may try
 
 
