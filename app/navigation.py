@@ -35,4 +35,6 @@ if not present:
 # Forward that keep the view.
 ui.keep_session(notice=not present)
 ui.keep_history()
+ui.keep_viewport()  # how wide the page is: its charts are drawn for their column (ui/viewport.py)
+ui.keep_keyboard()  # a menu opened takes focus and Esc gives it back (ui/keyboard.py)
 st.navigation(pages, position="hidden" if present else "sidebar").run()

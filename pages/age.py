@@ -11,9 +11,9 @@ view = ui.view("age", ui.widgets("age", st.columns(2)))
 
 # 2/ What the profile shows, generated from the figures
 ui.headline(view)
-ui.metrics(view)
 ui.share_menu(view)
+ui.changes(view)  # your figures against 2019, where you brought any
+ui.metrics(view)
 
 # 3/ The profile on both measures, the UK as reference
 ui.show_chart(view, view.chart("age-profile"))
-ui.changes(view)

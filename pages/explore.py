@@ -1,6 +1,7 @@
 """Explore: filter either table, chart it, download exactly what is shown, and add your own figures."""
 
 import math
+from dataclasses import replace
 
 import streamlit as st
 
@@ -187,11 +188,14 @@ def upload_section(mine) -> None:
         st.warning("Choose a file first.")
     elif submitted:
         check_upload(chosen, source_name, basis)
+    ui.review_labels(add)
 
     outcome = st.session_state.pop(OUTCOME_KEY, None)
     if outcome:
         label, count, notes, permalink = outcome
         st.success(f"Added {count:,} rows as **{for_markdown(label)}**.")
+        if mine is not None:
+            ui.where_they_show(mine)
         for note in notes:
             st.caption(for_markdown(note))
         ui.saved_view_link(permalink)
@@ -261,13 +265,22 @@ def check_upload(chosen, source_name: str, basis: comparability.Basis) -> None:
                 st.caption(f"The first {len(err.problems):,} are listed: fix these, then check the file again.")
         else:
             declared = basis if basis.declared() else comparability.Basis.from_mapping(result.basis)
-            ui.set_user_rows(declared.on_rows(result.rows), result.uploaded_at)
-            caution = comparability.verdict(declared).caution()
-            notes = (*result.notes, f"Compared with 2019: {caution}")
-            outcome = (result.rows["source"].iloc[0], len(result.rows), notes, result.permalink)
-            st.session_state[OUTCOME_KEY] = outcome
+            result = replace(result, basis=declared.declared())
+            if ui.needs_review(result):  # a label looks like a typo: asked about before anything is added
+                status.update(label="Checked: one question before your figures are added", state="complete")
+                st.rerun()
             status.update(label="Added", state="complete")
-            st.rerun()
+            add(result)
+
+
+def add(result: uploads.Upload) -> None:
+    """Keep the rows in this session, with where they come from, and say so on the next run, with where they show
+    and how comparable they are with 2019."""
+    declared = comparability.Basis.from_mapping(result.basis)
+    ui.set_user_rows(declared.on_rows(result.rows), result.uploaded_at)
+    notes = (*result.notes, f"Compared with 2019: {comparability.verdict(declared).caution()}")
+    st.session_state[OUTCOME_KEY] = (result.rows["source"].iloc[0], len(result.rows), notes, result.permalink)
+    st.rerun()
 
 
 # 1/ Which table, which rows (every choice is in the URL)

@@ -13,13 +13,14 @@ region = view.selections["region"]
 
 # 2/ The answer in words, then the figures
 ui.headline(view)
-ui.metrics(view)
 ui.share_menu(view)
+ui.changes(view)  # your figures against 2019, where you brought any
+ui.metrics(view)
 
 # 3/ Map beside the councils in this region, then the ranked bars
 map_col, councils_col = st.columns([3, 2])
 with map_col:
-    ui.show_chart(view, view.chart("regions-map"))
+    ui.show_chart(view, view.chart("regions-map"), share=3 / 5)
 with councils_col:
     st.header(f"Councils in {compare.place_name(region)} that moved staff home in spring 2020")
     reported = councils.in_region(ui.tables().councils, region)
@@ -35,4 +36,3 @@ with councils_col:
             query_params={"region": region},
         )
 ui.show_chart(view, view.chart("regions-bars"))
-ui.changes(view)

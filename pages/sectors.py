@@ -11,12 +11,12 @@ view = ui.view("sectors", ui.widgets("sectors", st.columns(2)))
 
 # 2/ The answer in words, then the figures
 ui.headline(view)
-ui.metrics(view)
 ui.share_menu(view)
+ui.changes(view)  # your figures against 2019, where you brought any
+ui.metrics(view)
 
 # 3/ All ten sectors, yours and the benchmark highlighted; how regular homeworking was
 ui.show_chart(view, view.chart("sectors-all"))
-ui.changes(view)
 st.header("How regular homeworking was")
 ui.show_chart(view, view.chart("sectors-regularity"))
 

@@ -18,10 +18,14 @@ from ui.downloads import (
     renderer,
 )
 from ui.history import keep_history
+from ui.keyboard import keep_keyboard
 from ui.resources import image_exporter, tables, upload_reader
 from ui.session import OWN_FIGURES_KEY, keep_session, saved_view_link, set_user_rows, user_rows
 from ui.share import share_menu, slide_copy
 from ui.show import changes, column_config, headline, metrics, show_chart
+from ui.uploaded import needs_review, where_they_show
+from ui.uploaded import review as review_labels
+from ui.viewport import keep_viewport, narrow
 from ui.widgets import page_script, widget, widgets
 
 __all__ = [
@@ -38,11 +42,16 @@ __all__ = [
     "image_buttons",
     "image_exporter",
     "keep_history",
+    "keep_keyboard",
     "keep_session",
+    "keep_viewport",
     "metrics",
+    "narrow",
+    "needs_review",
     "page_of_address",
     "page_script",
     "renderer",
+    "review_labels",
     "saved_view_link",
     "set_user_rows",
     "share_menu",
@@ -53,6 +62,7 @@ __all__ = [
     "user_rows",
     "view",
     "warm",
+    "where_they_show",
     "widget",
     "widgets",
 ]

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from lib import selections, views
+from lib.charts import NORMAL, Theme
 from ui.resources import tables
 from ui.session import user_rows
 
@@ -33,25 +34,27 @@ def _shared_view(page: str, chosen: tuple) -> views.View:
     return views.build(page, tables(), {k: list(v) if isinstance(v, tuple) else v for k, v in chosen})
 
 
-def figure(shown: views.View, chart: views.Chart) -> go.Figure:
-    """The chart's figure, built once per distinct view and shared by every session.
+def figure(shown: views.View, chart: views.Chart, theme: Theme = NORMAL) -> go.Figure:
+    """The chart's figure for a theme (the page's, sized for its column: ui.viewport), built once per distinct
+    view and width and shared by every session.
 
     Thirty people opening one link ask for the same figures; building each once keeps the
     server's reruns short. A view with the user's own rows is drawn for that session only,
     so uploaded data never reaches a cache shared between sessions.
     """
     if shown.with_user_rows:
-        return chart.figure()
+        return chart.figure(theme)
     chosen = shown.selections
     if chart.depends_on is not None:
         chosen = {key: chosen[key] for key in chart.depends_on if key in chosen}
-    return _shared_figure(shown.page, _frozen(chosen), chart.key, chart)
+    return _shared_figure(shown.page, _frozen(chosen), chart.key, (theme.name, theme.width), theme, chart)
 
 
 @st.cache_resource(show_spinner=False, max_entries=512)
-def _shared_figure(page: str, chosen: tuple, key: str, _chart: views.Chart) -> go.Figure:
-    """Keyed by the page, its selections and the chart (the chart itself holds a function: not hashable)."""
-    return _chart.figure()
+def _shared_figure(page: str, chosen: tuple, key: str, frame: tuple, _theme: Theme, _chart: views.Chart) -> go.Figure:
+    """Keyed by the page, its selections, the chart and the frame (the theme's name and width: a page's themes
+    differ by nothing else); the chart itself holds a function, so it is not part of the key."""
+    return _chart.figure(_theme)
 
 
 LATER_WARM_UP_S = 15  # seconds between building the default views and the rest

@@ -150,6 +150,13 @@ def guarded(make: Callable[[], bytes], key: str, failures: dict[str, str] | None
     return make_or_say_why
 
 
+def camera_wanted(key: str) -> bool:
+    """Whether a chart should offer Plotly's own camera: the server cannot draw images (no Chromium), or its last
+    PNG or SVG failed in this session (the note that says so points to the camera)."""
+    failures = st.session_state.get(DOWNLOAD_FAILURES_KEY, {})
+    return not image_exporter().available or any(f"{key}-{fmt}" in failures for fmt in ("png", "svg"))
+
+
 def failed_download_note(label: str, key: str, *, advice: str = "Try again in a minute.") -> None:
     """Say why the last press of the download `key` in this session gave no file (once), or nothing."""
     reason = st.session_state.get(DOWNLOAD_FAILURES_KEY, {}).pop(key, None)

@@ -11,7 +11,8 @@ from lib import views
 from lib.charts import chart_config
 from lib.escape import for_markdown
 from ui.cache import figure
-from ui.downloads import image_downloads
+from ui.downloads import camera_wanted, image_downloads
+from ui.viewport import chart_theme, narrow
 
 
 def headline(shown: views.View) -> None:
@@ -82,17 +83,28 @@ def column_config(columns: Mapping[str, views.Column]) -> dict:
     return config
 
 
-def show_chart(shown: views.View, chart: views.Chart) -> None:
-    """A chart with its text alternative: `alt` for screen readers and the same numbers as a table."""
+def show_chart(shown: views.View, chart: views.Chart, *, share: float = 1.0) -> None:
+    """A chart with its text alternative: `alt` for screen readers and the same numbers as a table. The chart is
+    drawn for the column it is shown in (`share`: its part of the page's row; ui.viewport); on a phone, a chart
+    that has a list form (the councils timeline) is shown as that list."""
     # Lazy tabs: a table is built only when someone opens it, so a page sends its charts alone (lighter first
     # paint, lighter reruns); opening "Show as table" reruns the page with that tab open.
     chart_tab, table_tab = st.tabs(["Chart", "Show as table"], key=f"{chart.key}-as", on_change="rerun")
     if chart_tab.open:
         with chart_tab:
-            drawn = figure(shown, chart)
-            st.plotly_chart(
-                drawn, key=chart.key, alt=chart.alt, config=chart_config(chart.key), width="stretch", theme=None
-            )
+            if chart.as_list is not None and narrow():
+                _as_list(chart)
+            else:
+                drawn = figure(shown, chart, chart_theme(share))
+                camera = camera_wanted(chart.key) and not narrow()  # no files from the server: Plotly's camera
+                st.plotly_chart(
+                    drawn,
+                    key=chart.key,
+                    alt=chart.alt,
+                    config=chart_config(chart.key, camera=camera),
+                    width="stretch",
+                    theme=None,
+                )
             image_downloads(shown, chart)
     if table_tab.open:
         with table_tab:
@@ -100,6 +112,15 @@ def show_chart(shown: views.View, chart: views.Chart) -> None:
             st.caption(chart.source)
     if chart.caption:
         st.caption(for_markdown(chart.caption))
+
+
+def _as_list(chart: views.Chart) -> None:
+    """The chart's list form: a heading and its lines a group, its title first."""
+    with st.container(key=f"{chart.key}-list"):
+        st.markdown(f"**{for_markdown(chart.title)}**")
+        for heading, lines in chart.as_list() if chart.as_list else ():
+            st.markdown(f"**{for_markdown(heading)}**\n" + "\n".join(f"- {for_markdown(line)}" for line in lines))
+        st.caption(for_markdown(chart.source))
 
 
 CHANGES_LISTED = 12  # sentences; the chart's table holds every figure

@@ -6,6 +6,8 @@ state: each call builds a fresh figure.
 
 - `theme`: the palette and the themes;
 - `layout`: what every chart shares (title, subtitle, source line, axes, labels);
+- `sizing`: the theme for the frame a chart is drawn in (a phone, a slide, an image), and fitting a fixed frame;
+- `panels`: panels side by side or stacked, category names beside or above their bars;
 - one module per chart family: `bars`, `profile`, `tile_map`, `change`, `timeline`, `council_bars`, `explore`.
 """
 
@@ -13,6 +15,7 @@ from lib.charts.bars import REGULARITY_AXIS, bar_table, category_bars, regularit
 from lib.charts.change import CHANGE_AXIS, change_dumbbell
 from lib.charts.council_bars import baseline_sources, scale_and_speed, share_against_baseline
 from lib.charts.explore import council_chart, distribution_chart
+from lib.charts.lanes import TimelineLayout, timeline_layout
 from lib.charts.layout import (
     Highlight,
     add_marks,
@@ -29,6 +32,7 @@ from lib.charts.layout import (
     wrap,
 )
 from lib.charts.profile import profile_chart
+from lib.charts.sizing import NARROW, fit, for_size
 from lib.charts.theme import (
     BENCHMARK,
     FONT,
@@ -47,7 +51,7 @@ from lib.charts.theme import (
     Theme,
 )
 from lib.charts.tile_map import TILE_GRID, tile_map
-from lib.charts.timeline import COUNCIL_SOURCE, TimelineLayout, rollout_timeline, timeline_layout
+from lib.charts.timeline import COUNCIL_SOURCE, rollout_timeline
 from lib.data import source_note
 
 __all__ = [
@@ -58,6 +62,7 @@ __all__ = [
     "IMAGE_HEIGHT",
     "IMAGE_WIDTH",
     "MUTED_TEXT",
+    "NARROW",
     "NORMAL",
     "OTHER",
     "PRESENT",
@@ -83,6 +88,8 @@ __all__ = [
     "council_chart",
     "distribution_chart",
     "finish_layout",
+    "fit",
+    "for_size",
     "label_margin",
     "legend_above_panels",
     "panel_title",

@@ -6,18 +6,17 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from lib.charts.layout import (
     add_marks,
     bar_labels,
-    category_axis,
     finish_layout,
     label_font,
     label_margin,
     legend_above_panels,
     panel_title,
     panel_title_px,
+    panel_width,
     reference_line,
     role_marker,
     role_of,
@@ -27,6 +26,7 @@ from lib.charts.layout import (
     value_axis,
     value_label,
 )
+from lib.charts.panels import category_names, cell, panel_grid, stack_panels
 from lib.charts.theme import NORMAL, UPLOADED, WHITE, Theme
 from lib.compare import MEASURE_LABELS, by_category, regularity
 from lib.data import MEASURES, source_note
@@ -59,52 +59,56 @@ def category_bars(
     table = bar_table(df, mine, sort_by or measures[-1])
     cats = table.index.tolist()
     roles = [role_of(c, yours, benchmark) for c in cats]
-    fig = make_subplots(
-        rows=1,
-        cols=len(measures),
-        shared_yaxes=True,
-        horizontal_spacing=0.04,
-        subplot_titles=[panel_title(m, theme) for m in measures],
-    )
     ons_categories = set(df["category"])
-    top = _top_value(table, measures, mine) * 1.18
-    labels, lines = [], []
-    for col, measure in enumerate(measures, start=1):
-        values = table[measure] if measure in table else pd.Series(math.nan, index=cats)
-        _add_ons_bars(fig, values, measure, roles, col, theme, labelled=ons_categories if mine is not None else None)
-        if mine is not None:
-            _add_user_bars(fig, mine, cats, measure, col, theme)
-        else:
-            labels += bar_labels(values, theme, col=col)
-        if reference and not math.isnan(reference.get(measure, math.nan)):
-            line, label = reference_line(reference[measure], col, f"{reference_label} {reference[measure]:.1f}%", theme)
-            lines.append(line)
-            labels.append(label)
-        set_axes(fig, "x", **value_axis("% of workers", theme, top=top), row=1, col=col)
     ticktext = [
         tick_label(c, r) if c in ons_categories else f"{for_plotly(c)} (your data only)"
         for c, r in zip(cats, roles, strict=True)
     ]
-    category_axis(fig, cats, ticktext, theme)
+    left = label_margin(ticktext, theme)
+    titles = [panel_title(m, theme, panel_width(theme, len(measures), left)) for m in measures]
+    fig = panel_grid(theme, titles)
+    top = _top_value(table, measures, mine) * 1.18
+    labels, lines = [], []
+    for panel, measure in enumerate(measures, start=1):
+        values = table[measure] if measure in table else pd.Series(math.nan, index=cats)
+        _add_ons_bars(fig, values, measure, roles, panel, theme, labelled=ons_categories if mine is not None else None)
+        if mine is not None:
+            _add_user_bars(fig, mine, cats, measure, panel, theme)
+        else:
+            labels += bar_labels(values, theme, col=panel)
+        if reference and not math.isnan(reference.get(measure, math.nan)):
+            line, label = reference_line(
+                reference[measure], panel, f"{reference_label} {reference[measure]:.1f}%", theme
+            )
+            lines.append(line)
+            labels.append(label)
+        set_axes(fig, "x", **value_axis("% of workers", theme, top=top), **cell(theme, panel))
+    labels += category_names(fig, cats, ticktext, theme, bar_half=(1 - theme.bar_gap) / 2)
     # Lift the panel titles above the reference-line labels that sit on the panels' top edge.
     lift = int(theme.label_size * 1.6) if reference else 4
-    style_panel_titles(fig, theme, titles={panel_title(m, theme) for m in measures}, lift=lift)
+    style_panel_titles(fig, theme, titles=set(titles), lift=lift)
     fig.update_layout(bargap=theme.bar_gap, barmode="group" if mine is not None else "relative")
-    height = theme.base_height + theme.row_height * len(cats) * (1.6 if mine is not None else 1)
+    rows = len(cats) * (1.6 if mine is not None else 1) * (len(measures) if theme.stacked else 1)
     fig = finish_layout(
         fig,
         title=title,
         subtitle=subtitle,
         source=source or source_note(),
         theme=theme,
-        height=int(height),
-        left=label_margin(ticktext, theme),
+        height=int(theme.base_height + theme.row_height * rows),
+        left=left,
         top_extra=theme.axis_title_size * 2
         + (theme.label_size if reference else 0)
         + (40 if mine is not None else 0)
-        + panel_title_px(theme),
+        + panel_title_px(titles, theme),
         annotations=labels,
         shapes=lines,
+    )
+    stack_panels(
+        fig,
+        theme,
+        gap=theme.tick_size * 2 + lift + theme.axis_title_size + panel_title_px(titles, theme) + 12,
+        titles=titles,
     )
     if mine is not None:
         legend_above_panels(fig, theme, lift)
@@ -153,8 +157,7 @@ def _add_ons_bars(
         textposition="outside",
         cliponaxis=False,
         textfont=label_font(theme),
-        row=1,
-        col=col,
+        **cell(theme, col),
     )
 
 
@@ -180,8 +183,7 @@ def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], mea
             name=f"Your data: {for_plotly(source)}",
             legendgroup=f"user-{source}",
             showlegend=col == 1,
-            row=1,
-            col=col,
+            **cell(theme, col),
         )
 
 
@@ -232,7 +234,7 @@ def regularity_bars(
         marks.append(label)
     ticktext = [tick_label(c, r) for c, r in zip(cats, roles, strict=True)]
     set_axes(fig, "x", **value_axis(REGULARITY_AXIS, theme, top=top_value * 1.15))
-    category_axis(fig, cats, ticktext, theme, col=None)
+    names = category_names(fig, cats, ticktext, theme, bar_half=(1 - theme.bar_gap) / 2, col=None)
     fig.update_layout(bargap=theme.bar_gap)
     return finish_layout(
         fig,
@@ -244,5 +246,5 @@ def regularity_bars(
         left=label_margin(ticktext, theme),
         top_extra=theme.label_size if reference is not None else 0,
         # White-backed like every bar chart's figures, so the UK line never runs through one.
-        annotations=[*marks, *bar_labels(table["share"], theme, label=lambda share: f"{share:.0f}%")],
+        annotations=[*marks, *names, *bar_labels(table["share"], theme, label=lambda share: f"{share:.0f}%")],
     )

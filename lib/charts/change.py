@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from lib.charts.layout import (
-    category_axis,
+    axis_title,
     finish_layout,
     label_margin,
     legend_above_panels,
     panel_title,
     panel_title_px,
+    panel_width,
     set_axes,
     tick_label,
 )
+from lib.charts.panels import category_names, cell, panel_grid, stack_panels
 from lib.charts.theme import BENCHMARK, GRID, NORMAL, OTHER, TEXT, UPLOADED, Theme
 from lib.data import MEASURES, source_note
 from lib.escape import for_plotly
@@ -41,46 +42,46 @@ def change_dumbbell(
     """
     measures = tuple(m for m in MEASURES if m in set(changes["measure"]))
     cats = list(dict.fromkeys(changes["category"]))[::-1]  # the file's first category on top
-    fig = make_subplots(
-        rows=1,
-        cols=len(measures),
-        shared_yaxes=True,
-        horizontal_spacing=0.06,
-        subplot_titles=[panel_title(m, theme) for m in measures],
-    )
-    names = ", ".join(dict.fromkeys(changes["source"]))
-    for col, measure in enumerate(measures, start=1):
-        rows = changes[changes["measure"] == measure].drop_duplicates("category").set_index("category").reindex(cats)
-        _add_change_marks(fig, rows, col, theme, names)
-    top = float(pd.concat([changes["before"], changes["after"]]).max(skipna=True))
     no_baseline = set(changes.loc[changes["before"].isna(), "category"])
     ticktext = [
         (tick_label(c, "yours") if c == yours else for_plotly(c)) + (" (no 2019 figure)" if c in no_baseline else "")
         for c in cats
     ]
+    left = label_margin(ticktext, theme)
+    titles = [panel_title(m, theme, panel_width(theme, len(measures), left, 0.06)) for m in measures]
+    fig = panel_grid(theme, titles, spacing=0.06)
+    names = ", ".join(dict.fromkeys(changes["source"]))
+    for panel, measure in enumerate(measures, start=1):
+        rows = changes[changes["measure"] == measure].drop_duplicates("category").set_index("category").reindex(cats)
+        _add_change_marks(fig, rows, panel, theme, names)
+    top = float(pd.concat([changes["before"], changes["after"]]).max(skipna=True))
     set_axes(
         fig,
         "x",
         range=[0, (top if top == top else 100) * 1.2],
         ticksuffix="%",
-        title=dict(text=CHANGE_AXIS, font=dict(size=theme.axis_title_size)),
+        title=axis_title(CHANGE_AXIS, theme),
         tickfont=dict(size=theme.tick_size),
         gridcolor=GRID,
     )
-    category_axis(fig, cats, ticktext, theme)
+    # A dot has no thickness: its name sits a marker's height above it.
+    labels = category_names(fig, cats, ticktext, theme, bar_half=0.25)
     for annotation in fig.layout.annotations:
         annotation.font = dict(size=theme.axis_title_size, color=TEXT)
         annotation.yshift = 4
+    rows = max(len(cats), 2) * (len(measures) if theme.stacked else 1)
     fig = finish_layout(
         fig,
         title=title,
         subtitle=subtitle,
         source=source or source_note(),
         theme=theme,
-        height=theme.base_height + theme.row_height * max(len(cats), 2),
-        left=label_margin(ticktext, theme),
-        top_extra=theme.axis_title_size * 2 + 40 + panel_title_px(theme),
+        height=theme.base_height + theme.row_height * rows,
+        left=left,
+        top_extra=theme.axis_title_size * 2 + 40 + panel_title_px(titles, theme),
+        annotations=labels,
     )
+    stack_panels(fig, theme, gap=theme.tick_size * 2 + theme.axis_title_size * 2 + 12, titles=titles)
     legend_above_panels(fig, theme)
     return fig
 
@@ -99,8 +100,7 @@ def _add_change_marks(fig: go.Figure, rows: pd.DataFrame, col: int, theme: Theme
         line=dict(color=OTHER, width=theme.line_width * 1.5),
         hoverinfo="skip",
         showlegend=False,
-        row=1,
-        col=col,
+        **cell(theme, col),
     )
     rising = ~(rows["after"] < rows["before"])  # no 2019 figure: their label goes to the right
     for column, name, colour, symbol in (
@@ -121,6 +121,5 @@ def _add_change_marks(fig: go.Figure, rows: pd.DataFrame, col: int, theme: Theme
             legendgroup=column,
             showlegend=col == 1,
             hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%<extra></extra>",
-            row=1,
-            col=col,
+            **cell(theme, col),
         )

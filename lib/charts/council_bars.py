@@ -5,24 +5,25 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from lib import councils as cl
 from lib.charts.layout import (
     axis,
-    category_axis,
     finish_layout,
-    label_font,
     label_margin,
+    room_for_labels,
     set_axes,
     style_panel_titles,
     tick_label,
     value_axis,
     wrap,
 )
-from lib.charts.theme import BENCHMARK, LABEL_GROUND, MUTED_TEXT, NORMAL, TEXT, WHITE, Theme
+from lib.charts.panels import category_names, cell, panel_grid, stack_panels
+from lib.charts.sizing import WIDE, chars_in
+from lib.charts.theme import BENCHMARK, LABEL_GROUND, MUTED_TEXT, NORMAL, TEXT, Theme
 from lib.charts.timeline import COUNCIL_SOURCE, organisation_colour, organisation_role, row_ticks
 from lib.data import source_note
+from lib.escape import strip_bold
 
 
 def scale_and_speed(
@@ -43,53 +44,91 @@ def scale_and_speed(
     rows = rows.set_index("id").loc[order].reset_index()
     ys = list(range(len(rows)))
     colours = [organisation_colour(o, highlight) for o in rows["organisation"]]
-    fig = make_subplots(
-        rows=1,
-        cols=2,
-        shared_yaxes=True,
-        column_widths=[0.5, 0.5],
-        horizontal_spacing=0.08,
-        subplot_titles=["<b>How many (as printed)</b>", "<b>How long it took (as given)</b>"],
+    frame = theme.width or WIDE
+    # Beside the bars, names take under a third of the frame; above them (stacked), its whole width.
+    name_px = frame - 40 if theme.stacked else frame * 0.3
+    ticktext = row_ticks(rows, highlight, min(44, chars_in(name_px, theme.tick_size)))
+    left = label_margin(ticktext, theme)
+    plot = frame - left - (16 if theme.stacked else 40)
+    panel = plot if theme.stacked else plot * (1 - SPEED_SPACING) / 2
+    title_chars = chars_in(panel, theme.axis_title_size, bold=True)
+    titles = [f"<b>{wrap(t, title_chars)}</b>" for t in ("How many (as printed)", "How long it took (as given)")]
+    fig = panel_grid(theme, titles, spacing=SPEED_SPACING, column_widths=[0.5, 0.5])
+    count_notes = [row.count_label if pd.notna(row.count) else "" for row in rows.itertuples()]
+    time_notes = [_time_note(row, chars_in(panel * 0.75, theme.label_size)) for row in rows.itertuples()]
+    notes = _count_panel(fig, rows, ys, colours, theme) + _time_panel(fig, rows, ys, colours, time_notes, theme)
+    top_count = room_for_labels(rows["count"], count_notes, panel, theme)
+    top_days = room_for_labels(rows["duration_max_days"], time_notes, panel, theme)
+    ticks = max(int(panel // 70), 2)  # a tick per 70 px: "10,000" never meets "15,000"
+    count_axis = value_axis("Staff or users", theme, top=top_count, suffix=None, tickformat=",", nticks=ticks)
+    set_axes(fig, "x", **count_axis, **cell(theme, 1))
+    set_axes(fig, "x", **value_axis("Days", theme, top=top_days, suffix=None, nticks=ticks), **cell(theme, 2))
+    reversed_rows = dict(range=[len(rows) - 0.5, -0.5], fixedrange=True)
+    notes += category_names(
+        fig, ys, ticktext, theme, bar_half=(1 - theme.bar_gap) / 2, upward=-1, col=None, **reversed_rows
     )
-    notes = _count_panel(fig, rows, ys, colours, theme) + _time_panel(fig, rows, ys, colours, theme)
-    top_count = float(rows["count"].max()) if rows["count"].notna().any() else 1.0
-    top_days = float(rows["duration_max_days"].max()) if rows["duration_max_days"].notna().any() else 1.0
-    set_axes(
-        fig, "x", **value_axis("Staff or users", theme, top=top_count * 1.5, suffix=None, tickformat=","), row=1, col=1
-    )
-    set_axes(fig, "x", **value_axis("Days", theme, top=top_days * 2.6, suffix=None), row=1, col=2)
-    ticktext = row_ticks(rows, highlight, 44)
-    category_axis(fig, ys, ticktext, theme, col=None, range=[len(rows) - 0.5, -0.5], fixedrange=True)
     style_panel_titles(fig, theme)
     fig.update_layout(bargap=theme.bar_gap)
-    return finish_layout(
+    row = row_room(ticktext, count_notes + time_notes, theme, least=int(theme.row_height * 1.7))
+    fig = finish_layout(
         fig,
         title=title,
         subtitle=subtitle,
         source=source or source_note(COUNCIL_SOURCE),
         theme=theme,
-        height=theme.base_height + int(theme.row_height * 1.7) * len(rows),
-        left=label_margin([line for t in ticktext for line in t.split("<br>")], theme),
-        top_extra=theme.axis_title_size,
+        height=theme.base_height + row * len(rows) * (2 if theme.stacked else 1),
+        left=left,
+        top_extra=theme.axis_title_size * (max(t.count("<br>") for t in titles) + 1),
         annotations=notes,
     )
+    stack_panels(fig, theme, gap=theme.tick_size * 2 + theme.axis_title_size * 2 + 12, titles=titles)
+    return fig
+
+
+SPEED_SPACING = 0.08
+
+
+def row_room(names: list[str], notes: list[str], theme: Theme, *, least: int, bar: float | None = None) -> int:
+    """A row's px: its bar as tall as its longest note (centred on it), and the category's name beside it (or,
+    where the theme is stacked, above the bar); never less than `least`."""
+    bar = bar if bar is not None else 1 - theme.bar_gap
+    note_px = max((n.count("<br>") + 1 for n in notes if n), default=1) * theme.label_size * 1.3 + 4
+    name_px = max(n.count("<br>") + 1 for n in names) * theme.tick_size * 1.3 + 6
+    return max(least, int(note_px / bar), int(name_px / (1 - bar)) if theme.stacked else int(name_px))
+
+
+def _time_note(row, chars: int) -> str:
+    """How long it took, as given, and the derived rate in bold, each wrapped to `chars` (or, with no number of
+    days, what the source says of the time, if anything)."""
+    if pd.isna(row.duration_max_days):
+        return wrap(_no_days(row.duration), chars)
+    lines = wrap(row.duration, chars).split("<br>")
+    if isinstance(row.rate_label, str):
+        rate = [f"<b>{line}</b>" for line in wrap(row.rate_label, chars).split("<br>")]
+        fits = len(strip_bold(rate[-1])) + len(" (derived)") <= chars
+        lines += rate[:-1] + ([f"{rate[-1]} (derived)"] if fits else [rate[-1], "(derived)"])
+    return "<br>".join(lines)
 
 
 def _count_panel(fig: go.Figure, rows: pd.DataFrame, ys: list[int], colours: list[str], theme: Theme) -> list[dict]:
-    """How many staff or users, as printed; a missing count is said, never drawn as zero."""
+    """How many staff or users, as printed; a missing count is said, and no bar drawn for it (not even one of no
+    width)."""
+    drawn = rows["count"].notna().to_list()
+    counted = rows[drawn]
     fig.add_bar(
-        x=rows["count"].where(rows["count"].notna()),
-        y=ys,
+        x=counted["count"],
+        y=[y for y, shown in zip(ys, drawn, strict=True) if shown],
         orientation="h",
-        marker=dict(color=colours, line_width=0),
+        marker=dict(color=[c for c, shown in zip(colours, drawn, strict=True) if shown], line_width=0),
         customdata=[
             f"<b>{o}</b><br>{m}: {t}<br>When: {w}"
-            for o, m, t, w in zip(rows["organisation"], rows["measure"], rows["value_text"], rows["when"], strict=True)
+            for o, m, t, w in zip(
+                counted["organisation"], counted["measure"], counted["value_text"], counted["when"], strict=True
+            )
         ],
         hovertemplate="%{customdata}<extra></extra>",
         name="count",
-        row=1,
-        col=1,
+        **cell(theme, 1),
     )
     return [
         _value_note(row.count, y, row.count_label, theme, col=1)
@@ -99,39 +138,44 @@ def _count_panel(fig: go.Figure, rows: pd.DataFrame, ys: list[int], colours: lis
     ]
 
 
-def _time_panel(fig: go.Figure, rows: pd.DataFrame, ys: list[int], colours: list[str], theme: Theme) -> list[dict]:
-    """How long it took, as given, with the derived rate; a range (5–8 days) is drawn from its start."""
+def _time_panel(
+    fig: go.Figure, rows: pd.DataFrame, ys: list[int], colours: list[str], notes: list[str], theme: Theme
+) -> list[dict]:
+    """How long it took, as given, with the derived rate (`notes`); a range (5–8 days) is drawn from its start; a
+    missing time is said, and no bar drawn for it."""
+    drawn = rows["duration_max_days"].notna().to_list()
+    timed = rows[drawn]
     starts = [
         lo if pd.notna(lo) and lo < hi else 0.0
-        for lo, hi in zip(rows["duration_min_days"], rows["duration_max_days"], strict=True)
+        for lo, hi in zip(timed["duration_min_days"], timed["duration_max_days"], strict=True)
     ]
     fig.add_bar(
         base=starts,
-        x=[hi - lo if pd.notna(hi) else None for lo, hi in zip(starts, rows["duration_max_days"], strict=True)],
-        y=ys,
+        x=[hi - lo for lo, hi in zip(starts, timed["duration_max_days"], strict=True)],
+        y=[y for y, shown in zip(ys, drawn, strict=True) if shown],
         orientation="h",
-        marker=dict(color=colours, line_width=0),
+        marker=dict(color=[c for c, shown in zip(colours, drawn, strict=True) if shown], line_width=0),
         customdata=[
             f"<b>{o}</b><br>{m}: {d}" + (f"<br>{r} (derived)" if isinstance(r, str) else "")
             for o, m, d, r in zip(
-                rows["organisation"], rows["measure"], rows["duration"], rows["rate_label"], strict=True
+                timed["organisation"], timed["measure"], timed["duration"], timed["rate_label"], strict=True
             )
         ],
         hovertemplate="%{customdata}<extra></extra>",
         name="days",
-        row=1,
-        col=2,
+        **cell(theme, 2),
     )
-    notes = []
-    for y, row in zip(ys, rows.itertuples(), strict=True):
-        if pd.isna(row.duration_max_days):
-            notes.append(_value_note(0, y, "no time given", theme, col=2, muted=True))
-            continue
-        text = row.duration
-        if isinstance(row.rate_label, str):
-            text += f"<br><b>{row.rate_label}</b> (derived)"
-        notes.append(_value_note(row.duration_max_days, y, text, theme, col=2))
-    return notes
+    return [
+        _value_note(0, y, note, theme, col=2, muted=True)
+        if pd.isna(row.duration_max_days)
+        else _value_note(row.duration_max_days, y, note, theme, col=2)
+        for y, row, note in zip(ys, rows.itertuples(), notes, strict=True)
+    ]
+
+
+def _no_days(duration: object) -> str:
+    """A time the source gives in words and no number ("within a few days") is said as given; none at all, so."""
+    return f"{duration} (no number of days)" if isinstance(duration, str) and duration else "no time given"
 
 
 def _speed_order(rows: pd.DataFrame) -> list[str]:
@@ -179,44 +223,46 @@ def share_against_baseline(
     """
     bars = _share_bars(shares, highlight)
     ys, ticks = bars["y"].tolist(), bars["tick"].tolist()
+    frame = theme.width or WIDE
+    left = label_margin(ticks, theme)
+    plot = frame - left - (16 if theme.stacked else 40)
+    # Each note right of its bar, wrapped to under half the plot; the axis runs on past 100% to make the room.
+    share = 0.6 if theme.stacked else 0.45
+    notes = [wrap(note, chars_in(plot * share, theme.label_size)) for note in bars["note"]]
+    thickness = 1 - theme.bar_gap if theme.stacked else 0.8
     fig = go.Figure()
     fig.add_bar(
         x=bars["value"].tolist(),
         y=ys,
         orientation="h",
-        width=0.8,
+        width=thickness,
         marker=dict(color=bars["colour"].tolist(), line_width=0),
         customdata=bars["hover"].tolist(),
         hovertemplate="%{customdata}<extra></extra>",
         name="share",
     )
-    notes = [
-        dict(
-            x=x,
-            y=y,
-            text=wrap(note, 58),
-            xanchor="right" if x > 50 else "left",
-            xshift=-4 if x > 50 else 4,  # a long bar carries its note inside
-            align="left",
-            showarrow=False,
-            bgcolor=WHITE,
-            borderpad=2,
-            font=label_font(theme),
-        )
-        for x, y, note in zip(bars["value"], ys, bars["note"], strict=True)
-    ]
-    set_axes(fig, "x", **value_axis("% (different bases and sources: see each label)", theme, top=100))
-    category_axis(fig, ys, ticks, theme, col=None, range=[max(ys, default=1) + 0.7, -0.7], fixedrange=True)
+    labels = [_value_note(x, y, note, theme, col=1) for x, y, note in zip(bars["value"], ys, notes, strict=True)]
+    top = max(room_for_labels(bars["value"].tolist(), notes, plot, theme), 100)
+    percent_ticks = dict(tickvals=[0, 25, 50, 75, 100], ticktext=["0%", "25%", "50%", "75%", "100%"])
+    set_axes(fig, "x", **value_axis(SHARE_AXIS, theme, top=top, suffix=None, **percent_ticks))
+    rows = dict(range=[max(ys, default=1) + 0.7, -0.7], fixedrange=True)
+    labels += category_names(fig, ys, ticks, theme, bar_half=thickness / 2, upward=-1, col=None, **rows)
+    row = row_room(ticks, notes, theme, least=0, bar=thickness)
+    units = max(ys, default=1) + 1.4  # the axis's length: two bars an organisation and a gap between organisations
+    plot = max(int(row * units), int(theme.row_height * 1.9) * max(len(ys), 1))
     return finish_layout(
         fig,
         title=title,
         subtitle=subtitle,
         source=source or baseline_sources(),
         theme=theme,
-        height=theme.base_height + int(theme.row_height * 1.9) * max(len(ys), 1),
-        left=label_margin(ticks, theme),
-        annotations=notes,
+        height=theme.base_height + plot,
+        left=left,
+        annotations=labels,
     )
+
+
+SHARE_AXIS = "% (different bases and sources: see each label)"
 
 
 def _share_bars(shares: pd.DataFrame, highlight: str | None) -> pd.DataFrame:
@@ -233,7 +279,7 @@ def _share_bars(shares: pd.DataFrame, highlight: str | None) -> pd.DataFrame:
         bars += [
             {
                 "y": 3 * i,
-                "tick": f"{tick}, {row.when}",
+                "tick": f"{tick}<br>{row.when}",
                 "value": row.share_percent,
                 "colour": organisation_colour(row.organisation, highlight),
                 "note": own_note,

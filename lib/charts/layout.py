@@ -10,11 +10,10 @@ from typing import TypedDict
 import pandas as pd
 import plotly.graph_objects as go
 
+from lib.charts.sizing import WIDE, chars_in, text_px
 from lib.charts.theme import (
     FONT,
     GRID,
-    IMAGE_HEIGHT,
-    IMAGE_WIDTH,
     LABEL_GROUND,
     MUTED_TEXT,
     PRESENT,
@@ -35,22 +34,17 @@ def wrap(text: str, width: int) -> str:
     return "<br>".join(textwrap.wrap(text, width=width)) if text else ""
 
 
-def chart_config(filename: str) -> dict:
-    """Plotly's own mode bar; the camera button saves a 1920×1080 PNG for slides.
-
-    Laid out at 1280×720 and drawn at 1.5×, so the type is half as large again as on
-    screen and reads on a slide (the same size as the server-side export, lib.render.renderer.CHART_IMAGE).
+def chart_config(filename: str, *, camera: bool = False) -> dict:
+    """Plotly's settings for a chart on a page: no mode bar. Its seven buttons were seven Tab stops a chart,
+    shown only on hover, and the PNG and SVG buttons under each chart draw its files on the server.
+    `camera` (a server without Chromium) keeps one button, the camera, which saves the chart as shown at 2×.
     """
+    if not camera:
+        return {"displayModeBar": False, "displaylogo": False}
     return {
         "displaylogo": False,
-        "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
-        "toImageButtonOptions": {
-            "format": "png",
-            "filename": filename,
-            "width": IMAGE_WIDTH * 2 // 3,
-            "height": IMAGE_HEIGHT * 2 // 3,
-            "scale": 1.5,
-        },
+        "modeBarButtons": [["toImage"]],
+        "toImageButtonOptions": {"format": "png", "filename": filename, "scale": 2},
     }
 
 
@@ -64,29 +58,26 @@ def finish_layout(
     height: int,
     left: int = 60,
     top_extra: int = 0,
+    bottom_extra: int = 0,
     annotations: Sequence[dict] = (),
     shapes: Sequence[dict] = (),
 ) -> go.Figure:
     """Apply the shared layout: takeaway title, subtitle, fonts, margins and the source line.
 
     `left` is the left margin in px (room for category labels); the title and the source
-    line both start at the figure's left edge, whatever the labels' width. The chart's own
+    line both start at the figure's left edge, whatever the labels' width. `top_extra` and `bottom_extra` add
+    room above the plot (a legend, panel titles) and below it (tick labels turned upright). The chart's own
     `annotations` and `shapes` go in with the source line, in one assignment (see add_marks).
     """
     if theme.words_outside:  # printed beside the figure as text (the brief), which finds them in `meta`
         fig.layout.meta = dict(title=title, subtitle=subtitle, source=source)
         title, subtitle, source = "", "", ""
-    title_lines = wrap(title, theme.title_wrap)
-    # Smaller type fits more characters on the same width.
-    subtitle_lines = wrap(subtitle, int(theme.title_wrap * theme.title_size / theme.subtitle_size))
-    source_lines = wrap(source, int(theme.title_wrap * theme.title_size / theme.source_size))
-    title_px = int(theme.title_size * 1.25 * _count_lines(title_lines))
-    subtitle_px = int(theme.subtitle_size * 1.35 * _count_lines(subtitle_lines))
-    top = title_px + subtitle_px + 36 + theme.title_size + top_extra
-    source_px = int(theme.source_size * 1.3 * _count_lines(source_lines))
-    bottom = int(source_px + theme.axis_title_size * 2 + theme.tick_size * 2 + 24)
-    if theme.words_outside:
-        top, bottom = top_extra + theme.axis_title_size * 2, bottom - source_px - 16
+    title_lines, subtitle_lines, source_lines = _wrapped_texts(title, subtitle, source, theme)
+    right = 16 if theme.stacked else 40
+    _fit_axis_titles(fig, theme, left, right)
+    axis_title_lines = max((_count_lines(a.title.text or "") for a in fig.select_xaxes()), default=1)
+    top, bottom = frame_margins(title, subtitle, source, theme, top_extra=top_extra, axis_title_lines=axis_title_lines)
+    bottom += bottom_extra
     fig.update_layout(template=TEMPLATE)
     # Assigned rather than merged by update_layout, which walks every property path and costs ten times as
     # much on a figure with panels; no builder sets these before this point.
@@ -105,8 +96,10 @@ def finish_layout(
         # Plotly anchors a multi-line title by its first line's middle: pad by a line.
         pad=dict(t=12 + theme.title_size, l=12),
     )
-    layout.margin = dict(l=left, r=40, t=top, b=bottom, autoexpand=False)
-    layout.height = height + top
+    layout.margin = dict(l=left, r=right, t=top, b=bottom, autoexpand=False)
+    layout.height = theme.height or height + top  # a fixed frame (lib.charts.sizing.fit) or as tall as the rows
+    if theme.stacked:
+        layout.dragmode = False  # a finger dragging down a phone's page scrolls it, never zooms the chart
     layout.hoverlabel = dict(font_size=max(theme.tick_size, 14))
     layout.showlegend = False
     if theme.min_text_size:  # Plotly shrinks a bar's value to fit the bar: never below this
@@ -127,6 +120,46 @@ def finish_layout(
     )
     add_marks(fig, annotations=[*annotations, source_line] if source else annotations, shapes=shapes)
     return fig
+
+
+def _fit_axis_titles(fig: go.Figure, theme: Theme, left: int, right: int) -> None:
+    """Each x axis's title wrapped to the room it has: it is centred under its panel, so twice the distance from
+    the panel's centre to the nearer edge of the frame (and no wider than the frame)."""
+    width = theme.width or WIDE  # a screen of unknown width is at least as wide as the wide layout's narrowest
+    plot = width - left - right
+    for axis_ in fig.select_xaxes():
+        text = axis_.title.text
+        if not text:
+            continue
+        start, end = axis_.domain or (0, 1)
+        centre = left + plot * (start + end) / 2
+        room = min(2 * min(centre, width - centre), width) - 24
+        axis_.title.text = wrap(text.replace("<br>", " "), chars_in(room, theme.axis_title_size))
+
+
+def _wrapped_texts(title: str, subtitle: str, source: str, theme: Theme) -> tuple[str, str, str]:
+    """The title, subtitle and source line wrapped for the theme (smaller type fits more on the same width)."""
+    return (
+        wrap(title, theme.title_wrap),
+        wrap(subtitle, int(theme.title_wrap * theme.title_size / theme.subtitle_size)),
+        wrap(source, int(theme.title_wrap * theme.title_size / theme.source_size)),
+    )
+
+
+def frame_margins(
+    title: str, subtitle: str, source: str, theme: Theme, *, top_extra: int = 0, axis_title_lines: int = 1
+) -> tuple[int, int]:
+    """The top margin (title, subtitle and `top_extra`) and the bottom one (ticks, axis title, source line) that
+    finish_layout gives a chart, in px: what a fixed frame has left for the plot is the rest."""
+    title_lines, subtitle_lines, source_lines = _wrapped_texts(title, subtitle, source, theme)
+    title_px = int(theme.title_size * 1.25 * _count_lines(title_lines))
+    subtitle_px = int(theme.subtitle_size * 1.35 * _count_lines(subtitle_lines))
+    top = title_px + subtitle_px + 36 + theme.title_size + top_extra
+    source_px = int(theme.source_size * 1.3 * _count_lines(source_lines))
+    bottom = int(source_px + theme.axis_title_size * (0.8 + 1.2 * axis_title_lines) + theme.tick_size * 2 + 24)
+    if theme.words_outside:  # no title, subtitle or source line drawn: the brief prints them
+        return top_extra + theme.axis_title_size * 2, bottom - source_px - 16
+    return top, bottom
 
 
 def add_marks(fig: go.Figure, *, annotations: Sequence[dict] = (), shapes: Sequence[dict] = ()) -> None:
@@ -151,15 +184,26 @@ def set_axes(fig: go.Figure, letter: str, *, row: int | None = None, col: int | 
             axis_[key] = value
 
 
-def panel_title(measure: str, theme: Theme) -> str:
-    """A measure's panel title, wrapped where the theme's panels are narrow (a printed brief)."""
+def panel_title(measure: str, theme: Theme, panel_px: float | None = None) -> str:
+    """A measure's panel title, wrapped to its panel's width (`panel_px`, where the frame is known) or to the
+    theme's panel width (a printed brief)."""
     text = MEASURE_PANELS[measure]
-    return f"<b>{wrap(text, theme.panel_title_wrap) if theme.panel_title_wrap else text}</b>"
+    width = chars_in(panel_px, theme.axis_title_size, bold=True) if panel_px else theme.panel_title_wrap
+    return f"<b>{wrap(text, width) if width else text}</b>"
 
 
-def panel_title_px(theme: Theme) -> int:
-    """The extra height a wrapped panel title takes above the panels."""
-    return int(theme.axis_title_size * 1.3) if theme.panel_title_wrap else 0
+def panel_title_px(titles: Sequence[str], theme: Theme) -> int:
+    """The extra height panel titles wrapped onto more lines take above the panels."""
+    lines = max((_count_lines(t) for t in titles), default=1)
+    return int(theme.axis_title_size * 1.3) * (lines - 1)
+
+
+def panel_width(theme: Theme, panels: int, left: int, spacing: float = 0.04) -> float | None:
+    """Each panel's width in px, where the frame's width is known: stacked panels take the whole plot."""
+    if theme.width is None:
+        return None
+    plot = theme.width - left - (16 if theme.stacked else 40)
+    return plot if theme.stacked else plot * (1 - spacing * (panels - 1)) / panels
 
 
 def axis(letter: str, col: int) -> str:
@@ -172,8 +216,12 @@ def _count_lines(text: str) -> int:
 
 
 def label_margin(labels: list[str], theme: Theme) -> int:
-    """Left margin (px) wide enough for the longest category label at this theme's size."""
-    longest = max((len(strip_bold(label)) for label in labels), default=10)
+    """Left margin (px) wide enough for the longest line of a category label at this theme's size; a stacked
+    chart names its categories above their bars (lib.charts.panels.category_names) and needs only a border."""
+    if theme.stacked:
+        return 12
+    lines = [line for label in labels for line in label.split("<br>")]
+    longest = max((len(strip_bold(line)) for line in lines), default=10)
     return int(longest * theme.tick_size * 0.56) + 24
 
 
@@ -252,6 +300,7 @@ def category_axis(
 
 
 def axis_title(text: str, theme: Theme) -> dict:
+    """An axis title in the theme's type (finish_layout wraps it to its room where the frame's width is known)."""
     return dict(text=text, font=dict(size=theme.axis_title_size))
 
 
@@ -266,6 +315,25 @@ def value_axis(title: str, theme: Theme, *, top: float, suffix: str | None = "%"
         gridcolor=GRID,
         **props,
     )
+
+
+def label_px(text: str, theme: Theme) -> float:
+    """The width of a label's longest line in the theme's label type (bold lines as bold)."""
+    return max(text_px(strip_bold(line), theme.label_size, bold="<b>" in line) for line in text.split("<br>"))
+
+
+def room_for_labels(
+    values: Sequence[float], labels: Sequence[str], panel_px: float, theme: Theme, *, shift: int = 8
+) -> float:
+    """The top of a value axis that leaves each bar's label room past the bar's end on a panel `panel_px` wide (a
+    bar keeps a third of the panel at least, should its label want more), and no less than 1.1 × the largest."""
+    largest = max((v for v in values if v == v), default=1.0)
+    tops = [largest * 1.1]
+    for value, label in zip(values, labels, strict=True):
+        if value == value and label:  # NaN != NaN: a missing figure has a note at zero, not a bar
+            free = max(panel_px - shift - label_px(label, theme), panel_px / 3)
+            tops.append(value * panel_px / free)
+    return max(tops) or 1.0
 
 
 def label_font(theme: Theme, colour: str = TEXT) -> dict:
@@ -345,6 +413,11 @@ def chart_body(fig: go.Figure, source: str) -> go.Figure:
     body.update_layout(title_text="", margin_t=max(fig.layout.margin.t - _title_px(fig), 40))
     body.update_layout(height=fig.layout.height - _title_px(fig))
     return body
+
+
+def title_height(title: str, theme: Theme) -> int:
+    """The px finish_layout reserves for a title's lines under `theme` (before escaping: an estimate)."""
+    return int(theme.title_size * 1.25 * _count_lines(wrap(title, theme.title_wrap)))
 
 
 def _title_px(fig: go.Figure) -> int:

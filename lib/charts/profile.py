@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts.layout import axis_title, finish_layout, label_font, set_axes, value_axis
+from lib.charts.layout import axis_title, finish_layout, label_font, set_axes, value_axis, wrap
+from lib.charts.sizing import chars_in
 from lib.charts.theme import BENCHMARK, LABEL_GROUND, NORMAL, OTHER, REFERENCE, TEXT, UPLOADED, YOURS, Theme
 from lib.compare import MEASURE_LABELS, MEASURE_SHORT, by_category
 from lib.data import MEASURES, source_note
@@ -58,7 +60,11 @@ def profile_chart(
         top_value = max(top_value, float(user_rows["percent"].max()))
         _add_user_lines(fig, user_rows, order, labels, theme)
     set_axes(fig, "y", **value_axis("% of workers", theme, top=top_value * 1.18))
-    set_axes(fig, "x", title=axis_title("Age of worker (years)", theme), tickfont=dict(size=theme.tick_size))
+    # Twelve bands in a narrow frame: every band's name, turned upright, under the plot.
+    upright: dict[str, Any] = dict(tickangle=-90, tickmode="array", tickvals=labels) if _tight(theme) else {}
+    set_axes(fig, "x", title=axis_title("Age of worker (years)", theme), tickfont=dict(size=theme.tick_size), **upright)
+    left, right = theme.tick_size * 4 + theme.axis_title_size * 2, 16 if _tight(theme) else theme.label_size * 6
+    legend_lines = _legend_names(fig, theme, left + right) if has_user else 0
     fig = finish_layout(
         fig,
         title=title,
@@ -66,17 +72,35 @@ def profile_chart(
         source=source or source_note(),
         theme=theme,
         height=theme.base_height + 330,
-        left=theme.tick_size * 4 + theme.axis_title_size * 2,
+        left=left,
+        top_extra=int(theme.label_size * 1.3 * legend_lines) + 8 if legend_lines else 0,
+        bottom_extra=int(max(len(label) for label in labels) * theme.tick_size * 0.45) if upright else 0,
     )
-    fig.update_layout(margin_r=theme.label_size * 6)
+    fig.layout.margin.r = right
     if has_user:
-        fig.update_layout(
-            showlegend=True,
-            legend=dict(orientation="h", x=0, y=1.02, yanchor="bottom", font=dict(size=theme.label_size)),
-        )
-        for trace in fig.data:
-            trace.showlegend = trace.name.startswith("Your data")
+        plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+        # One entry a line, from the plot's left edge, above it: in the room top_extra keeps for it.
+        fig.layout.showlegend = True
+        fig.layout.legend = dict(orientation="v", x=0, y=1 + 6 / plot, yanchor="bottom", font=label_font(theme))
     return fig
+
+
+def _legend_names(fig: go.Figure, theme: Theme, margins: int) -> int:
+    """Only the person's own lines are in the legend, their names wrapped to the plot's width past their marker
+    where the frame is known; returns how many lines the legend takes."""
+    lines = 0
+    for trace in fig.data:
+        trace.showlegend = trace.name.startswith("Your data")
+        if trace.showlegend:
+            if theme.width is not None:
+                trace.name = wrap(trace.name, chars_in(theme.width - margins - 50, theme.label_size))
+            lines += trace.name.count("<br>") + 1
+    return lines
+
+
+def _tight(theme: Theme) -> bool:
+    """Too narrow for twelve band names side by side, or the measures' names beside their lines' ends."""
+    return theme.stacked
 
 
 STYLES = {"week_prior": ("solid", "circle"), "ever": ("dash", "diamond")}  # measures differ in more than colour
@@ -105,6 +129,18 @@ def _add_measure(
     )
     last = values.last_valid_index()
     if last is not None:
+        # Beside the line's end; in a narrow frame, above it, ending there.
+        upper = measure == "ever"  # the higher line's name above its end, the lower one's below
+        place = (
+            dict(
+                xanchor="right",
+                xshift=0,
+                yanchor="bottom" if upper else "top",
+                yshift=theme.marker_size * (1 if upper else -1),
+            )
+            if _tight(theme)
+            else {}
+        )
         fig.add_annotation(
             x=labels[list(values.index).index(last)],
             y=values[last],
@@ -113,7 +149,8 @@ def _add_measure(
             xshift=theme.marker_size,
             showarrow=False,
             font=label_font(theme),
-        )
+            bgcolor=LABEL_GROUND,
+        ).layout.annotations[-1].update(place)
     marked = [(c, YOURS) for c in highlight] + ([(compare_with, BENCHMARK)] if compare_with else [])
     for category, colour in marked:
         if category not in values.index or math.isnan(values[category]):

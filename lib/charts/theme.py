@@ -28,6 +28,12 @@ ROLE_LABELS = {"yours": "yours", "benchmark": "benchmark"}
 FONT = "'Source Sans Pro', 'Source Sans 3', 'Liberation Sans', Arial, sans-serif"
 
 
+# Below this width a chart's panels stack and its category names go above the bars: 700 layout px at the screen's
+# 13 px ticks, that is 54 ticks' worth; a theme of other type (print in pt, slides) stacks below as many of its own.
+NARROW = 700
+SCREEN_TICK = 13
+
+
 @dataclass(frozen=True)
 class Theme:
     """Type sizes and mark weights: in px for the screen (NORMAL) and slides (PRESENT), in pt for print (PRINT)."""
@@ -52,6 +58,12 @@ class Theme:
     # The title, subtitle and source line are printed as text beside the figure (the brief), not drawn in it.
     words_outside: bool = False
     min_text_size: int = 0  # the least size Plotly may shrink a bar's value label to, to fit the bar (0: any)
+    # The frame the chart is drawn for (lib.charts.sizing.for_size): its width in layout px (None: the theme's own
+    # wrap widths, for a screen of unknown width) and, where the frame is fixed (a slide, a picture), its height.
+    width: int | None = None
+    height: int | None = None
+    grow: bool = False  # a chart that cannot fit `height` is drawn taller instead (an image file, not a slide)
+    stacked: bool = False  # too narrow for panels side by side: they stack, names above their bars (for_size sets it)
 
 
 NORMAL = Theme(

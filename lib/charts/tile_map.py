@@ -105,7 +105,8 @@ def tile_map(
         )
     set_axes(fig, "x", visible=False, range=[-0.1, 5.1], fixedrange=True)
     set_axes(fig, "y", visible=False, range=[-4.1, 1.1], scaleanchor="x", fixedrange=True)
-    height = theme.base_height + 420
+    # The grid is square: in a frame narrower than it is tall, as tall as the frame is wide.
+    height = theme.base_height + (420 if theme.width is None else min(420, theme.width - 64))
     return finish_layout(
         fig,
         title=title,

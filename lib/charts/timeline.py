@@ -6,24 +6,32 @@ their own, never on a day the source does not give. `highlight` (the presenter's
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib import councils as cl
+from lib.charts.lanes import (
+    COLUMN_WIDTHS,
+    SIDE_MARK_AT,
+    SPACING,
+    TimelineLayout,
+    lane_name,
+    lanes_in_frame,
+    panel_widths,
+    row_px,
+    timeline_layout,
+)
 from lib.charts.layout import (
     add_marks,
     axis,
     category_axis,
     finish_layout,
-    label_margin,
     set_axes,
     style_panel_titles,
-    tick_label,
     wrap,
 )
+from lib.charts.sizing import chars_in
 from lib.charts.theme import (
     GRID,
     HIGHLIGHT_BAND,
@@ -40,9 +48,6 @@ from lib.charts.theme import (
 from lib.data import source_note
 
 COUNCIL_SOURCE = "council_rollout_2020"
-CONTEXT_ROWS = 2.2  # rows above the first lane that carry the national instruction's label
-LABEL_SIDE_SWITCH = 0.62  # past this share of the date axis, a label goes left of its mark
-LABEL_WRAP = 28  # characters per line of a figure's label: the side panels are narrow
 
 
 def organisation_role(organisation: str, highlight: str | None) -> str:
@@ -51,66 +56,6 @@ def organisation_role(organisation: str, highlight: str | None) -> str:
 
 def organisation_colour(organisation: str, highlight: str | None) -> str:
     return YOURS if organisation == highlight else OTHER
-
-
-@dataclass(frozen=True)
-class TimelineLayout:
-    """Where everything on the timeline goes, worked out before any drawing (and tested without Plotly).
-
-    `lanes` are (organisation, top row, rows): lanes stack down the chart, each as tall as its
-    busiest panel, a row per line of label; `row_of` is each figure's y (the middle of its rows);
-    the date axis runs from the first of the earliest month drawn to the first of the month after
-    the latest.
-    """
-
-    lanes: list[tuple[str, int, int]]
-    row_of: dict[str, float]
-    first: pd.Timestamp
-    last: pd.Timestamp
-
-    @property
-    def total_rows(self) -> int:
-        return sum(height for _, _, height in self.lanes)
-
-    def label_goes_left(self, end: pd.Timestamp) -> bool:
-        """Past LABEL_SIDE_SWITCH of the date axis, a label goes left of its mark, so it stays on the chart."""
-        return (end - self.first).days / (self.last - self.first).days > LABEL_SIDE_SWITCH
-
-
-def timeline_layout(items: pd.DataFrame) -> TimelineLayout:
-    """The layout of `lib.councils.timeline_items`: lanes in the order things happened, rows per label line."""
-    rollout = items[items["panel"] != "context"]
-    # (organisation, panel) → [(id, label)]: dated figures in date order, the others as the table gives them.
-    date_order = rollout["draw_from"].fillna(rollout["draw_to"]).where(rollout["panel"] == cl.DATED)
-    ordered = rollout.assign(key=date_order).sort_values("key", kind="stable", na_position="last")
-    figures = {
-        group: list(zip(part["id"], part["label"], strict=True))
-        for group, part in ordered.groupby(["organisation", "panel"], sort=False)
-    }
-    row_of: dict[str, float] = {}
-    lanes = []
-    top = 0
-    for organisation in cl.organisation_order(items):
-        height = 1
-        for panel in (cl.BEFORE, cl.DATED, cl.UNDATED):
-            offset = 0
-            for figure_id, label in figures.get((organisation, panel), []):
-                lines = _wrapped(label).count("<br>") + 1
-                row_of[figure_id] = top + offset + (lines - 1) / 2
-                offset += lines
-            height = max(height, offset)
-        lanes.append((organisation, top, height))
-        top += height
-    dated = items[items["panel"].isin([cl.DATED, "context"])]
-    earliest = dated["draw_from"].fillna(dated["draw_to"]).min()
-    latest = dated["draw_to"].max()
-    return TimelineLayout(
-        lanes, row_of, earliest.to_period("M").to_timestamp(), (latest.to_period("M") + 1).to_timestamp()
-    )
-
-
-def _wrapped(label: str) -> str:
-    return wrap(label, LABEL_WRAP)
 
 
 def rollout_timeline(
@@ -128,42 +73,56 @@ def rollout_timeline(
     own words for the date, never the axis value, so no day is shown that the source
     does not give. The national instruction is a line across every lane.
     """
+    source = source or source_note(COUNCIL_SOURCE)
+    if theme.height is not None and not theme.grow:
+        titles = _panel_titles(timeline_layout(items, theme, highlight), theme)
+        top_extra = theme.axis_title_size * (max(t.count("<br>") for t in titles) + 1)
+        items, subtitle = lanes_in_frame(items, title, subtitle, source, highlight, theme, top_extra=top_extra)
     rollout = items[items["panel"] != "context"]
-    layout = timeline_layout(items)
-    fig = _timeline_panels(layout)
+    layout = timeline_layout(items, theme, highlight)
+    titles = _panel_titles(layout, theme)
+    fig = _timeline_panels(titles)
     labels = _dated_marks(fig, rollout[rollout["panel"] == cl.DATED], layout, highlight, theme)
     labels += _side_marks(fig, rollout, layout, highlight, theme)
-    instruction = [_instruction_line(row, theme) for row in items[items["panel"] == "context"].itertuples()]
-    ticktext = _timeline_axes(fig, layout, highlight, theme)
+    instruction = [_instruction_line(row, layout, theme) for row in items[items["panel"] == "context"].itertuples()]
+    _timeline_axes(fig, layout, theme)
     style_panel_titles(fig, theme)
-    row_px = int(theme.row_height * 0.8)
     return finish_layout(
         fig,
         title=title,
         subtitle=subtitle,
-        source=source or source_note(COUNCIL_SOURCE),
+        source=source,
         theme=theme,
-        height=theme.base_height + row_px * int(layout.total_rows + CONTEXT_ROWS + 1),
-        left=label_margin(ticktext, theme),
-        top_extra=theme.axis_title_size,
+        height=theme.base_height + row_px(theme) * int(layout.total_rows + layout.context_rows + 1),
+        left=layout.margin,
+        top_extra=theme.axis_title_size * (max(t.count("<br>") for t in titles) + 1),
         annotations=labels + [words for _, words in instruction],
         shapes=_lane_shapes(layout, highlight) + [line for line, _ in instruction],
     )
 
 
-def _timeline_panels(layout: TimelineLayout) -> go.Figure:
+def _panel_titles(layout: TimelineLayout, theme: Theme) -> list[str]:
+    """The panels' titles, each wrapped to its panel's width."""
+    words = [
+        "Before the pandemic",
+        f"{layout.first:%B} to {(layout.last - pd.Timedelta(days=1)):%B %Y}",
+        "No date given",
+    ]
+    widths = panel_widths(theme, layout.margin)
+    return [
+        f"<b>{wrap(w, chars_in(px, theme.axis_title_size, bold=True))}</b>" for w, px in zip(words, widths, strict=True)
+    ]
+
+
+def _timeline_panels(titles: list[str]) -> go.Figure:
     """Three panels on one set of lanes: before the pandemic, the months with dates, no date given."""
     fig = make_subplots(
         rows=1,
         cols=3,
         shared_yaxes=True,
-        column_widths=[0.18, 0.48, 0.34],
-        horizontal_spacing=0.012,
-        subplot_titles=[
-            "<b>Before the pandemic</b>",
-            f"<b>{layout.first:%B} to {(layout.last - pd.Timedelta(days=1)):%B %Y}</b>",
-            "<b>No date given</b>",
-        ],
+        column_widths=list(COLUMN_WIDTHS),
+        horizontal_spacing=SPACING,
+        subplot_titles=titles,
     )
     side_grounds = [
         dict(
@@ -239,11 +198,10 @@ def _dated_marks(
         )
     labels = []
     for row in dated.itertuples():
-        left = layout.label_goes_left(row.draw_to)
+        left = layout.label_goes_left(row.id)
         at = (row.draw_from if pd.notna(row.draw_from) else row.draw_to) if left else row.draw_to
-        labels.append(
-            _label(at.isoformat(), layout.row_of[row.id], row.label, theme, col=2, left=left, shift=theme.marker_size)
-        )
+        text = layout.labels[row.id]
+        labels.append(_label(at.isoformat(), layout.row_of[row.id], text, theme, col=2, left=left))
     return labels
 
 
@@ -257,7 +215,7 @@ def _side_marks(
         if part.empty:
             continue
         fig.add_scatter(
-            x=[0.04] * len(part),
+            x=[SIDE_MARK_AT] * len(part),
             y=[layout.row_of[i] for i in part["id"]],
             mode="markers",
             marker=dict(
@@ -272,13 +230,13 @@ def _side_marks(
             col=col,
         )
         labels += [
-            _label(0.04, layout.row_of[row.id], row.label, theme, col=col, left=False, shift=theme.marker_size)
+            _label(SIDE_MARK_AT, layout.row_of[row.id], layout.labels[row.id], theme, col=col, left=False)
             for row in part.itertuples()
         ]
     return labels
 
 
-def _instruction_line(row, theme: Theme) -> tuple[dict, dict]:
+def _instruction_line(row, layout: TimelineLayout, theme: Theme) -> tuple[dict, dict]:
     """The national instruction: a dashed line across every lane, and its words above the first."""
     line = dict(
         type="line",
@@ -292,12 +250,13 @@ def _instruction_line(row, theme: Theme) -> tuple[dict, dict]:
     )
     words = dict(
         x=row.draw_from.isoformat(),
-        y=-CONTEXT_ROWS / 2 - 0.3,
+        y=-0.6,  # just above the first lane, its lines upward in the rows kept for them
         xref="x2",
         yref="y2",
-        text=wrap(f"<b>{row.when}</b>: {row.organisation}, {row.measure}", theme.note_wrap),
+        text=layout.note,
         hovertext=row.hover,
         xanchor="left",
+        yanchor="bottom",
         xshift=6,
         align="left",
         showarrow=False,
@@ -306,45 +265,43 @@ def _instruction_line(row, theme: Theme) -> tuple[dict, dict]:
     return line, words
 
 
-def _timeline_axes(fig: go.Figure, layout: TimelineLayout, highlight: str | None, theme: Theme) -> list[str]:
-    """The side panels have no axis; the middle one is months; lanes are named on the left. Returns the names."""
+def _timeline_axes(fig: go.Figure, layout: TimelineLayout, theme: Theme) -> None:
+    """The side panels have no axis; the middle one is months (the year is in its title); lanes are named on the
+    left."""
     for col in (1, 3):
         set_axes(fig, "x", visible=False, range=[0, 1], fixedrange=True, row=1, col=col)
+    axis_words = "2020, by month · bar: the period the source gives · ◀: done by this date, start not given"
     set_axes(
         fig,
         "x",
         type="date",
         range=[layout.first.isoformat(), layout.last.isoformat()],
         dtick="M1",
-        tickformat="%b %Y",
+        tickformat="%b",
         ticklabelmode="period",
         tickfont=dict(size=theme.tick_size),
         gridcolor=GRID,
-        title=dict(
-            text="2020, by month · bar: the period the source gives · ◀: done by this date, start not given",
-            font=dict(size=theme.axis_title_size),
-        ),
+        title=dict(text=axis_words, font=dict(size=theme.axis_title_size)),
         row=1,
         col=2,
     )
-    ticktext = [tick_label(o, organisation_role(o, highlight)) for o, _, _ in layout.lanes]
+    ticktext = [layout.names[organisation] for organisation, _, _ in layout.lanes]
     lanes = [top + (height - 1) / 2 for _, top, height in layout.lanes]
-    rows = [layout.total_rows - 0.5, -CONTEXT_ROWS - 0.5]
+    rows = [layout.total_rows - 0.5, -layout.context_rows - 0.5]
     category_axis(fig, lanes, ticktext, theme, col=None, range=rows, showgrid=False, zeroline=False, fixedrange=True)
-    return ticktext
 
 
-def _label(x, y: float, text: str, theme: Theme, *, col: int, left: bool, shift: int) -> dict:
+def _label(x, y: float, text: str, theme: Theme, *, col: int, left: bool) -> dict:
     """A figure's words beside its mark, on a white ground so gridlines and the 23 March line don't cut it."""
     return dict(
         x=x,
         y=y,
         xref=axis("x", col),
         yref=axis("y", col),
-        text=_wrapped(text),
+        text=text,
         align="right" if left else "left",
         xanchor="right" if left else "left",
-        xshift=-shift if left else shift,
+        xshift=-theme.marker_size if left else theme.marker_size,
         showarrow=False,
         bgcolor=LABEL_GROUND,
         borderpad=1,
@@ -353,9 +310,10 @@ def _label(x, y: float, text: str, theme: Theme, *, col: int, left: bool, shift:
 
 
 def row_ticks(rows: pd.DataFrame, highlight: str | None, width: int) -> list[str]:
-    """'Organisation: what was counted', wrapped; the presenter's own in bold, '(yours)'; vendor claims marked."""
+    """'Organisation: what was counted', each wrapped to `width`; the presenter's own in bold, '(yours)'; vendor
+    claims marked."""
     ticks = []
     for organisation, measure, claimant in zip(rows["organisation"], rows["measure"], rows["claimant"], strict=True):
-        name = cl.marked(tick_label(organisation, organisation_role(organisation, highlight)), claimant)
+        name = cl.marked(lane_name(organisation, highlight, width), claimant)
         ticks.append(name + "<br>" + wrap(measure, width))
     return ticks

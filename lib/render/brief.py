@@ -25,6 +25,7 @@ import typst
 
 from lib import __version__, views
 from lib.charts import PRINT
+from lib.charts.sizing import for_size
 from lib.compare import MEASURE_LABELS, MEASURE_SHORT
 from lib.render import cells, export
 
@@ -72,6 +73,13 @@ PORTRAIT = Sheet(landscape=False, width=504, table_rows=12, wide_table_rows=8, t
 EVERY_ROW = 10_000  # more figures than the sources will ever give: the table is never cut short
 LANDSCAPE = Sheet(landscape=True, width=750, table_rows=EVERY_ROW, wide_table_rows=EVERY_ROW, table_page=True)
 SHEETS = {"councils": LANDSCAPE}
+CHART_WIDTH = PORTRAIT.width  # pt, and layout px: most briefs' chart
+
+
+def chart_figure(chart: views.Chart, sheet: Sheet = PORTRAIT):
+    """The chart as the brief draws it: PRINT type, laid out for the sheet's text block (lib.charts.sizing), its
+    title, subtitle and source line left to the brief to print as text."""
+    return chart.figure(for_size(PRINT, sheet.width))
 
 
 @cache
@@ -86,7 +94,7 @@ def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, d
     Typeset twice: first without the chart, to find how much of the page is left for it (a long headline or a
     notice leaves less); then with the chart drawn for that room."""
     sheet = SHEETS.get(view.page, PORTRAIT)
-    figure = view.main.figure(PRINT) if view.main else None
+    figure = chart_figure(view.main, sheet) if view.main else None
     subtitle = html.unescape(figure.layout.meta["subtitle"]) if figure else ""  # the words PRINT leaves out
     content = brief_content(view, permalink=permalink, day=day, sheet=sheet, subtitle=subtitle)
     compiler = typst.Compiler(str(TEMPLATE), font_paths=fonts(), sys_inputs=_inputs({**content, "measuring": True}))

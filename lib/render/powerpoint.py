@@ -17,6 +17,8 @@ from pptx.util import Emu, Inches, Pt
 
 from lib import charts
 from lib.charts import chart_body
+from lib.charts.layout import title_height
+from lib.charts.sizing import for_size
 from lib.render import cells
 from lib.views.deck import Slide
 
@@ -26,14 +28,17 @@ SLIDE_WIDTH = Emu(SLIDE_HEIGHT * 16 // 9)  # 13.333 in: exactly 16:9
 MARGIN = Inches(0.5)
 TITLE_TOP, TITLE_HEIGHT = Inches(0.25), Inches(1.45)
 SOURCE_HEIGHT = Inches(0.55)
+BODY_TOP = TITLE_TOP + TITLE_HEIGHT  # the chart's picture, between the title and the source line
+BODY_WIDTH = SLIDE_WIDTH - 2 * MARGIN
+BODY_HEIGHT = SLIDE_HEIGHT - BODY_TOP - SOURCE_HEIGHT - Inches(0.2)
+BODY_ASPECT = BODY_WIDTH / BODY_HEIGHT
 TEXT_RGB = RGBColor(0x1A, 0x1A, 0x1A)
 MUTED_RGB = RGBColor(0x4D, 0x4D, 0x4D)
 FONT = "Arial"  # on every PowerPoint; Impress draws it with the metric-compatible Liberation Sans
-# The chart is laid out at least 1536 px wide and drawn 1920 px across, so its type comes out a
-# quarter larger than on screen where it can; a tall chart (the councils' many lanes) keeps 70% of
-# its own height and is drawn smaller rather than squeezing its rows into each other.
-MIN_LAYOUT_WIDTH = 1536
-KEEP_HEIGHT = 0.7
+# The chart is drawn for a frame 1920 px wide with the picture's aspect, as presentation mode draws a slide: the
+# same type on the same width. What does not fit the frame gives up spare room, then type, then rows (the
+# timeline's lanes) (lib.charts.sizing.fit), never squeezed onto itself.
+LAYOUT_WIDTH = charts.IMAGE_WIDTH
 
 
 def title_size(text: str) -> int:
@@ -51,11 +56,19 @@ def title_size(text: str) -> int:
     return next((size for size in (28, 24) if fits(size, 3)), 20)
 
 
-def body_size(body: go.Figure, aspect: float) -> tuple[int, int, float]:
-    """Layout width and height with the picture's aspect (width ÷ height), and the scale to 1920 px across."""
-    height = max(MIN_LAYOUT_WIDTH / aspect, KEEP_HEIGHT * (body.layout.height or 0))
-    width = height * aspect
-    return round(width), round(height), charts.IMAGE_WIDTH / round(width)
+def body_figure(slide: Slide, aspect: float) -> tuple[go.Figure, int, int, float]:
+    """The slide's chart without its title and source line (the slide carries both as text), drawn for the
+    picture's frame (aspect: width ÷ height); with its layout width, height and the scale to 1920 px across."""
+    width, height = LAYOUT_WIDTH, round(LAYOUT_WIDTH / aspect)
+    # The frame holds the title too, until chart_body takes it off: the chart's body keeps the picture's height.
+    titled = for_size(charts.PRESENT, width)
+    frame = for_size(charts.PRESENT, width, height + title_height(slide.headline, titled))
+    body = chart_body(slide.chart.figure(frame, slide.headline), slide.source)
+    # A title drawn in smaller type (to fit) took less than reckoned: the plot keeps its px, the top gives way.
+    extra = body.layout.height - height
+    body.layout.margin.t = max(body.layout.margin.t - extra, 0)
+    body.layout.height = height
+    return body, width, height, charts.IMAGE_WIDTH / width
 
 
 def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
@@ -67,16 +80,12 @@ def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     layout = next(lay for lay in deck.slide_layouts if lay.name == "Title Only")
-    body_top = TITLE_TOP + TITLE_HEIGHT
-    body_width = SLIDE_WIDTH - 2 * MARGIN
-    body_height = SLIDE_HEIGHT - body_top - SOURCE_HEIGHT - Inches(0.2)
     for slide in slides:
         page = deck.slides.add_slide(layout)
         _title(page, slide.headline)
-        body = chart_body(slide.figure, slide.source)
-        width, height, scale = body_size(body, body_width / body_height)
+        body, width, height, scale = body_figure(slide, BODY_ASPECT)
         image = png(body, width=width, height=height, scale=scale)
-        picture = page.shapes.add_picture(io.BytesIO(image), MARGIN, body_top, width=body_width, height=body_height)
+        picture = page.shapes.add_picture(io.BytesIO(image), MARGIN, BODY_TOP, width=BODY_WIDTH, height=BODY_HEIGHT)
         picture.name = f"Chart: {slide.name}"
         picture._element.nvPicPr.cNvPr.set("descr", slide.alt)
         size = 14 if len(slide.source) <= 110 else 12  # a long citation keeps to two lines

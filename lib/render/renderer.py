@@ -19,16 +19,19 @@ from datetime import UTC, date, datetime
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
+import plotly.graph_objects as go
+
 from lib import __version__, cite, explore
-from lib.charts.theme import IMAGE_HEIGHT, IMAGE_WIDTH
+from lib.charts.sizing import for_size
+from lib.charts.theme import IMAGE_HEIGHT, IMAGE_WIDTH, NORMAL
 from lib.render import export
 from lib.render.formats import FORMATS, get
 from lib.selections import Tables
-from lib.views import PAGES, View, deck
+from lib.views import PAGES, Chart, View, deck
 
-# A page chart is laid out at 1280×720 and drawn at 1.5×: 1920×1080 pixels with its type half as large again,
-# so it reads on a slide (the camera button in the chart's mode bar uses the same size).
-CHART_IMAGE = {"width": 1280, "height": 720, "scale": 1.5}
+# A page chart is drawn for a 1280×720 frame (lib.charts.sizing) and at 1.5×: 1920×1080 pixels with its type
+# half as large again, so it reads on a slide.
+CHART_IMAGE: dict[str, int | float] = {"width": 1280, "height": 720, "scale": 1.5}
 EXCEL_ROWS = 100_000  # an Excel file of more rows takes too long to build while the user waits
 
 
@@ -73,6 +76,12 @@ def file_name(view: View, fmt: str) -> str:
         parts = [str(v) for key, v in view.selections.items() if isinstance(v, str) and key != "map"]
         stem = "-".join(["homeworking", view.page, *[export.slug(p) for p in parts[:2]]])
     return f"{stem}.{fmt}"
+
+
+def image_figure(chart: Chart) -> go.Figure:
+    """A chart as its PNG and SVG files draw it: for the image's own frame, not the page's; a chart too tall for
+    it (the councils' many figures) makes a taller image rather than squeeze its rows."""
+    return chart.figure(for_size(NORMAL, int(CHART_IMAGE["width"]), int(CHART_IMAGE["height"]), grow=True))
 
 
 def today() -> date:
@@ -134,7 +143,9 @@ class Renderer:
         if not view.charts:
             raise Unavailable("This view has no chart to draw: its filters leave nothing to chart.")
         chart = next((c for c in view.charts if c.key == chart_key), view.charts[0])  # "" or unknown: the main one
-        return described(self._drawer()(chart.figure(), fmt, **CHART_IMAGE), fmt, chart.title, chart.alt)
+        figure = image_figure(chart)
+        drawn = self._drawer()(figure, fmt, **{**CHART_IMAGE, "height": int(figure.layout.height)})
+        return described(drawn, fmt, chart.title, chart.alt)
 
     def slide_image(self, slide: deck.Slide, fmt: str) -> bytes:
         """A slide as it shows in presentation mode: laid out at 1920×1080, drawn at that size."""

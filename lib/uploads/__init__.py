@@ -3,7 +3,8 @@
 - `parse`: a CSV, Excel or Parquet file (or a bundle) → rows checked with the built-in table's rules;
 - `preflight`: what a file declares about its size, checked before anything is decoded;
 - `reader`: `parse` in a separate process per file, with a memory and time limit;
-- `bundle`: your figures as a .zip you keep, and back.
+- `bundle`: your figures as a .zip you keep, and back;
+- `labels`: labels that look like a typo of a known one ("Walse": did you mean Wales?), and the answer applied.
 
 The caps are in lib/limits.py, each with its reason.
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib import charts, councils
+from lib import charts, council_lists, councils
 from lib.charts import Theme, source_note
 from lib.selections import CouncilsChoice, Tables
 from lib.views.model import Chart, Column, Metric, View
@@ -135,6 +135,7 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str) -> Cha
             "claimant": Column("Who says so", help=councils.claimant_help()),
         },
         draw=draw,
+        as_list=lambda: council_lists.timeline_list(items, org),
         source=source,
         caption="Bars span the period the source gives (a month, part of a month, named weeks), not a day inside "
         "it; ◀ marks a date something was done by. Figures from before the pandemic or with no date sit in their "
@@ -184,6 +185,7 @@ def _speed_chart(rollout: pd.DataFrame, org: str | None, source: str) -> tuple[C
             draw=lambda theme, title, subtitle: charts.scale_and_speed(
                 rows, title=title, subtitle=subtitle, highlight=org, theme=theme
             ),
+            as_list=lambda: council_lists.speed_list(rows, org),
             source=source,
         ),
     )

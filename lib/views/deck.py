@@ -16,6 +16,7 @@ from functools import cached_property
 import plotly.graph_objects as go
 
 from lib import charts, selections
+from lib.charts.sizing import for_size
 from lib.selections import HEADLINE_MAX, PRESENT, SLIDE, Selection, Tables
 from lib.views import PAGES, SLIDES
 from lib.views import build as build_view
@@ -81,8 +82,8 @@ class Slide:
 
     @cached_property
     def figure(self) -> go.Figure:
-        """The chart at slide size, 1920×1080, titled with the headline."""
-        return self.chart.figure(charts.PRESENT, self.headline).update_layout(height=charts.IMAGE_HEIGHT)
+        """The chart drawn for a 1920×1080 slide, titled with the headline."""
+        return self.chart.figure(for_size(charts.PRESENT, charts.IMAGE_WIDTH, charts.IMAGE_HEIGHT), self.headline)
 
 
 def slide_order(requested: Sequence[str] | None, available: Sequence[str] = SLIDE_KEYS) -> list[str]:

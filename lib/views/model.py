@@ -4,7 +4,7 @@ page's address, keys, builder and slides together."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from lib import compare
 from lib.charts import NORMAL, Theme, source_note
+from lib.charts.sizing import fit
 from lib.escape import for_plotly
 from lib.selections import Selection
 
@@ -53,10 +54,14 @@ class Chart:
     caption: str = ""
     notes: str = ""  # the sentence of numbers a speaker says over this chart
     depends_on: tuple[str, ...] | None = None  # the selection keys its figure depends on (None: all of them)
+    # The chart as a list of (heading, lines), for a column too narrow to draw it readably (the timeline on a phone).
+    as_list: Callable[[], Sequence[tuple[str, Sequence[str]]]] | None = field(default=None, repr=False, compare=False)
 
     def figure(self, theme: Theme = NORMAL, title: str | None = None) -> go.Figure:
-        """The chart under a theme; `title` (plain text, escaped here) replaces the takeaway, as a presenter may."""
-        return self.draw(theme, for_plotly(title or self.title), for_plotly(self.subtitle))
+        """The chart under a theme (sized for its frame: lib.charts.sizing); `title` (plain text, escaped here)
+        replaces the takeaway, as a presenter may."""
+        title, subtitle = for_plotly(title or self.title), for_plotly(self.subtitle)
+        return fit(lambda sized: self.draw(sized, title, subtitle), theme)
 
 
 @dataclass(frozen=True)

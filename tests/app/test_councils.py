@@ -13,7 +13,8 @@ def chart_specs(at) -> dict:
 
 
 def lanes(at) -> list[str]:
-    return chart_specs(at)["timeline"]["layout"]["yaxis"]["ticktext"]
+    """The timeline's lanes by name (a long name is wrapped onto lines)."""
+    return [name.replace("<br>", " ") for name in chart_specs(at)["timeline"]["layout"]["yaxis"]["ticktext"]]
 
 
 def table(at):

@@ -193,3 +193,32 @@ def test_a_file_with_thousands_of_problems_says_how_many_and_lists_the_first():
     assert "3,000 problem(s); the first: row 2, column 'percent': must be a number (found 'lots')" in at.error[0].value
     assert len(at.dataframe[-1].value) == LIMITS.max_problems
     assert any("The first 1,000 are listed" in c.value for c in at.caption)
+
+
+TYPO = b"breakdown,category,measure,percent\nregion,Walse,week_prior,31.0\nregion,Our own patch,week_prior,40.0\n"
+
+
+def test_a_label_like_a_known_one_is_asked_about_before_anything_is_added():
+    at = upload(run_page(PAGE), "april.csv", TYPO)
+    assert not at.exception
+    assert "user_rows" not in at.session_state or at.session_state["user_rows"] is None  # nothing added yet
+    assert not at.success
+    question = at.radio(key="upload-review-0")
+    assert question.label == "Walse: did you mean Wales?"
+    assert len(at.radio) == 1  # "Our own patch" is close to no region: plainly meant as new, not asked about
+    at.form_submit_button(key="FormSubmitter:upload-review-form-Add my figures").click().run()
+    assert at.success[0].value == "Added 2 rows as **Our staff survey 2021**."
+    assert list(at.session_state["user_rows"]["category"]) == ["Wales", "Our own patch"]
+    assert at.session_state["user_rows"]["code"].iloc[0] == "W92000004"
+    notes = [c.value for c in at.caption]
+    assert any("Changed at your word: 'Walse' → 'Wales'" in n for n in notes)
+    links = [(link.proto.label, link.proto.query_string) for link in at.get("page_link")]
+    assert ("Regions: Wales", "region=Wales") in links  # the success leads to where the figures show
+
+
+def test_a_typo_can_be_kept_as_a_category_of_ones_own():
+    at = upload(run_page(PAGE), "april.csv", TYPO)
+    at.radio(key="upload-review-0").set_value(False)
+    at.form_submit_button(key="FormSubmitter:upload-review-form-Add my figures").click().run()
+    assert list(at.session_state["user_rows"]["category"]) == ["Walse", "Our own patch"]
+    assert not at.get("page_link")  # no page opens on a category of one's own

@@ -149,7 +149,7 @@ def test_uploaded_figures_lost_with_their_replica_are_said_to_be_gone(browser, l
     wait_for_app(page)
     upload_file(page, FIXTURES / "good_survey.csv")
     assert parse_qs(urlparse(page.url).query)[ui.OWN_FIGURES_KEY] == [MINE]
-    page.get_by_role("link", name="Sectors").click()
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Sectors").click()  # not the upload's link
     expect(page.locator('[data-testid="stPlotlyChart"]').first).to_contain_text(f"Your data: {MINE}")
     wait_for_app(page, charts=2)
     assert parse_qs(urlparse(page.url).query)[ui.OWN_FIGURES_KEY] == [MINE]  # every page keeps the marker

@@ -102,10 +102,10 @@ def test_profile_chart_highlights_bands(hw):
     assert not any(math.isnan(y) for t in fig.data for y in t.y if y is not None)
 
 
-def test_camera_button_saves_presentation_size():
-    options = charts.chart_config("sectors")["toImageButtonOptions"]
-    pixels = (options["width"] * options["scale"], options["height"] * options["scale"])
-    assert pixels == (1920, 1080) and options["format"] == "png"
+def test_a_page_chart_has_no_mode_bar_and_only_a_camera_without_chromium():
+    assert charts.chart_config("sectors")["displayModeBar"] is False  # seven Tab stops a chart, gone
+    camera = charts.chart_config("sectors", camera=True)
+    assert camera["modeBarButtons"] == [["toImage"]] and camera["toImageButtonOptions"]["filename"] == "sectors"
 
 
 def test_uploaded_rows_are_drawn_beside_hatched_and_named(hw):
