@@ -389,7 +389,8 @@ def style_panel_titles(
 def legend_above_panels(fig: go.Figure, theme: Theme, lift: int = 4) -> None:
     """The legend names whose figures are whose; it sits above the panel titles (lifted by `lift` px)."""
     plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
-    above = lift + theme.axis_title_size * 1.6 + 6 + panel_title_px(theme)  # over a wrapped panel title too
+    titles = [a.text for a in fig.layout.annotations if (a.text or "").startswith("<b>") and a.yref == "paper"]
+    above = lift + theme.axis_title_size * 1.6 + 6 + panel_title_px(titles, theme)  # over a wrapped panel title too
     fig.update_layout(
         showlegend=True,
         legend=dict(

@@ -118,7 +118,7 @@ def fit(draw: Callable[[Theme], go.Figure], theme: Theme) -> go.Figure:
     for _ in range(TYPE_STEPS):
         loose = replace(sized, height=None)
         natural = draw(loose).layout.height
-        if natural <= theme.height:
+        if natural is None or natural <= theme.height:  # a figure with no height of its own takes the frame's
             fits = True
             break
         floor = int(ROW_FLOOR * max(sized.tick_size, sized.label_size))
