@@ -144,7 +144,8 @@ class Renderer:
             raise Unavailable("This view has no chart to draw: its filters leave nothing to chart.")
         chart = next((c for c in view.charts if c.key == chart_key), view.charts[0])  # "" or unknown: the main one
         figure = image_figure(chart)
-        drawn = self._drawer()(figure, fmt, **{**CHART_IMAGE, "height": int(figure.layout.height)})
+        height = int(figure.layout.height or CHART_IMAGE["height"])  # as tall as its rows need (lib.charts.sizing)
+        drawn = self._drawer()(figure, fmt, **{**CHART_IMAGE, "height": height})
         return described(drawn, fmt, chart.title, chart.alt)
 
     def slide_image(self, slide: deck.Slide, fmt: str) -> bytes:
