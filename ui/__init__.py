@@ -17,6 +17,7 @@ from ui.downloads import (
     view_downloads,
 )
 from ui.history import keep_history
+from ui.presenting import current_page, first_slide, present_button, visit
 from ui.resources import image_exporter, tables, upload_reader
 from ui.session import OWN_FIGURES_KEY, keep_session, saved_view_link, set_user_rows, user_rows
 from ui.show import changes, column_config, headline, metrics, show_chart
@@ -28,8 +29,10 @@ __all__ = [
     "bundle_button",
     "changes",
     "column_config",
+    "current_page",
     "download_button",
     "figure",
+    "first_slide",
     "guarded",
     "headline",
     "image_buttons",
@@ -39,6 +42,7 @@ __all__ = [
     "metrics",
     "page_of_address",
     "page_script",
+    "present_button",
     "renderer",
     "saved_view_link",
     "set_user_rows",
@@ -48,6 +52,7 @@ __all__ = [
     "user_rows",
     "view",
     "view_downloads",
+    "visit",
     "warm",
     "widget",
     "widgets",

@@ -11,7 +11,7 @@ from lib import views
 from lib.charts import chart_config
 from lib.escape import for_markdown
 from ui.cache import figure
-from ui.downloads import image_downloads
+from ui.downloads import image_downloads, image_stem
 
 
 def headline(shown: views.View) -> None:
@@ -89,7 +89,12 @@ def show_chart(shown: views.View, chart: views.Chart) -> None:
         with chart_tab:
             drawn = figure(shown, chart)
             st.plotly_chart(
-                drawn, key=chart.key, alt=chart.alt, config=chart_config(chart.key), width="stretch", theme=None
+                drawn,
+                key=chart.key,
+                alt=chart.alt,
+                config=chart_config(image_stem(shown, chart)),
+                width="stretch",
+                theme=None,
             )
             image_downloads(shown, chart)
     if table_tab.open:

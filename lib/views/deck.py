@@ -51,7 +51,12 @@ def url_keys() -> list[str]:
     return list(dict.fromkeys(s.key for group in groups for s in group))
 
 
-WIDENED = "No council figures match the chosen regions and kinds, so every organisation is shown. "
+def widened_notice(regions: Sequence[str], kinds: Sequence[str]) -> str:
+    """What a slide says when the presenter's regions and kinds leave no organisation, so it shows them all:
+    'The sources report no North West council or public body; all organisations shown'."""
+    where = " or ".join(regions)
+    what = " or ".join(kinds) or "council or public body"
+    return f"The sources report no {where + ' ' if where else ''}{what}; all organisations shown"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,7 @@ class Slide:
     chart: Chart = field(repr=False, compare=False)
     headline: str
     notes: str  # the sentence of numbers, for the speaker
+    notice: str = ""  # what the slide must say about its own choice, on the slide (above the subtitle)
 
     @property
     def takeaway(self) -> str:
@@ -81,8 +87,9 @@ class Slide:
 
     @cached_property
     def figure(self) -> go.Figure:
-        """The chart at slide size, 1920×1080, titled with the headline."""
-        return self.chart.figure(charts.PRESENT, self.headline).update_layout(height=charts.IMAGE_HEIGHT)
+        """The chart at slide size, 1920×1080, titled with the headline; a notice leads its subtitle."""
+        subtitle = f"{self.notice} · {self.chart.subtitle}" if self.notice else None
+        return self.chart.figure(charts.PRESENT, self.headline, subtitle).update_layout(height=charts.IMAGE_HEIGHT)
 
 
 def slide_order(requested: Sequence[str] | None, available: Sequence[str] = SLIDE_KEYS) -> list[str]:
@@ -126,7 +133,7 @@ def build_deck(
     slides = []
     for key in slide_order(order, available):
         page, spec = SLIDES[key]
-        view, widened, chart_key = made[page.name], "", spec.chart
+        view, notice, chart_key = made[page.name], "", spec.chart
         if key == CHANGE and change is not None:
             chart = change
         elif any(c.key == chart_key for c in view.charts):
@@ -134,9 +141,10 @@ def build_deck(
         else:
             # A filter that leaves no organisation would make an empty slide: show them all, and say so.
             chart = build(page.name, {**view.selections, "region": [], "kind": []}).chart(chart_key)
-            widened = WIDENED
+            notice = widened_notice(view.selections.get("region", []), view.selections.get("kind", []))
         headline = clean_headline((headlines or {}).get(key)) or chart.title
-        slides.append(Slide(key, spec.name, chart, headline, f"{widened}{chart.notes}"))
+        notes = f"{notice}. {chart.notes}" if notice else chart.notes
+        slides.append(Slide(key, spec.name, chart, headline, notes, notice))
     return slides
 
 
@@ -146,6 +154,26 @@ def clean_headline(text: str | None) -> str | None:
         return None
     text = " ".join(text.split())[:HEADLINE_MAX]
     return text or None
+
+
+def visited_order(visited: Sequence[str], current: str | None, *, with_change: bool = False) -> list[str] | None:
+    """The deck a person's own session makes: the slides of the page they present from, then of each other page
+    they visited, in the order they went there; the change slide after the first page that draws it when they
+    brought figures. None when no such page has a slide (the whole deck, as a link without `deck=` gives)."""
+    pages = [p for p in dict.fromkeys([*([current] if current else []), *visited]) if p in PAGES]
+    order: list[str] = []
+    for page in pages:
+        order += [s.key for s in PAGES[page].slides if s.key != CHANGE or with_change]
+        if with_change and page in CHANGE_PAGES and CHANGE not in order:
+            order.append(CHANGE)
+    return order or None
+
+
+def start_slide(order: Sequence[str], page: str | None) -> int:
+    """Where presentation mode opens (1-based): on the first slide of the page it was opened from, if the deck
+    has one, else on the first."""
+    keys = [s.key for s in PAGES[page].slides] if page in PAGES else []
+    return next((i for i, key in enumerate(order, start=1) if key in keys), 1)
 
 
 def deck_for_query(tables: Tables, query: Mapping[str, str | Sequence[str]], user_rows=None) -> list[Slide]:

@@ -58,7 +58,7 @@ def test_sector_slide_states_the_comparison_in_the_title_and_the_numbers_in_the_
     slide = by_key(finance_deck)["sector"]
     assert slide.headline == slide.takeaway
     assert slide.headline.startswith("Financial and insurance staff were 1.7× as likely as public administration")
-    assert "+9.1 points" in slide.notes and "+9.5 points" in slide.notes and "1.66×" in slide.notes
+    assert "+9.1 points" in slide.notes and "+9.5 points" in slide.notes and "1.7×" in slide.notes
     assert "22.8%" in slide.notes and "13.7%" in slide.notes
     colours = bar_colours(slide.figure)
     assert colours[FINANCE] == charts.YOURS and colours[PUBLIC_ADMIN] == charts.BENCHMARK
@@ -213,7 +213,7 @@ def test_pptx_has_one_16_9_slide_per_chart_with_picture_title_source_and_notes(f
 def test_pptx_notes_carry_the_sentence_of_numbers(finance_deck):
     pres = read_back(powerpoint.deck_pptx(finance_deck[:1], lambda fig, **size: tiny_png()))
     notes = pres.slides[0].notes_slide.notes_text_frame.text
-    assert "+9.1 points" in notes and "1.66×" in notes
+    assert "+9.1 points" in notes and "1.7×" in notes
 
 
 def test_pptx_pictures_are_real_charts_at_1920_px(finance_deck):
