@@ -78,7 +78,7 @@ def councils_view(tables: Tables, chosen: CouncilsChoice, user_rows: pd.DataFram
     return View(
         page="councils",
         headline=story[0] if story else councils.rate_takeaway(rates),
-        sentence=f"{story[1]} {QUOTED}" if story else f"{SPRING_2020} {QUOTED}",
+        sentence=story[1] if story else f"{SPRING_2020} {QUOTED}",  # the caveat says the rest (notes)
         charts=charts_,
         rows=rows,
         resource="council_rollout_2020",
