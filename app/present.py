@@ -97,6 +97,7 @@ if start is not None:
 if st.session_state.get("slide", 1) > count:
     st.session_state["slide"] = count
 PAST_THE_END = "deck_past_the_end"
+ADDING = "add-slide"  # the "Add a slide" menu: open or closed
 
 
 def step(by: int) -> None:
@@ -129,6 +130,7 @@ def add(key: str) -> None:
     at = min(st.session_state.get("slide", 1), len(order))
     st.session_state["deck"] = [*order[:at], key, *order[at:]]
     st.session_state["slide"] = at + 1
+    st.session_state[ADDING] = False  # closed, so that the new slide shows
 
 
 def keep_headline(key: str, takeaway: str) -> None:
@@ -158,7 +160,10 @@ with moves:
 if st.session_state.pop(PAST_THE_END, False):
     st.toast("That was the last slide. Esc leaves the deck.", icon=":material/flag:")
 
-with adding, st.popover("Add a slide", icon=":material/add:", disabled=set(every) <= set(order)):
+with (
+    adding,
+    st.popover("Add a slide", icon=":material/add:", disabled=set(every) <= set(order), key=ADDING, on_change="rerun"),
+):
     st.caption("Slides not in the deck, with the headline each would have; one goes in after this slide.")
     for key, offered in every.items():
         if key not in order:

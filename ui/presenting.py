@@ -53,7 +53,9 @@ def start_presenting(page: str) -> None:
     order = deck.visited_order(st.session_state.get(VISITED_KEY, []), page, with_change=user_rows() is not None)
     st.query_params["present"] = "1"
     if order and order != list(deck.SLIDE_KEYS):
-        st.session_state[deck.DECK.key] = order  # the deck's widget, bound to the URL, puts it there
+        # Both: the address (a widget bound to it writes it only once it has been drawn) and the deck's widget.
+        st.query_params[deck.DECK.key] = order
+        st.session_state[deck.DECK.key] = order
 
 
 def first_slide(order: list[str]) -> int | None:

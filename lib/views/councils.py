@@ -104,10 +104,10 @@ def _your_rate(rates: pd.DataFrame, yours: str | None) -> tuple[Metric, ...]:
     fastest = own.sort_values("rate_per_day", ascending=False).iloc[0]
     return (
         Metric(
-            f"{yours}: fastest rollout, {fastest['unit']} a day (derived)",
+            f"Yours: {fastest['unit']} a day (derived)",
             f"≥ {fastest['rate_at_least']:,}",
-            f"{fastest['value_text']} {fastest['measure']} {fastest['duration']}, so {fastest['rate_label']} on "
-            "average. Derived here; the source gives the count and the time.",
+            f"{yours}: {fastest['value_text']} {fastest['measure']} {fastest['duration']}, so "
+            f"{fastest['rate_label']} on average. Derived here; the source gives the count and the time.",
         ),
     )
 

@@ -116,7 +116,8 @@ def test_your_organisation_answers_how_fast_it_moved_in_its_own_figures():
     assert sentence.startswith("Norfolk County Council (county council, East of England) also reports")
     assert figures.loc["norfolk-contact-centre-live", "measure"] in sentence  # mid-April, in time order
     first = at.metric[0]
-    assert first.label == "Norfolk County Council: fastest rollout, users a day (derived)" and first.value == "≥ 214"
+    assert first.label == "Yours: users a day (derived)" and first.value == "≥ 214"
+    assert first.proto.help.startswith("Norfolk County Council: more than 3,000 further users")
     assert chart_title(at) == headline  # the timeline (and so the slide and the image) says the same
 
 
