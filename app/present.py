@@ -208,12 +208,18 @@ with this_slide:
     cols[2].button("Drop this slide", icon=":material/delete:", on_click=drop)
     st.caption(f"Speaker notes: {slide.notes}")
 
-# 5/ Downloads, and the way out
+# 5/ Share (copy this slide's chart, its table, the link; download it or the deck), and the way out
 files = ui.renderer(ui.current_page())
 shown = deck.SLIDES[slide.key][0].name  # the page whose view the slide shows: its files are named after it
 stem = file_name(ui.view(shown, selections.read(PAGES[shown].keys, query, tables)), "").removesuffix(".")
 with tools:
-    with st.popover("Download", icon=":material/download:"):
+    with st.popover(
+        "Share",
+        icon=":material/share:",
+        help="Copy this slide's chart, its table or the link; download it or the deck.",
+    ):
+        ui.slide_copy(ui.current_page(), slide)
+        st.divider()
         ui.image_buttons(
             lambda fmt: files.slide_image(slide, fmt),
             f"homeworking-{slide.key}",

@@ -22,7 +22,17 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `lib` and `benchmarks` importable
     sys.path.insert(0, str(ROOT))
 
-from benchmarks import balanced, coldstart, exports, interaction, meeting, profiling, reruns, server  # noqa: E402
+from benchmarks import (  # noqa: E402
+    balanced,
+    coldstart,
+    exports,
+    interaction,
+    meeting,
+    profiling,
+    reruns,
+    server,
+    static_page,
+)
 from benchmarks.discover import views  # noqa: E402
 from benchmarks.results import write_section  # noqa: E402
 
@@ -30,6 +40,8 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 UPLOAD_SCRIPT = ROOT / "benchmarks" / "upload_scale.py"
 HOSTILE_SCRIPT = ROOT / "benchmarks" / "hostile_uploads.py"
 API_SCRIPT = ROOT / "benchmarks" / "api.py"
+BRIEF_SCRIPT = ROOT / "benchmarks" / "brief.py"
+BRIEF_BEFORE = "7e055eb"  # the brief before issue 20 (PDF/UA-1, legible print): its target is ≤ 1.5× this
 SECTIONS = (
     "coldstart",
     "interaction",
@@ -42,6 +54,8 @@ SECTIONS = (
     "upload",
     "hostile",
     "api",
+    "brief",
+    "static",
 )
 
 
@@ -157,6 +171,19 @@ def run_api(args) -> None:
     subprocess.run([sys.executable, str(API_SCRIPT), *(["--quick"] if args.quick else [])], cwd=ROOT, check=True)
 
 
+def run_brief(args) -> None:
+    """benchmarks/brief.py writes its own section (a quick run prints only): this version against BRIEF_BEFORE."""
+    quick = ["--quick"] if args.quick else []
+    subprocess.run([sys.executable, str(BRIEF_SCRIPT), "--against", BRIEF_BEFORE, *quick], cwd=ROOT, check=True)
+
+
+def run_static(args) -> str:
+    """The static page against the floor: first chart paint, throughput, size (benchmarks/static_page.py)."""
+    return static_page.measure(
+        runs=max(args.runs, 2 if args.quick else 15), rounds=1 if args.quick else 3, seconds=2 if args.quick else 5
+    )
+
+
 RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "coldstart": run_coldstart,
     "interaction": run_interaction,
@@ -169,6 +196,8 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "upload": run_upload,
     "hostile": run_hostile,
     "api": run_api,
+    "brief": run_brief,
+    "static": run_static,
 }
 
 

@@ -25,7 +25,7 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import Response
 
-from lib import __version__, data, selections, views
+from lib import __version__, data, selections, share, views
 from lib.render import export, formats
 from lib.render.images import ImageExportUnavailable, shared_exporter
 from lib.render.renderer import Address, Renderer, Unavailable, file_name, today
@@ -225,7 +225,7 @@ def openapi(base: str = "") -> dict:
     }
     for selection in deck.HEADLINES.values():
         parameter_docs[f"deck.{selection.key}"] = _parameter(selection, t)
-    return {
+    document = {
         "openapi": "3.1.0",
         "info": {
             "title": "Homeworking dashboard API",
@@ -262,6 +262,7 @@ def openapi(base: str = "") -> dict:
             },
         },
     }
+    return share.described(document)  # the static pages' options, oEmbed, a slide, plotly.js
 
 
 def _parameter(selection: selections.Selection, t: Tables) -> dict:
@@ -321,7 +322,8 @@ def _respond(body: bytes, media_type: str, status: int, request: Request | None 
 
 
 async def answer(request: Request) -> Response:
-    """Every /api/… request: the OpenAPI document, the Data Package, or a page's file."""
+    """Every /api/… request: the OpenAPI document, the Data Package, what lib.share serves (static pages, oEmbed,
+    plotly.js, a slide), or a page's file."""
     name = request.path_params["file"]
     special = {"openapi.json": openapi_document, "datapackage.json": datapackage}
-    return await special.get(name, view_file)(request)
+    return await (special.get(name) or share.handles(name) or view_file)(request)

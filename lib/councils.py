@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from lib.data import ONE_PERSON, VENDOR_CLAIM, resource
+from lib.data import ONE_PERSON, SECOND_HAND, VENDOR_CLAIM, resource
 from lib.escape import for_plotly
 
 CONTEXT_KIND = "national announcement"
@@ -30,7 +30,7 @@ PRECISION_LABELS = {
 }
 
 # Claims a reader must not take as the organisation's own figure: marked wherever the figure is named.
-CLAIM_MARKS = {VENDOR_CLAIM: "vendor claim", ONE_PERSON: "one person's account"}
+CLAIM_MARKS = {VENDOR_CLAIM: "vendor claim", ONE_PERSON: "one person's account", SECOND_HAND: "at second hand"}
 
 # Where each precision goes on the timeline: on the date axis, or in a side panel of its own.
 DATED, BEFORE, UNDATED = "dated", "before the pandemic", "date not given"

@@ -293,7 +293,7 @@ def bars_takeaway(rows: pd.DataFrame, breakdown: str, measures: tuple[str, ...])
 
 def bars_subtitle(breakdown: str, *, with_user: bool) -> str:
     """Measure, place, year and unit; the reference line and the hatching explained when drawn."""
-    text = f"Homeworking by {'category' if breakdown == 'all' else breakdown}, UK, 2019 · % of people in employment"
+    text = f"Homeworking by {'category' if breakdown == 'all' else breakdown}, UK, 2019 · % of workers"
     if breakdown != "all":
         text += " · dashed line: UK, all in employment"
     if with_user:

@@ -35,7 +35,11 @@ def figure_phrase(row: pd.Series) -> str:
     word = unit.removeprefix("% ") if unit else None
     if word and measure.startswith(f"{word} ") and text.endswith(f" {word}"):
         return f"{text}{measure.removeprefix(word)}"  # "about three days" to move
-    if word and re.search(rf"\b{re.escape(word)}\b", measure) and (measure.startswith(word) or unit[0] != "%"):
+    if (
+        word
+        and re.search(rf"\b{re.escape(word)}\b", measure)
+        and (measure.startswith(word) or not str(unit).startswith("%"))
+    ):
         return f"{text} {measure}"  # the measure says what was counted: "more than 5,000" + "staff working …"
     return f"{figure_label(text, unit)}: {measure}"
 

@@ -1,8 +1,8 @@
 """Automated reporting without a server: `python -m lib.report URL OUTFILE`.
 
 Writes the file for a page address — the format taken from OUTFILE's suffix (csv, json,
-parquet, xlsx, png, svg, pptx, pdf or zip) — exactly as `/api/<page>.<format>` would serve it,
-for a scheduled job:
+parquet, xlsx, png, svg, pptx, pdf, html or zip) — exactly as `/api/<page>.<format>` would serve it
+(a web page as `?standalone=1`: it opens with no server), for a scheduled job:
 
     python -m lib.report "https://dashboard.example/sectors?sector=Education" education.pdf
 

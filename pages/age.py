@@ -12,7 +12,7 @@ view = ui.view("age", ui.widgets("age", st.columns(2)))
 # 2/ What the profile shows, generated from the figures
 ui.headline(view)
 ui.metrics(view)
-ui.view_downloads(view)
+ui.share_menu(view)
 
 # 3/ The profile on both measures, the UK as reference
 ui.show_chart(view, view.chart("age-profile"))

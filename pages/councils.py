@@ -38,7 +38,7 @@ if rollout.empty:
 # 2/ How fast, in words and figures
 ui.headline(view)
 ui.metrics(view)
-ui.view_downloads(view)
+ui.share_menu(view)
 
 # 3/ When, how many and how fast, and against the region's 2019 baseline
 sections = {

@@ -5,7 +5,7 @@ import math
 import streamlit as st
 
 import ui
-from lib import explore, selections, uploads, views
+from lib import comparability, explore, selections, uploads, views
 from lib.escape import for_markdown
 from lib.limits import LIMITS
 from lib.render import export, formats
@@ -188,12 +188,13 @@ def upload_section(mine) -> None:
             help="Shown on every row, chart and export of your figures, so nobody mistakes them for ONS figures. "
             "Left blank, the file's name without its extension is used (april-2020.csv → april-2020).",
         )
+        basis = basis_fields()
         submitted = st.form_submit_button("Check and add", type="primary", icon=":material/upload:")
 
     if submitted and chosen is None:
         st.warning("Choose a file first.")
     elif submitted:
-        check_upload(chosen, source_name)
+        check_upload(chosen, source_name, basis)
 
     outcome = st.session_state.pop(OUTCOME_KEY, None)
     if outcome:
@@ -214,7 +215,27 @@ def upload_section(mine) -> None:
         st.rerun()
 
 
-def check_upload(chosen, source_name: str) -> None:
+def basis_fields() -> comparability.Basis:
+    """Where the figures come from (all optional): the pages then say which points differ from the 2019 survey."""
+    with st.expander("Where your figures come from (optional: the pages then say how comparable they are with 2019)"):
+        left, right = st.columns(2)
+        survey = left.text_input("Survey or source", placeholder="e.g. ONS Labour Market Survey", key="basis-survey")
+        period = right.text_input("Period", placeholder="e.g. April 2020", key="basis-period")
+        question = st.text_input(
+            "Question asked",
+            placeholder="e.g. In the last seven days, did you work from home?",
+            key="basis-question",
+        )
+        geography = left.selectbox(
+            "Where", ["", *comparability.GEOGRAPHIES], format_func=lambda g: g or "Not said", key="basis-geography"
+        )
+        who = right.selectbox("Who", ["", *comparability.WHO], format_func=lambda w: w or "Not said", key="basis-who")
+    return comparability.Basis.from_mapping(
+        {"survey": survey, "question": question, "geography": geography, "who": who, "period": period}
+    )
+
+
+def check_upload(chosen, source_name: str, basis: comparability.Basis) -> None:
     """Read and check the file; keep its rows in this session, or say what is wrong, row by row."""
     with st.status(f"Checking {for_markdown(chosen.name)}…", expanded=True) as status:
         bar = st.progress(0.0, text="Reading the file")
@@ -247,8 +268,11 @@ def check_upload(chosen, source_name: str) -> None:
             if err.total > len(err.problems):
                 st.caption(f"The first {len(err.problems):,} are listed: fix these, then check the file again.")
         else:
-            ui.set_user_rows(result.rows, result.uploaded_at)
-            outcome = (result.rows["source"].iloc[0], len(result.rows), result.notes, result.permalink)
+            declared = basis if basis.declared() else comparability.Basis.from_mapping(result.basis)
+            ui.set_user_rows(declared.on_rows(result.rows), result.uploaded_at)
+            caution = comparability.verdict(declared).caution()
+            notes = (*result.notes, f"Compared with 2019: {caution}")
+            outcome = (result.rows["source"].iloc[0], len(result.rows), notes, result.permalink)
             st.session_state[OUTCOME_KEY] = outcome
             status.update(label="Added", state="complete")
             st.rerun()
@@ -275,6 +299,7 @@ if mine is not None and chosen["table"] == "homeworking":
 
 # 2/ The chart of the filtered rows (aggregated when there are too many categories to draw one bar each)
 view = chart_section(view, tables, chosen, mine)
+ui.share_menu(view, data_downloads=False)
 if view.main:
     ui.show_chart(view, view.main)
 elif not view.rows.empty:

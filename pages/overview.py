@@ -13,7 +13,7 @@ ui.metrics(view)
 
 # 2/ The takeaway and its chart
 st.header(view.headline)
-ui.view_downloads(view)
+ui.share_menu(view)
 ui.show_chart(view, view.main)
 
 # 3/ Where to go next

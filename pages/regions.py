@@ -14,7 +14,7 @@ region = view.selections["region"]
 # 2/ The answer in words, then the figures
 ui.headline(view)
 ui.metrics(view)
-ui.view_downloads(view)
+ui.share_menu(view)
 
 # 3/ Map beside the councils in this region, then the ranked bars
 map_col, councils_col = st.columns([3, 2])

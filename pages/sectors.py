@@ -12,7 +12,7 @@ view = ui.view("sectors", ui.widgets("sectors", st.columns(2)))
 # 2/ The answer in words, then the figures
 ui.headline(view)
 ui.metrics(view)
-ui.view_downloads(view)
+ui.share_menu(view)
 
 # 3/ All ten sectors, yours and the benchmark highlighted; how regular homeworking was
 ui.show_chart(view, view.chart("sectors-all"))

@@ -1,5 +1,6 @@
 """The app layer shared by the pages: resources held per server, widgets from lib.selections, the
-session's own figures, shared caches and their warm-up, the one way a View is shown, and downloads.
+session's own figures, shared caches and their warm-up, the one way a View is shown, downloads, and the Share
+menu (copy, link, embed, cite).
 
 lib/ stays free of Streamlit; caching and session state live here. Pages import what they use
 from this package (`import ui`; `ui.view(...)`).
@@ -10,16 +11,17 @@ from ui.downloads import (
     DownloadFailed,
     bundle_button,
     download_button,
+    download_buttons,
     guarded,
     image_buttons,
     page_of_address,
     renderer,
-    view_downloads,
 )
 from ui.history import keep_history
 from ui.presenting import current_page, first_slide, present_button, visit
 from ui.resources import image_exporter, tables, upload_reader
 from ui.session import OWN_FIGURES_KEY, keep_session, saved_view_link, set_user_rows, user_rows
+from ui.share import share_menu, slide_copy
 from ui.show import changes, column_config, headline, metrics, show_chart
 from ui.widgets import page_script, widget, widgets
 
@@ -31,6 +33,7 @@ __all__ = [
     "column_config",
     "current_page",
     "download_button",
+    "download_buttons",
     "figure",
     "first_slide",
     "guarded",
@@ -46,12 +49,13 @@ __all__ = [
     "renderer",
     "saved_view_link",
     "set_user_rows",
+    "share_menu",
     "show_chart",
+    "slide_copy",
     "tables",
     "upload_reader",
     "user_rows",
     "view",
-    "view_downloads",
     "visit",
     "warm",
     "widget",

@@ -102,31 +102,32 @@ def image_buttons(draw: Callable[[str], bytes], key: str, *, stem: str, label: s
         )
 
 
-def view_downloads(shown: views.View) -> None:
-    """The whole view as files — the one-page brief, its rows, everything in a zip — the same bytes as
-    /api/<page>.<format> for this address."""
+def download_buttons(shown: views.View, *, data: bool = True) -> None:
+    """The whole view as files — the one-page brief, its rows, a web page, everything in a zip — the same bytes as
+    /api/<page>.<format> for this address (the web page as `?standalone=1`). `data=False` leaves out the rows'
+    own formats (and the bundle of the session's figures), for a page that offers them elsewhere (Explore)."""
     files = renderer(shown.page)
     can_draw = image_exporter().available
-    with st.popover("Download this view", icon=":material/download:"):
-        st.caption(
-            "The brief is one A4 page to print or send; the data files hold the rows behind this view with their "
-            f"source and licence. The same files are at `/api/{shown.page}.<format>` with this page's query."
+    st.caption(
+        "The brief is one A4 page to print or send; the web page opens anywhere, offline too; the data files hold "
+        "the rows behind this view with their source and licence. The same files are at "
+        f"`/api/{shown.page}.<format>` with this page's query."
+    )
+    for fmt in (f for f in formats.view_menu() if data or not f.data):
+        download_button(
+            fmt.label,
+            data=lambda name=fmt.name: files.render(shown, name),
+            file_name=file_name(shown, fmt.name),
+            mime=fmt.mime,
+            icon=fmt.icon,
+            on_click="ignore",
+            key=f"view-{shown.page}-{fmt.name}",
+            disabled=fmt.needs_browser and not can_draw,
+            help=NO_BROWSER if fmt.needs_browser and not can_draw else fmt.help or None,
+            width="stretch",
         )
-        for fmt in formats.view_menu():
-            download_button(
-                fmt.label,
-                data=lambda name=fmt.name: files.render(shown, name),
-                file_name=file_name(shown, fmt.name),
-                mime=fmt.mime,
-                icon=fmt.icon,
-                on_click="ignore",
-                key=f"view-{shown.page}-{fmt.name}",
-                disabled=fmt.needs_browser and not can_draw,
-                help=NO_BROWSER if fmt.needs_browser and not can_draw else fmt.help or None,
-                width="stretch",
-            )
-        if shown.with_user_rows:
-            bundle_button(shown.page)
+    if shown.with_user_rows and data:
+        bundle_button(shown.page)
 
 
 DOWNLOAD_FAILURES_KEY = "download_failures"

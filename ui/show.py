@@ -20,6 +20,8 @@ def headline(shown: views.View) -> None:
         st.info(for_markdown(notice))
     st.header(for_markdown(shown.headline))
     st.write(for_markdown(shown.sentence))
+    if shown.caution:
+        st.caption(f":material/compare_arrows: **Comparing with 2019.** {for_markdown(shown.caution)}")
 
 
 def metrics(shown: views.View) -> None:
@@ -113,6 +115,7 @@ def changes(shown: views.View) -> None:
     if not shown.changes:
         return
     st.header("Your figures against 2019")
+    st.caption(f":material/compare_arrows: {for_markdown(shown.caution)}")
     listed = shown.changes[:CHANGES_LISTED]
     st.markdown("\n".join(f"- {for_markdown(change.sentence())}." for change in listed))
     if len(shown.changes) > len(listed):

@@ -80,7 +80,7 @@ def category_bars(
             line, label = reference_line(reference[measure], col, f"{reference_label} {reference[measure]:.1f}%", theme)
             lines.append(line)
             labels.append(label)
-        set_axes(fig, "x", **value_axis("% of people in employment", theme, top=top), row=1, col=col)
+        set_axes(fig, "x", **value_axis("% of workers", theme, top=top), row=1, col=col)
     ticktext = [
         tick_label(c, r) if c in ons_categories else f"{for_plotly(c)} (your data only)"
         for c, r in zip(cats, roles, strict=True)

@@ -20,7 +20,7 @@ from lib.charts.theme import BENCHMARK, GRID, NORMAL, OTHER, TEXT, UPLOADED, The
 from lib.data import MEASURES, source_note
 from lib.escape import for_plotly
 
-CHANGE_AXIS = "% of people in employment"
+CHANGE_AXIS = "% of workers"
 
 
 def change_dumbbell(

@@ -68,7 +68,7 @@ def distribution_chart(
             range=[0, 100],
             dtick=10,
             ticksuffix="%",
-            title=dict(text="% of people in employment (5-point bands)", font=dict(size=theme.axis_title_size)),
+            title=dict(text="% of workers (5-point bands)", font=dict(size=theme.axis_title_size)),
             tickfont=dict(size=theme.tick_size),
             row=1,
             col=col,

@@ -73,6 +73,9 @@ def finish_layout(
     line both start at the figure's left edge, whatever the labels' width. The chart's own
     `annotations` and `shapes` go in with the source line, in one assignment (see add_marks).
     """
+    if theme.words_outside:  # printed beside the figure as text (the brief), which finds them in `meta`
+        fig.layout.meta = dict(title=title, subtitle=subtitle, source=source)
+        title, subtitle, source = "", "", ""
     title_lines = wrap(title, theme.title_wrap)
     # Smaller type fits more characters on the same width.
     subtitle_lines = wrap(subtitle, int(theme.title_wrap * theme.title_size / theme.subtitle_size))
@@ -82,13 +85,15 @@ def finish_layout(
     top = title_px + subtitle_px + 36 + theme.title_size + top_extra
     source_px = int(theme.source_size * 1.3 * _count_lines(source_lines))
     bottom = int(source_px + theme.axis_title_size * 2 + theme.tick_size * 2 + 24)
+    if theme.words_outside:
+        top, bottom = top_extra + theme.axis_title_size * 2, bottom - source_px - 16
     fig.update_layout(template=TEMPLATE)
     # Assigned rather than merged by update_layout, which walks every property path and costs ten times as
     # much on a figure with panels; no builder sets these before this point.
     layout = fig.layout
     layout.font = dict(family=FONT, size=theme.tick_size, color=TEXT)
     layout.title = dict(
-        text=f"<b>{title_lines}</b>",
+        text=f"<b>{title_lines}</b>" if title_lines else "",
         subtitle=dict(text=subtitle_lines, font=dict(size=theme.subtitle_size, color=MUTED_TEXT)),
         font=dict(size=theme.title_size, color=TEXT),
         x=0,
@@ -104,6 +109,8 @@ def finish_layout(
     layout.height = height + top
     layout.hoverlabel = dict(font_size=max(theme.tick_size, 14))
     layout.showlegend = False
+    if theme.min_text_size:  # Plotly shrinks a bar's value to fit the bar: never below this
+        layout.uniformtext = dict(minsize=theme.min_text_size, mode="show")
     source_line = dict(
         text=source_lines,
         xref="paper",
@@ -118,7 +125,7 @@ def finish_layout(
         align="left",
         font=dict(size=theme.source_size, color=MUTED_TEXT),
     )
-    add_marks(fig, annotations=[*annotations, source_line], shapes=shapes)
+    add_marks(fig, annotations=[*annotations, source_line] if source else annotations, shapes=shapes)
     return fig
 
 
@@ -314,7 +321,7 @@ def style_panel_titles(
 def legend_above_panels(fig: go.Figure, theme: Theme, lift: int = 4) -> None:
     """The legend names whose figures are whose; it sits above the panel titles (lifted by `lift` px)."""
     plot_height = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
-    above = lift + theme.axis_title_size * 1.6 + 6
+    above = lift + theme.axis_title_size * 1.6 + 6 + panel_title_px(theme)  # over a wrapped panel title too
     fig.update_layout(
         showlegend=True,
         legend=dict(

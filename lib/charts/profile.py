@@ -57,7 +57,7 @@ def profile_chart(
     if user_rows is not None and has_user:
         top_value = max(top_value, float(user_rows["percent"].max()))
         _add_user_lines(fig, user_rows, order, labels, theme)
-    set_axes(fig, "y", **value_axis("% of people in employment", theme, top=top_value * 1.18))
+    set_axes(fig, "y", **value_axis("% of workers", theme, top=top_value * 1.18))
     set_axes(fig, "x", title=axis_title("Age of worker (years)", theme), tickfont=dict(size=theme.tick_size))
     fig = finish_layout(
         fig,

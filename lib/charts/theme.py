@@ -3,7 +3,7 @@ PRINT for the brief. Every chart, the deck and the brief read their colours from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
@@ -30,7 +30,7 @@ FONT = "'Source Sans Pro', 'Source Sans 3', 'Liberation Sans', Arial, sans-serif
 
 @dataclass(frozen=True)
 class Theme:
-    """Type sizes (px) and mark weights; one for the screen, one for slides."""
+    """Type sizes and mark weights: in px for the screen (NORMAL) and slides (PRESENT), in pt for print (PRINT)."""
 
     name: str
     title_size: int
@@ -49,6 +49,9 @@ class Theme:
     panel_title_wrap: int = 0  # characters per line of a panel's title (0: one line), where panels are narrow
     note_wrap: int = 40  # characters per line of a note drawn on a chart (the timeline's instruction)
     shared_row_title_wrap: int = 0  # characters per title line where a chart shares its row (0: it never does)
+    # The title, subtitle and source line are printed as text beside the figure (the brief), not drawn in it.
+    words_outside: bool = False
+    min_text_size: int = 0  # the least size Plotly may shrink a bar's value label to, to fit the bar (0: any)
 
 
 NORMAL = Theme(
@@ -84,8 +87,29 @@ PRESENT = Theme(
     base_height=300,
     compact=True,
 )
-# The one-page brief: screen type sizes on a chart laid out narrower (lib/brief.py), as few rows as a slide.
-PRINT = replace(NORMAL, name="print", compact=True, panel_title_wrap=26, note_wrap=40, shared_row_title_wrap=0)
+# The brief: sizes in points. lib/render/brief.py lays the chart out at its printed width in points (one layout
+# px prints as one pt, never scaled), so these are the sizes on paper: no chart text under 8 pt (the brief's
+# floor is 7 pt), rows as tight as 8 pt labels allow, and as few rows as a slide.
+PRINT = Theme(
+    name="print",
+    title_size=11,
+    subtitle_size=8,
+    tick_size=8,
+    axis_title_size=8,
+    label_size=8,
+    source_size=8,
+    line_width=1.25,
+    marker_size=6,
+    bar_gap=0.25,
+    title_wrap=72,
+    row_height=15,
+    base_height=64,
+    compact=True,
+    panel_title_wrap=26,
+    note_wrap=40,
+    words_outside=True,
+    min_text_size=8,
+)
 IMAGE_WIDTH, IMAGE_HEIGHT = 1920, 1080
 # One small template, built once and shared read-only: naming "plotly_white" instead makes
 # Plotly copy and validate its large built-in template on every figure (about 35 ms each).

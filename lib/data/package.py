@@ -65,6 +65,7 @@ CLAIMANTS = _enum("council_rollout_2020", "claimant")
 QUALIFIERS = tuple(q for q in _enum("council_rollout_2020", "qualifier") if q)  # "" in the enum is an empty cell
 VENDOR_CLAIM = "vendor claim (advertorial)"
 ONE_PERSON = "one person's account"
+SECOND_HAND = "organisation, at second hand"
 ADDED_ON_LOAD = tuple(f["name"] for f in resource("council_rollout_2020")["derived_fields"])
 
 

@@ -51,6 +51,7 @@ class Provenance:
     uploaded_sources: tuple[str, ...] = ()
     fields: tuple[dict, ...] = field(default_factory=tuple)
     publications: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()  # what a reader must know to read the view: comparing uploads with 2019
 
     @property
     def licence(self) -> str:
@@ -70,6 +71,7 @@ class Provenance:
             lines.append(("Licence", self.licence or "none claimed: no built-in rows in this view"))
         if self.uploaded_sources:
             lines.append(("Uploaded figures", "; ".join(self.uploaded_sources) + f" — {UPLOADED_LICENCE}"))
+        lines += [("Caution", caution) for caution in self.cautions]
         lines += [(f"Filter: {k}", v) for k, v in self.filters.items()] or [("Filters", self.filters_text())]
         lines += [
             ("Product", f"{PRODUCT} {self.product_version}"),
@@ -86,6 +88,7 @@ class Provenance:
             "licences": list(self.licences),
             "publications": list(self.publications),
             "uploaded_sources": list(self.uploaded_sources),
+            "cautions": list(self.cautions),
             "filters": dict(self.filters),
             "product": PRODUCT,
             "product_version": self.product_version,
@@ -105,6 +108,7 @@ def provenance(
     *,
     exported_at: datetime | None = None,
     exported_on: date | None = None,
+    cautions: tuple[str, ...] = (),
 ) -> Provenance:
     """Provenance of `view` (rows of `resource_name`, perhaps with the user's uploaded rows).
 
@@ -130,6 +134,7 @@ def provenance(
         uploaded_sources=uploaded,
         fields=tuple(fields_of(view, resource_name)),
         publications=_unique(view["publication"]) if "publication" in view else (),
+        cautions=cautions,
     )
 
 

@@ -26,7 +26,7 @@ class Format:
     make: Callable[[Renderer, View, dict[str, Any]], bytes]  # (renderer, view, options) → the file's bytes
     needs_browser: bool = False  # drawn by Chromium: images, the deck, the brief
     data: bool = False  # the rows behind the view (Explore offers these)
-    in_view_menu: bool = False  # offered under a page's "Download this view"
+    in_view_menu: bool = False  # offered under a page's Share menu, "Download"
     icon: str = ":material/download:"
     help: str = ""
 
@@ -119,6 +119,16 @@ FORMATS: dict[str, Format] = {
             lambda r, v, o: r.pptx(),
             needs_browser=True,
             icon=":material/slideshow:",
+        ),
+        Format(
+            "html",
+            "text/html; charset=utf-8",
+            "Web page (.html)",
+            lambda r, v, o: r.html(v, embed=bool(o.get("embed")), standalone=o.get("standalone", True)),
+            in_view_menu=True,
+            icon=":material/web:",
+            help="This view as one web page that opens anywhere, offline too: headline, figures, the chart "
+            "(interactive), its table, source, licence, permalink and citation.",
         ),
         Format(
             "zip",

@@ -1,5 +1,5 @@
 """The deck as PowerPoint: one 16:9 slide per chart, the headline as its title, the chart as a picture (with
-alt text), the source line under it and the sentence of numbers in the notes.
+alt text), the source line under it, and in the notes the sentence of numbers and the chart's table as text.
 
 Its own module so that python-pptx loads only when a deck is downloaded, not with every page.
 """
@@ -17,6 +17,7 @@ from pptx.util import Emu, Inches, Pt
 
 from lib import charts
 from lib.charts import chart_body
+from lib.render import cells
 from lib.views.deck import Slide
 
 # PowerPoint: 16:9, 7.5 inches high; the chart fills the space between title and source line.
@@ -59,7 +60,7 @@ def body_size(body: go.Figure, aspect: float) -> tuple[int, int, float]:
 
 def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
     """The deck as a .pptx: one 16:9 slide per chart, the headline as its title, the chart as a
-    picture (with alt text), the source line under it and the sentence of numbers in the notes.
+    picture (with alt text), the source line under it, and the sentence of numbers and the chart's table in the notes.
 
     `png(fig, width, height)` draws a figure (an `ImageExporter.png`), so this module starts no browser.
     """
@@ -79,11 +80,18 @@ def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
         picture.name = f"Chart: {slide.name}"
         picture._element.nvPicPr.cNvPr.set("descr", slide.alt)
         size = 14 if len(slide.source) <= 110 else 12  # a long citation keeps to two lines
-        _text_box(page, slide.source, top=SLIDE_HEIGHT - SOURCE_HEIGHT - Inches(0.1), size=size, colour=MUTED_RGB)
-        page.notes_slide.notes_text_frame.text = slide.notes
+        _text_box(page, slide.source, top=Emu(SLIDE_HEIGHT - SOURCE_HEIGHT - Inches(0.1)), size=size, colour=MUTED_RGB)
+        page.notes_slide.notes_text_frame.text = speaker_notes(slide)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+def speaker_notes(slide: Slide) -> str:
+    """The sentence of numbers, then the chart's table as text, a row a line: the figures the picture shows, for a
+    speaker, and for anyone who reads the deck with a screen reader."""
+    headings = ", ".join(cells.labels(slide.chart))
+    return f"{slide.notes}\n\nThe chart's figures ({headings}):\n{cells.as_sentences(slide.chart)}"
 
 
 def _title(page, text: str) -> None:

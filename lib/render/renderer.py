@@ -9,13 +9,17 @@ file's ETag holds while its content does.
 from __future__ import annotations
 
 import io
+import json
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urlencode
+from xml.sax.saxutils import escape
 
-from lib import __version__, explore
+from lib import __version__, cite, explore
 from lib.charts.theme import IMAGE_HEIGHT, IMAGE_WIDTH
 from lib.render import export
 from lib.render.formats import FORMATS, get
@@ -92,7 +96,13 @@ class Renderer:
 
     # ---- data ----
     def provenance(self, view: View) -> export.Provenance:
-        return export.provenance(view.rows, view.resource, dict(view.filters), exported_on=self.exported_on or today())
+        return export.provenance(
+            view.rows,
+            view.resource,
+            dict(view.filters),
+            exported_on=self.exported_on or today(),
+            cautions=(view.caution,) if view.caution else (),
+        )
 
     def csv(self, view: View, *, bom: bool = False) -> bytes:
         return export.to_csv(view.rows, bom=bom)
@@ -124,11 +134,12 @@ class Renderer:
         if not view.charts:
             raise Unavailable("This view has no chart to draw: its filters leave nothing to chart.")
         chart = next((c for c in view.charts if c.key == chart_key), view.charts[0])  # "" or unknown: the main one
-        return self._drawer()(chart.figure(), fmt, **CHART_IMAGE)
+        return described(self._drawer()(chart.figure(), fmt, **CHART_IMAGE), fmt, chart.title, chart.alt)
 
     def slide_image(self, slide: deck.Slide, fmt: str) -> bytes:
         """A slide as it shows in presentation mode: laid out at 1920×1080, drawn at that size."""
-        return self._drawer()(slide.figure, fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=1)
+        image = self._drawer()(slide.figure, fmt, width=IMAGE_WIDTH, height=IMAGE_HEIGHT, scale=1)
+        return described(image, fmt, slide.headline, slide.alt)
 
     def slides(self) -> list[deck.Slide]:
         return deck.deck_for_query(self.tables, self.address.query_dict)
@@ -144,15 +155,46 @@ class Renderer:
 
         return brief.brief_pdf(view, self._drawer(), permalink=self.address.permalink, day=self.exported_on or today())
 
+    def html(self, view: View, *, embed: bool = False, standalone: bool = False) -> bytes:
+        """The static page (lib.render.html). Its no-JavaScript chart is the drawn SVG; a server without a browser
+        gives the page without it, saying so, rather than no page."""
+        from lib.render import html
+
+        svg, no_drawing = None, ""
+        if view.main is not None:
+            try:
+                svg = self.chart_image(view, view.main.key, "svg").decode("utf-8")
+            except Unavailable:
+                no_drawing = "This server cannot draw charts (it has no Chromium), so the drawn chart is missing."
+        page = html.static_page(
+            view,
+            self.address,
+            chart_svg=svg,
+            no_drawing=no_drawing,
+            day=self.exported_on or today(),
+            embed=embed,
+            standalone=standalone,
+        )
+        return page.encode("utf-8")
+
+    def citation(self, view: View) -> cite.Citation:
+        return cite.cite(view, self.address.permalink, self.exported_on or today())
+
     def zip(self, view: View) -> bytes:
-        """Every format of the view, its datapackage.json and a README with the permalink."""
+        """Every format of the view, its datapackage.json, its citation (text, BibTeX, CSL-JSON) and a README with
+        the permalink. The web page in it draws its interactive chart from this server when it is reachable;
+        offline it shows the drawn chart and the table (the standalone page, with plotly.js, is 5 MB)."""
         files: dict[str, bytes] = {}
         for fmt in (f for f in FORMATS if f not in ("zip", "datapackage.json")):
             try:
-                files[file_name(view, fmt)] = self.render(view, fmt)
+                files[file_name(view, fmt)] = self.render(view, fmt, standalone=False)
             except Unavailable as why:  # too many rows for Excel, or no browser: say so inside the zip
                 files[f"{file_name(view, fmt)}.unavailable.txt"] = str(why).encode("utf-8")
-        files["datapackage.json"] = self.datapackage(view)
+        files["datapackage.json"] = with_images(self.datapackage(view), view, files)
+        citation = self.citation(view)
+        files["CITATION.txt"] = (citation.reference() + "\n").encode("utf-8")
+        files["CITATION.bib"] = citation.bibtex().encode("utf-8")
+        files["CITATION.csl.json"] = citation.csl_json().encode("utf-8")
         files["README.md"] = self.readme(view, files).encode("utf-8")
         buffer = io.BytesIO()
         stamp = (*(self.exported_on or today()).timetuple()[:3], 0, 0, 0)
@@ -164,14 +206,84 @@ class Renderer:
     def readme(self, view: View, files: Mapping[str, bytes]) -> str:
         prov = self.provenance(view)
         listed = "\n".join(f"- `{name}`" for name in files)
+        pictures = [name for name in files if name.endswith((".png", ".svg"))]
+        described = (
+            f"## The chart, in words\n\n{', '.join(f'`{n}`' for n in pictures)}: **{view.main.title}**\n\n"
+            f"Alternative text: {view.main.alt}\n\nIts figures are in the data files, and in the PDF brief's table.\n\n"
+            if pictures and view.main
+            else ""
+        )
         return (
             f"# {view.title}\n\n{view.headline}\n\n{view.sentence}\n\n"
             f"Permalink (opens this view): {self.address.permalink}\n\n"
             f"Source: {prov.citation}\n\nLicence: {prov.licence}\n\n"
+            f"Cite this view as: {self.citation(view).reference()} (BibTeX: `CITATION.bib`; CSL-JSON: "
+            "`CITATION.csl.json`.)\n\n"
             f"Exported on {prov.exported_at} by the homeworking dashboard {__version__}.\n\n"
-            f"## Files\n\n{listed}\n\n`datapackage.json` describes the CSV and JSON files: fields, units, source, "
-            "licence and the view's filters.\n"
+            f"{described}## Files\n\n{listed}\n\n`datapackage.json` describes the CSV and JSON files (fields, units, "
+            "source, licence and the view's filters) and the chart's pictures (title and alternative text).\n"
         )
+
+
+def described(image: bytes, fmt: str, title: str, description: str) -> bytes:
+    """A chart's picture that carries its own title and alternative text: in an SVG for screen readers, in a PNG
+    as the standard text chunks image viewers and archives show (a PNG has no place a screen reader reads)."""
+    if fmt == "svg":
+        return described_svg(image, title, description)
+    if fmt == "png" and image.startswith(PNG_SIGNATURE):
+        return described_png(image, title, description)
+    return image
+
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def described_png(png: bytes, title: str, description: str) -> bytes:
+    """The PNG with `Title` and `Description` iTXt chunks (UTF-8, PNG's own keywords) after its header chunk."""
+
+    def chunk(keyword: str, text: str) -> bytes:
+        body = keyword.encode("latin-1") + b"\x00\x00\x00" + b"\x00" + b"\x00" + text.encode("utf-8")
+        return struct.pack(">I", len(body)) + b"iTXt" + body + struct.pack(">I", zlib.crc32(b"iTXt" + body))
+
+    header_end = len(PNG_SIGNATURE) + 8 + struct.unpack(">I", png[8:12])[0] + 4  # IHDR: length, type, data, CRC
+    return png[:header_end] + chunk("Title", title) + chunk("Description", description) + png[header_end:]
+
+
+def described_svg(svg: bytes, title: str, description: str) -> bytes:
+    """The SVG with the chart's title and alternative text as its `<title>` and `<desc>`, and `role="img"`, so a
+    screen reader names the picture wherever it is used (an SVG opened alone, or placed in a page)."""
+    text = svg.decode("utf-8")
+    start = text.find("<svg")
+    end = text.find(">", start)
+    if start == -1 or end == -1:
+        return svg
+    opening = text[start:end].removesuffix("/")
+    named = (
+        f'{opening} role="img" aria-labelledby="chart-title chart-desc">'
+        f'<title id="chart-title">{escape(title)}</title><desc id="chart-desc">{escape(description)}</desc>'
+        + ("</svg>" if text[end - 1] == "/" else "")  # an empty <svg/> is closed after them
+    )
+    return (text[:start] + named + text[end + 1 :]).encode("utf-8")
+
+
+def with_images(package: bytes, view: View, files: Mapping[str, bytes]) -> bytes:
+    """The zip's datapackage.json with the chart's pictures as resources: each with the chart's title and its
+    alternative text, so the words travel with the PNG and SVG."""
+    described = json.loads(package)
+    for name in files:
+        if name.endswith((".png", ".svg")) and view.main:
+            kind = name.rsplit(".", 1)[1]
+            described["resources"].append(
+                {
+                    "name": f"{name.rsplit('.', 1)[0]}-{kind}",
+                    "path": name,
+                    "format": kind,
+                    "mediatype": "image/png" if kind == "png" else "image/svg+xml",
+                    "title": view.main.title,
+                    "description": view.main.alt,
+                }
+            )
+    return json.dumps(described, ensure_ascii=False, indent=2).encode("utf-8")
 
 
 NO_BROWSER = (

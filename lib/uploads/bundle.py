@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from lib import __version__
+from lib.comparability import Basis, verdict
 from lib.data import Problem
 from lib.limits import LIMITS
 from lib.render import export
@@ -42,6 +43,7 @@ class Bundle:
     name: str
     uploaded_at: str
     permalink: str
+    basis: dict  # where the figures come from, as declared (lib.comparability.Basis); {} when not said
 
 
 class NotABundle(ValueError):
@@ -53,7 +55,9 @@ class NotABundle(ValueError):
 
 
 def make_bundle(rows: pd.DataFrame, name: str, uploaded_at: datetime, permalink: str) -> bytes:
-    """The person's rows as a bundle (.zip): CSV, datapackage.json, README."""
+    """The person's rows as a bundle (.zip): CSV, datapackage.json, README; where they come from, and the caution
+    on comparing them with 2019, travel in the datapackage.json."""
+    basis = Basis.of_rows(rows)
     csv = export.to_csv(rows[[c for c in COLUMNS if c in rows]].reset_index(drop=True))
     package = {
         "profile": PROFILE,
@@ -66,6 +70,8 @@ def make_bundle(rows: pd.DataFrame, name: str, uploaded_at: datetime, permalink:
             "checks_passed": list(CHECKS),
             "rows": len(rows),
             "permalink": permalink,
+            "basis": basis.declared(),
+            "caution": verdict(basis).caution(),
             "made_by": f"{export.PRODUCT} {__version__}",
         },
         "resources": [
@@ -142,7 +148,8 @@ def read_bundle(data: bytes, *, max_member_bytes: int) -> Bundle:
             raise damaged from None
         if package.get("profile") != PROFILE:
             raise damaged
-        return Bundle(archive.read(ROWS_FILE), name, uploaded, permalink)
+        basis = Basis.from_mapping(about.get("basis")).declared()  # checked as a form's fields are
+        return Bundle(archive.read(ROWS_FILE), name, uploaded, permalink, basis)
 
 
 def _problem(rule: str) -> Problem:

@@ -59,6 +59,7 @@ class Upload:
     notes: tuple[str, ...]
     uploaded_at: str | None = None
     permalink: str | None = None
+    basis: dict | None = None  # where the figures come from, as a bundle recorded it (lib.comparability.Basis)
 
 
 def read_upload(
@@ -154,7 +155,7 @@ def _read_bundle(
     rows_name = f"{name} ({bundle.ROWS_FILE})"
     read = _read_upload(found.rows_csv, rows_name, source or found.name, reference, limits, limits.upload_bytes, report)
     note = f"Restored from your bundle: {len(read.rows):,} rows first uploaded {_in_words(found.uploaded_at)}."
-    return Upload(read.rows, (note, *read.notes), found.uploaded_at, found.permalink)
+    return Upload(read.rows, (note, *read.notes), found.uploaded_at, found.permalink, found.basis)
 
 
 def figures_name(given: str | None, filename: str) -> str:

@@ -164,7 +164,9 @@ class Reader:
                 raise UploadError(name, [Problem(None, None, self._rule_memory())])
             else:
                 rows = pa.ipc.open_stream(reader.receive(deadline)).read_all().to_pandas()
-                return Upload(rows, tuple(event["notes"]), event.get("uploaded_at"), event.get("permalink"))
+                return Upload(
+                    rows, tuple(event["notes"]), event.get("uploaded_at"), event.get("permalink"), event.get("basis")
+                )
 
     def _stopped(self, reader: _Process, name: str) -> UploadError:
         """The reader ended without an answer: killed from outside, crashed, or out of memory in C code."""
@@ -307,7 +309,13 @@ def _answer_one(sock: socket.socket, header: dict, limits: Limits) -> None:
         _send_json(sock, {"memory": True})
     else:
         _send_json(
-            sock, {"notes": list(result.notes), "uploaded_at": result.uploaded_at, "permalink": result.permalink}
+            sock,
+            {
+                "notes": list(result.notes),
+                "uploaded_at": result.uploaded_at,
+                "permalink": result.permalink,
+                "basis": result.basis,
+            },
         )
         _send(sock, rows)
 

@@ -110,7 +110,10 @@ def page(name: str) -> Page:
 def build(name: str, tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame | None = None) -> View:
     """The View of a page for values already read (lib.selections.read or .check)."""
     record = page(name)
-    return replace(record.build(tables, chosen, user_rows), title=record.title)
+    view = record.build(tables, chosen, user_rows)
+    # A change against 2019 is stated with its caution: in the notes, it reaches the brief and every file.
+    notes = (view.caution, *view.notes) if view.caution else view.notes
+    return replace(view, title=record.title, notes=notes)
 
 
 def for_query(

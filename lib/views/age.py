@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib import charts, compare
+from lib import charts, comparability, compare
 from lib.compare import UK_OPTION
 from lib.selections import AgeChoice, Tables
 from lib.views import shared
@@ -49,7 +49,8 @@ def age(tables: Tables, chosen: AgeChoice, user_rows: pd.DataFrame | None = None
         notes=f"{c.sentence()} {shape}",
     )
     found = compare.changes(hw, user_rows, "age")
-    lead, change = shared.change_chart(hw, found, "age", band, "age")
+    caution = comparability.verdict(comparability.Basis.of_rows(user_rows)) if found and user_rows is not None else None
+    lead, change = shared.change_chart(hw, found, "age", band, "age", caution) if caution else (None, ())
     return View(
         page="age",
         headline=lead.sentence() if lead else c.headline(),
@@ -65,4 +66,5 @@ def age(tables: Tables, chosen: AgeChoice, user_rows: pd.DataFrame | None = None
         comparison=c,
         with_user_rows=mine is not None,
         changes=tuple(found),
+        caution=caution.caution() if caution else "",
     )

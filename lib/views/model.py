@@ -80,6 +80,7 @@ class View:
     comparison: compare.Comparison | None = None
     with_user_rows: bool = False
     changes: tuple[compare.Change, ...] = ()  # the person's own figures against 2019, where they brought any
+    caution: str = ""  # on comparing those figures with 2019 (lib.comparability): stated wherever a change is
     # A page's table of every figure (Councils: each with its quote and source), made when first shown.
     make_detail: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
 

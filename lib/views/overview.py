@@ -32,7 +32,7 @@ def overview(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame 
     bars = Chart(
         key="overview-sectors",
         title=title,
-        subtitle="Homeworking by sector, UK, 2019 · % of people in employment · dashed line: all in employment",
+        subtitle="Homeworking by sector, UK, 2019 · % of workers · dashed line: all in employment",
         alt=f"Bar chart of homeworking in ten sectors on two measures. {headline}",
         table=shared.wide_table(tables, "sector"),
         columns=shared.measure_columns("Sector"),

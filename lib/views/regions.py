@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from lib import charts, compare, selections
+from lib import charts, comparability, compare, selections
 from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, UK_OPTION
 from lib.data import resource
 from lib.selections import RegionsChoice, Tables
@@ -55,8 +55,7 @@ def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | Non
     bars = Chart(
         key="regions-bars",
         title=c.headline(),
-        subtitle="Homeworking by region of workplace, UK, 2019 · % of people in employment · dashed line: UK, all "
-        "in employment",
+        subtitle="Homeworking by region of workplace, UK, 2019 · % of workers · dashed line: UK, all in employment",
         alt=f"Bar chart of the twelve regions and nations on two measures, {region} highlighted. {c.headline()}.",
         table=table,
         columns=columns,
@@ -67,7 +66,10 @@ def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | Non
         notes=c.sentence(),
     )
     found = compare.changes(hw, user_rows, "region")
-    lead, change = shared.change_chart(hw, found, "region", category_of[region], "regions")
+    caution = comparability.verdict(comparability.Basis.of_rows(user_rows)) if found and user_rows is not None else None
+    lead, change = (
+        shared.change_chart(hw, found, "region", category_of[region], "regions", caution) if caution else (None, ())
+    )
     return View(
         page="regions",
         headline=lead.sentence() if lead else c.headline(),
@@ -83,4 +85,5 @@ def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | Non
         comparison=c,
         with_user_rows=mine is not None,
         changes=tuple(found),
+        caution=caution.caution() if caution else "",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib import charts, compare
+from lib import charts, comparability, compare
 from lib.compare import UK_OPTION
 from lib.data import resource
 from lib.selections import SectorsChoice, Tables
@@ -26,7 +26,7 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
     bars = Chart(
         key="sectors-all",
         title=c.headline(),
-        subtitle="Homeworking by sector, UK, 2019 · 10 selected sectors · % of people in employment · dashed line: "
+        subtitle="Homeworking by sector, UK, 2019 · 10 selected sectors · % of workers · dashed line: "
         "UK, all in employment",
         alt=f"Bar chart of homeworking in ten sectors on two measures, {sector} highlighted. {c.headline()}.",
         table=shared.wide_table(tables, "sector"),
@@ -47,7 +47,8 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
     )
     regularity = _regularity_chart(tables, c, rows, highlight)
     found = compare.changes(hw, user_rows, "sector")
-    lead, change = shared.change_chart(hw, found, "sector", sector, "sectors")
+    caution = comparability.verdict(comparability.Basis.of_rows(user_rows)) if found and user_rows is not None else None
+    lead, change = shared.change_chart(hw, found, "sector", sector, "sectors", caution) if caution else (None, ())
     occupation_chart = _occupation_chart(tables)
     return View(
         page="sectors",
@@ -64,6 +65,7 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
         comparison=c,
         with_user_rows=mine is not None,
         changes=tuple(found),
+        caution=caution.caution() if caution else "",
     )
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 
 from lib import charts, compare, explore
 from lib.charts import source_note
+from lib.comparability import Verdict
 from lib.compare import MEASURE_LABELS
 from lib.data import MEASURES
 from lib.selections import Tables
@@ -115,10 +116,10 @@ def pct(value: float, digits: int = 1) -> str:
 
 
 def change_chart(
-    hw: pd.DataFrame, found: list[compare.Change], breakdown: str, selected: str, page: str
+    hw: pd.DataFrame, found: list[compare.Change], breakdown: str, selected: str, page: str, caution: Verdict
 ) -> tuple[compare.Change | None, tuple[Chart, ...]]:
     """The change the page leads with (the selected category's, if they brought it) and the chart of every
-    figure they brought against 2019."""
+    figure they brought against 2019, with the caution on comparing them in its subtitle and caption."""
     if not found:
         return None, ()
     lead = compare.headline_change(found, selected)
@@ -140,7 +141,7 @@ def change_chart(
         key=f"{page}-change",
         title=title,
         subtitle=f"Your figures against the 2019 baseline, by {breakdown} · circle: ONS 2019 · square: yours · "
-        "changes derived",
+        f"changes derived · {caution.short()}",
         alt=f"Dot chart of your figures for {frame['category'].nunique()} {noun} against 2019. "
         f"{compare.changes_summary(found, noun)}.",
         table=frame[["category", "measure", "before", "after", "change"]].assign(
@@ -157,7 +158,8 @@ def change_chart(
             frame, title=title, subtitle=subtitle, yours=selected, source=source, theme=theme
         ),
         source=source,
-        notes=" ".join(ch.sentence() + "." for ch in found),
+        caption=caution.caution(),
+        notes=" ".join(ch.sentence() + "." for ch in found) + f" {caution.caution()}",
     )
     return lead if lead and lead.category == selected else None, (chart,)
 

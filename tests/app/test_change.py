@@ -92,3 +92,25 @@ def test_a_tampered_bundle_and_a_foreign_zip_get_their_messages():
     )
     edited = upload(run_page("../pages/explore.py"), "edited-bundle.zip", tampered, "")
     assert "percent is between 0 and 100" in edited.error[0].value
+
+
+def test_where_the_figures_come_from_is_asked_and_the_pages_say_which_points_differ():
+    at = run_page("../pages/explore.py")
+    at.text_input(key="basis-survey").input("ONS Labour Market Survey")
+    at.text_input(key="basis-period").input("April 2020")
+    at.selectbox(key="basis-geography").select("Great Britain")
+    at = upload(at, "lms-april-2020.csv", APRIL.encode(), "")
+    assert not at.exception and at.success
+    said = " ".join(c.value for c in at.caption)
+    assert "Compared with 2019: Not one series" in said and "period (April 2020, against 2019)" in said
+    at.switch_page("../pages/regions.py").run()
+    captions = [c.value for c in at.caption if "Comparing with 2019" in c.value]
+    assert captions and "survey (ONS Labour Market Survey, against Annual Population Survey)" in captions[0]
+    assert "geography (Great Britain, against United Kingdom)" in captions[0]
+    assert any("Coronavirus and homeworking in the UK" in c.value for c in at.caption)  # ONS's guidance, cited
+
+
+def test_without_a_declared_basis_the_change_still_carries_the_general_caution():
+    at = uploaded_then("../pages/regions.py")
+    caution = next(c.value for c in at.caption if "Comparing with 2019" in c.value)
+    assert "may come from another survey, question, population or period" in caution

@@ -185,7 +185,7 @@ def test_downloads_png_and_powerpoint_of_the_deck(browser, app_url):
     context = browser.new_context(viewport={"width": 1920, "height": 1080}, accept_downloads=True)
     page = context.new_page()
     open_deck(page, f"{app_url}/?present=1&{FINANCE}&slide=2")
-    page.get_by_role("button", name="Download").click()
+    page.get_by_role("button", name="Share").click()
     with page.expect_download(timeout=120_000) as png:
         page.get_by_role("button", name="This slide as PNG 1920×1080").click()
     data = Path(png.value.path()).read_bytes()

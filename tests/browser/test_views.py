@@ -27,7 +27,8 @@ def download(page, name: str) -> bytes:
 def test_the_pages_buttons_give_the_same_bytes_as_the_api(page, app_url):
     page.goto(f"{app_url}/sectors?{QUERY}")
     wait_for_app(page, charts=3)
-    page.get_by_role("button", name="Download this view").click()
+    page.get_by_role("button", name="Share").click()
+    page.get_by_role("tab", name="Download").click()
     screenshot(page, "sectors-download-menu", whole_page=False)
     for fmt, name in [("csv", "CSV"), ("xlsx", "Excel (.xlsx)"), ("pdf", "PDF brief")]:
         assert download(page, name) == api(app_url, fmt), fmt

@@ -77,7 +77,9 @@ def test_drawn_formats(server, fmt):
     assert 'filename="homeworking-regions-wales-scotland.' in headers["content-disposition"]
     if fmt == "zip":
         names = zipfile.ZipFile(io.BytesIO(body)).namelist()
-        assert "datapackage.json" in names and "README.md" in names and len(names) == 10
+        assert "datapackage.json" in names and "README.md" in names and "CITATION.bib" in names
+        drawn_and_data = [f for f in formats.FORMATS if f not in ("zip", "datapackage.json")]
+        assert len(names) == len(drawn_and_data) + 5  # datapackage.json, README.md and three CITATION files
 
 
 def test_same_query_same_bytes_and_304_on_its_etag(server):
@@ -155,5 +157,7 @@ def test_without_chromium_drawn_formats_answer_503_with_the_fix():
         names = zipfile.ZipFile(io.BytesIO(body)).namelist()
         assert status == 200 and "homeworking-age-45-49-yrs-uk-all-in-employment.csv" in names, names
         assert "homeworking-age-45-49-yrs-uk-all-in-employment.pdf.unavailable.txt" in names
+        status, _, page = get(f"{url}/api/age.html")  # the static page without its drawn chart, saying so
+        assert status == 200 and b'class="no-drawing"' in page and b"<table>" in page
     finally:
         stop(proc)

@@ -65,6 +65,21 @@ def test_presentation_theme_only_changes_sizes(hw):
     assert [b.marker.color for b in present.data] == [b.marker.color for b in normal.data]
 
 
+def test_print_theme_leaves_the_words_to_the_page_and_keeps_no_room_for_them(hw):
+    normal, printed = sector_bars(hw), sector_bars(hw, theme=charts.PRINT)
+    assert not printed.layout.title.text and not printed.layout.title.subtitle.text
+    assert charts.source_note() not in [a.text for a in printed.layout.annotations]
+    assert dict(printed.layout.meta) == {
+        "title": "A takeaway",
+        "subtitle": "Homeworking by sector, UK, 2019",
+        "source": charts.source_note(),
+    }  # the brief prints them as text
+    assert printed.layout.margin.t < normal.layout.margin.t * charts.PRINT.tick_size / charts.NORMAL.tick_size
+    assert printed.layout.uniformtext.minsize == 8 and normal.layout.uniformtext.minsize is None
+    assert [b.marker.color for b in printed.data] == [b.marker.color for b in normal.data]
+    assert "22.8%" in [a.text for a in printed.layout.annotations]  # the figures stay on the chart
+
+
 def test_source_line_comes_from_the_datapackage():
     assert charts.source_note() == (
         "Source: ONS Annual Population Survey 2019, via Socitm In Our View issue 19 · Open Government Licence v3.0"

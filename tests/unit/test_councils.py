@@ -370,6 +370,11 @@ def test_one_persons_account_is_labelled_as_one_person(items):
     assert one["panel"] == councils.DATED and one["draw_from"] == pd.Timestamp("2020-04-06")
 
 
+def test_figures_relayed_at_second_hand_say_so(items):
+    relayed = items[items["claimant"] == "organisation, at second hand"]
+    assert len(relayed) and relayed["label"].str.endswith("(at second hand)").all()  # the libraries 'told the BBC'
+
+
 def test_the_drawn_timeline_names_vendor_claims(items):
     fig = timeline(items)
     texts = [a.text.replace("<br>", " ") for a in fig.layout.annotations]

@@ -207,7 +207,7 @@ def test_pptx_has_one_16_9_slide_per_chart_with_picture_title_source_and_notes(f
         assert pictures[0]._element.nvPicPr.cNvPr.get("descr") == slide.alt
         texts = [s.text_frame.text for s in page.shapes if s.has_text_frame]
         assert slide.source in texts
-        assert page.notes_slide.notes_text_frame.text == slide.notes
+        assert page.notes_slide.notes_text_frame.text.startswith(slide.notes)
     # The picture leaves the title and source line to the slide's own text, so neither appears twice.
     for fig, _ in drawn:
         assert not fig.layout.title.text
@@ -218,6 +218,30 @@ def test_pptx_notes_carry_the_sentence_of_numbers(finance_deck):
     pres = read_back(powerpoint.deck_pptx(finance_deck[:1], lambda fig, **size: tiny_png()))
     notes = pres.slides[0].notes_slide.notes_text_frame.text
     assert "+9.1 points" in notes and "1.7×" in notes
+
+
+def test_pptx_notes_carry_each_charts_table_as_text_a_row_a_line(finance_deck):
+    pres = read_back(powerpoint.deck_pptx(finance_deck, lambda fig, **size: tiny_png()))
+    for page, slide in zip(pres.slides, finance_deck, strict=True):
+        notes = page.notes_slide.notes_text_frame.text
+        lines = notes.split("\n")
+        table = slide.chart.table
+        first = table.columns[0]
+        for category in table[first]:  # every row of the chart's table, on a line that starts with its name
+            assert any(line.startswith(f"{category};") for line in lines), (slide.key, category)
+        if slide.key == "sector":  # the printed figures (ONS APS 2019, as reprinted in Socitm issue 19)
+            assert "Financial and insurance; Week before interview (%): 22.8%; Ever (%): 38.9%" in lines
+            assert "Public administration and defence; Week before interview (%): 13.7%; Ever (%): 29.4%" in lines
+
+
+def test_pptx_every_slide_has_a_title_and_every_picture_alt_text(tables):
+    slides = deck.build_deck(tables, {"org": "Norfolk County Council"}, headlines={"age": "   "})
+    pres = read_back(powerpoint.deck_pptx(slides, lambda fig, **size: tiny_png()))
+    for page, slide in zip(pres.slides, slides, strict=True):
+        assert page.shapes.title is not None and page.shapes.title.text_frame.text.strip() == slide.headline
+        assert slide.headline  # a blank presenter's headline keeps the takeaway
+        for picture in (s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE):
+            assert picture._element.nvPicPr.cNvPr.get("descr") == slide.alt and len(slide.alt) > 40
 
 
 def test_pptx_pictures_are_real_charts_at_1920_px(finance_deck):

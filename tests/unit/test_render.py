@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from defusedxml import ElementTree
 
 from lib import data, views
 from lib.render import export, formats, renderer
@@ -110,10 +111,55 @@ def test_the_zip_holds_every_format_a_datapackage_and_a_readme(tables):
     files = make_renderer(tables, "age", [("band", "70 and over")], shared_exporter().image)
     archive = zipfile.ZipFile(io.BytesIO(files.render(shown, "zip")))
     names = archive.namelist()
-    for fmt in ("csv", "json", "parquet", "xlsx", "png", "svg", "pptx", "pdf"):
+    for fmt in ("csv", "json", "parquet", "xlsx", "png", "svg", "pptx", "pdf", "html"):
         assert renderer.file_name(shown, fmt) in names, fmt
     readme = archive.read("README.md").decode()
     assert "https://dash.example/age?band=70+and+over" in readme and shown.headline in readme
+    citation = files.citation(shown)
+    assert archive.read("CITATION.txt").decode().strip() == citation.reference() and citation.reference() in readme
+    assert archive.read("CITATION.bib").decode() == citation.bibtex()
+    assert json.loads(archive.read("CITATION.csl.json"))[0]["URL"] == "https://dash.example/age?band=70+and+over"
+    page = archive.read(renderer.file_name(shown, "html")).decode()
+    assert "<svg" in page and 'src="https://dash.example/api/plotly-' in page  # drawn, and not the 5 MB variant
     package = json.loads(archive.read("datapackage.json"))
     assert package["homeworking_export"]["filters"]["age band"] == "70 and over"
     assert archive.read(renderer.file_name(shown, "csv")) == files.render(shown, "csv")
+    assert f"Alternative text: {shown.main.alt}" in readme  # the pictures' words travel beside them
+    pictures = {r["path"]: r for r in package["resources"] if r.get("mediatype", "").startswith("image/")}
+    assert set(pictures) == {renderer.file_name(shown, "png"), renderer.file_name(shown, "svg")}
+    assert all(p["description"] == shown.main.alt and p["title"] == shown.main.title for p in pictures.values())
+
+
+SVG = 'xmlns="http://www.w3.org/2000/svg"'
+
+
+def test_an_svg_is_named_by_its_charts_title_and_described_by_its_alt_text(tables):
+    shown = views.for_query("sectors", tables, {"sector": "Education"})
+    files = make_renderer(tables, draw=lambda fig, fmt, **size: f'<svg {SVG} width="10"><rect/></svg>'.encode())
+    root = ElementTree.fromstring(files.render(shown, "svg", chart="sectors-regularity"))
+    chart = shown.chart("sectors-regularity")
+    ns = "{http://www.w3.org/2000/svg}"
+    assert [child.tag for child in root][:2] == [f"{ns}title", f"{ns}desc"]  # first: what a reader meets first
+    assert root.find(f"{ns}title").text == chart.title and root.find(f"{ns}desc").text == chart.alt
+    assert root.get("role") == "img" and root.get("aria-labelledby") == "chart-title chart-desc"
+    assert root.get("width") == "10" and root.find(f"{ns}rect") is not None  # the drawing itself untouched
+    assert files.render(shown, "png") == files.chart_image(shown, "", "png")  # a PNG is left as drawn
+
+
+def test_svg_words_are_text_not_markup():
+    described = renderer.described_svg(f"<svg {SVG}/>".encode(), "A & B <b>bold</b>", 'Says "5 < 6"')
+    root = ElementTree.fromstring(described)
+    assert root.find("{http://www.w3.org/2000/svg}title").text == "A & B <b>bold</b>"
+    assert root.find("{http://www.w3.org/2000/svg}desc").text == 'Says "5 < 6"'
+
+
+def test_a_png_carries_the_charts_title_and_alt_text_in_its_text_chunks(tables):
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (4, 3), "white").save(picture, "PNG")
+    shown = views.for_query("regions", tables, {"region": "Wales"})
+    files = make_renderer(tables, "regions", draw=lambda fig, fmt, **size: picture.getvalue())
+    read = Image.open(io.BytesIO(files.render(shown, "png")))
+    read.load()  # a damaged chunk (a wrong CRC) fails here
+    assert read.size == (4, 3) and read.text == {"Title": shown.main.title, "Description": shown.main.alt}

@@ -52,6 +52,15 @@ def test_drawn_formats(tmp_path, fmt):
         assert "README.md" in zipfile.ZipFile(io.BytesIO(out.read_bytes())).namelist()
 
 
+def test_a_web_page_is_written_standalone(tmp_path):
+    out = tmp_path / "wales.html"
+    run = report("https://d.example/regions?region=Wales", out)
+    assert run.returncode == 0, run.stderr
+    page = out.read_text(encoding="utf-8")
+    assert "<table>" in page and "https://d.example/regions?region=Wales" in page
+    assert 'src="https://d.example/api/plotly-' not in page and "plotly.js v" in page  # inlined: no server needed
+
+
 @pytest.mark.parametrize(
     ("url", "words"),
     [
