@@ -13,6 +13,8 @@ import re
 import pandas as pd
 
 from lib.councils import CONTEXT_KIND, DATED, duration_text, figure_label, implied_rates, marked, timeline_items
+from lib.data import ONE_PERSON
+from lib.selections import HEADLINE_MAX
 
 HEADLINE_FIGURES = 3  # a headline says three things at most; the sentence says the rest
 # A figure "says where its staff were working" when its measure names them, their home or their office: the page
@@ -76,7 +78,7 @@ def said(row: pd.Series) -> str:
 def story_order(councils: pd.DataFrame, organisation: str) -> pd.DataFrame:
     """The organisation's figures, those that lead first: dated since the national instruction and saying where
     staff worked; then its other figures since the instruction; then the rest (earlier, before the pandemic,
-    undated). Within each, in the order things happened."""
+    undated); one person's account last. Within each, in the order things happened."""
     items = timeline_items(councils[(councils["organisation"] == organisation) | (councils["kind"] == CONTEXT_KIND)])
     context = items[items["panel"] == "context"]
     instruction = context["draw_from"].min() if len(context) else pd.NaT
@@ -84,6 +86,7 @@ def story_order(councils: pd.DataFrame, organisation: str) -> pd.DataFrame:
     since = (rows["panel"] == DATED) & (pd.isna(instruction) | (rows["draw_to"] > instruction))
     about_staff = rows["measure"].str.contains(WHERE_STAFF_WORK)
     rows["tier"] = [0 if s and a else 1 if s else 2 for s, a in zip(since, about_staff, strict=True)]
+    rows.loc[rows["claimant"] == ONE_PERSON, "tier"] = 3  # one person's account never speaks for the organisation
     rows["at"] = rows["draw_from"].fillna(rows["draw_to"] - pd.Timedelta(days=1))
     return rows.sort_values(["tier", "at"], kind="stable", na_position="last")
 
@@ -116,11 +119,21 @@ def sentence(councils: pd.DataFrame, organisation: str) -> str:
         parts.append(f"Derived here: {'; '.join(worded)}.")
     undated = len(rest) - len(dated)
     if undated:
-        figures = "figure gives" if undated == 1 else "figures give"
-        parts.append(f"{undated} more of its {figures} no date or say only 'before the pandemic': see the timeline.")
+        verbs = ("gives", "says") if undated == 1 else ("give", "say")
+        parts.append(
+            f"{undated} more of its figures {verbs[0]} no date or {verbs[1]} only 'before the pandemic': see the "
+            "timeline."
+        )
     return " ".join(parts)
 
 
 def _lead(ordered: pd.DataFrame) -> pd.DataFrame:
-    """The figures a headline leads with (the first HEADLINE_FIGURES in story order), in time order."""
-    return ordered.head(HEADLINE_FIGURES).sort_values("at", kind="stable", na_position="last")
+    """The figures a headline leads with, in time order: the first HEADLINE_FIGURES in story order, fewer if the
+    headline would run past HEADLINE_MAX characters (a sentence, not a paragraph); always the first."""
+    for count in range(min(HEADLINE_FIGURES, len(ordered)), 1, -1):
+        lead = ordered.head(count)
+        if sum(len(said(row)) + 2 for _, row in lead.iterrows()) + len(lead.iloc[0]["organisation"]) <= HEADLINE_MAX:
+            break
+    else:
+        lead = ordered.head(1)
+    return lead.sort_values("at", kind="stable", na_position="last")

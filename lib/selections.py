@@ -25,7 +25,7 @@ from lib.limits import LIMITS
 
 PUBLIC_ADMIN = "Public administration and defence"
 CONTEXT_KIND = "national announcement"  # the 23 March instruction: context on the timeline, not a body to pick
-HEADLINE_MAX = 200  # characters: a headline is a sentence, not a paragraph
+HEADLINE_MAX = 240  # characters: a headline is a sentence, not a paragraph (an organisation's own story fits)
 SEARCH_MAX = 100  # characters of Explore's search box
 Query = Mapping[str, "str | Sequence[str]"]
 
