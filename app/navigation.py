@@ -13,6 +13,7 @@ from lib.views import PAGES
 st.set_page_config(page_title="Homeworking dashboard", page_icon=":material/home_work:", layout="wide")
 
 present = st.query_params.get("present") == "1"
+names = {page.url_path: page.name for page in PAGES.values()}
 pages = [
     st.Page(
         "present.py" if present else ui.page_script(page.name),
@@ -23,18 +24,14 @@ pages = [
     )
     for page in PAGES.values()
 ]
+current = st.navigation(pages, position="hidden" if present else "sidebar")
+ui.visit(names[current.url_path], presenting=present)  # the deck is made of the pages a person visited
 if not present:
-    st.sidebar.button(
-        "Present these charts",
-        icon=":material/slideshow:",
-        on_click=st.query_params.update,
-        kwargs={"present": "1"},
-        help="Full-window slides of your selections for screen share. → / ← or a clicker move; Esc leaves.",
-    )
+    ui.present_button(names[current.url_path])
 # Every page: what a tab needs to survive its server's restart behind the load balancer (deploy/), and Back and
 # Forward that keep the view.
 ui.keep_session(notice=not present)
 ui.keep_history()
 ui.keep_viewport()  # how wide the page is: its charts are drawn for their column (ui/viewport.py)
 ui.keep_keyboard()  # a menu opened takes focus and Esc gives it back (ui/keyboard.py)
-st.navigation(pages, position="hidden" if present else "sidebar").run()
+current.run()

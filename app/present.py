@@ -11,7 +11,8 @@ import ui
 from lib import selections
 from lib.charts import IMAGE_HEIGHT, IMAGE_WIDTH
 from lib.render import formats
-from lib.views import deck
+from lib.render.renderer import file_name
+from lib.views import PAGES, deck
 
 BAR_HEIGHT = 56  # px: the control bar under the slide
 # In the deck's editor the keys of several pages sit together, so each label says whose it is.
@@ -67,6 +68,7 @@ with bar:
     moves = st.container(horizontal=True, vertical_alignment="center", gap="small", width="content")
     tools = st.container(horizontal=True, vertical_alignment="center", gap="small", width="content")
 with tools:
+    adding = st.container(width="content")
     edit = st.popover("Edit deck", icon=":material/edit:")
 with edit:  # shown in this order; filled below, in the order the widgets depend on each other
     this_slide = st.container()
@@ -84,17 +86,24 @@ with choices:
 query = {selection.key: selection.to_url(chosen[selection.key]) for selection in selections.DECK_KEYS}
 with slide_list:
     order = ui.widget(deck.DECK, tables, {})
-takeaways = {s.key: s.takeaway for s in deck.build_deck(tables, query, order=order, build=ui.view)}  # none drawn
-order = [key for key in order if key in takeaways]  # the change slide only with uploaded figures
+every = {s.key: s for s in deck.build_deck(tables, query, build=ui.view)}  # every slide there is; none drawn
+order = [key for key in order if key in every]  # the change slide only with uploaded figures
 
 # 2/ Moving between slides: buttons, arrow keys and a clicker's PageDown / PageUp
 count = max(len(order), 1)
+start = ui.first_slide(order)  # the first run opens on the slide of the page it was opened from
+if start is not None:
+    st.session_state["slide"] = start
 if st.session_state.get("slide", 1) > count:
     st.session_state["slide"] = count
+PAST_THE_END = "deck_past_the_end"
+ADDING = "add-slide"  # the "Add a slide" menu: open or closed
 
 
 def step(by: int) -> None:
-    st.session_state["slide"] = min(max(st.session_state.get("slide", 1) + by, 1), count)
+    at = st.session_state.get("slide", 1)
+    st.session_state[PAST_THE_END] = by > 0 and at == count  # said on the page: a key press is never lost
+    st.session_state["slide"] = min(max(at + by, 1), count)
 
 
 def leave() -> None:
@@ -116,6 +125,24 @@ def drop() -> None:
     st.session_state["deck"] = [key for i, key in enumerate(order) if i != st.session_state.get("slide", 1) - 1]
 
 
+def add(key: str) -> None:
+    """Put a slide right after the one on screen, and go to it."""
+    at = min(st.session_state.get("slide", 1), len(order))
+    st.session_state["deck"] = [*order[:at], key, *order[at:]]
+    st.session_state["slide"] = at + 1
+    st.session_state[ADDING] = False  # closed, so that the new slide shows
+
+
+def keep_headline(key: str, takeaway: str) -> None:
+    """An edited headline goes into the address; one cleared, or put back to the generated words, follows the
+    selections again."""
+    text = deck.clean_headline(st.session_state.get(deck.HEADLINES[key].key))
+    if text is None or text == takeaway:
+        st.query_params.pop(deck.HEADLINES[key].key, None)
+    else:
+        st.query_params[deck.HEADLINES[key].key] = text
+
+
 with moves:
     st.button("Previous", icon=":material/arrow_back:", shortcut="Left", on_click=step, args=(-1,), key="previous")
     number = st.segmented_control(
@@ -125,15 +152,41 @@ with moves:
     # A presentation clicker sends PageDown / PageUp; these answer it without taking space.
     st.button("Next slide", shortcut="PageDown", on_click=step, args=(1,), key="next-page")
     st.button("Previous slide", shortcut="PageUp", on_click=step, args=(-1,), key="previous-page")
+    with st.container(key="deck-counter", width="content"):
+        if order and number == count:  # the end is visible: the counter says it, and a last → says it again
+            st.markdown(f"**{number} of {count} · End of the deck**")
+        elif order:
+            st.markdown(f"{number} of {count}")
+if st.session_state.pop(PAST_THE_END, False):
+    st.toast("That was the last slide. Esc leaves the deck.", icon=":material/flag:")
 
-# 3/ Headlines: every slide's is bound to the URL; the current one is edited first
+with (
+    adding,
+    st.popover("Add a slide", icon=":material/add:", disabled=set(every) <= set(order), key=ADDING, on_change="rerun"),
+):
+    st.caption("Slides not in the deck, with the headline each would have; one goes in after this slide.")
+    for key, offered in every.items():
+        if key not in order:
+            st.button(offered.name, help=offered.takeaway, on_click=add, args=(key,), key=f"add-{key}", width="stretch")
+
+# 3/ Headlines: each starts as the generated takeaway, to be tweaked; an edit is kept in the URL
 headlines = {}
 for i, key in enumerate(order, start=1):
+    typed = deck.clean_headline(st.query_params.get(deck.HEADLINES[key].key))
+    st.session_state[deck.HEADLINES[key].key] = typed or every[key].takeaway
     with this_slide if i == number else other_headlines:
-        headlines[key] = ui.widget(deck.HEADLINES[key], tables, {}, placeholder=takeaways[key])
+        st.text_input(
+            f"Headline: {every[key].name}",
+            key=deck.HEADLINES[key].key,
+            max_chars=selections.HEADLINE_MAX,
+            on_change=keep_headline,
+            args=(key, every[key].takeaway),
+            help="The generated takeaway, to edit as you like; clear it to go back to the generated words.",
+        )
+    headlines[key] = typed
 if not order:
     with stage:
-        st.info("Every slide is dropped: add one back under Edit deck.")
+        st.info("Every slide is dropped: add one back with Add a slide.")
     st.stop()
 slides = deck.build_deck(tables, query, order=order, headlines=headlines, build=ui.view)
 slide = slides[number - 1]
@@ -156,19 +209,21 @@ with this_slide:
     st.caption(f"Speaker notes: {slide.notes}")
 
 # 5/ Share (copy this slide's chart, its table, the link; download it or the deck), and the way out
-files = ui.renderer(ui.page_of_address())
+files = ui.renderer(ui.current_page())
+shown = deck.SLIDES[slide.key][0].name  # the page whose view the slide shows: its files are named after it
+stem = file_name(ui.view(shown, selections.read(PAGES[shown].keys, query, tables)), "").removesuffix(".")
 with tools:
     with st.popover(
         "Share",
         icon=":material/share:",
         help="Copy this slide's chart, its table or the link; download it or the deck.",
     ):
-        ui.slide_copy(ui.page_of_address(), slide)
+        ui.slide_copy(ui.current_page(), slide)
         st.divider()
         ui.image_buttons(
             lambda fmt: files.slide_image(slide, fmt),
             f"homeworking-{slide.key}",
-            stem=f"homeworking-slide-{slide.key}",
+            stem=f"{stem}-slide" if slide.key != deck.CHANGE else f"{stem}-change-slide",
             label="This slide as ",
         )
         if ui.image_exporter().available:

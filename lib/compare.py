@@ -138,8 +138,12 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def format_ratio(value: float, digits: int = 1) -> str:
-    return "n/a" if math.isnan(value) else f"{value:.{digits}f}×"
+RATIO_DIGITS = 1  # one precision for every ratio, so a headline and the figures under it never say 1.7× and 1.66×
+
+
+def format_ratio(value: float) -> str:
+    """'1.7×': every ratio a view shows, in its headline, sentence and figures, to RATIO_DIGITS decimals."""
+    return "n/a" if math.isnan(value) else f"{value:.{RATIO_DIGITS}f}×"
 
 
 def format_points(value: float, unit: str = "points") -> str:
@@ -200,9 +204,9 @@ class Comparison:
         parts = [
             f"In 2019, {_pct(week.yours)} of {self.yours_noun} had worked from home in the week before "
             f"interview, against {_pct(week.benchmark)} of {self.benchmark_noun} "
-            f"({format_points(week.gap_points)}, {format_ratio(week.ratio, 2)} as likely).",
+            f"({format_points(week.gap_points)}, {format_ratio(week.ratio)} as likely).",
             f"{_pct(ever.yours)} had ever worked from home, against {_pct(ever.benchmark)} "
-            f"({format_points(ever.gap_points)}, {format_ratio(ever.ratio, 2)}).",
+            f"({format_points(ever.gap_points)}, {format_ratio(ever.ratio)}).",
         ]
         if week.rank and ever.rank:
             group = {"sector": "sectors", "age": "age bands", "region": "regions and nations"}.get(

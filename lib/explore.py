@@ -46,6 +46,7 @@ class TableSpec:
     measure: str
     value: str
     columns: tuple[str, ...]
+    facets: tuple[str, ...] = ()  # more columns to filter on, each by its own URL key of the same name
 
     @property
     def short_citation(self) -> str:
@@ -83,6 +84,7 @@ COUNCILS = TableSpec(
     measure="unit",
     value="value",
     columns=(*(f["name"] for f in resource("council_rollout_2020")["schema"]["fields"]), *ADDED_ON_LOAD),
+    facets=("region", "claimant"),  # as the Councils page filters (region) and marks (who says so) them
 )
 TABLES = {spec.key: spec for spec in (HOMEWORKING, COUNCILS)}
 
@@ -98,11 +100,14 @@ class Filters:
     high: float | None = None
     search: str = ""
     sort: str = ""
+    facets: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (column, the values kept), for a table's facets
 
     @classmethod
     def chosen(cls, chosen: Mapping[str, Any]) -> Filters:
         """The filters of an Explore address's values (lib.selections): the keys depend on the table."""
-        is_hw = chosen.get("table", "homeworking") == "homeworking"
+        table = chosen.get("table", "homeworking")
+        is_hw = table == "homeworking"
+        facets = TABLES[table].facets if table in TABLES else ()
         return cls(
             groups=tuple(chosen.get("breakdown" if is_hw else "kind") or ()),
             items=tuple(chosen.get("category" if is_hw else "org") or ()),
@@ -111,7 +116,13 @@ class Filters:
             high=chosen.get("max"),
             search=chosen.get("q") or "",
             sort=chosen.get("sort") or "",
+            facets=tuple((column, tuple(chosen[column])) for column in facets if chosen.get(column)),
         )
+
+    @property
+    def named(self) -> list[str]:
+        """The chosen groups and facet values, which a file name can say (`council-rollout-2020-wales`)."""
+        return [*self.groups, *(value for _, values in self.facets for value in values)]
 
     @property
     def narrows(self) -> bool:
@@ -182,6 +193,8 @@ def filter_view(table: pd.DataFrame, spec: TableSpec, filters: Filters) -> pd.Da
         keep &= table[spec.item].isin(filters.items)
     if filters.measures:
         keep &= table[spec.measure].isin(filters.measures)
+    for column, values in filters.facets:
+        keep &= table[column].isin(values)
     if filters.low is not None:
         keep &= table[spec.value] >= filters.low
     if filters.high is not None:
@@ -227,6 +240,8 @@ def describe(spec: TableSpec, filters: Filters) -> dict[str, str]:
         spec.item: ", ".join(filters.items) or "all",
         spec.measure: ", ".join(filters.measures) or "all",
     }
+    chosen = dict(filters.facets)
+    described |= {column: ", ".join(chosen.get(column, ())) or "all" for column in spec.facets}
     if filters.low is not None:
         described[f"{spec.value} at least"] = f"{filters.low:g}"
     if filters.high is not None:
@@ -240,7 +255,7 @@ def describe(spec: TableSpec, filters: Filters) -> dict[str, str]:
 def export_stem(spec: TableSpec, filters: Filters, view: pd.DataFrame) -> str:
     """`homeworking-2019-sector-filtered` and the like: what the exported file holds."""
     with_uploads = "source" in view and bool((view["source"] != spec.short_citation).any())
-    return export.export_stem(spec.slug, list(filters.groups), filtered=filters.narrows, with_uploads=with_uploads)
+    return export.export_stem(spec.slug, filters.named, filtered=filters.narrows, with_uploads=with_uploads)
 
 
 def column_help(spec: TableSpec, column: str) -> str:

@@ -18,14 +18,14 @@ from typing import Any, TypedDict, TypeVar
 
 import pandas as pd
 
-from lib import compare, explore
+from lib import compare, councils, explore
 from lib.compare import MEASURE_SHORT, UK_OPTION
-from lib.data import BREAKDOWNS, KINDS, MEASURES
+from lib.data import BREAKDOWNS, CLAIMANTS, KINDS, MEASURES
 from lib.limits import LIMITS
 
 PUBLIC_ADMIN = "Public administration and defence"
 CONTEXT_KIND = "national announcement"  # the 23 March instruction: context on the timeline, not a body to pick
-HEADLINE_MAX = 200  # characters: a headline is a sentence, not a paragraph
+HEADLINE_MAX = 240  # characters: a headline is a sentence, not a paragraph (an organisation's own story fits)
 SEARCH_MAX = 100  # characters of Explore's search box
 Query = Mapping[str, "str | Sequence[str]"]
 
@@ -281,10 +281,29 @@ EXPLORE_KINDS = Selection(
     help="Leave empty for all.",
     applies=_COUNCILS,
 )
+# The Councils page's words for the same ideas: its region filter, and its "Who says so" column.
+EXPLORE_REGIONS = Selection(
+    "region",
+    COUNCIL_REGIONS.label,
+    options=lambda t, _: [r for r in _regions(t) if isinstance(r, str)],
+    multiple=True,
+    placeholder=COUNCIL_REGIONS.placeholder,
+    help=COUNCIL_REGIONS.help,
+    applies=_COUNCILS,
+)
+EXPLORE_CLAIMANTS = Selection(
+    "claimant",
+    "Who says so",
+    options=lambda t, _: [c for c in CLAIMANTS if c in set(t.councils["claimant"])],
+    multiple=True,
+    placeholder="Anyone",
+    help=councils.claimant_help(),
+    applies=_COUNCILS,
+)
 EXPLORE_ORGANISATIONS = Selection(
     "org",
     "Organisation",
-    options=lambda t, chosen: _items(t.councils, "kind", "organisation", chosen.get("kind")),
+    options=lambda t, chosen: _council_organisations(t.councils, chosen),
     multiple=True,
     placeholder="All organisations",
     help="Leave empty for all.",
@@ -323,6 +342,15 @@ def _items(table: pd.DataFrame, group: str, item: str, groups: Sequence[str] | N
     return list(dict.fromkeys(rows[item].dropna()))[:limit]
 
 
+def _council_organisations(figures: pd.DataFrame, chosen: Mapping[str, Any]) -> list[str]:
+    """The organisations left by the kinds, regions and claimants chosen before them (none chosen: all)."""
+    keep = pd.Series(True, index=figures.index)
+    for column in ("kind", "region", "claimant"):
+        if chosen.get(column):
+            keep &= figures[column].isin(chosen[column])
+    return list(dict.fromkeys(figures.loc[keep, "organisation"].dropna()))
+
+
 def sort_options(table: str | None) -> list[str]:
     """Readable sort choices (they are also the URL values): 'source order', 'percent (descending)', …"""
     return explore.sort_options(explore.TABLES.get(table or "homeworking", explore.HOMEWORKING))
@@ -335,6 +363,8 @@ EXPLORE_KEYS: tuple[Selection, ...] = (
     CATEGORY,
     MEASURE,
     EXPLORE_KINDS,
+    EXPLORE_REGIONS,
+    EXPLORE_CLAIMANTS,
     EXPLORE_ORGANISATIONS,
     UNIT,
     LOW,
@@ -388,6 +418,8 @@ class ExploreChoice(TypedDict, total=False):  # the keys of the table not chosen
     category: list[str]
     measure: list[str]
     kind: list[str]
+    region: list[str]
+    claimant: list[str]
     org: list[str]
     unit: list[str]
     min: float | None

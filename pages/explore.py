@@ -36,13 +36,21 @@ def choose(options_from: Tables) -> dict:
     is_hw = chosen["table"] == "homeworking"
     value_name = "Percent" if is_hw else "Value"
     spec = explore.TABLES[chosen["table"]]
-    groups, items, measures = (
-        (selections.BREAKDOWN, selections.CATEGORY, selections.MEASURE)
-        if is_hw
-        else (selections.EXPLORE_KINDS, selections.EXPLORE_ORGANISATIONS, selections.UNIT)
-    )
-    for selection, where in zip((groups, items, measures), st.columns(3), strict=True):
-        help_text = explore.column_help(spec, spec.measure) if selection is measures else None
+    if is_hw:
+        keys = (selections.BREAKDOWN, selections.CATEGORY, selections.MEASURE)
+        places = st.columns(3)
+    else:  # the council figures: where and who says so first, as the Councils page asks
+        keys = (
+            selections.EXPLORE_KINDS,
+            selections.EXPLORE_REGIONS,
+            selections.EXPLORE_CLAIMANTS,
+            selections.EXPLORE_ORGANISATIONS,
+            selections.UNIT,
+        )
+        first, second = st.columns(3), st.columns(3)
+        places = [first[2], first[0], first[1], second[0], second[1]]
+    for selection, where in zip(keys, places, strict=True):
+        help_text = explore.column_help(spec, spec.measure) if selection is keys[-1] else None
         chosen[selection.key] = ui.widget(selection, options_from, chosen, where, help=help_text)
     low, high, search, sort = st.columns(4)
     chosen["min"] = ui.widget(selections.LOW, options_from, chosen, low, label=f"{value_name} at least")

@@ -19,6 +19,7 @@ from ui.downloads import (
 )
 from ui.history import keep_history
 from ui.keyboard import keep_keyboard
+from ui.presenting import current_page, first_slide, present_button, visit
 from ui.resources import image_exporter, tables, upload_reader
 from ui.session import OWN_FIGURES_KEY, keep_session, saved_view_link, set_user_rows, user_rows
 from ui.share import share_menu, slide_copy
@@ -34,9 +35,11 @@ __all__ = [
     "bundle_button",
     "changes",
     "column_config",
+    "current_page",
     "download_button",
     "download_buttons",
     "figure",
+    "first_slide",
     "guarded",
     "headline",
     "image_buttons",
@@ -50,6 +53,7 @@ __all__ = [
     "needs_review",
     "page_of_address",
     "page_script",
+    "present_button",
     "renderer",
     "review_labels",
     "saved_view_link",
@@ -61,6 +65,7 @@ __all__ = [
     "upload_reader",
     "user_rows",
     "view",
+    "visit",
     "warm",
     "where_they_show",
     "widget",

@@ -65,14 +65,20 @@ def renderer(page: str) -> Renderer:
     return Renderer(tables(), Address(page, query, base), exporter.image if exporter.available else None)
 
 
+def image_stem(shown: views.View, chart: views.Chart) -> str:
+    """A chart's file name without its extension, after the view and, past the main chart, the chart:
+    `homeworking-sectors-financial-and-insurance`, `…-regularity`. The buttons and the camera use it."""
+    stem = file_name(shown, "").removesuffix(".")
+    if chart.key != (shown.main.key if shown.main else ""):
+        stem += "-" + chart.key.removeprefix(f"{shown.page}-")
+    return stem
+
+
 def image_downloads(shown: views.View, chart: views.Chart) -> None:
     """PNG and SVG buttons for a chart, drawn on the server at 1920×1080 only when clicked, each file named
     after the view and the chart."""
     files = renderer(shown.page)
-    stem = file_name(shown, "").removesuffix(".")
-    if chart.key != (shown.main.key if shown.main else ""):
-        stem += "-" + chart.key.removeprefix(f"{shown.page}-")
-    image_buttons(lambda fmt: files.chart_image(shown, chart.key, fmt), chart.key, stem=stem)
+    image_buttons(lambda fmt: files.chart_image(shown, chart.key, fmt), chart.key, stem=image_stem(shown, chart))
 
 
 def image_buttons(draw: Callable[[str], bytes], key: str, *, stem: str, label: str = "") -> None:

@@ -11,7 +11,7 @@ from lib import views
 from lib.charts import chart_config
 from lib.escape import for_markdown
 from ui.cache import figure
-from ui.downloads import camera_wanted, image_downloads
+from ui.downloads import camera_wanted, image_downloads, image_stem
 from ui.viewport import chart_theme, narrow
 
 
@@ -101,7 +101,7 @@ def show_chart(shown: views.View, chart: views.Chart, *, share: float = 1.0) -> 
                     drawn,
                     key=chart.key,
                     alt=chart.alt,
-                    config=chart_config(chart.key, camera=camera),
+                    config=chart_config(image_stem(shown, chart), camera=camera),
                     width="stretch",
                     theme=None,
                 )

@@ -14,12 +14,12 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import typst
 
@@ -36,6 +36,7 @@ STANDARDS: list[Literal["ua-1", "a-2a"]] = ["ua-1", "a-2a"]
 SHORT_GROUP = {MEASURE_LABELS[m]: MEASURE_SHORT[m] for m in MEASURE_SHORT}
 WIDEST_CELL = 40  # characters: a column of longer cells wraps them rather than squeeze the others
 MIN_CHART = 160  # pt: a chart given less room than this is drawn this high all the same, and the page runs on
+SHARED_AT_LEAST = 0.6  # of its own height: two charts are printed together only if each keeps this much
 MM = 72 / 25.4  # pt
 AMBIGUOUS_END = b"\r\nendstream"  # a stream's data ending in CR, then Typst's LF (see `unambiguous`)
 NO_FONT = re.compile(r'the text `"(.+?)"` could not be displayed with font')  # Typst's words for it
@@ -88,33 +89,89 @@ def fonts() -> typst.Fonts:
     return typst.Fonts()
 
 
+@dataclass(frozen=True)
+class Layout:
+    """What a brief prints: its charts (one, or two with the person's own figures) and the table of one of them."""
+
+    charts: tuple[views.Chart, ...]
+    table: views.Chart | None
+
+
+def layouts(view: views.View) -> list[Layout]:
+    """The ways to print a view, best first; each is tried until one fits, and the last always does.
+
+    A view alone: its main chart and table. With the person's own figures against 2019 (`View.printed`): both
+    charts with the first one's table; both with the change's table (a few rows); then the 2019 chart, which draws
+    their figures beside 2019's, with the table of the change, so that neither the 2019 picture nor the change is
+    ever dropped. Every layout keeps a table: it is the charts' text alternative."""
+    printed = view.printed
+    if len(printed) < 2:
+        return [Layout(printed, printed[0] if printed else None)]
+    main, other = printed
+    change, baseline = (main, other) if main.key.endswith("-change") else (other, main)
+    both = [Layout(printed, main)] + ([Layout(printed, change)] if change is not main else [])
+    return [*both, Layout((baseline,), change)]
+
+
 def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, day: date) -> bytes:
-    """The view's brief; `draw(fig, "svg", width=, height=, scale=)` draws its chart (an ImageExporter's image).
+    """The view's brief; `draw(fig, "svg", width=, height=, scale=)` draws its charts (an ImageExporter's image).
 
-    Typeset twice: first without the chart, to find how much of the page is left for it (a long headline or a
-    notice leaves less); then with the chart drawn for that room."""
+    Typeset twice: first without the charts, to find how much of the page is left for them (a long headline or a
+    notice leaves less); then with the charts drawn for that room (`plan`)."""
     sheet = SHEETS.get(view.page, PORTRAIT)
-    figure = chart_figure(view.main, sheet) if view.main else None
-    subtitle = html.unescape(figure.layout.meta["subtitle"]) if figure else ""  # the words PRINT leaves out
-    content = brief_content(view, permalink=permalink, day=day, sheet=sheet, subtitle=subtitle)
-    compiler = typst.Compiler(str(TEMPLATE), font_paths=fonts(), sys_inputs=_inputs({**content, "measuring": True}))
-    chart = ""
-    if figure:
-        height = max(min(int(figure.layout.height), int(_room(compiler, sheet))), MIN_CHART)
+    figures = {chart.key: chart_figure(chart, sheet) for chart in view.printed}
+    layout, heights, content, compiler = plan(view, figures, permalink=permalink, day=day)
+    charts = {}
+    for i, (chart, height) in enumerate(zip(layout.charts, heights, strict=True)):
+        figure = figures[chart.key]
         _lay_out(figure, height)
-        chart = draw(figure, "svg", width=sheet.width, height=height, scale=1).decode("utf-8")
-        content["chart"]["height"] = height
+        charts[f"chart-{i}"] = draw(figure, "svg", width=sheet.width, height=height, scale=1).decode("utf-8")
+        content["charts"][i]["height"] = height
     moment = datetime.combine(day, time(), tzinfo=UTC).timestamp()
-    return _compile(compiler, content, chart, int(moment))
+    return _compile(compiler, content, charts, int(moment))
 
 
-def _compile(compiler: typst.Compiler, content: dict, chart: str, moment: int) -> bytes:
+def plan(
+    view: views.View, figures: Mapping[str, Any] | None = None, *, permalink: str, day: date
+) -> tuple[Layout, list[int], dict, typst.Compiler]:
+    """The first of `layouts` whose charts get their room (two charts only if both read, `chart_heights`), their
+    heights in pt, what the template prints, and the compiler that measured it."""
+    sheet = SHEETS.get(view.page, PORTRAIT)
+    figures = figures or {chart.key: chart_figure(chart, sheet) for chart in view.printed}
+    subtitles = {key: html.unescape(fig.layout.meta["subtitle"]) for key, fig in figures.items()}  # PRINT omits them
+    for layout in layouts(view):  # the last has one chart at most, which always gets its room
+        content = brief_content(view, permalink=permalink, day=day, sheet=sheet, layout=layout, subtitles=subtitles)
+        compiler = typst.Compiler(str(TEMPLATE), font_paths=fonts(), sys_inputs=_inputs({**content, "measuring": True}))
+        natural = [int(figures[chart.key].layout.height) for chart in layout.charts]
+        heights = chart_heights(natural, *_room(compiler, sheet)) if natural else []
+        if heights is not None:
+            return layout, heights, content, compiler
+    raise AssertionError("the last layout always fits")
+
+
+def chart_heights(natural: list[int], room: float, same_page: bool = True) -> list[int] | None:
+    """How high (pt) each chart is drawn: a chart alone as high as the room allows up to its own height, and never
+    under MIN_CHART (the page then runs on); two share the room, each up to half of it unless the other needs
+    less, or None when either would get under MIN_CHART or SHARED_AT_LEAST of its own height (its rows would
+    crowd), or the page's words run on past the room."""
+    if len(natural) == 1:
+        return [max(min(natural[0], int(room)), MIN_CHART)]
+    if not same_page:
+        return None
+    heights = [min(n, int(room / len(natural))) for n in natural]
+    for i, n in enumerate(natural):  # what one does not need, the other may take
+        heights[i] += min(n - heights[i], int(room) - sum(heights))
+    readable = all(h >= max(MIN_CHART, SHARED_AT_LEAST * n) for h, n in zip(heights, natural, strict=True))
+    return heights if readable else None
+
+
+def _compile(compiler: typst.Compiler, content: dict, charts: dict[str, str], moment: int) -> bytes:
     """The PDF. PDF/A forbids printing a character no font has (a blank box); a name in someone's uploaded
     figures may hold one (a rune, an emoji), so each such text is printed as "?", and a note says so."""
     unprintable: list[str] = []
     while True:
         try:
-            pdf = compiler.compile(sys_inputs=_inputs(content, chart), timestamp=moment, pdf_standards=list(STANDARDS))
+            pdf = compiler.compile(sys_inputs=_inputs(content, charts), timestamp=moment, pdf_standards=list(STANDARDS))
             if not isinstance(pdf, bytes):  # one PDF, not pages as images: the format asked for
                 raise TypeError("Typst gave no PDF")
             return unambiguous(pdf)
@@ -126,7 +183,8 @@ def _compile(compiler: typst.Compiler, content: dict, chart: str, moment: int) -
             unprintable.append(text)
             if len(unprintable) == 1:
                 content["notes"].append(UNPRINTABLE_NOTE)
-            content, chart = _replaced(content, text), chart.replace(text, "?")
+            content = _replaced(content, text)
+            charts = {key: svg.replace(text, "?") for key, svg in charts.items()}
 
 
 def unambiguous(pdf: bytes) -> bytes:
@@ -166,17 +224,19 @@ def _replaced(value, text: str):
     return value
 
 
-def _inputs(content: dict, chart: str = "") -> dict[str, str]:
-    return {"view": json.dumps(content, ensure_ascii=False), "chart": chart}
+def _inputs(content: dict, charts: Mapping[str, str] | None = None) -> dict[str, str]:
+    return {"view": json.dumps(content, ensure_ascii=False), **(charts or {})}
 
 
-def _room(compiler: typst.Compiler, sheet: Sheet) -> float:
-    """The height (pt) the chart may take: from where it starts to the foot of the text block, less what follows
-    it on its page. The template marks both places when it is measuring (the chart then takes no room)."""
+def _room(compiler: typst.Compiler, sheet: Sheet) -> tuple[float, bool]:
+    """The height (pt) the charts may take, from where they start to the foot of the text block, less what follows
+    them on their page; and whether all that follows fits on that page. The template marks both places when it is
+    measuring (the charts then take no room)."""
     marks = {m["mark"]: m["at"] for m in json.loads(compiler.query("metadata", field="value"))}
     chart, end = marks["chart"], marks["end"]
-    last = float(end["y"].removesuffix("pt")) if end["page"] == chart["page"] else float(chart["y"].removesuffix("pt"))
-    return sheet.bottom - last - 2  # a little to spare: the final pass rounds the chart's height
+    same_page = end["page"] == chart["page"]
+    last = float(end["y"].removesuffix("pt")) if same_page else float(chart["y"].removesuffix("pt"))
+    return sheet.bottom - last - 2, same_page  # a little to spare: the final pass rounds the charts' heights
 
 
 def _lay_out(figure, height: int) -> None:
@@ -189,14 +249,21 @@ def _lay_out(figure, height: int) -> None:
 
 
 def brief_content(
-    view: views.View, *, permalink: str, day: date, sheet: Sheet = PORTRAIT, subtitle: str | None = None
+    view: views.View,
+    *,
+    permalink: str,
+    day: date,
+    sheet: Sheet = PORTRAIT,
+    layout: Layout | None = None,
+    subtitles: Mapping[str, str] | None = None,
 ) -> dict:
-    """Everything the template prints, as plain JSON-ready values (the chart's height is set once it is known)."""
+    """Everything the template prints, as plain JSON-ready values: the layout's charts (their heights are set once
+    they are known) and table, by default the main chart's."""
+    layout = layout or layouts(view)[0]
     prov = export.provenance(view.rows, view.resource, dict(view.filters), exported_on=day)
     notes = list(view.notes)
     if view.with_user_rows:
         notes.append("Includes figures uploaded in this session (named in the chart): they are not ONS figures.")
-    chart = view.main
     return {
         "page": view.page,
         "header": f"Homeworking dashboard · {view.title}",
@@ -216,15 +283,16 @@ def brief_content(
             }
             for m in view.metrics
         ],
-        "chart": None
-        if chart is None
-        else {
-            "title": "" if chart.title == view.headline else chart.title,  # the headline is said once
-            "subtitle": chart.subtitle if subtitle is None else subtitle,
-            "alt": chart.alt,
-            "height": 0,
-        },
-        "table": None if chart is None else table_content(chart, sheet),
+        "charts": [
+            {
+                "title": "" if chart.title == view.headline else chart.title,  # the headline is said once
+                "subtitle": (subtitles or {}).get(chart.key, chart.subtitle),
+                "alt": chart.alt,
+                "height": 0,
+            }
+            for chart in layout.charts
+        ],
+        "table": None if layout.table is None else table_content(layout.table, sheet),
         "table_page": sheet.table_page,
         "notes": notes,
         "source": prov.citation,
@@ -238,7 +306,8 @@ def brief_content(
 def table_content(chart: views.Chart, sheet: Sheet = PORTRAIT) -> dict:
     """The chart's table as text cells, as many rows as the sheet has room for; how many more there are."""
     heads = cells.labels(chart)
-    limit = sheet.table_rows if len(heads) <= 3 else sheet.wide_table_rows
+    # A table the sheet can hold whole (every region, band or sector) is printed whole, however many columns.
+    limit = sheet.table_rows if len(heads) <= 3 or len(chart.table) <= sheet.table_rows else sheet.wide_table_rows
     rows = cells.rows(chart, limit)
     return {
         "columns": heads,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib import charts, council_lists, councils
+from lib import charts, council_lists, councils, organisation
 from lib.charts import Theme, source_note
 from lib.selections import CouncilsChoice, Tables
 from lib.views.model import Chart, Column, Metric, View
@@ -16,6 +16,16 @@ COUNCIL_CAVEAT = (
     "shares are derived here and labelled so. Rates are lower bounds: the count ÷ the longest time the source "
     "allows. The 2020 share counts one organisation's staff; the 2019 figure is the ONS survey share of all workers "
     "in the region: read them side by side, not as a change."
+)
+
+
+SPRING_2020 = (
+    "Within weeks of the 23 March 2020 instruction to work from home, councils and public bodies moved thousands of "
+    "staff home."
+)
+QUOTED = (
+    "Every figure below is quoted from its source, with its date only as precise as the source gives it; rates and "
+    "shares are derived here and labelled so."
 )
 
 
@@ -34,16 +44,19 @@ def councils_view(tables: Tables, chosen: CouncilsChoice, user_rows: pd.DataFram
         notices = (f"{org} has no figures in this selection: clear the filters to see it highlighted.",)
     rates = councils.implied_rates(rollout)
     source = source_note(charts.COUNCIL_SOURCE)
+    yours = org if org and org in set(rollout["organisation"]) else None  # the story leads with it
+    story = (organisation.headline(selected, yours), organisation.sentence(selected, yours)) if yours else None
     charts_ = (
         ()
         if rollout.empty
         else (
-            _timeline_chart(selected, org, source),
+            _timeline_chart(selected, org, source, story),
             *_speed_chart(rollout, org, source),
             *_baseline_chart(rollout, hw, org),
         )
     )
     metrics = [
+        *_your_rate(rates, yours),
         Metric("Organisations", f"{rollout['organisation'].nunique()}"),
         Metric("Figures, each with its quote", f"{len(rollout)}"),
     ]
@@ -64,12 +77,8 @@ def councils_view(tables: Tables, chosen: CouncilsChoice, user_rows: pd.DataFram
     }
     return View(
         page="councils",
-        headline=councils.rate_takeaway(rates),
-        sentence=(
-            "Within weeks of the 23 March 2020 instruction to work from home, councils and public bodies moved "
-            "thousands of staff home. Every figure below is quoted from its source, with its date only as precise "
-            "as the source gives it; rates and shares are derived here and labelled so."
-        ),
+        headline=story[0] if story else councils.rate_takeaway(rates),
+        sentence=story[1] if story else f"{SPRING_2020} {QUOTED}",  # the caveat says the rest (notes)
         charts=charts_,
         rows=rows,
         resource="council_rollout_2020",
@@ -84,6 +93,22 @@ def councils_view(tables: Tables, chosen: CouncilsChoice, user_rows: pd.DataFram
         notices=notices,
         missing={key: why for key, why in missing.items() if all(c.key != key for c in charts_)},
         make_detail=lambda: councils.figure_table(rollout, hw),
+    )
+
+
+def _your_rate(rates: pd.DataFrame, yours: str | None) -> tuple[Metric, ...]:
+    """Your organisation's fastest derived rate, first among the figures, where its figures give one."""
+    own = rates[rates["organisation"] == yours] if yours else rates.iloc[0:0]
+    if own.empty:
+        return ()
+    fastest = own.sort_values("rate_per_day", ascending=False).iloc[0]
+    return (
+        Metric(
+            f"Yours: {fastest['unit']} a day (derived)",
+            f"≥ {fastest['rate_at_least']:,}",
+            f"{yours}: {fastest['value_text']} {fastest['measure']} {fastest['duration']}, so "
+            f"{fastest['rate_label']} on average. Derived here; the source gives the count and the time.",
+        ),
     )
 
 
@@ -108,10 +133,12 @@ COUNCIL_FIGURE_COLUMNS = {
 }
 
 
-def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str) -> Chart:
+def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str, story: tuple[str, str] | None) -> Chart:
+    """The timeline; titled with your organisation's own story when you name one that is in the selection."""
     items = councils.timeline_items(selected)
     rollout = selected[selected["kind"] != councils.CONTEXT_KIND]
-    title = councils.timeline_takeaway(items)
+    title = story[0] if story else councils.timeline_takeaway(items)
+    notes = story[1] if story else councils.rate_takeaway(councils.implied_rates(rollout))
     subtitle = "Council and public-body figures, spring 2020 · dates as precise as the source gives them"
 
     def draw(theme: Theme, title: str, subtitle: str) -> go.Figure:
@@ -141,7 +168,7 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str) -> Cha
         "it; ◀ marks a date something was done by. Figures from before the pandemic or with no date sit in their "
         "own panels instead of on an invented date. 'Vendor claim' marks a figure from a supplier's advertorial, "
         "not the organisation's own word.",
-        notes=f"{title}. {councils.rate_takeaway(councils.implied_rates(rollout))}.",
+        notes=f"{title}. {notes}".removesuffix(".") + ".",
     )
 
 

@@ -52,7 +52,12 @@ def url_keys() -> list[str]:
     return list(dict.fromkeys(s.key for group in groups for s in group))
 
 
-WIDENED = "No council figures match the chosen regions and kinds, so every organisation is shown. "
+def widened_notice(regions: Sequence[str], kinds: Sequence[str]) -> str:
+    """What a slide says when the presenter's regions and kinds leave no organisation, so it shows them all:
+    'The sources report no North West council or public body; all organisations shown'."""
+    where = " or ".join(regions)
+    what = " or ".join(kinds) or "council or public body"
+    return f"The sources report no {where + ' ' if where else ''}{what}; all organisations shown"
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Slide:
     chart: Chart = field(repr=False, compare=False)
     headline: str
     notes: str  # the sentence of numbers, for the speaker
+    notice: str = ""  # what the slide must say about its own choice, on the slide (above the subtitle)
 
     @property
     def takeaway(self) -> str:
@@ -82,8 +88,10 @@ class Slide:
 
     @cached_property
     def figure(self) -> go.Figure:
-        """The chart drawn for a 1920×1080 slide, titled with the headline."""
-        return self.chart.figure(for_size(charts.PRESENT, charts.IMAGE_WIDTH, charts.IMAGE_HEIGHT), self.headline)
+        """The chart drawn for a 1920×1080 slide, titled with the headline; a notice leads its subtitle."""
+        subtitle = f"{self.notice} · {self.chart.subtitle}" if self.notice else None
+        frame = for_size(charts.PRESENT, charts.IMAGE_WIDTH, charts.IMAGE_HEIGHT)
+        return self.chart.figure(frame, self.headline, subtitle)
 
 
 def slide_order(requested: Sequence[str] | None, available: Sequence[str] = SLIDE_KEYS) -> list[str]:
@@ -127,7 +135,7 @@ def build_deck(
     slides = []
     for key in slide_order(order, available):
         page, spec = SLIDES[key]
-        view, widened, chart_key = made[page.name], "", spec.chart
+        view, notice, chart_key = made[page.name], "", spec.chart
         if key == CHANGE and change is not None:
             chart = change
         elif any(c.key == chart_key for c in view.charts):
@@ -135,9 +143,10 @@ def build_deck(
         else:
             # A filter that leaves no organisation would make an empty slide: show them all, and say so.
             chart = build(page.name, {**view.selections, "region": [], "kind": []}).chart(chart_key)
-            widened = WIDENED
+            notice = widened_notice(view.selections.get("region", []), view.selections.get("kind", []))
         headline = clean_headline((headlines or {}).get(key)) or chart.title
-        slides.append(Slide(key, spec.name, chart, headline, f"{widened}{chart.notes}"))
+        notes = f"{notice}. {chart.notes}" if notice else chart.notes
+        slides.append(Slide(key, spec.name, chart, headline, notes, notice))
     return slides
 
 
@@ -147,6 +156,26 @@ def clean_headline(text: str | None) -> str | None:
         return None
     text = " ".join(text.split())[:HEADLINE_MAX]
     return text or None
+
+
+def visited_order(visited: Sequence[str], current: str | None, *, with_change: bool = False) -> list[str] | None:
+    """The deck a person's own session makes: the slides of the page they present from, then of each other page
+    they visited, in the order they went there; the change slide after the first page that draws it when they
+    brought figures. None when no such page has a slide (the whole deck, as a link without `deck=` gives)."""
+    pages = [p for p in dict.fromkeys([*([current] if current else []), *visited]) if p in PAGES]
+    order: list[str] = []
+    for page in pages:
+        order += [s.key for s in PAGES[page].slides if s.key != CHANGE or with_change]
+        if with_change and page in CHANGE_PAGES and CHANGE not in order:
+            order.append(CHANGE)
+    return order or None
+
+
+def start_slide(order: Sequence[str], page: str | None) -> int:
+    """Where presentation mode opens (1-based): on the first slide of the page it was opened from, if the deck
+    has one, else on the first."""
+    keys = [s.key for s in PAGES[page].slides] if page in PAGES else []
+    return next((i for i, key in enumerate(order, start=1) if key in keys), 1)
 
 
 def deck_for_query(tables: Tables, query: Mapping[str, str | Sequence[str]], user_rows=None) -> list[Slide]:

@@ -9,6 +9,19 @@ from lib.charts import source_note
 from lib.data import MEASURES
 from lib.selections import ExploreChoice, Tables
 from lib.views.model import Chart, Column, View
+from lib.views.shared import measure_words
+
+BAR_COLUMNS = {
+    "category": Column("Category"),
+    "measure": Column("Measure"),
+    "percent": Column("Percent", "percent"),
+    "source": Column("Source"),
+}
+COUNCIL_COLUMNS = {  # the Councils page's words
+    "organisation": Column("Organisation"),
+    "measure": Column("What was counted"),
+    "value_text": Column("Value as printed"),
+}
 
 
 def explore_view(tables: Tables, chosen: ExploreChoice, user_rows: pd.DataFrame | None = None) -> View:
@@ -65,8 +78,8 @@ def _explore_chart(view_rows: pd.DataFrame, chart_on: str | None, table: pd.Data
                 title=title,
                 subtitle=explore.bars_subtitle(breakdown, with_user=bool(len(user))),
                 alt=f"Bar chart of {rows['category'].nunique()} {noun} on {len(measures)} measure(s). {title}.",
-                table=rows[["category", "measure", "percent", "source"]],
-                columns={"percent": Column("percent", "percent")},
+                table=rows[list(BAR_COLUMNS)].assign(measure=lambda t: measure_words(t["measure"])),
+                columns=BAR_COLUMNS,
                 draw=lambda theme, title, subtitle: charts.category_bars(
                     ons,
                     title=title,
@@ -88,8 +101,14 @@ def _explore_chart(view_rows: pd.DataFrame, chart_on: str | None, table: pd.Data
             title=title,
             subtitle=explore.distribution_subtitle(rows, noun),
             alt=f"Column chart of how many of {len(rows):,} figures fall in each 5-point band. {title}.",
-            table=bands,
-            columns={},
+            table=bands.assign(measure=lambda t: measure_words(t["measure"])),
+            columns={
+                "source": Column("Source"),
+                "measure": Column("Measure"),
+                "band_from": Column("From (%)", "number"),
+                "band_to": Column("To (%)", "number"),
+                "figures": Column("Figures (derived)", "number"),
+            },
             draw=lambda theme, title, subtitle: charts.distribution_chart(
                 rows, title=title, subtitle=subtitle, measures=measures, theme=theme
             ),
@@ -111,8 +130,8 @@ def _council_chart(rows: pd.DataFrame, filters: explore.Filters) -> tuple[Chart,
             subtitle=f"Council and public-body figures, spring 2020 · {unit} · {len(drawn)} of the {len(rows)} rows "
             "in view (other units are in the table)",
             alt=f"Bar chart of {len(drawn)} figures in {unit}. {title}.",
-            table=drawn[["organisation", "measure", "value_text"]],
-            columns={},
+            table=drawn[list(COUNCIL_COLUMNS)],
+            columns=COUNCIL_COLUMNS,
             draw=lambda theme, title, subtitle: charts.council_chart(
                 rows, unit, title=title, subtitle=subtitle, theme=theme
             ),

@@ -57,10 +57,11 @@ class Chart:
     # The chart as a list of (heading, lines), for a column too narrow to draw it readably (the timeline on a phone).
     as_list: Callable[[], Sequence[tuple[str, Sequence[str]]]] | None = field(default=None, repr=False, compare=False)
 
-    def figure(self, theme: Theme = NORMAL, title: str | None = None) -> go.Figure:
-        """The chart under a theme (sized for its frame: lib.charts.sizing); `title` (plain text, escaped here)
-        replaces the takeaway, as a presenter may."""
-        title, subtitle = for_plotly(title or self.title), for_plotly(self.subtitle)
+    def figure(self, theme: Theme = NORMAL, title: str | None = None, subtitle: str | None = None) -> go.Figure:
+        """The chart under a theme, sized for its frame (lib.charts.sizing); `title` (plain text, escaped here)
+        replaces the takeaway, as a presenter may, and `subtitle` the subtitle, as a slide that must say something
+        about its choice does."""
+        title, subtitle = for_plotly(title or self.title), for_plotly(subtitle or self.subtitle)
         return fit(lambda sized: self.draw(sized, title, subtitle), theme)
 
 
@@ -98,6 +99,15 @@ class View:
     @property
     def main(self) -> Chart | None:
         return self.charts[0] if self.charts else None
+
+    @property
+    def printed(self) -> tuple[Chart, ...]:
+        """The charts a brief prints: the main one; with the person's own figures against 2019, both that change
+        and the page's 2019 chart, the headline's first."""
+        change = next((c for c in self.charts if c.key == f"{self.page}-change"), None)
+        if change is None or len(self.charts) < 2:
+            return self.charts[:1]
+        return (self.charts[0], next(c for c in self.charts if c is not change) if self.charts[0] is change else change)
 
 
 # (tables, the chosen values as lib.selections reads them (a TypedDict a page), the session's uploads) -> View

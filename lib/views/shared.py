@@ -51,6 +51,11 @@ def tidy_rows(hw: pd.DataFrame, breakdowns: tuple[str, ...]) -> pd.DataFrame:
     return table[table["breakdown"].isin(breakdowns)][list(explore.HOMEWORKING.columns)].reset_index(drop=True)
 
 
+def measure_words(codes: pd.Series) -> pd.Series:
+    """A column of measure codes as a reader says them ('week_prior' → 'Week before interview')."""
+    return codes.map(lambda code: compare.MEASURE_SHORT.get(code, code))
+
+
 def uploaded_of(user_rows: pd.DataFrame | None, breakdown: str) -> pd.DataFrame | None:
     if user_rows is None:
         return None
@@ -84,7 +89,7 @@ def comparison_metrics(c: compare.Comparison, benchmark_name: str) -> tuple[Metr
             ),
             Metric(
                 "Ratio (derived)",
-                compare.format_ratio(m.ratio, 2),
+                compare.format_ratio(m.ratio),
                 f"How many times as likely, derived: {pct(m.yours)} ÷ {pct(m.benchmark)}.",
                 group=group,
             ),
@@ -139,7 +144,9 @@ def change_chart(
         f"changes derived · {caution.short()}",
         alt=f"Dot chart of your figures for {frame['category'].nunique()} {noun} against 2019. "
         f"{compare.changes_summary(found, noun)}.",
-        table=frame[["category", "measure", "before", "after", "change"]],
+        table=frame[["category", "measure", "before", "after", "change"]].assign(
+            measure=lambda t: measure_words(t["measure"])
+        ),
         columns={
             "category": Column(breakdown.capitalize()),
             "measure": Column("Measure"),

@@ -2,6 +2,7 @@
 
 import json
 
+from lib import data
 from tests.app.conftest import open_table, run_page
 
 PAGE = "../pages/councils.py"
@@ -10,6 +11,12 @@ PAGE = "../pages/councils.py"
 def chart_specs(at) -> dict:
     """Each Plotly chart's figure, by its key's last part (timeline, speed, baseline)."""
     return {c.proto.id.rsplit("-", 1)[-1]: json.loads(c.proto.spec) for c in at.get("plotly_chart")}
+
+
+def chart_title(at) -> str:
+    """The timeline's title as drawn, without its line breaks and bold."""
+    title = chart_specs(at)["timeline"]["layout"]["title"]["text"]
+    return title.replace("<br>", " ").replace("<b>", "").replace("</b>", "")
 
 
 def lanes(at) -> list[str]:
@@ -95,6 +102,30 @@ def test_your_organisation_stands_out_in_every_chart():
     assert not at.exception
     for name, spec in chart_specs(at).items():
         assert "<b>Norfolk County Council</b> (yours)" in json.dumps(spec), name
+
+
+def test_your_organisation_answers_how_fast_it_moved_in_its_own_figures():
+    at = run_page(PAGE, {"org": "Norfolk County Council"})
+    figures = data.load_councils().set_index("id")
+    late_march, april = figures.loc["norfolk-working-from-home"], figures.loc["norfolk-office-start-of-april"]
+    headline = at.header[0].value
+    assert headline.startswith("Norfolk County Council: ")  # not the fastest elsewhere
+    assert f"{late_march['value_text']} {late_march['measure']} in late March" in headline  # "more than 5,000 …"
+    assert f"{april['measure']} at the start of April" in headline
+    assert "Welsh Government" not in headline
+    sentence = at.markdown[0].value
+    assert sentence.startswith("Norfolk County Council (county council, East of England) also reports")
+    assert figures.loc["norfolk-contact-centre-live", "measure"] in sentence  # mid-April, in time order
+    first = at.metric[0]
+    assert first.label == "Yours: users a day (derived)" and first.value == "≥ 214"
+    assert first.proto.help.startswith("Norfolk County Council: more than 3,000 further users")
+    assert chart_title(at) == headline  # the timeline (and so the slide and the image) says the same
+
+
+def test_an_organisation_left_out_by_the_filters_does_not_take_the_headline():
+    at = run_page(PAGE, {"org": "Norfolk County Council", "region": "Wales"})
+    assert at.header[0].value.startswith("Welsh Government (vendor claim): 6,000 council staff")
+    assert any("Norfolk County Council has no figures in this selection" in i.value for i in at.info)
 
 
 def test_nonsense_url_values_fall_back_to_everything():

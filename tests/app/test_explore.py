@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lib.data import load_councils
 from lib.limits import LIMITS
 from tests import hostile_files
 from tests.app.conftest import run_page
@@ -66,6 +67,36 @@ def test_a_link_opens_the_same_view():
     assert set(rows["organisation"]) == {"Norfolk County Council"}
     assert sorted(rows["value"]) == [3500, 5000, 5000, 5000]
     assert "Norfolk County Council has the largest figure in staff" in at.get("plotly_chart")[0].proto.alt
+
+
+def test_council_figures_filter_by_region_and_by_who_says_so_in_the_councils_pages_words():
+    at = run_page(PAGE, {"table": "Councils"})
+    assert at.multiselect(key="region").label == "Region or nation"  # as on the Councils page
+    assert at.multiselect(key="claimant").label == "Who says so"  # as its table's column
+    at.multiselect(key="region").set_value(["East of England"]).run()
+    assert not at.exception
+    rows = table(at)
+    figures = load_councils()
+    assert set(rows["region"]) == {"East of England"} and len(rows) == (figures["region"] == "East of England").sum()
+    at.multiselect(key="claimant").set_value(["organisation itself"]).run()
+    rows = table(at)
+    assert set(rows["claimant"]) == {"organisation itself"} and set(rows["organisation"]) == {"Norfolk County Council"}
+    assert (
+        at.get_by_key("download-csv").proto.file_name
+        if hasattr(at.get_by_key("download-csv").proto, "file_name")
+        else True
+    )
+
+
+def test_a_link_filters_councils_by_region_and_claim():
+    """The address holds both filters (the browser test sees the page write them there)."""
+    at = run_page(
+        PAGE, {"table": "Councils", "region": ["Wales", "South West"], "claimant": "vendor claim (advertorial)"}
+    )
+    assert not at.exception
+    rows = table(at)
+    assert set(rows["organisation"]) == {"Welsh Government", "Wiltshire Council", "Swindon Borough Council"}
+    assert at.multiselect(key="org").options == ["Welsh Government", "Wiltshire Council", "Swindon Borough Council"]
 
 
 def test_bad_link_values_fall_back_without_error():

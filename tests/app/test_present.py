@@ -151,3 +151,98 @@ def test_hostile_present_links_open_a_deck_and_never_render_url_text_as_html(que
     for element in [*at.markdown, *at.caption]:
         if any(v in element.value for v in tainted):
             assert not element.proto.allow_html, element.value
+
+
+# ---- A deck that starts where you are (issue 21) --------------------------------------------------------------
+
+
+def present_from(at):
+    """Press the sidebar's "Present these charts", as a person on that page would."""
+    return button(at, "Present these charts").click().run()
+
+
+def test_presenting_from_a_chosen_region_opens_a_deck_whose_first_slide_is_that_region():
+    at = run_page("../pages/regions.py", {"region": "North West"})
+    present_from(at)
+    assert not at.exception
+    assert at.query_params["present"] == "1"
+    assert at.multiselect(key="deck").value == ["region"]  # only the page visited: no untouched defaults
+    assert at.get("segmented_control")[0].value == 1
+    assert slide_title(at).startswith("Workers in the North West were less likely than all workers in the UK")
+
+
+def test_the_deck_holds_the_pages_visited_with_the_one_presented_from_first():
+    at = run_page("../pages/sectors.py", {"sector": "Financial and insurance"})
+    at.switch_page("../pages/age.py").run()
+    at.switch_page("../pages/regions.py").run()
+    present_from(at)
+    assert at.multiselect(key="deck").value == ["region", "sector", "regularity", "age"]
+    assert slide_title(at).startswith("Workers in London")
+    # "Add a slide" offers the one page not visited.
+    assert [b.label for b in at.button if b.key and b.key.startswith("add-")] == ["The councils timeline"]
+
+
+def test_a_link_without_a_deck_holds_every_slide_and_opens_on_its_pages_own():
+    at = run_page("../pages/regions.py", {"present": "1", "region": "Wales"})
+    assert not at.exception
+    assert at.get("segmented_control")[0].value == 4  # sector, regularity, age, region: the fourth
+    assert slide_title(at).startswith("Workers in Wales")
+    button(at, "Previous").click().run()
+    assert slide_title(at).startswith("Workers aged 45-49")  # the address's slide only opens the deck
+
+
+def test_presenting_from_a_page_without_slides_and_nothing_visited_gives_the_whole_deck():
+    at = run_page()  # the Overview
+    present_from(at)
+    assert "deck" not in at.query_params  # no deck key: every slide, as a prepared link without one
+    assert at.get("segmented_control")[0].options == [str(n) for n in range(1, 6)]
+
+
+def test_the_last_slide_says_it_is_the_end_and_a_further_press_says_so_again():
+    at = run_page(None, {**FINANCE, "slide": "4"})
+    counter = " ".join(m.value for m in at.markdown if "of 5" in m.value)
+    assert counter == "4 of 5"
+    button(at, "Next").click().run()
+    assert "5 of 5 · End of the deck" in " ".join(m.value for m in at.markdown)
+    assert not at.toast
+    button(at, "Next").click().run()
+    assert at.get("segmented_control")[0].value == 5
+    assert [t.value for t in at.toast] == ["That was the last slide. Esc leaves the deck."]
+
+
+def test_the_headline_box_starts_with_the_generated_headline_to_tweak():
+    at = run_page(None, FINANCE)
+    field = at.text_input(key="headline_sector")
+    assert field.value == slide_title(at)  # the takeaway, as editable text
+    assert "headline_sector" not in at.query_params  # not copied into the address until it is edited
+    field.input(field.value.replace("Financial and insurance staff", "Our finance staff")).run()
+    assert slide_title(at).startswith("Our finance staff were 1.7× as likely")
+    assert at.query_params["headline_sector"].startswith("Our finance staff")
+    at.text_input(key="headline_sector").input("").run()
+    assert "headline_sector" not in at.query_params
+    assert at.text_input(key="headline_sector").value.startswith("Financial and insurance staff")
+
+
+def test_an_untouched_headline_follows_a_new_choice():
+    at = run_page(None, FINANCE)
+    at.selectbox(key="sector").select("Manufacturing").run()
+    assert at.text_input(key="headline_sector").value == slide_title(at)
+    assert slide_title(at).startswith("Manufacturing staff")
+
+
+def test_add_a_slide_puts_it_after_this_one_and_goes_to_it():
+    at = run_page(None, {**FINANCE, "deck": ["sector", "region"]})
+    offered = [b.label for b in at.button if b.key and b.key.startswith("add-")]
+    assert offered == ["How regular homeworking was", "Your age band", "The councils timeline"]
+    button(at, "Your age band").click().run()
+    assert at.multiselect(key="deck").value == ["sector", "age", "region"]
+    assert at.get("segmented_control")[0].value == 2
+    assert slide_title(at).startswith("Workers aged 45-49")
+
+
+def test_a_councils_slide_for_a_region_without_councils_says_so_on_the_slide():
+    at = run_page(None, {"present": "1", "region": "North West", "deck": "councils"})
+    subtitle = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["subtitle"]["text"]
+    assert subtitle.replace("<br>", " ").startswith(
+        "The sources report no North West council or public body; all organisations shown"
+    )

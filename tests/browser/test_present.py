@@ -152,8 +152,8 @@ def test_any_page_switches_on_and_esc_returns_to_it_with_the_selection(browser, 
     wait_for_app(page)
     assert query_of(page)["band"] == "70 and over"
     assert urlparse(page.url).path == "/age"
-    press_to(page, "PageDown", 2)
-    press_to(page, "PageDown", 3)
+    # The deck of the pages visited, this one first: it opens on the age band chosen.
+    assert query_of(page)["deck"] == "age"
     assert title(page).startswith("Workers aged 70 and over")
     page.keyboard.press("Escape")
     page.wait_for_function("() => !location.search.includes('present')")
@@ -169,7 +169,7 @@ def test_edited_headline_goes_into_the_url_and_a_prepared_link_keeps_it(browser,
     page = context.new_page()
     open_deck(page, f"{app_url}/?present=1&{FINANCE}")
     page.get_by_role("button", name="Edit deck").click()
-    field = page.get_by_label("Headline: Your sector against the benchmark")
+    field = page.get_by_role("textbox", name="Headline: Your sector against the benchmark")
     field.fill("Finance worked from home <b>most</b>")
     field.press("Enter")
     page.wait_for_url("**headline_sector=**")

@@ -156,12 +156,15 @@ def test_the_brief_is_tagged_in_reading_order_with_its_chart_table_and_link(brie
         assert kinds[kinds.index("Document") + 1] == "H1"
         assert kinds.index("H1") < kinds.index("P") < kinds.index("Figure") < kinds.index("Table")
         assert kinds.index("Table") < len(kinds) - 1 - kinds[::-1].index("P") < kinds.index("Link")
+        # What it prints: the main chart and its table; with uploaded figures, the layout that fits (brief.plan).
+        layout = brief.plan(shown, permalink=address(page, query).permalink, day=DAY)[0]
         figures = [e for e in elements if pdf_checks.kind(e) == "Figure"]
-        assert [str(f.Alt) for f in figures] == [shown.main.alt]
+        assert [str(f.Alt) for f in figures] == [chart.alt for chart in layout.charts]
+        assert layout.charts[0] is shown.main or shown.changes  # only a change is ever printed without its chart
         heads = [e for e in elements if pdf_checks.kind(e) == "TH"]
-        assert len(heads) == len(shown.main.table.columns)
+        assert len(heads) == len(layout.table.table.columns)
         assert all(str(h.A[0].Scope) == "/Column" for h in heads)
-        columns, cells = len(shown.main.table.columns), kinds.count("TD")
+        columns, cells = len(layout.table.table.columns), kinds.count("TD")
         assert cells and cells % columns == 0 and kinds.count("TR") == cells // columns + 1  # a header row, then data
         links = pdf_checks.link_annotations(pdf)
         assert [str(a.A.URI) for a in links] == [address(page, query).permalink]
@@ -234,7 +237,10 @@ def test_the_chart_takes_the_room_the_page_leaves_it(tables):
 
     def room(extra: dict) -> float:
         inputs = brief._inputs({**content, **extra, "measuring": True})
-        return brief._room(typst.Compiler(str(brief.TEMPLATE), font_paths=brief.fonts(), sys_inputs=inputs), sheet)
+        compiler = typst.Compiler(str(brief.TEMPLATE), font_paths=brief.fonts(), sys_inputs=inputs)
+        space, same_page = brief._room(compiler, sheet)
+        assert same_page
+        return space
 
     alone = room({})
     with_notice = room({"notices": ["A notice of one line."]})
@@ -248,7 +254,7 @@ def test_typst_refuses_a_brief_that_would_not_conform(tables, tmp_path, monkeypa
     assert made.startswith(b"%PDF")
     template = brief.TEMPLATE.read_text(encoding="utf-8")
     broken = {
-        "chart-without-alt-text": template.replace("alt: view.chart.alt,", ""),
+        "chart-without-alt-text": template.replace("alt: chart.alt,", ""),
         "link-in-the-footer": template.replace("#view.product · made #view.day", "#link(view.permalink)[#view.day]"),
     }
     for name, text in broken.items():
@@ -345,3 +351,99 @@ def test_a_brief_of_a_change_prints_the_caution_on_comparing_with_2019(tables, t
     text = " ".join(run("pdftotext", str(path), "-").split())
     assert "Not one series" in text and "period (April 2020, against 2019)" in text, text[:800]
     assert verdict(Basis()).caution() not in text  # the declared basis, not the general words
+
+
+# ---- What the brief is given (issue 21): the users' words, labels, whole tables, both charts with uploads ---------
+
+MINE = pd.DataFrame(
+    {
+        "breakdown": ["region", "region", "sector"],
+        "category": ["Wales", "Wales", "Education"],
+        "measure": ["week_prior", "ever", "week_prior"],
+        "percent": [45.0, 55.0, 30.0],
+        "code": [None, None, None],
+        "official_name": [None, None, None],
+        "source": "Our survey 2020",
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("overview", {}),
+        ("sectors", {"sector": "Education"}),
+        ("age", {}),
+        ("regions", {"region": "Wales"}),
+        ("councils", {}),
+        ("explore", {}),
+    ],
+)
+@pytest.mark.parametrize("uploads", [False, True])
+def test_the_brief_prints_no_maintainers_note_and_no_measure_code(tables, page, query, uploads):
+    shown = views.for_query(page, tables, query, MINE if uploads else None)
+    printed = brief.brief_content(shown, permalink="https://d.example", day=DAY)
+    maintainers = data.load_package()["resources"][0]["maintainer_notes"].values()
+    assert not [note for note in printed["notes"] if any(m in note for m in maintainers)]
+    table = printed["table"] or {"rows": [], "columns": []}
+    assert not {"week_prior", "ever"} & {cell for row in table["rows"] for cell in row}, page
+    assert not {"week_prior", "ever"} & set(table["columns"]), page
+
+
+def test_the_region_caveat_keeps_its_words_for_users_and_the_maintainers_note_apart():
+    region = data.load_package()["resources"][0]
+    assert region["caveats"]["region"].startswith("Location of workplace")
+    assert "PDF text extraction" in region["maintainer_notes"]["region"]
+    assert "PDF text extraction" not in region["caveats"]["region"]
+
+
+def test_every_region_is_in_the_regions_table(tables):
+    table = brief.brief_content(views.for_query("regions", tables, {}), permalink="x", day=DAY)["table"]
+    regions = tables.homeworking.loc[tables.homeworking["breakdown"] == "region", "category"].unique()
+    assert len(table["rows"]) == len(regions) == 12 and table["more"] == 0
+
+
+def test_with_uploads_the_brief_tries_both_charts_then_the_2019_chart_with_the_change_table(tables):
+    shown = views.for_query("regions", tables, {"region": "Wales"}, MINE)
+    assert [c.key for c in shown.printed] == ["regions-change", "regions-bars"]  # the headline is the change
+    both, fallback = brief.layouts(shown)
+    assert [c.key for c in both.charts] == ["regions-change", "regions-bars"] and both.table.key == "regions-change"
+    assert [c.key for c in fallback.charts] == ["regions-bars"] and fallback.table.key == "regions-change"
+    alone = views.for_query("regions", tables, {"region": "London"}, MINE)  # London is not in their figures
+    assert [c.key for c in alone.printed] == ["regions-bars", "regions-change"]
+    first, short_table, last = brief.layouts(alone)  # both with the 2019 table, both with the change's, then one
+    assert (first.table.key, short_table.table.key, last.table.key) == (
+        "regions-bars",
+        "regions-change",
+        "regions-change",
+    )
+    assert [[c.key for c in layout.charts] for layout in brief.layouts(views.for_query("regions", tables, {}))] == [
+        ["regions-bars"]
+    ]
+
+
+def test_two_charts_share_the_room_or_are_not_both_printed():
+    low = brief.MIN_CHART
+    assert brief.chart_heights([300, 500], 700) == [300, 400]  # the short one keeps its height, the other the rest
+    assert brief.chart_heights([500, 500], 700) == [350, 350]
+    assert brief.chart_heights([300, 700], 700) is None  # 400 of 700: its rows would crowd
+    assert brief.chart_heights([low, low], 2 * low - 1) is None  # either would be under MIN_CHART
+    assert brief.chart_heights([300, 500], 700, same_page=False) is None  # the words after them run on
+    assert brief.chart_heights([600], 100) == [low]  # a chart alone is never under MIN_CHART
+
+
+def test_a_brief_with_uploads_keeps_the_2019_chart_on_one_page(tables):
+    shown = views.for_query("regions", tables, {"region": "Wales"}, MINE)
+    drawn = []
+    made = brief.brief_pdf(shown, fake_svg(drawn), permalink="https://d.example", day=DAY)
+    with pikepdf.open(io.BytesIO(made)) as pdf:
+        assert len(pdf.pages) == 1
+    titles = [fig.layout.meta["subtitle"] for fig, _ in drawn]
+    assert any("2019" in title for title in titles)
+    assert "regions-bars" in {chart for chart in ("regions-bars", "regions-change") if _drawn(drawn, shown, chart)}
+
+
+def _drawn(drawn, shown, key) -> bool:
+    """Whether the chart `key` of the view was among those drawn (matched by its subtitle)."""
+    subtitle = shown.chart(key).figure(PRINT).layout.meta["subtitle"]
+    return any(fig.layout.meta["subtitle"] == subtitle for fig, _ in drawn)

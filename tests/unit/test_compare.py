@@ -26,7 +26,7 @@ def test_financial_against_public_administration(hw):
         "to have worked from home in the week before interview"
     )
     sentence = c.sentence()
-    for fragment in ("22.8%", "13.7%", "+9.1 points", "1.66×", "38.9%", "29.4%", "+9.5 points", "3rd of 10"):
+    for fragment in ("22.8%", "13.7%", "+9.1 points", "1.7×", "38.9%", "29.4%", "+9.5 points", "3rd of 10"):
         assert fragment in sentence
 
 

@@ -408,7 +408,10 @@ def test_the_deck_draws_the_same_marks_through_lib(figures, hw):
     assert "6,000 staff within a week (vendor claim)" in [
         a.text.replace("<br>", " ") for a in slide.figure.layout.annotations
     ]
-    assert "Fastest: Welsh Government (vendor claim)" in slide.notes
+    # The presenter's own organisation leads the notes, its vendor claim marked there too.
+    assert slide.notes.startswith("Welsh Government: 6,000 council staff given Microsoft Teams within a week")
+    assert "(vendor claim)" in slide.notes.split(".")[0]
+    assert slide.headline == slide.notes.split(".")[0]
 
 
 def test_timeline_layout_without_drawing():

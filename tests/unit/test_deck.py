@@ -58,7 +58,7 @@ def test_sector_slide_states_the_comparison_in_the_title_and_the_numbers_in_the_
     slide = by_key(finance_deck)["sector"]
     assert slide.headline == slide.takeaway
     assert slide.headline.startswith("Financial and insurance staff were 1.7× as likely as public administration")
-    assert "+9.1 points" in slide.notes and "+9.5 points" in slide.notes and "1.66×" in slide.notes
+    assert "+9.1 points" in slide.notes and "+9.5 points" in slide.notes and "1.7×" in slide.notes
     assert "22.8%" in slide.notes and "13.7%" in slide.notes
     colours = bar_colours(slide.figure)
     assert colours[FINANCE] == charts.YOURS and colours[PUBLIC_ADMIN] == charts.BENCHMARK
@@ -101,7 +101,7 @@ def test_councils_slide_filters_like_the_councils_page_and_highlights_the_organi
     assert "1 more organisation gives no date" in slide.figure.layout.title.subtitle.text.replace("<br>", " ")
     assert charts.YOURS in str([t.marker.color for t in slide.figure.data])
     assert "Socitm In Our View issue 19" in slide.source and slide.source in figure_texts(slide.figure)
-    assert "23 March 2020" in slide.headline
+    assert slide.headline.startswith("Norfolk County Council: more than 5,000 staff working from home in late March")
 
 
 def test_councils_slide_keeps_dated_lanes_and_the_presenters_own(tables):
@@ -124,7 +124,9 @@ def test_councils_slide_keeps_dated_lanes_and_the_presenters_own(tables):
     subtitle = slide.figure.layout.title.subtitle.text.replace("<br>", " ")
     assert "1 more organisation on the Councils page" in subtitle
     assert "Wiltshire Council" not in lanes
-    assert "7 of the 13 dated figures" in slide.headline  # the takeaway counts every figure, drawn or not
+    assert slide.headline.startswith("Croydon Council: more than 500 online applications")  # the presenter's own
+    whole = deck.build_deck(tables, {}, order=["councils"])[0]
+    assert "7 of the 13 dated figures" in whole.headline  # without one, the takeaway counts every figure
 
 
 def test_councils_slide_ignores_unknown_filters_and_never_comes_out_empty(tables):
@@ -132,7 +134,9 @@ def test_councils_slide_ignores_unknown_filters_and_never_comes_out_empty(tables
     lanes = slide.figure.layout.yaxis.ticktext
     assert "Norfolk County Council" in lanes and not any("(yours)" in lane for lane in lanes)
     empty = deck.build_deck(tables, {"region": "London", "kind": "county council"}, order=["councils"])[0]
-    assert empty.notes.startswith("No council figures match")
+    said = "The sources report no London county council; all organisations shown"
+    assert empty.notice == said and empty.notes.startswith(said)
+    assert empty.figure.layout.title.subtitle.text.replace("<br>", " ").startswith(said)  # on the slide itself
     assert len(empty.figure.layout.yaxis.ticktext) > 1
 
 
@@ -225,7 +229,7 @@ def test_pptx_has_one_16_9_slide_per_chart_with_picture_title_source_and_notes(f
 def test_pptx_notes_carry_the_sentence_of_numbers(finance_deck):
     pres = read_back(powerpoint.deck_pptx(finance_deck[:1], lambda fig, **size: tiny_png()))
     notes = pres.slides[0].notes_slide.notes_text_frame.text
-    assert "+9.1 points" in notes and "1.66×" in notes
+    assert "+9.1 points" in notes and "1.7×" in notes
 
 
 def test_pptx_notes_carry_each_charts_table_as_text_a_row_a_line(finance_deck):
@@ -315,3 +319,34 @@ def test_your_figures_add_the_change_slide_after_the_sector(tables):
     assert "Manufacturing: 9.3%" in change.notes and "unchanged" in change.notes
     assert slides["sector"].headline.startswith("Education staff")  # the bars' own takeaway: the 2019 comparison
     assert [t.name for t in change.figure.data if t.showlegend] == ["ONS 2019", "Your data: Our staff survey 2021"]
+
+
+def test_a_region_with_no_council_is_named_on_the_slide_and_every_organisation_is_shown(tables):
+    figures = tables.councils
+    assert not (figures["region"] == "North West").any()  # the sources: no North West body
+    slide = deck.build_deck(tables, {"region": "North West"}, order=["councils"])[0]
+    assert slide.notice == "The sources report no North West council or public body; all organisations shown"
+    assert slide.notice in slide.figure.layout.title.subtitle.text.replace("<br>", " ")
+    assert not deck.build_deck(tables, {"region": "East of England"}, order=["councils"])[0].notice
+
+
+def test_the_deck_of_a_session_holds_the_pages_visited_the_presented_one_first():
+    assert deck.visited_order(["overview", "regions"], "regions") == ["region"]
+    assert deck.visited_order(["overview", "sectors", "age", "regions"], "age") == [
+        "age",
+        "sector",
+        "regularity",
+        "region",
+    ]
+    assert deck.visited_order(["overview", "explore"], "explore") is None  # no slides: the whole deck
+    # With uploaded figures, their change follows the first page that draws it.
+    assert deck.visited_order(["regions"], "regions", with_change=True) == ["region", "change"]
+    assert deck.visited_order(["sectors"], "sectors", with_change=True) == ["sector", "change", "regularity"]
+    assert deck.visited_order(["councils"], "councils", with_change=True) == ["councils"]
+
+
+def test_presentation_opens_on_the_slide_of_the_page_it_came_from():
+    assert deck.start_slide(list(deck.SLIDE_KEYS), "regions") == deck.SLIDE_KEYS.index("region") + 1
+    assert deck.start_slide(["age", "sector", "regularity"], "sectors") == 2
+    assert deck.start_slide(["age"], "regions") == 1  # not in the deck: the first slide
+    assert deck.start_slide(["age"], "overview") == 1

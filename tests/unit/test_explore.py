@@ -111,6 +111,42 @@ def test_council_filters(councils):
     assert big["value"].tolist() == [120000, 7200, 6700, 6000, 6000]
 
 
+def test_council_figures_filter_by_region_and_by_who_says_so_as_the_councils_page_words_them(councils):
+    east = explore.filter_view(councils, COUNCILS, Filters(facets=(("region", ("East of England",)),)))
+    assert set(east["region"]) == {"East of England"}
+    assert len(east) == (councils["region"] == "East of England").sum()
+    vendor = Filters(facets=(("claimant", ("vendor claim (advertorial)",)),))
+    claims = explore.filter_view(councils, COUNCILS, vendor)
+    assert len(claims) == (councils["claimant"] == "vendor claim (advertorial)").sum() > 0
+    assert set(claims["publication"]) <= set(
+        councils.loc[councils["claimant"] == "vendor claim (advertorial)", "publication"]
+    )
+    both = Filters(facets=(("region", ("Wales", "South West")), ("claimant", ("vendor claim (advertorial)",))))
+    rows = explore.filter_view(councils, COUNCILS, both)
+    assert set(rows["organisation"]) == {"Welsh Government", "Wiltshire Council", "Swindon Borough Council"}
+    described = explore.describe(COUNCILS, both)
+    assert described["region"] == "Wales, South West" and described["claimant"] == "vendor claim (advertorial)"
+    assert explore.describe(COUNCILS, Filters())["region"] == "all"
+    assert explore.export_stem(COUNCILS, both, rows) == "council-rollout-2020-wales-south-west-vendor-claim-advertorial"
+
+
+def test_an_address_sets_the_council_filters_with_the_councils_pages_words(councils, hw):
+    from lib import selections
+    from lib.selections import Tables
+
+    tables = Tables(hw, councils)
+    query = {"table": "Councils", "region": ["North East", "Atlantis"], "claimant": "vendor claim (advertorial)"}
+    chosen = selections.read(selections.EXPLORE_KEYS, query, tables)
+    assert chosen["region"] == ["North East"] and chosen["claimant"] == ["vendor claim (advertorial)"]
+    assert Filters.chosen(chosen).facets == (("region", ("North East",)), ("claimant", ("vendor claim (advertorial)",)))
+    assert selections.EXPLORE_REGIONS.label == selections.COUNCIL_REGIONS.label == "Region or nation"
+    assert selections.EXPLORE_REGIONS.choices(tables) == selections.COUNCIL_REGIONS.choices(tables)
+    # The organisations offered are those the regions and claims leave.
+    assert selections.EXPLORE_ORGANISATIONS.choices(tables, chosen) == ["Durham County Council"]
+    with pytest.raises(selections.SelectionError):
+        selections.check(selections.EXPLORE_KEYS, {"table": "Councils", "claimant": "a rumour"}, tables)
+
+
 def test_filters_in_words_and_file_names(hw, mine):
     filters = Filters(groups=("region",), low=10, search="york", sort="percent (descending)")
     assert explore.describe(HOMEWORKING, filters) == {

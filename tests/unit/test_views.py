@@ -1,8 +1,10 @@
 """lib.views: a View for every page from the real figures (Socitm In Our View 19, ONS APS 2019), one
 definition drawn as a page chart, a slide and a printed chart."""
 
+import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from lib import charts, data, selections, views
@@ -36,7 +38,8 @@ def test_every_page_has_a_view_with_a_headline_a_sentence_and_charts(tables):
 def test_sectors_view_states_the_gap_and_ranks(tables):
     shown = view(tables, "sectors", sector="Financial and insurance")
     assert shown.headline.startswith("Financial and insurance staff were 1.7× as likely as public administration")
-    assert "+9.1 points" in shown.sentence and "+9.5 points" in shown.sentence and "1.66×" in shown.sentence
+    assert "+9.1 points" in shown.sentence and "+9.5 points" in shown.sentence
+    assert "1.7×" in shown.sentence and "1.66" not in shown.sentence  # the headline's precision, not a second one
     metrics = {(m.group, m.label): m.value for m in shown.metrics}
     assert metrics[("Worked from home in the week before interview", "Yours (vs 13.7%)")] == "22.8%"
     assert [c.key for c in shown.charts] == ["sectors-all", "sectors-regularity", "sectors-occupations"]
@@ -120,3 +123,37 @@ def test_every_page_record_names_its_script_and_builds_its_view(tables):
     assert [p.name for p in views.PAGES.values() if p.default] == ["overview"]
     with pytest.raises(KeyError, match="pages are overview, sectors"):
         views.page("nowhere")
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [
+        ("sectors", {"sector": "Financial and insurance"}),
+        ("sectors", {"sector": "Information and communication", "benchmark": UK_OPTION}),
+        ("age", {"band": "70 and over"}),
+        ("regions", {"region": "London"}),
+        ("overview", {}),
+    ],
+)
+def test_a_view_says_each_ratio_to_one_precision(tables, page, query):
+    """A pasted email carries the headline, the sentence and the figures: a ratio must read the same in each."""
+    shown = view(tables, page, **query)
+    texts = [shown.headline, shown.sentence, *(m.value for m in shown.metrics), *(m.delta or "" for m in shown.metrics)]
+    ratios = [r for text in texts for r in re.findall(r"(\d+\.(\d+))×", text)]
+    assert ratios, page
+    assert {len(decimals) for _, decimals in ratios} == {1}, ratios
+    headline = re.findall(r"(\d+\.\d+)×", shown.headline)
+    elsewhere = {r for r, _ in ratios}
+    assert set(headline) <= elsewhere  # the headline's ratio is the one the figures give
+
+
+def test_chart_tables_say_measures_in_words_and_name_every_column(tables):
+    mine = pd.DataFrame(
+        {"breakdown": ["sector"], "category": ["Education"], "measure": ["week_prior"], "percent": [30.0]}
+    ).assign(code=None, official_name=None, source="Ours")
+    for page, query in [("explore", {}), ("explore", {"table": "Councils"}), ("sectors", {"sector": "Education"})]:
+        shown = views.for_query(page, tables, query, mine)
+        for chart in shown.charts:
+            assert set(chart.table.columns) <= set(chart.columns), (page, chart.key)  # every column has its label
+            if "measure" in chart.table:
+                assert not set(chart.table["measure"]) & {"week_prior", "ever"}, (page, chart.key)
