@@ -21,7 +21,8 @@ export default function () {
   const CONTROLS = 'button:not([disabled]), a[href], input:not([disabled]), textarea:not([disabled]), '
     + 'select:not([disabled]), [tabindex]:not([tabindex="-1"])';
   let menu = null, opener = null, focused = false;
-  const controls = () => menu ? [...menu.querySelectorAll(CONTROLS)].filter(c => c.getClientRects().length) : [];
+  const controls = () => menu
+    ? [...menu.querySelectorAll(CONTROLS)].filter(c => c.getClientRects().length && !c.dataset.menuEdge) : [];
   const lost = () => !document.activeElement || document.activeElement === document.body
     || !document.activeElement.isConnected;
   new MutationObserver(() => {
@@ -50,6 +51,25 @@ export default function () {
     else if (event.shiftKey && at === first) { event.preventDefault(); last.focus(); }
     else if (!event.shiftKey && at === last) { event.preventDefault(); first.focus(); }
   }, true);
+  // Focus that would leave an open menu off its end (past a control the list cannot see: in a component's
+  // shadow root, or hidden until hovered) lands on a sentinel at either end instead, which hands it back in.
+  const sentinel = (atEnd) => {
+    const edge = document.createElement('span');
+    edge.tabIndex = 0;
+    edge.dataset.menuEdge = atEnd ? 'end' : 'start';
+    edge.style.cssText = 'position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)';
+    edge.addEventListener('focus', () => {
+      const list = controls();
+      if (list.length) (atEnd ? list[0] : list[list.length - 1]).focus({ preventScroll: true });
+    });
+    return edge;
+  };
+  new MutationObserver(() => {
+    if (menu && !menu.querySelector('[data-menu-edge]')) {
+      menu.prepend(sentinel(false));
+      menu.append(sentinel(true));
+    }
+  }).observe(document.body, { childList: true, subtree: true });
   document.addEventListener('keydown', event => {
     if (event.key === 'Escape' && menu && opener) {
       const back = opener;

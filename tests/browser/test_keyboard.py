@@ -1,4 +1,5 @@
-"""The keyboard in a real browser: the downloads within ten Tab stops of the headline on every page that has one,
+"""The keyboard in a real browser: the Share menu (the view's files among what it holds) within ten Tab stops of the
+headline on every page that has one,
 a menu that takes focus when it opens and gives it back to its button on Esc, and no chart's mode bar in the Tab
 order."""
 
@@ -48,7 +49,7 @@ def test_the_downloads_are_within_ten_tab_stops_of_the_headline(page, app_url, a
     wait_for_app(page, timeout=90_000)
     assert_no_exception(page)
     focus_headline(page, HEADLINES[address])
-    assert tabs_to(page, "Download this view") <= MOST_STOPS
+    assert tabs_to(page, "Share") <= MOST_STOPS  # the menu of the view's files, link, copy, embed and citation
     assert page.locator(".modebar-btn").count() == 0  # no mode bar: seven Tab stops a chart, gone
 
 
@@ -56,21 +57,21 @@ def test_a_menu_takes_focus_when_it_opens_and_gives_it_back_on_esc(page, app_url
     page.goto(f"{app_url}/sectors")
     wait_for_app(page, charts=3, timeout=90_000)
     focus_headline(page, "Education staff")
-    tabs_to(page, "Download this view")
+    tabs_to(page, "Share")
     page.keyboard.press("Enter")
     page.get_by_role("dialog").wait_for()
     page.wait_for_timeout(300)
     first = page.evaluate(FOCUS)
-    assert first["inMenu"] and first["text"].endswith("PDF brief")  # the menu's first item, not the page behind
+    assert first["inMenu"], first  # the menu's first item (the copy buttons, in their component), not the page behind
     stops = []
     for _ in range(8):  # Tab goes round the menu's own items, never to the page behind it
         page.keyboard.press("Tab")
         stops.append(page.evaluate(FOCUS))
-    assert all(stop["inMenu"] for stop in stops)
+    assert all(stop["inMenu"] for stop in stops), [s for s in stops if not s["inMenu"]]
     assert stops[-1]["text"] != first["text"] or len({s["text"] for s in stops}) > 1
     screenshot(page, "sectors-download-menu-keyboard", whole_page=False)
     page.keyboard.press("Escape")
     page.get_by_role("dialog").wait_for(state="detached")
     page.wait_for_timeout(300)
     back = page.evaluate(FOCUS)
-    assert back["testid"] == "stPopoverButton" and "Download this view" in back["text"]
+    assert back["testid"] == "stPopoverButton" and "Share" in back["text"]
