@@ -10,6 +10,7 @@ import streamlit as st
 import ui
 from lib import selections
 from lib.charts import IMAGE_HEIGHT, IMAGE_WIDTH
+from lib.escape import for_markdown
 from lib.render import formats
 from lib.views import deck
 
@@ -153,14 +154,14 @@ with this_slide:
     cols[0].button("Move earlier", icon=":material/arrow_upward:", on_click=move, args=(-1,), disabled=number == 1)
     cols[1].button("Move later", icon=":material/arrow_downward:", on_click=move, args=(1,), disabled=number == count)
     cols[2].button("Drop this slide", icon=":material/delete:", on_click=drop)
-    st.caption(f"Speaker notes: {slide.notes}")
+    st.caption(f"Speaker notes: {for_markdown(slide.notes)}")
 
 # 5/ Downloads, and the way out
 files = ui.renderer(ui.page_of_address())
 with tools:
     with st.popover("Download", icon=":material/download:"):
         ui.image_buttons(
-            lambda fmt: files.slide_image(slide, fmt),
+            lambda fmt: ui.queued(lambda: files.slide_image(slide, fmt)),
             f"homeworking-{slide.key}",
             stem=f"homeworking-slide-{slide.key}",
             label="This slide as ",
@@ -168,7 +169,7 @@ with tools:
         if ui.image_exporter().available:
             ui.download_button(
                 "Download the deck as PowerPoint",
-                data=lambda: files.pptx(slides),
+                data=lambda: ui.queued(lambda: files.pptx(slides)),
                 file_name="homeworking-deck.pptx",
                 mime=formats.get("pptx").mime,
                 icon=":material/slideshow:",

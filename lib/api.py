@@ -79,16 +79,6 @@ def allowed_keys(page: str) -> list[str]:
     return list(dict.fromkeys(s.key for s in keys))
 
 
-def file_keys(page: str, fmt: str) -> tuple[selections.Selection, ...]:
-    """The keys a file of this format depends on: the page's, and for a deck the deck's too (not presentation
-    mode's place in it, nor the marker of uploaded figures)."""
-    own = views.PAGES[page].keys
-    if fmt != "pptx":
-        return tuple(own)
-    deck_keys = [s for s in deck.KEYS if s not in (selections.PRESENT, selections.SLIDE)]
-    return (*own, *deck_keys)
-
-
 def read_address(page: str, fmt: str, query: Mapping[str, Sequence[str]]) -> views.View:
     """The View an API address asks for, checked strictly: a value the page would quietly replace is a 400."""
     return _read_address(page, fmt, _frozen(query))
@@ -144,7 +134,7 @@ def make_file(page: str, fmt: str, query: Mapping[str, Sequence[str]], base: str
     """
     read_address(page, fmt, query)
     pairs = [(key, value) for key, values in query.items() for value in values]
-    return _make_file(page, fmt, drawing.canonical_query(file_keys(page, fmt), pairs), base, today())
+    return _make_file(page, fmt, drawing.canonical_query(drawing.file_keys(page, fmt), pairs), base, today())
 
 
 @lru_cache(maxsize=FILES_KEPT)
@@ -163,21 +153,16 @@ def _make_file(page: str, fmt: str, canonical: tuple, base: str, day: date) -> t
         raise Problem(503, "Cannot make this file here", str(why), format=fmt, headers={"Retry-After": "60"}) from None
 
 
-def drawn(fmt: str) -> bool:
-    """Whether a format takes the browser (a zip holds the drawn files too)."""
-    return formats.get(fmt).needs_browser or fmt == "zip"
-
-
 async def view_file(request: Request, name: str) -> Response:
     page, _, fmt = name.partition(".")
     query = _query(request)
     read_address(page, fmt, query)  # a bad address answers at once, without waiting for a drawing slot
     base = _base(request)
-    if not drawn(fmt):
+    if not drawing.needs_drawing(fmt):
         body, filename = await anyio.to_thread.run_sync(make_file, page, fmt, query, base)
         return _respond(body, formats.get(fmt).mime, 200, request, filename=filename)
     pairs = [(key, value) for key, values in query.items() for value in values]
-    key = drawing.file_key(page, fmt, drawing.canonical_query(file_keys(page, fmt), pairs), base, today())
+    key = drawing.file_key(page, fmt, drawing.canonical_query(drawing.file_keys(page, fmt), pairs), base, today())
     service = drawing.shared_service()
     if await request.is_disconnected():  # gone before it was even asked
         return Response(status_code=499)

@@ -11,6 +11,7 @@ from plotly.subplots import make_subplots
 
 from lib.charts.layout import (
     axis,
+    axis_label,
     category_axis,
     finish_layout,
     label_margin,
@@ -87,7 +88,7 @@ def category_bars(
             col=col,
         )
     ticktext = [
-        tick_label(c, r) if c in ons_categories else f"{for_plotly(c)} (your data only)"
+        tick_label(c, r) if c in ons_categories else f"{axis_label(c)} (your data only)"
         for c, r in zip(cats, roles, strict=True)
     ]
     category_axis(fig, cats, ticktext, theme)
@@ -208,7 +209,9 @@ def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], mea
             textposition="outside",
             cliponaxis=False,
             textfont=dict(size=theme.label_size, color=TEXT),
-            hovertemplate=f"<b>%{{y}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%<extra>{for_plotly(source)}</extra>",
+            customdata=[for_plotly(c) for c in cats],  # the whole label, escaped: an axis shows it shortened
+            hovertemplate=f"<b>%{{customdata}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%"
+            f"<extra>{for_plotly(source)}</extra>",
             name=f"Your data: {for_plotly(source)}",
             legendgroup=f"user-{source}",
             showlegend=col == 1,

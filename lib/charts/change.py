@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.charts.layout import (
+    axis_label,
     category_axis,
     finish_layout,
     label_margin,
@@ -55,7 +56,7 @@ def change_dumbbell(
     top = float(pd.concat([changes["before"], changes["after"]]).max(skipna=True))
     no_baseline = set(changes.loc[changes["before"].isna(), "category"])
     ticktext = [
-        (tick_label(c, "yours") if c == yours else for_plotly(c)) + (" (no 2019 figure)" if c in no_baseline else "")
+        (tick_label(c, "yours") if c == yours else axis_label(c)) + (" (no 2019 figure)" if c in no_baseline else "")
         for c in cats
     ]
     set_axes(
@@ -120,7 +121,8 @@ def _add_change_marks(fig: go.Figure, rows: pd.DataFrame, col: int, theme: Theme
             name=name,
             legendgroup=column,
             showlegend=col == 1,
-            hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%<extra></extra>",
+            customdata=[for_plotly(c) for c in rows.index],  # the whole label, escaped: the axis shows it shortened
+            hovertemplate=f"<b>%{{customdata}}</b><br>{name}: %{{x:.1f}}%<extra></extra>",
             row=1,
             col=col,
         )

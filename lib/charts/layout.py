@@ -22,7 +22,8 @@ from lib.charts.theme import (
     Theme,
 )
 from lib.compare import MEASURE_PANELS
-from lib.escape import strip_bold
+from lib.escape import for_plotly, shorten, strip_bold
+from lib.limits import DRAWING
 
 
 def wrap(text: str, width: int) -> str:
@@ -71,7 +72,7 @@ def finish_layout(
     title_lines = wrap(title, theme.title_wrap)
     # Smaller type fits more characters on the same width.
     subtitle_lines = wrap(subtitle, int(theme.title_wrap * theme.title_size / theme.subtitle_size))
-    source_lines = wrap(source, int(theme.title_wrap * theme.title_size / theme.source_size))
+    source_lines = wrap(for_plotly(source), int(theme.title_wrap * theme.title_size / theme.source_size))
     title_px = int(theme.title_size * 1.25 * _count_lines(title_lines))
     subtitle_px = int(theme.subtitle_size * 1.35 * _count_lines(subtitle_lines))
     top = title_px + subtitle_px + 36 + theme.title_size + top_extra
@@ -177,11 +178,17 @@ def role_of(category: str, yours: str | None, benchmark: str | None) -> str:
     return "other"
 
 
+def axis_label(category: str) -> str:
+    """A category as an axis shows it: escaped, and cut to Drawing.label_chars (the whole text is in the hover and
+    the table), so that no uploaded label can fill the chart or hold up the browser drawing it."""
+    return for_plotly(shorten(category, DRAWING.label_chars))
+
+
 def tick_label(category: str, role: str) -> str:
     """Highlighted categories differ in words and weight, not colour alone."""
     if role in ROLE_LABELS:
-        return f"<b>{category}</b> ({ROLE_LABELS[role]})"
-    return category
+        return f"<b>{axis_label(category)}</b> ({ROLE_LABELS[role]})"
+    return axis_label(category)
 
 
 def reference_line(value: float, col: int, text: str, theme: Theme) -> tuple[dict, dict]:
@@ -250,7 +257,7 @@ def chart_body(fig: go.Figure, source: str) -> go.Figure:
     The subtitle stays (it says what is measured); the top margin loses the title's lines.
     """
     body = go.Figure(fig)
-    body.layout.annotations = [a for a in fig.layout.annotations if _one_line(a.text) != source]
+    body.layout.annotations = [a for a in fig.layout.annotations if _one_line(a.text) != for_plotly(source)]
     body.update_layout(title_text="", margin_t=max(fig.layout.margin.t - _title_px(fig), 40))
     body.update_layout(height=fig.layout.height - _title_px(fig))
     return body

@@ -21,6 +21,7 @@ import typst
 from lib import __version__, views
 from lib.charts import PRINT, chart_body
 from lib.compare import MEASURE_LABELS, MEASURE_SHORT
+from lib.escape import for_typst
 from lib.render import export
 
 TEMPLATE = Path(__file__).with_name("brief.typ")
@@ -45,7 +46,7 @@ def brief_pdf(view: views.View, draw: Callable[..., bytes], *, permalink: str, d
     moment = datetime.combine(day, time(), tzinfo=UTC).timestamp()
     return typst.compile(
         str(TEMPLATE),
-        sys_inputs={"view": json.dumps(content, ensure_ascii=False), "chart": chart_svg},
+        sys_inputs={"view": json.dumps(for_typst(content), ensure_ascii=False), "chart": chart_svg},
         timestamp=int(moment),
     )
 

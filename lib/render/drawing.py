@@ -36,8 +36,10 @@ from datetime import date
 from functools import cache
 from typing import Any
 
-from lib import selections
+from lib import selections, views
 from lib.limits import DRAWING, Drawing
+from lib.render import formats
+from lib.views import deck
 
 PAGE, API = "page", "api"
 FIRST_GUESS_S = 1.0  # a drawing's length before any has been timed (a brief 0.2 s, a zip about 2 s)
@@ -269,6 +271,20 @@ def shared_service() -> DrawingService:
 
 
 # ---- what a file is --------------------------------------------------------------------------------
+
+
+def needs_drawing(fmt: str) -> bool:
+    """Whether a format takes the browser (a zip holds the drawn files too)."""
+    return formats.get(fmt).needs_browser or fmt == "zip"
+
+
+def file_keys(page: str, fmt: str) -> tuple[selections.Selection, ...]:
+    """The keys a file of this format depends on: the page's, and for a deck the deck's too (not presentation
+    mode's place in it, nor the marker of uploaded figures)."""
+    own = views.PAGES[page].keys
+    if fmt != "pptx":
+        return tuple(own)
+    return (*own, *(s for s in deck.KEYS if s not in (selections.PRESENT, selections.SLIDE)))
 
 
 def canonical_query(
