@@ -18,7 +18,7 @@ from ui.downloads import (
     renderer,
     view_downloads,
 )
-from ui.resources import image_exporter, tables, upload_reader
+from ui.resources import held_rows, image_exporter, tables, upload_reader
 from ui.session import OWN_FIGURES_KEY, keep_session, saved_view_link, set_user_rows, user_rows
 from ui.show import changes, column_config, headline, metrics, show_chart
 from ui.widgets import page_script, widget, widgets
@@ -33,6 +33,7 @@ __all__ = [
     "figure",
     "guarded",
     "headline",
+    "held_rows",
     "image_buttons",
     "image_exporter",
     "keep_session",
