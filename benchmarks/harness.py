@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,11 +205,22 @@ class Balanced:
             return []
 
 
-def launch_balanced(replicas: int = 2) -> Balanced:
-    """`deploy/serve.py --replicas N` on free loopback ports; return once it says where to open."""
-    port = free_port()
+def launch_balanced(replicas: int = 2, *, port: int | None = None, extra: Sequence[str] = ()) -> Balanced:
+    """`deploy/serve.py --replicas N` on free loopback ports (or HAProxy on `port`), with any `extra` arguments;
+    return once it says where to open."""
+    port = port or free_port()
     proc = subprocess.Popen(
-        [sys.executable, "deploy/serve.py", "--replicas", str(replicas), "--port", str(port), "--address", "127.0.0.1"],
+        [
+            sys.executable,
+            "deploy/serve.py",
+            "--replicas",
+            str(replicas),
+            "--port",
+            str(port),
+            "--address",
+            "127.0.0.1",
+            *extra,
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
