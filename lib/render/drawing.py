@@ -25,6 +25,7 @@ with `wait_async`); the browser itself is lib.render.images.
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import statistics
 import threading
@@ -42,6 +43,7 @@ from lib.render import formats
 from lib.views import deck
 
 PAGE, API = "page", "api"
+log = logging.getLogger(__name__)  # one line per drawing and per refusal: what benchmarks/storm.py counts
 FIRST_GUESS_S = 1.0  # a drawing's length before any has been timed (a brief 0.2 s, a zip about 2 s)
 
 
@@ -169,6 +171,7 @@ class DrawingService:
             why = f"the server is drawing for many people (about {wait_s:.0f} s of work ahead)"
         if why:
             self.counts["refused"] += 1
+            log.info("refused %s %s: %s", lane, client, why)
             raise Busy(max(wait_s, self.typical_s), why)
 
     def expected_wait_s(self, lane: str, mine: int = 0) -> float:
@@ -223,14 +226,23 @@ class DrawingService:
             self._flights.pop(flight.key, None)
         flight.state, flight.error = state, error
         self.counts[state] += 1
+        log.info("%s %s %s", state, flight.lane, _named(flight.key))
         flight.done.set()
 
     # ---- the workers --------------------------------------------------------------------------
     def _start_workers(self) -> None:
+        if not self._workers:  # flights past their wait are refused even while every slot is busy
+            threading.Thread(target=self._expire_forever, name="drawing-expiry", daemon=True).start()
         while len(self._workers) < self.limits.slots:
             worker = threading.Thread(target=self._work, name=f"drawing-{len(self._workers) + 1}", daemon=True)
             self._workers.append(worker)
             worker.start()
+
+    def _expire_forever(self) -> None:
+        while True:
+            with self._lock:
+                self._expire()
+                self._lock.wait(timeout=0.2)
 
     def _work(self) -> None:
         while True:
@@ -260,8 +272,23 @@ class DrawingService:
                         self._kept.popitem(last=False)
             flight.result, flight.error, flight.state = result, error, "done"
             self.counts["drawn" if error is None else "failed"] += 1
+            log.info(
+                "%s %s %s in %.2f s",
+                "drew" if error is None else "failed",
+                flight.lane,
+                _named(flight.key),
+                self._lengths[-1],
+            )
             flight.done.set()
             self._lock.notify_all()
+
+
+def _named(key: Hashable | None) -> str:
+    """A flight's key in a log line: page, format and canonical query (a session's own: 'own')."""
+    if not isinstance(key, tuple) or len(key) < 3:
+        return "own"
+    page, fmt, canonical = key[:3]
+    return f"{page}.{fmt}?" + "&".join(f"{k}={v}" for k, v in canonical)
 
 
 @cache

@@ -195,6 +195,12 @@ class ImageExporter:
                     os.killpg(process.pid, signal.SIGKILL)
             self._stop_loop()
             self.restarts += 1
+        # A fresh browser now, not when the next person asks: they find it warm.
+        threading.Thread(target=self._open_quietly, name="kaleido-restart", daemon=True).start()
+
+    def _open_quietly(self) -> None:
+        with contextlib.suppress(ImageExportUnavailable):
+            self._open()
 
     @property
     def browser_pid(self) -> int | None:
