@@ -34,6 +34,7 @@ from lib.limits import DRAWING
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
+START_S = 60  # Chromium starts in a second or two; on a busy machine, much longer
 
 
 class ImageExportUnavailable(RuntimeError):
@@ -159,9 +160,9 @@ class ImageExporter:
             thread = threading.Thread(target=loop.run_forever, name="kaleido-browser", daemon=True)
             thread.start()
             # No MathJax: our charts use none, and its default comes from a CDN.
-            browser = kaleido.Kaleido(path=path, n=self._tabs, mathjax=False, timeout=self._timeout)
+            browser = kaleido.Kaleido(path=path, n=self._tabs, mathjax=False, timeout=max(self._timeout, START_S))
             try:
-                asyncio.run_coroutine_threadsafe(browser.open(), loop).result(self._timeout)
+                asyncio.run_coroutine_threadsafe(browser.open(), loop).result(max(self._timeout, START_S))
             except Exception as err:
                 loop.call_soon_threadsafe(loop.stop)
                 thread.join(5)
