@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import os
 import statistics
 import threading
 import time
@@ -291,9 +292,18 @@ def _named(key: Hashable | None) -> str:
     return f"{page}.{fmt}?" + "&".join(f"{k}={v}" for k, v in canonical)
 
 
+LOG_SETTING = "DASHBOARD_DRAWING_LOG"  # a file to append the queue's lines to (benchmarks and tests read it)
+
+
 @cache
 def shared_service() -> DrawingService:
     """The process's one service: the pages and the API queue for the same browser."""
+    path = os.environ.get(LOG_SETTING)
+    if path:
+        handler = logging.FileHandler(path)
+        handler.setFormatter(logging.Formatter("%(created).3f %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
     return DrawingService()
 
 
