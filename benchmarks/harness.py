@@ -59,7 +59,7 @@ class Server:
         return self.proc.pid
 
 
-def launch(script: str) -> Server:
+def launch(script: str, env: dict[str, str] | None = None) -> Server:
     """Start `streamlit run script` headless on a free loopback port; return once its health check answers.
 
     `launched_at` is taken just before the process is created, so a cold start counts the interpreter,
@@ -81,7 +81,9 @@ def launch(script: str) -> Server:
     ]
     launched_at = time.time()
     with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
