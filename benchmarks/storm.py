@@ -90,7 +90,13 @@ def press_png(tab) -> tuple[str, float]:
     """Change the sector (a new file), then press the chart's PNG button: 'image' or 'refused', and the seconds."""
     from benchmarks.interaction import change_selection
 
-    change_selection(tab, "Your sector")
+    harness.wait_until_idle(tab)
+    try:
+        change_selection(tab, "Your sector")
+    except Exception as err:
+        shot = Path(tempfile.mkstemp(prefix="storm-", suffix=".png")[1])
+        tab.screenshot(path=str(shot))
+        raise RuntimeError(f"the sector could not be changed ({type(err).__name__}); the page: {shot}") from err
     harness.wait_until_idle(tab)
     started = time.perf_counter()
     try:
