@@ -22,8 +22,11 @@ XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff
 # label would show the rest of a title, a source line or a sentence backwards.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 MARKDOWN_MARKS = re.compile(r"([\\`*_\[\]<>|~$#])")  # emphasis, code, links, HTML, tables, maths, headings
-DIRECTIVE = re.compile(r":(?=[A-Za-z0-9/])")  # :red[…], :material/icon:, :emoji: and http:// (an autolink)
-WWW = re.compile(r"(?i)\b(www)\.")  # www.example.org becomes a link in GitHub-flavoured Markdown
+DIRECTIVE = re.compile(r":(?=[A-Za-z0-9/])")  # :red[…], :material/icon:, :emoji:
+# GitHub-flavoured Markdown turns http://…, www.… and name@host.… into links after parsing, in the text that
+# escapes leave behind, so a backslash cannot stop it: a word joiner (U+2060, invisible) breaks each pattern.
+WORD_JOINER = "\u2060"
+AUTOLINKS = re.compile(r"(?i)(://)|\b(www)(\.)|(@)(?=[\w-])")
 LINE_MARKER = re.compile(r"(?m)^(\s*)(?:([-+=])|(\d+)([.)]))")  # a list item or a setext heading line
 ELLIPSIS = "…"
 
@@ -77,13 +80,24 @@ def for_typst(value: object) -> object:
 def for_markdown(text: object) -> str:
     """Streamlit's Markdown (headers, messages, captions): every mark Markdown could act on escaped.
 
-    Markdown turns brackets into links and images, colons into colours and stars into
-    emphasis; text from a file or a URL must show exactly as typed, never as formatting.
+    Markdown turns brackets into links and images, colons into colours, stars into emphasis and
+    addresses into links; text from a file or a URL must show exactly as typed, never as formatting
+    (an address keeps an invisible word joiner, so it is not a link).
     Punctuation that only means something in those places (a full stop, a bracket) is left
     alone, so the figures' own sentences read the same in the page's source as on screen.
     """
-    escaped = WWW.sub(r"\1\\.", DIRECTIVE.sub(r"\\:", MARKDOWN_MARKS.sub(r"\\\1", clean(text))))
+    unlinked = AUTOLINKS.sub(_join_link, MARKDOWN_MARKS.sub(r"\\\1", clean(text)))
+    escaped = DIRECTIVE.sub(r"\\:", unlinked)
     return LINE_MARKER.sub(lambda m: f"{m[1]}\\{m[2]}" if m[2] else f"{m[1]}{m[3]}\\{m[4]}", escaped)
+
+
+def _join_link(found: re.Match) -> str:
+    """'://' → ':⁠//', 'www.' → 'www⁠.', '@host' → '@⁠host' (a word joiner between, invisible)."""
+    if found[1]:
+        return f":{WORD_JOINER}//"
+    if found[2]:
+        return f"{found[2]}{WORD_JOINER}."
+    return f"@{WORD_JOINER}"
 
 
 def strip_bold(label: str) -> str:

@@ -147,9 +147,9 @@ class Drawing:
         64, "drawn files kept in memory for the day, by their canonical address (a deck or a zip is under 1 MB)"
     )
     label_chars: int = _setting(
-        60,
-        "characters of a category label drawn on a chart's axis or legend: longer labels are cut with '…', the whole "
-        "text stays in the hover and the table",
+        50,
+        "characters of a category label drawn on a chart's axis: the longest built-in label has 49; a longer one "
+        "takes the panels' width (their titles run into each other), so it is cut with '…', whole in hover and table",
     )
     text_chars: int = _setting(
         2_000,

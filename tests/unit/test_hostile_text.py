@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 from datetime import date
@@ -87,6 +88,8 @@ def test_markdown_shows_the_text_and_makes_no_markup(kind):
     for tag in TAGS_MARKDOWN_MAKES:
         assert tag not in rendered, (kind, tag)
     assert holds_nothing_forbidden(rendered)
+    # Streamlit's Markdown also links bare addresses after parsing (GitHub's autolink literals): none is left whole.
+    assert not re.search(r"(?i)https?://|www\.|@\w", escape.for_markdown(text)), kind
 
 
 class _Collect(HTMLParser):
