@@ -161,7 +161,7 @@ files = ui.renderer(ui.page_of_address())
 with tools:
     with st.popover("Download", icon=":material/download:"):
         ui.image_buttons(
-            lambda fmt: ui.queued(lambda: files.slide_image(slide, fmt)),
+            lambda fmt: ui.queued(lambda: files.slide_image(slide, fmt), kind=fmt),
             f"homeworking-{slide.key}",
             stem=f"homeworking-slide-{slide.key}",
             label="This slide as ",
@@ -169,7 +169,7 @@ with tools:
         if ui.image_exporter().available:
             ui.download_button(
                 "Download the deck as PowerPoint",
-                data=lambda: ui.queued(lambda: files.pptx(slides)),
+                data=lambda: ui.queued(lambda: files.pptx(slides), kind="pptx"),
                 file_name="homeworking-deck.pptx",
                 mime=formats.get("pptx").mime,
                 icon=":material/slideshow:",

@@ -98,13 +98,14 @@ def page_file(shown: views.View, fmt: str, **options) -> bytes:
         if shown.with_user_rows
         else drawing.file_key(shown.page, fmt, files.address.query, files.address.base, today(), options),
         drawn=drawing.needs_drawing(fmt),
+        kind=fmt,
     )
 
 
-def queued(make: Callable[[], bytes], key=None, *, drawn: bool = True) -> bytes:
+def queued(make: Callable[[], bytes], key=None, *, drawn: bool = True, kind: str = "") -> bytes:
     """`make()` through the server's drawing queue in the pages' lane (a data file is made at once); `key` shares
-    the drawing with anyone asking for the same file (None: this session's own)."""
-    return drawing.shared_service().run(key, make, lane=drawing.PAGE) if drawn else make()
+    the drawing with anyone asking for the same file (None: this session's own); `kind` is its format."""
+    return drawing.shared_service().run(key, make, lane=drawing.PAGE, kind=kind) if drawn else make()
 
 
 def image_downloads(shown: views.View, chart: views.Chart) -> None:

@@ -45,7 +45,10 @@ from lib.views import deck
 
 PAGE, API = "page", "api"
 log = logging.getLogger(__name__)  # one line per drawing and per refusal: what benchmarks/storm.py counts
-FIRST_GUESS_S = 1.0  # a drawing's length before any has been timed (a brief 0.2 s, a zip about 2 s)
+# A format's drawing length before one has been timed here (benchmarks/api.py: a PNG 0.2 s, a brief 0.2 s, a deck
+# 1.2 s on a quiet machine; a zip holds all of them): deliberately high, so that a first storm is not let in.
+FIRST_GUESS_S = {"png": 1.0, "svg": 1.0, "pdf": 1.5, "pptx": 4.0, "zip": 8.0}
+OTHER_GUESS_S = 2.0
 
 
 class Busy(RuntimeError):
@@ -69,6 +72,8 @@ class Flight:
     lane: str
     client: str
     queued_at: float
+    kind: str = ""  # the format: what its drawing is expected to take
+    started_at: float = 0.0
     waiters: int = 1
     state: str = "queued"  # queued → drawing → done; or skipped / expired while queued
     result: Any = field(default=None, repr=False)
@@ -99,11 +104,14 @@ class DrawingService:
         self._flights: dict[Hashable, Flight] = {}  # queued or drawing, by key
         self._kept: OrderedDict[Hashable, Any] = OrderedDict()
         self._drawing = Counter()  # lane → drawings under way
-        self._lengths: deque[float] = deque(maxlen=32)
+        self._lengths: dict[str, deque[float]] = {}  # format → its last drawings' seconds
+        self._running: set[Flight] = set()
         self._workers: list[threading.Thread] = []
 
     # ---- asking -------------------------------------------------------------------------------
-    def submit(self, key: Hashable | None, make: Callable[[], Any], *, lane: str = PAGE, client: str = "") -> Flight:
+    def submit(
+        self, key: Hashable | None, make: Callable[[], Any], *, lane: str = PAGE, client: str = "", kind: str = ""
+    ) -> Flight:
         """The flight that will bring `make()`'s file: one already kept or under way for `key`, or a new one
         in the queue. Busy when it would wait too long."""
         with self._lock:
@@ -116,8 +124,8 @@ class DrawingService:
                 flight.waiters += 1
                 self.counts["shared"] += 1
                 return flight
-            self._admit(lane, client)
-            flight = Flight(key, make, lane, client, time.monotonic())
+            self._admit(lane, client, kind)
+            flight = Flight(key, make, lane, client, time.monotonic(), kind)
             if lane == PAGE:
                 self._pages.append(flight)
             else:
@@ -135,9 +143,11 @@ class DrawingService:
             if flight.waiters <= 0 and flight.state == "queued":
                 self._leave_queue(flight, "skipped", Abandoned("the client went away before its drawing began"))
 
-    def run(self, key: Hashable | None, make: Callable[[], Any], *, lane: str = PAGE, client: str = "") -> Any:
+    def run(
+        self, key: Hashable | None, make: Callable[[], Any], *, lane: str = PAGE, client: str = "", kind: str = ""
+    ) -> Any:
         """Draw (or share, or take the kept file) and wait: for a page's button and other blocking callers."""
-        flight = self.submit(key, make, lane=lane, client=client)
+        flight = self.submit(key, make, lane=lane, client=client, kind=kind)
         flight.done.wait()
         return flight.outcome()
 
@@ -157,8 +167,8 @@ class DrawingService:
             return len(self._pages) + sum(len(q) for q in self._api.values())
 
     # ---- the queue ----------------------------------------------------------------------------
-    def _admit(self, lane: str, client: str) -> None:
-        """Busy unless this request can expect a slot within max_wait_s (called under the lock)."""
+    def _admit(self, lane: str, client: str, kind: str) -> None:
+        """Busy unless this request can expect to be drawn within max_wait_s (called under the lock)."""
         limits = self.limits
         waiting = len(self._pages) + sum(len(q) for q in self._api.values())
         mine = len(self._api.get(client, ())) if lane == API else 0
@@ -168,29 +178,34 @@ class DrawingService:
             why = f"{waiting} drawings are already waiting"
         elif mine >= limits.queued_per_client:
             why = f"this client already has {limits.queued_per_client} drawings waiting"
-        elif wait_s > limits.max_wait_s:
+        elif wait_s + self.expected_s(kind) > limits.max_wait_s:
             why = f"the server is drawing for many people (about {wait_s:.0f} s of work ahead)"
         if why:
             self.counts["refused"] += 1
             log.info("refused %s %s: %s", lane, client, why)
-            raise Busy(max(wait_s, self.typical_s), why)
+            raise Busy(max(wait_s, 1.0), why)
 
     def expected_wait_s(self, lane: str, mine: int = 0) -> float:
-        """Roughly how long a new flight would wait for its slot: the drawings ahead of it, shared among the slots
-        its lane may use. Pages go first; an API client waits for each other client's turn as many times as it
-        has flights of its own waiting."""
-        busy = self._drawing[PAGE] + self._drawing[API]
+        """Roughly how long a new flight would wait for its slot: the work queued ahead of it, shared among the
+        slots its lane may use, after the first of those slots comes free. Pages go first; an API client waits for
+        each other client's turn as many times as it has flights of its own waiting."""
+        now = time.monotonic()
+        api_slots = max(self.limits.slots - self.limits.page_slots, 1)
         if lane == PAGE:
-            ahead, slots = len(self._pages) + max(busy - self.limits.slots + 1, 0), self.limits.slots
+            ahead, slots, running = list(self._pages), self.limits.slots, self._running
         else:
-            slots = max(self.limits.slots - self.limits.page_slots, 1)
-            turns = sum(min(len(q), mine + 1) for q in self._api.values())
-            ahead = len(self._pages) + turns + max(self._drawing[API] - slots + 1, 0)
-        return ahead * self.typical_s / slots
+            turns = [f for q in self._api.values() for f in list(q)[: mine + 1]]
+            ahead, slots = [*self._pages, *turns], api_slots
+            running = {f for f in self._running if f.lane == API}
+        free_in = 0.0
+        if len(running) >= slots:
+            free_in = min(max(self.expected_s(f.kind) - (now - f.started_at), 0.0) for f in running)
+        return free_in + sum(self.expected_s(f.kind) for f in ahead) / slots
 
-    @property
-    def typical_s(self) -> float:
-        return statistics.median(self._lengths) if self._lengths else FIRST_GUESS_S
+    def expected_s(self, kind: str) -> float:
+        """How long a drawing of this format takes: the median of its last ones here, or a first guess."""
+        lengths = self._lengths.get(kind)
+        return statistics.median(lengths) if lengths else FIRST_GUESS_S.get(kind, OTHER_GUESS_S)
 
     def _next(self) -> Flight | None:
         """The next flight to draw (under the lock): the pages' first, then each API client's in turn while the
@@ -212,7 +227,9 @@ class DrawingService:
         deadline = time.monotonic() - self.limits.max_wait_s
         for flight in [*self._pages, *(f for q in self._api.values() for f in q)]:
             if flight.queued_at < deadline:
-                busy = Busy(self.typical_s, f"no drawing slot came free within {self.limits.max_wait_s:g} s")
+                busy = Busy(
+                    self.expected_s(flight.kind), f"no drawing slot came free within {self.limits.max_wait_s:g} s"
+                )
                 self._leave_queue(flight, "expired", busy)
 
     def _leave_queue(self, flight: Flight, state: str, error: BaseException) -> None:
@@ -252,8 +269,9 @@ class DrawingService:
                 while flight is None:
                     self._lock.wait(timeout=1.0)
                     flight = self._next()
-                flight.state = "drawing"
+                flight.state, flight.started_at = "drawing", time.monotonic()
                 self._drawing[flight.lane] += 1
+                self._running.add(flight)
             self._draw(flight)
 
     def _draw(self, flight: Flight) -> None:
@@ -262,9 +280,11 @@ class DrawingService:
             result, error = flight.make(), None
         except BaseException as err:  # handed to every waiter, who says it in words
             result, error = None, err
+        took = time.monotonic() - started
         with self._lock:
-            self._lengths.append(time.monotonic() - started)
+            self._lengths.setdefault(flight.kind, deque(maxlen=16)).append(took)
             self._drawing[flight.lane] -= 1
+            self._running.discard(flight)
             if flight.key is not None:
                 self._flights.pop(flight.key, None)
                 if error is None:
@@ -278,7 +298,7 @@ class DrawingService:
                 "drew" if error is None else "failed",
                 flight.lane,
                 _named(flight.key),
-                self._lengths[-1],
+                took,
             )
             flight.done.set()
             self._lock.notify_all()

@@ -4,6 +4,7 @@ client's turn after another's, and abandoned requests never drawn."""
 import asyncio
 import threading
 import time
+from collections import deque
 from dataclasses import replace
 
 import pytest
@@ -106,12 +107,15 @@ def test_the_wait_is_bounded_and_a_refusal_says_when_to_come_back():
 
 
 def test_a_request_that_would_wait_longer_than_the_bound_is_refused_at_once():
-    gate, drawer = Gate(), service(slots=1, page_slots=0, max_wait_s=3, queued_per_client=50)
-    drawer._lengths.extend([2.0] * 5)  # drawings have been taking 2 s
-    drawer.submit("busy", gate.make("busy"), lane=API, client="a")
-    drawer.submit("next", gate.make("next"), lane=API, client="b")  # about 2 s of work ahead of it: admitted
+    gate, drawer = Gate(), service(slots=1, page_slots=0, max_wait_s=2.5, queued_per_client=50)
+    drawer._lengths["png"] = deque([1.0] * 5)  # images have been taking 1 s
+    drawer.submit("busy", gate.make("busy"), lane=API, client="a", kind="png")
+    gate.started.acquire(timeout=5)
+    drawer.submit("next", gate.make("next"), lane=API, client="b", kind="png")  # 1 s ahead, 1 s its own: admitted
     with pytest.raises(Busy, match="drawing for many people"):
-        drawer.submit("later", gate.make("later"), lane=API, client="c")  # about 4 s ahead: over 3 s
+        drawer.submit("later", gate.make("later"), lane=API, client="c", kind="png")  # 2 s ahead + 1 s: over 2.5 s
+    with pytest.raises(Busy):
+        drawer.submit("zip", gate.make("zip"), lane=API, client="d", kind="zip")  # a zip is guessed at 8 s
     gate.open.set()
 
 
@@ -146,7 +150,7 @@ def test_pages_go_first_and_the_api_never_takes_their_slot():
 
 def test_a_flight_that_waited_past_the_bound_is_refused():
     gate, drawer = Gate(), service(slots=1, page_slots=0, max_wait_s=0.3)
-    drawer._lengths.append(0.01)  # so that admission lets the second in
+    drawer._lengths[""] = deque([0.01])  # so that admission lets the second in
     drawer.submit("busy", gate.make("busy"), lane=API, client="a")
     waiting = drawer.submit("waits", gate.make("waits"), lane=API, client="b")
     assert waiting.done.wait(3)
