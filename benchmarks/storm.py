@@ -96,7 +96,11 @@ def press_png(tab) -> tuple[str, float]:
     when Streamlit says the download failed (the page says why on its next run); and the seconds."""
     pick_next_sector(tab)
     arrived = []
-    tab.on("download", arrived.append)
+
+    def arrive(download) -> None:
+        arrived.append(download)
+
+    tab.on("download", arrive)
     failed = tab.get_by_test_id("stDownloadButtonError")
     started = time.perf_counter()
     tab.get_by_role("button", name=BUTTON).first.click()
@@ -110,7 +114,7 @@ def press_png(tab) -> tuple[str, float]:
             tab.wait_for_timeout(20)
         return "nothing", time.perf_counter() - started
     finally:
-        tab.remove_listener("download", arrived.append)
+        tab.remove_listener("download", arrive)
 
 
 def pick_next_sector(tab, attempts: int = 3) -> None:
