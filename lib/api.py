@@ -24,6 +24,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache, lru_cache
+from typing import Any
 
 import anyio
 from starlette.requests import Request
@@ -84,6 +85,12 @@ def read_address(page: str, fmt: str, query: Mapping[str, Sequence[str]]) -> vie
     return _read_address(page, fmt, _frozen(query))
 
 
+def check_address(page: str, fmt: str, query: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The values an API address chooses, checked strictly, without building its View: a bad address is answered
+    in the event loop at once, and the building (tens of milliseconds) happens in a thread or a drawing slot."""
+    return _thawed(_check_address(page, fmt, _frozen(query)))
+
+
 def _frozen(query: Mapping[str, Sequence[str]]) -> tuple:
     return tuple((key, tuple(values)) for key, values in query.items())
 
@@ -91,6 +98,15 @@ def _frozen(query: Mapping[str, Sequence[str]]) -> tuple:
 @lru_cache(maxsize=512)
 def _read_address(page: str, fmt: str, frozen: tuple) -> views.View:
     """Views depend only on the built-in figures and the address: one build per address and process."""
+    return views.build(page, tables(), _thawed(_check_address(page, fmt, frozen)))
+
+
+def _thawed(chosen: tuple) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in chosen}
+
+
+@lru_cache(maxsize=2048)
+def _check_address(page: str, fmt: str, frozen: tuple) -> tuple:
     query = {key: list(values) for key, values in frozen}
     if page not in views.PAGES:
         raise Problem(404, "Unknown page", f"There is no page '{_cut(page)}'.", allowed=list(views.PAGES))
@@ -113,7 +129,7 @@ def _read_address(page: str, fmt: str, frozen: tuple) -> views.View:
         own = {s.key for s in views.PAGES[page].keys}
         deck_keys = deck.KEYS if fmt == "pptx" else [s for s in deck.KEYS if s.key not in own]
         selections.check([*deck_keys, *selections.MARKERS], query, tables())
-        return views.for_query(page, tables(), query, strict=True)
+        chosen = selections.check(views.PAGES[page].keys, query, tables())
     except SelectionError as bad:
         allowed_values = bad.allowed if isinstance(bad.allowed, list) else [bad.allowed]
         raise Problem(
@@ -124,6 +140,7 @@ def _read_address(page: str, fmt: str, frozen: tuple) -> views.View:
             given=_cut(bad.given),
             allowed=allowed_values,
         ) from None
+    return tuple((key, tuple(v) if isinstance(v, list) else v) for key, v in chosen.items())
 
 
 def make_file(page: str, fmt: str, query: Mapping[str, Sequence[str]], base: str) -> tuple[bytes, str]:
@@ -132,7 +149,7 @@ def make_file(page: str, fmt: str, query: Mapping[str, Sequence[str]], base: str
     The file is made from the canonical address (`file_keys`, sorted and deduplicated), so the same
     view asked for in any spelling is the same bytes; data files are kept for the day.
     """
-    read_address(page, fmt, query)
+    check_address(page, fmt, query)
     pairs = [(key, value) for key, values in query.items() for value in values]
     return _make_file(page, fmt, drawing.canonical_query(drawing.file_keys(page, fmt), pairs), base, today())
 
@@ -156,7 +173,7 @@ def _make_file(page: str, fmt: str, canonical: tuple, base: str, day: date) -> t
 async def view_file(request: Request, name: str) -> Response:
     page, _, fmt = name.partition(".")
     query = _query(request)
-    read_address(page, fmt, query)  # a bad address answers at once, without waiting for a drawing slot
+    check_address(page, fmt, query)  # a bad address answers at once, without waiting for a drawing slot
     base = _base(request)
     if not drawing.needs_drawing(fmt):
         body, filename = await anyio.to_thread.run_sync(make_file, page, fmt, query, base)

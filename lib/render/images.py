@@ -194,7 +194,7 @@ class ImageExporter:
             if process is not None:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(process.pid, signal.SIGKILL)
-            self._stop_loop()
+            self._stop_loop(wait_s=0)  # its thread ends when the loop stops; the process is gone already
             self.restarts += 1
         # A fresh browser now, not when the next person asks: they find it warm.
         threading.Thread(target=self._open_quietly, name="kaleido-restart", daemon=True).start()
@@ -215,9 +215,9 @@ class ImageExporter:
             if self._kaleido is not None:
                 self._stop_loop()
 
-    def _stop_loop(self) -> None:
+    def _stop_loop(self, wait_s: float = 5) -> None:
         self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
+        self._thread.join(wait_s)
         self._loop, self._thread, self._kaleido = None, None, None
 
     def __enter__(self) -> ImageExporter:
