@@ -136,7 +136,8 @@ class Drawing:
         "API drawings one client may have waiting: a loop of requests fills its own share of the queue, not everyone's",
     )
     queued: int = _setting(
-        32, "drawings waiting in all: each holds a request open; a burst past this is refused at once"
+        32,
+        "drawings waiting in each lane (pages, API): each holds a request open; a burst past this is refused at once",
     )
     timeout_s: float = _setting(
         20.0,

@@ -87,19 +87,16 @@ def base_url() -> str:
     return site.base_url(host, config.get_option("server.port"))
 
 
-def page_file(shown: views.View, fmt: str, **options) -> bytes:
-    """A file of this page's view, the same bytes as the API's for the same address; a drawn one waits its turn
-    in the drawing queue (the pages' lane), shared with anyone asking for the same file unless it holds this
-    session's own figures."""
+def page_file(shown: views.View, fmt: str, **options) -> Callable[[], bytes]:
+    """What makes a file of this page's view, the same bytes as the API's for the same address; a drawn one waits
+    its turn in the drawing queue (the pages' lane), shared with anyone asking for the same file unless it holds
+    this session's own figures. Called while the page runs: the address and host are read now, and the returned
+    callable (a download button's `data`) runs later, outside the page's run, where they are not to be had."""
     files = renderer(shown.page, fmt)
-    return queued(
-        lambda: files.render(shown, fmt, **options),
-        None
-        if shown.with_user_rows
-        else drawing.file_key(shown.page, fmt, files.address.query, files.address.base, today(), options),
-        drawn=drawing.needs_drawing(fmt),
-        kind=fmt,
-    )
+    key = None
+    if not shown.with_user_rows:
+        key = drawing.file_key(shown.page, fmt, files.address.query, files.address.base, today(), options)
+    return lambda: queued(lambda: files.render(shown, fmt, **options), key, drawn=drawing.needs_drawing(fmt), kind=fmt)
 
 
 def queued(make: Callable[[], bytes], key=None, *, drawn: bool = True, kind: str = "") -> bytes:
@@ -114,7 +111,8 @@ def image_downloads(shown: views.View, chart: views.Chart) -> None:
     stem = file_name(shown, "").removesuffix(".")
     if chart.key != (shown.main.key if shown.main else ""):
         stem += "-" + chart.key.removeprefix(f"{shown.page}-")
-    image_buttons(lambda fmt: page_file(shown, fmt, chart=chart.key), chart.key, stem=stem)
+    makers = {fmt: page_file(shown, fmt, chart=chart.key) for fmt in ("png", "svg")}
+    image_buttons(lambda fmt: makers[fmt](), chart.key, stem=stem)
 
 
 def image_buttons(draw: Callable[[str], bytes], key: str, *, stem: str, label: str = "") -> None:
@@ -150,7 +148,7 @@ def view_downloads(shown: views.View) -> None:
         for fmt in formats.view_menu():
             download_button(
                 fmt.label,
-                data=lambda name=fmt.name: page_file(shown, name),
+                data=page_file(shown, fmt.name),
                 file_name=file_name(shown, fmt.name),
                 mime=fmt.mime,
                 icon=fmt.icon,

@@ -169,8 +169,8 @@ class DrawingService:
     # ---- the queue ----------------------------------------------------------------------------
     def _admit(self, lane: str, client: str, kind: str) -> None:
         """Busy unless this request can expect to be drawn within max_wait_s (called under the lock)."""
-        limits = self.limits
-        waiting = len(self._pages) + sum(len(q) for q in self._api.values())
+        limits = self.limits  # each lane's queue has its own bound: the API filling its own never refuses a page
+        waiting = len(self._pages) if lane == PAGE else sum(len(q) for q in self._api.values())
         mine = len(self._api.get(client, ())) if lane == API else 0
         wait_s = self.expected_wait_s(lane, mine)
         why = ""
