@@ -133,7 +133,7 @@ class DrawingService:
             if key is not None:
                 self._flights[key] = flight
             self._start_workers()
-            self._lock.notify()
+            self._lock.notify_all()  # a worker, not only the expiry watch, must hear of it
             return flight
 
     def abandon(self, flight: Flight) -> None:
