@@ -10,7 +10,7 @@ then, every THINK_S seconds (± half of it, at random), picks another sector, wh
 page change is timed from the pick to the end of their rerun. An error is a rerun that fails, shows an
 exception, or does not finish within RUN_TIMEOUT_S.
 
-- **Steps**: 5, 10, 20, 40, 80 … people, each step STEP_S seconds of steady use; the people per replica is the
+- **Steps**: 2, 3, 5, 8, 10, 20, 40, 80 … people, each step STEP_S seconds of steady use; the people per replica is the
   largest step whose page-change p95 is at most 1 s, and the point where errors or timeouts begin is the first
   step that has any (or the last step run, if none did).
 - **Spike**: 5 people in steady use; 45 more open the link within 60 s (tenfold), then all go on for 60 s.
@@ -47,7 +47,7 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 THINK_S = 5.0
 STEP_S = 30.0
 RUN_TIMEOUT_S = 30.0
-STEPS = (5, 10, 20, 40, 80, 120, 160)
+STEPS = (2, 3, 5, 8, 10, 20, 40, 80, 120, 160)
 P95_TARGET_S = 1.0
 
 
@@ -59,6 +59,11 @@ class Tally:
     seconds: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     people: int = 0
+    cpu_s: float = 0.0  # the server process's CPU time over the stretch
+
+    @property
+    def cpu_per_change(self) -> float:
+        return self.cpu_s / len(self.seconds) if self.seconds else float("nan")
 
     @property
     def p95(self) -> float:
@@ -136,10 +141,12 @@ def measure_capacity(quick: bool) -> tuple[list[Tally], Tally, harness.Load]:
             warm(server)
             tallies = []
             for people in steps:
+                before = _cpu_s(server.pid)
                 tally = asyncio.run(steady(server.url, people, 10 if quick else STEP_S, rng))
+                tally.cpu_s = _cpu_s(server.pid) - before
                 tallies.append(tally)
                 print(f"{tally.name}: p95 {stats.seconds(tally.p95)}, errors {len(tally.errors)}", file=sys.stderr)
-                if tally.errors or tally.p95 > 10 * P95_TARGET_S:
+                if tally.errors:  # where errors or timeouts begin: the last step
                     break
             surge = asyncio.run(spike(server.url, 2 if quick else 5, 10, 20 if quick else 60, 10 if quick else 60, rng))
         finally:
@@ -147,16 +154,28 @@ def measure_capacity(quick: bool) -> tuple[list[Tally], Tally, harness.Load]:
     return tallies, surge, load
 
 
+def _cpu_s(pid: int) -> float:
+    import psutil
+
+    times = psutil.Process(pid).cpu_times()
+    return times.user + times.system
+
+
 def report_capacity(tallies: list[Tally], surge: Tally, load: harness.Load, quick: bool) -> str:
     within = [t for t in tallies if not t.errors and t.p95 <= P95_TARGET_S]
     people = max((t.people for t in within), default=0)
     failing = next((t for t in tallies if t.errors), None)
-    rows = ["| people | page changes | median | p95 | errors or timeouts |", "|---|---|---|---|---|"]
+    rows = [
+        "| people | page changes | median | p95 | server CPU per change | errors or timeouts |",
+        "|---|---|---|---|---|---|",
+    ]
     rows += [
         f"| {t.people} | {len(t.seconds)} | {stats.seconds(stats.median(t.seconds))} | {stats.seconds(t.p95)} | "
-        f"{len(t.errors)}{': ' + t.errors[0] if t.errors else ''} |"
+        f"{stats.millis(t.cpu_per_change)} | {len(t.errors)}{': ' + t.errors[0] if t.errors else ''} |"
         for t in tallies
     ]
+    light = [t for t in tallies if t.people <= 10 and t.seconds]
+    cpu = stats.median([t.cpu_per_change for t in light]) if light else float("nan")
     onset = (
         f"errors or timeouts began at {failing.people} people ({len(failing.errors)}: {failing.errors[0]})"
         if failing
@@ -174,6 +193,12 @@ def report_capacity(tallies: list[Tally], surge: Tally, load: harness.Load, quic
             *rows,
             "",
             f"**People per replica at a page-change p95 ≤ {P95_TARGET_S:g} s: {people}**; {onset}.",
+            "",
+            f"A page change costs the server {stats.millis(cpu)} of CPU (median over the steps of up to ten people): "
+            f"one core to itself does about {1 / cpu if cpu == cpu else float('nan'):.1f} a second, so at one change "
+            f"per person every {THINK_S:g} s it saturates near {THINK_S / cpu if cpu == cpu else float('nan'):.0f} "
+            "people; the p95 stays within 1 s only well below that (queueing), and here the replica shared its two "
+            "cores with the people's own client and other work.",
             "",
             f"**A tenfold spike** ({surge.name}, then {surge.people} in steady use for a minute): {len(surge.seconds)} "
             f"page changes, p95 {stats.seconds(surge.p95)}, median {stats.seconds(stats.median(surge.seconds))}, "
