@@ -56,6 +56,7 @@ class Storm:
     statuses: dict[int, int] = field(default_factory=dict)  # of the requests that waited
     refusals: list[tuple[float, str]] = field(default_factory=list)  # seconds to a 503, its Retry-After
     hung_up: int = 0
+    answered_before_hang_up: dict[int, int] = field(default_factory=dict)  # 200 or 503 within HANG_UP_S
     drawn_after_gone: int = 0
     drawn_before_gone: int = 0
     skipped: int = 0
@@ -154,25 +155,36 @@ def open_tab(browser, url: str):
 
 
 def storm(server: harness.Server, tab, result: Storm, hang_ups: int, waiting: int) -> None:
-    fmts = ["png", "svg", "zip", "png", "svg"]  # images are let into the queue (a zip's turn is too far off)
+    fmts = ["png", "svg"]  # images: let into the queue, where a zip's turn would be too far off to be
     gone = [
         (f"{server.url}/api/sectors.{fmts[i % len(fmts)]}?{q}", HANG_UP_S)
         for i, q in enumerate(addresses(hang_ups, "gone"))
     ]
     waits = [(f"{server.url}/api/sectors.pdf?{q}", 300.0) for q in addresses(waiting, "waits")]
-    with ThreadPoolExecutor(len(gone) + len(waits)) as pool:  # each request from an address of its own
-        futures = [pool.submit(ask, url, timeout, 10 + i) for i, (url, timeout) in enumerate([*gone, *waits])]
+    every = max(len(gone) // max(len(waits), 1), 1)  # the briefs among the hang-ups, not all after them
+    asked = [*gone]
+    for i, brief in enumerate(waits):
+        asked.insert(i * (every + 1), brief)
+    with ThreadPoolExecutor(len(asked)) as pool:  # each request from an address of its own
+        futures = [pool.submit(ask, url, timeout, 10 + i) for i, (url, timeout) in enumerate(asked)]
         time.sleep(0.5)
         for i in range(10):  # the data files go on being asked for
             status, seconds, _ = ask(f"{server.url}/api/sectors.csv?{addresses(10, 'csv')[i]}", 30, 200)
             result.csv.append(seconds)
         result.during.append(press_png(tab))
         outcomes = [f.result() for f in futures]
-    result.hung_up = sum(1 for status, _, _ in outcomes[: len(gone)] if status == "gone")
-    for status, seconds, headers in outcomes[len(gone) :]:
+    hanging = [o for (_, timeout), o in zip(asked, outcomes, strict=True) if timeout == HANG_UP_S]
+    waited = [o for (_, timeout), o in zip(asked, outcomes, strict=True) if timeout != HANG_UP_S]
+    result.hung_up = sum(1 for status, _, _ in hanging if status == "gone")
+    result.answered_before_hang_up = {s: sum(1 for o in hanging if o[0] == s) for s in (200, 503)}
+    for status, seconds, headers in waited:
         result.statuses[status] = result.statuses.get(status, 0) + 1
         if status == 503:
             result.refusals.append((seconds, headers.get("retry-after", "")))
+
+
+def hang_ups_asked(result: Storm) -> int:
+    return result.hung_up + sum(result.answered_before_hang_up.values())
 
 
 def read_log(log: Path, result: Storm, started: float) -> None:
@@ -330,8 +342,10 @@ def report(result: Storm, alone: dict, load: harness.Load, quick: bool) -> str:
             f"Measured {time.strftime('%Y-%m-%d %H:%M')} by `benchmarks/storm.py`"
             f"{' (quick)' if quick else ''}: one server; a person's Chromium tab on the Sectors page presses the "
             f"chart's PNG button (each time for another sector: a new file), {len(result.idle)} times idle; then "
-            f"{result.hung_up} distinct drawn requests (zips, PNGs, SVGs) whose clients hung up after "
-            f"{HANG_UP_S:g} s and {sum(result.statuses.values())} distinct briefs whose clients waited, all at once, "
+            f"{hang_ups_asked(result)} distinct drawn requests (PNGs, SVGs) from clients that hang up after "
+            f"{HANG_UP_S:g} s ({result.hung_up} did; {result.answered_before_hang_up.get(503, 0)} had their 503 "
+            f"before, {result.answered_before_hang_up.get(200, 0)} their image) and {sum(result.statuses.values())} "
+            "distinct briefs whose clients waited, all at once, each from a loopback address of its own, "
             "while the person pressed the button again and ten CSV files were asked for; then the person's image "
             f"{len(result.after)} times once the queue was quiet. Idle image median {stats.seconds(idle)} (the floor "
             "of this run). The drawing queue logged every drawing and refusal, and whether a hung-up request was "
