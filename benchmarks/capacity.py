@@ -195,10 +195,10 @@ def report_capacity(tallies: list[Tally], surge: Tally, load: harness.Load, quic
             f"**People per replica at a page-change p95 ≤ {P95_TARGET_S:g} s: {people}**; {onset}.",
             "",
             f"A page change costs the server {stats.millis(cpu)} of CPU (median over the steps of up to ten people): "
-            f"one core to itself does about {1 / cpu if cpu == cpu else float('nan'):.1f} a second, so at one change "
-            f"per person every {THINK_S:g} s it saturates near {THINK_S / cpu if cpu == cpu else float('nan'):.0f} "
-            "people; the p95 stays within 1 s only well below that (queueing), and here the replica shared its two "
-            "cores with the people's own client and other work.",
+            f"one core's worth does about {1 / cpu if cpu == cpu else float('nan'):.1f} a second, which at one change "
+            f"per person every {THINK_S:g} s is about {THINK_S / cpu if cpu == cpu else float('nan'):.0f} people. The "
+            "replica here had the machine's two cores, shared with the people's own client and others' work (its "
+            "native code runs beside the GIL), and its cost per change rises with the crowd (the table).",
             "",
             f"**A tenfold spike** ({surge.name}, then {surge.people} in steady use for a minute): {len(surge.seconds)} "
             f"page changes, p95 {stats.seconds(surge.p95)}, median {stats.seconds(stats.median(surge.seconds))}, "
