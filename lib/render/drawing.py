@@ -203,7 +203,8 @@ class DrawingService:
         return free_in + sum(self.expected_s(f.kind) for f in ahead) / slots
 
     def expected_s(self, kind: str) -> float:
-        """How long a drawing of this format takes: the median of its last ones here, or a first guess."""
+        """How long a drawing of this format takes: the median of its last ones here and, while they are few, the
+        first guess (a first drawing, which waits for Chromium to start, does not set the pace)."""
         lengths = self._lengths.get(kind)
         return statistics.median(lengths) if lengths else FIRST_GUESS_S.get(kind, OTHER_GUESS_S)
 
@@ -282,7 +283,8 @@ class DrawingService:
             result, error = None, err
         took = time.monotonic() - started
         with self._lock:
-            self._lengths.setdefault(flight.kind, deque(maxlen=16)).append(took)
+            guess = FIRST_GUESS_S.get(flight.kind, OTHER_GUESS_S)  # twice, as a prior: one slow first drawing
+            self._lengths.setdefault(flight.kind, deque([guess, guess], maxlen=16)).append(took)  # (Chromium starting)
             self._drawing[flight.lane] -= 1
             self._running.discard(flight)
             if flight.key is not None:
