@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import re
 import sys
 import tempfile
 import time
@@ -62,11 +63,16 @@ class Storm:
     skipped: int = 0
     refused_at_once: int = 0
     log_lines: int = 0
+    gone_keys: set[str] = field(default_factory=set)  # the hung-up requests' canonical addresses, as logged
+
+
+def pairs_of(count: int) -> list[tuple[str, str]]:
+    return [(a, b) for a in SECTORS for b in SECTORS if a != b][:count]
 
 
 def addresses(count: int, salt: str) -> list[str]:
     """`count` distinct addresses of the Sectors page (a headline keeps decks and zips distinct)."""
-    pairs = [(a, b) for a in SECTORS for b in SECTORS if a != b]
+    pairs = pairs_of(count)
     return [
         urlencode({"sector": a, "benchmark": b, "headline_sector": f"{salt}{i}"})
         for i, (a, b) in enumerate(pairs[:count])
@@ -161,6 +167,8 @@ def storm(server: harness.Server, tab, result: Storm, hang_ups: int, waiting: in
         for i, q in enumerate(addresses(hang_ups, "gone"))
     ]
     waits = [(f"{server.url}/api/sectors.pdf?{q}", 300.0) for q in addresses(waiting, "waits")]
+    for i, (a, b) in enumerate(pairs_of(hang_ups)):  # an image's address keeps its page's keys only
+        result.gone_keys.add(f"sectors.{fmts[i % len(fmts)]}?benchmark={b}&sector={a}")
     every = max(len(gone) // max(len(waits), 1), 1)  # the briefs among the hang-ups, not all after them
     asked = [*gone]
     for i, brief in enumerate(waits):
@@ -187,25 +195,31 @@ def hang_ups_asked(result: Storm) -> int:
     return result.hung_up + sum(result.answered_before_hang_up.values())
 
 
+LOG_LINE = re.compile(r"^(\S+) (drew|failed|skipped|expired|refused) (\S+) (.*?)(?: in (\S+) s)?$")
+
+
 def read_log(log: Path, result: Storm, started: float) -> None:
-    """Each drawing of a hung-up request: begun before its client left (finished and kept) or after (a fault)."""
+    """Each drawing of a hung-up request (known by its canonical address in the log): begun before its client left
+    (finished and kept), or after (a fault); and those skipped."""
     left_at = started + HANG_UP_S
     for line in log.read_text().splitlines():
-        at, verdict, lane, key, *rest = line.split(" ")
-        if lane != "api" or float(at) < started:
+        found = LOG_LINE.match(line)
+        if not found or found[3] != "api" or float(found[1]) < started:
             continue
         result.log_lines += 1
-        if "headline_sector=gone" not in key:
+        verdict, key = found[2], found[4]
+        if verdict == "refused":
+            result.refused_at_once += 1
+        if key not in result.gone_keys:
             continue
         if verdict == "drew":
-            began = float(at) - float(rest[1])
+            began = float(found[1]) - float(found[5])
             if began > left_at + 0.25:  # the queue notices a hang-up within its 50 ms poll
                 result.drawn_after_gone += 1
             else:
                 result.drawn_before_gone += 1
         elif verdict == "skipped":
             result.skipped += 1
-    result.refused_at_once = sum(" refused api " in line for line in log.read_text().splitlines())
 
 
 def quiet(log: Path, seconds: float = 3.0, timeout: float = 300) -> None:
