@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -96,10 +97,14 @@ def page_file(shown: views.View, fmt: str, **options) -> Callable[[], bytes]:
     key = None
     if not shown.with_user_rows:
         key = drawing.file_key(shown.page, fmt, files.address.query, files.address.base, today(), options)
-    return lambda: queued(lambda: files.render(shown, fmt, **options), key, drawn=drawing.needs_drawing(fmt), kind=fmt)
+
+    def make() -> tuple[bytes, str]:  # (bytes, file name), as the API's flights hold it: they share a kept file
+        return files.render(shown, fmt, **options), file_name(shown, fmt)
+
+    return lambda: queued(make, key, drawn=drawing.needs_drawing(fmt), kind=fmt)[0]
 
 
-def queued(make: Callable[[], bytes], key=None, *, drawn: bool = True, kind: str = "") -> bytes:
+def queued(make: Callable[[], Any], key=None, *, drawn: bool = True, kind: str = "") -> Any:
     """`make()` through the server's drawing queue in the pages' lane (a data file is made at once); `key` shares
     the drawing with anyone asking for the same file (None: this session's own); `kind` is its format."""
     return drawing.shared_service().run(key, make, lane=drawing.PAGE, kind=kind) if drawn else make()
