@@ -10,6 +10,7 @@ import streamlit as st
 import ui
 from lib import selections
 from lib.charts import IMAGE_HEIGHT, IMAGE_WIDTH
+from lib.escape import for_markdown
 from lib.render import formats
 from lib.render.renderer import file_name
 from lib.views import PAGES, deck
@@ -206,7 +207,7 @@ with this_slide:
     cols[0].button("Move earlier", icon=":material/arrow_upward:", on_click=move, args=(-1,), disabled=number == 1)
     cols[1].button("Move later", icon=":material/arrow_downward:", on_click=move, args=(1,), disabled=number == count)
     cols[2].button("Drop this slide", icon=":material/delete:", on_click=drop)
-    st.caption(f"Speaker notes: {slide.notes}")
+    st.caption(f"Speaker notes: {for_markdown(slide.notes)}")
 
 # 5/ Share (copy this slide's chart, its table, the link; download it or the deck), and the way out
 files = ui.renderer(ui.current_page())
@@ -221,7 +222,7 @@ with tools:
         ui.slide_copy(ui.current_page(), slide)
         st.divider()
         ui.image_buttons(
-            lambda fmt: files.slide_image(slide, fmt),
+            lambda fmt: ui.queued(lambda: files.slide_image(slide, fmt), kind=fmt),
             f"homeworking-{slide.key}",
             stem=f"{stem}-slide" if slide.key != deck.CHANGE else f"{stem}-change-slide",
             label="This slide as ",
@@ -229,7 +230,7 @@ with tools:
         if ui.image_exporter().available:
             ui.download_button(
                 "Download the deck as PowerPoint",
-                data=lambda: files.pptx(slides),
+                data=lambda: ui.queued(lambda: files.pptx(slides), kind="pptx"),
                 file_name="homeworking-deck.pptx",
                 mime=formats.get("pptx").mime,
                 icon=":material/slideshow:",

@@ -136,7 +136,7 @@ def report(times, idle, busy, pdfs, wall, load) -> str:
     ratio = stats.ratio(stats.median(busy), stats.median(idle))
     lines += [
         "",
-        f"**Ten PDF briefs asked for at once** (two drawn at a time, `lib.api.DRAWING_AT_ONCE`): the last arrived "
+        f"**Ten PDF briefs asked for at once** (through the drawing queue, `lib.limits.Drawing`): the last arrived "
         f"after {stats.seconds(wall)}; each took {stats.seconds(stats.median(pdfs))} median, "
         f"{stats.seconds(max(pdfs))} at most, waiting for its turn included.",
         "",

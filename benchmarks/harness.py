@@ -13,7 +13,7 @@ import tempfile
 import threading
 import time
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +59,7 @@ class Server:
         return self.proc.pid
 
 
-def launch(script: str) -> Server:
+def launch(script: str, env: dict[str, str] | None = None) -> Server:
     """Start `streamlit run script` headless on a free loopback port; return once its health check answers.
 
     `launched_at` is taken just before the process is created, so a cold start counts the interpreter,
@@ -81,7 +81,9 @@ def launch(script: str) -> Server:
     ]
     launched_at = time.time()
     with log.open("wb") as out:
-        proc = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
@@ -205,11 +207,22 @@ class Balanced:
             return []
 
 
-def launch_balanced(replicas: int = 2) -> Balanced:
-    """`deploy/serve.py --replicas N` on free loopback ports; return once it says where to open."""
-    port = free_port()
+def launch_balanced(replicas: int = 2, *, port: int | None = None, extra: Sequence[str] = ()) -> Balanced:
+    """`deploy/serve.py --replicas N` on free loopback ports (or HAProxy on `port`), with any `extra` arguments;
+    return once it says where to open."""
+    port = port or free_port()
     proc = subprocess.Popen(
-        [sys.executable, "deploy/serve.py", "--replicas", str(replicas), "--port", str(port), "--address", "127.0.0.1"],
+        [
+            sys.executable,
+            "deploy/serve.py",
+            "--replicas",
+            str(replicas),
+            "--port",
+            str(port),
+            "--address",
+            "127.0.0.1",
+            *extra,
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,

@@ -3,9 +3,11 @@
     python benchmarks/run.py                          # everything (about 30 minutes on two quiet cores)
     python benchmarks/run.py --only coldstart,server  # some sections
     python benchmarks/run.py --quick                  # a smoke run: few repeats, printed, results.md untouched
+    python benchmarks/run.py --only soak              # the 20-minute soak (never part of a default run)
 
 Each section replaces only its own part of results.md (between its markers); `upload` runs
-benchmarks/upload_scale.py and `hostile` runs benchmarks/hostile_uploads.py, which write their own parts.
+benchmarks/upload_scale.py and `hostile` runs benchmarks/hostile_uploads.py, which write their own parts,
+as do `storm` (benchmarks/storm.py), `capacity` and `soak` (benchmarks/capacity.py).
 """
 
 from __future__ import annotations
@@ -42,6 +44,9 @@ HOSTILE_SCRIPT = ROOT / "benchmarks" / "hostile_uploads.py"
 API_SCRIPT = ROOT / "benchmarks" / "api.py"
 BRIEF_SCRIPT = ROOT / "benchmarks" / "brief.py"
 BRIEF_BEFORE = "7e055eb"  # the brief before issue 20 (PDF/UA-1, legible print): its target is ≤ 1.5× this
+STORM_SCRIPT = ROOT / "benchmarks" / "storm.py"
+CAPACITY_SCRIPT = ROOT / "benchmarks" / "capacity.py"
+SOAK_MINUTES = 20
 SECTIONS = (
     "coldstart",
     "interaction",
@@ -56,14 +61,20 @@ SECTIONS = (
     "api",
     "brief",
     "static",
+    "storm",
+    "capacity",
+    "soak",
 )
+DEFAULT_SECTIONS = tuple(s for s in SECTIONS if s != "soak")  # the soak takes 20 minutes: run it by name
 
 
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="few repeats; print, and leave results.md alone")
     parser.add_argument("--write", action="store_true", help="with --quick: write results.md all the same")
-    parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma-separated sections: {', '.join(SECTIONS)}")
+    parser.add_argument(
+        "--only", default=",".join(DEFAULT_SECTIONS), help=f"comma-separated sections: {', '.join(SECTIONS)}"
+    )
     parser.add_argument("--runs", type=int, help="cold starts per page, reruns, exports (default 5; quick 1)")
     parser.add_argument("--interactions", type=int, help="selections per page (default 25; quick 3)")
     parser.add_argument("--people", type=int, help="people in the meeting (default 30; quick 5)")
@@ -184,6 +195,23 @@ def run_static(args) -> str:
     )
 
 
+def run_storm(args) -> None:
+    """benchmarks/storm.py writes its own section (a quick run prints only)."""
+    subprocess.run([sys.executable, str(STORM_SCRIPT), *(["--quick"] if args.quick else [])], cwd=ROOT, check=True)
+
+
+def run_capacity(args) -> None:
+    """benchmarks/capacity.py's steps and spike write their own section (a quick run prints only)."""
+    subprocess.run([sys.executable, str(CAPACITY_SCRIPT), *(["--quick"] if args.quick else [])], cwd=ROOT, check=True)
+
+
+def run_soak(args) -> None:
+    """benchmarks/capacity.py's soak: SOAK_MINUTES (one minute in a quick run, printed only)."""
+    minutes = 1 if args.quick else SOAK_MINUTES
+    command = [sys.executable, str(CAPACITY_SCRIPT), "--soak", str(minutes), *(["--quick"] if args.quick else [])]
+    subprocess.run(command, cwd=ROOT, check=True)
+
+
 RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "coldstart": run_coldstart,
     "interaction": run_interaction,
@@ -198,6 +226,9 @@ RUNNERS: dict[str, Callable[[argparse.Namespace], str | None]] = {
     "api": run_api,
     "brief": run_brief,
     "static": run_static,
+    "storm": run_storm,
+    "capacity": run_capacity,
+    "soak": run_soak,
 }
 
 

@@ -2,17 +2,23 @@
 
     python deploy/serve.py --replicas 2 --port 8501
 
-Runs in the foreground. A replica that dies is started again on its port, and HAProxy's health
-checks take it out and put it back; SIGTERM or Ctrl-C stops every process it started. Each child
-runs in its own process group: the group gets SIGTERM, and SIGKILL for whatever is left of it ten
-seconds later. (The Chromium a replica starts for image exports runs in a session of its own and
-ends with its replica, killed or stopped: tests/browser/test_failover.py checks it.) See docs/deploy.md.
+Runs in the foreground. A replica that dies, or fails its health check HEALTH_FAILURES times in a
+row (alive but hung), is started again on its port, after a pause that grows with the restarts in
+the last RESTART_WINDOW_S however long it lived; HAProxy's health checks take it out and put it
+back. SIGTERM or Ctrl-C stops every process it started. Each child runs in its own process group:
+the group gets SIGTERM, and SIGKILL for whatever is left of it ten seconds later. Each child also
+gets SIGKILL from the kernel if the launcher itself dies (Linux's parent-death signal), so a
+`kill -9` of the launcher leaves no replica or HAProxy holding the ports for the next start. (The
+Chromium a replica starts for image exports runs in a session of its own and ends with its
+replica, killed or stopped: tests/browser/test_failover.py checks it.) See docs/deploy.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
+import ctypes
 import importlib.util
 import os
 import shutil
@@ -37,9 +43,19 @@ INSTALL_APP = "python -m pip install -r requirements.txt"
 START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 10
 POLL_S = 0.5
-# A replica that dies again within this long of a restart is restarted after a growing pause, up to the cap.
-CRASH_LOOP_S = 10
+# Restarts back off over a sliding window: the nth restart of a replica within RESTART_WINDOW_S waits
+# 2^(n-2) s (the first is at once), up to MAX_BACKOFF_S, however long the replica lived each time.
+RESTART_WINDOW_S = 300
 MAX_BACKOFF_S = 30
+# A replica that is alive but does not answer its health check this many times in a row, HEALTH_EVERY_S apart
+# (each check waiting up to 2 s), is killed and restarted: about 15 s of answering nothing.
+HEALTH_FAILURES = 5
+HEALTH_EVERY_S = 1.0
+# Per client address, in HAProxy's stick-table (deploy/haproxy.cfg.template): open connections (a tab holds one
+# WebSocket and the browser opens up to six more for a page's files) and API requests in 10 s.
+CLIENT_CONNECTIONS = 100
+CLIENT_API_REQUESTS_10S = 100
+PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -50,8 +66,10 @@ class Replica:
     port: int
     proc: subprocess.Popen | None = None
     started_at: float = 0.0
-    backoff_s: float = 0.0  # the pause before its next restart, if it dies soon after this one
+    restarts: collections.deque = field(default_factory=collections.deque, repr=False)  # when, in the window
     restart_at: float | None = field(default=None, repr=False)
+    answered: bool = False  # has answered its health check since it was started
+    failures: int = 0  # health checks failed in a row since it last answered
 
     @property
     def url(self) -> str:
@@ -82,11 +100,25 @@ def port_in_use(address: str, port: int) -> bool:
     return False
 
 
-def render_config(*, address: str, port: int, replicas: list[Replica], stats_socket: Path) -> str:
-    """The HAProxy configuration: the template with this run's address, ports and socket filled in."""
+def render_config(
+    *,
+    address: str,
+    port: int,
+    replicas: list[Replica],
+    stats_socket: Path,
+    client_connections: int = CLIENT_CONNECTIONS,
+    client_api_requests: int = CLIENT_API_REQUESTS_10S,
+) -> str:
+    """The HAProxy configuration: the template with this run's address, ports, socket and limits filled in."""
     servers = "\n".join(f"    server {r.name} 127.0.0.1:{r.port} cookie {r.name}" for r in replicas)
     return Template(TEMPLATE.read_text()).substitute(
-        address=address, port=port, cookie=COOKIE, stats_socket=stats_socket, servers=servers
+        address=address,
+        port=port,
+        cookie=COOKIE,
+        stats_socket=stats_socket,
+        servers=servers,
+        client_connections=client_connections,
+        client_api_requests=client_api_requests,
     )
 
 
@@ -114,8 +146,34 @@ def replica_command(port: int) -> list[str]:
 
 
 def start_group(command: list[str], stderr=None) -> subprocess.Popen:
-    """A child in its own session and process group: a signal to the group reaches its children too."""
-    return subprocess.Popen(command, cwd=ROOT, stderr=stderr, start_new_session=True)
+    """A child in its own session and process group (a signal to the group reaches its children too), which the
+    kernel kills if the launcher dies."""
+    return subprocess.Popen(
+        command, cwd=ROOT, stderr=stderr, start_new_session=True, preexec_fn=die_with_parent(os.getpid())
+    )
+
+
+def die_with_parent(parent: int):
+    """In the child, before it runs: ask Linux for SIGKILL when the launcher's thread that started it ends (the
+    launcher starts every child from its main thread), and end at once if the launcher is already gone. Elsewhere,
+    nothing: stop the launcher with SIGTERM there."""
+
+    prctl = _prctl()  # looked up here: between fork and exec, the child only calls it
+
+    def arrange() -> None:
+        if prctl is None:
+            return
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return arrange
+
+
+def _prctl():
+    if not sys.platform.startswith("linux"):
+        return None
+    return ctypes.CDLL(None, use_errno=True).prctl
 
 
 def signal_group(proc: subprocess.Popen, signum: int) -> None:
@@ -145,10 +203,20 @@ def say(message: str) -> None:
 
 
 class Launcher:
-    def __init__(self, *, replicas: int, address: str, port: int, haproxy: str):
+    def __init__(
+        self,
+        *,
+        replicas: int,
+        address: str,
+        port: int,
+        haproxy: str,
+        client_connections: int = CLIENT_CONNECTIONS,
+        client_api_requests: int = CLIENT_API_REQUESTS_10S,
+    ):
         self.address = address
         self.port = port
         self.haproxy = haproxy
+        self.limits = {"client_connections": client_connections, "client_api_requests": client_api_requests}
         self.replicas = [Replica(f"r{i + 1}", free_port()) for i in range(replicas)]
         self.run_dir = Path(tempfile.mkdtemp(prefix="dashboard-serve-"))
         self.config = self.run_dir / "haproxy.cfg"
@@ -178,7 +246,11 @@ class Launcher:
         try:
             self.config.write_text(
                 render_config(
-                    address=self.address, port=self.port, replicas=self.replicas, stats_socket=self.stats_socket
+                    address=self.address,
+                    port=self.port,
+                    replicas=self.replicas,
+                    stats_socket=self.stats_socket,
+                    **self.limits,
                 )
             )
             check = subprocess.run([self.haproxy, "-c", "-q", "-f", str(self.config)], capture_output=True, text=True)
@@ -189,12 +261,15 @@ class Launcher:
                 self.start(replica)
             if not self.wait_for(lambda: all(healthy(r.url) for r in self.replicas), "the replicas"):
                 return 0 if self.stopping.is_set() else 1
+            for replica in self.replicas:
+                replica.answered = True
             # Its log (servers going down and up) goes to our output; its stderr repeats the same lines,
             # so it is kept in a file and shown only if HAProxy stops.
             with self.balancer_errors.open("wb") as errors:
                 self.balancer = start_group([self.haproxy, "-db", "-f", str(self.config)], stderr=errors)
             if not self.wait_for(lambda: healthy(self.balancer_url), "HAProxy"):
                 return 0 if self.stopping.is_set() else 1
+            threading.Thread(target=self.watch_health, name="health", daemon=True).start()
             say(f"HAProxy runtime API: {self.stats_socket}")
             say(f"Open {self.local_url} ({len(self.replicas)} replicas behind HAProxy). Ctrl-C stops everything.")
             return self.supervise()
@@ -202,6 +277,7 @@ class Launcher:
             self.stop_all()
 
     def start(self, replica: Replica) -> None:
+        replica.answered, replica.failures = False, 0
         replica.proc = start_group(replica_command(replica.port))
         replica.started_at = time.monotonic()
         replica.restart_at = None
@@ -226,7 +302,7 @@ class Launcher:
         return False
 
     def supervise(self) -> int:
-        """Restart replicas that die until asked to stop; HAProxy dying ends the run."""
+        """Restart replicas that die or hang until asked to stop; HAProxy dying ends the run."""
         while not self.stopping.wait(POLL_S):
             if self.balancer.poll() is not None:
                 self.balancer_exited()
@@ -237,24 +313,40 @@ class Launcher:
                     if now >= replica.restart_at:
                         self.start(replica)
                 elif replica.proc.poll() is not None:
-                    self.schedule_restart(replica, now)
+                    code = replica.proc.returncode
+                    self.schedule_restart(
+                        replica, now, f"exited with {f'signal {-code}' if code < 0 else f'code {code}'}"
+                    )
+                elif replica.failures >= HEALTH_FAILURES:
+                    self.schedule_restart(replica, now, f"failed its health check {replica.failures} times in a row")
         return 0
+
+    def watch_health(self) -> None:
+        """Check every running replica's health, HEALTH_EVERY_S apart, counting the failures in a row of each
+        one that has answered since it started (a starting replica has START_TIMEOUT_S to answer first)."""
+        while not self.stopping.wait(HEALTH_EVERY_S):
+            for replica in list(self.replicas):
+                proc = replica.proc
+                if proc is None or proc.poll() is not None or replica.restart_at is not None:
+                    continue
+                if healthy(replica.url):
+                    replica.answered, replica.failures = True, 0
+                elif replica.answered or time.monotonic() - replica.started_at > START_TIMEOUT_S:
+                    replica.failures += 1
 
     def balancer_exited(self) -> None:
         said = self.balancer_errors.read_text(errors="replace").strip()[-2000:]
         say(f"HAProxy exited with code {self.balancer.returncode}; stopping the replicas\n{said}".strip())
 
-    def schedule_restart(self, replica: Replica, now: float) -> None:
-        """Clear what is left of its process group, then start it again (later if it keeps dying)."""
-        code = replica.proc.returncode
+    def schedule_restart(self, replica: Replica, now: float, cause: str) -> None:
+        """Clear what is left of its process group, then start it again after the pause its recent restarts set."""
         stop_group(replica.proc, timeout=0)
-        if now - replica.started_at < CRASH_LOOP_S:
-            delay, replica.backoff_s = replica.backoff_s, min(max(replica.backoff_s * 2, 1.0), MAX_BACKOFF_S)
-        else:
-            delay, replica.backoff_s = 0.0, 0.0
+        while replica.restarts and replica.restarts[0] < now - RESTART_WINDOW_S:
+            replica.restarts.popleft()
+        delay = backoff_s(len(replica.restarts))
+        replica.restarts.append(now)
         replica.restart_at = now + delay
-        cause = f"signal {-code}" if code < 0 else f"code {code}"
-        say(f"replica {replica.name} (pid {replica.proc.pid}) exited with {cause}; restarting in {delay:.0f} s")
+        say(f"replica {replica.name} (pid {replica.proc.pid}) {cause}; restarting in {delay:.0f} s")
 
     def stop_all(self) -> None:
         children = [p for p in [self.balancer, *(r.proc for r in self.replicas)] if p is not None]
@@ -266,6 +358,11 @@ class Launcher:
         say("stopped")
 
 
+def backoff_s(recent_restarts: int) -> float:
+    """The pause before a restart, given how many this replica had within RESTART_WINDOW_S: 0, 1, 2, 4 … 30 s."""
+    return 0.0 if recent_restarts == 0 else float(min(2 ** (recent_restarts - 1), MAX_BACKOFF_S))
+
+
 def arguments(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--replicas", type=int, default=2, help="Streamlit processes to run (default 2)")
@@ -274,6 +371,18 @@ def arguments(argv: list[str] | None = None) -> argparse.Namespace:
         "--address",
         default="0.0.0.0",  # noqa: S104 (serving other people is the point; HAProxy is what listens)
         help="where HAProxy listens (default 0.0.0.0, every interface; 127.0.0.1 for this machine only)",
+    )
+    parser.add_argument(
+        "--client-connections",
+        type=int,
+        default=CLIENT_CONNECTIONS,
+        help=f"open connections one client address may hold (default {CLIENT_CONNECTIONS}); more are refused",
+    )
+    parser.add_argument(
+        "--client-api-requests",
+        type=int,
+        default=CLIENT_API_REQUESTS_10S,
+        help=f"/api/ requests one client address may make in 10 s (default {CLIENT_API_REQUESTS_10S}); more get 429",
     )
     args = parser.parse_args(argv)
     if args.replicas < 1:
@@ -293,9 +402,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"HAProxy is not installed. On Debian or Ubuntu: {INSTALL_HAPROXY}", file=sys.stderr)
         return 2
     if port_in_use(args.address, args.port):
-        print(f"Port {args.port} is already in use on {args.address}: choose another with --port.", file=sys.stderr)
+        print(
+            f"Port {args.port} is already in use on {args.address}: another program (or another launcher) listens "
+            f"there. Stop it (`ss -ltnp 'sport = :{args.port}'` shows which), or choose another port with --port.",
+            file=sys.stderr,
+        )
         return 2
-    launcher = Launcher(replicas=args.replicas, address=args.address, port=args.port, haproxy=haproxy)
+    launcher = Launcher(
+        replicas=args.replicas,
+        address=args.address,
+        port=args.port,
+        haproxy=haproxy,
+        client_connections=args.client_connections,
+        client_api_requests=args.client_api_requests,
+    )
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, launcher.request_stop)
     return launcher.run()

@@ -1,21 +1,26 @@
 """The API: every page's address, with a format, as a file — `/api/<page>.<format>?<the page's own query>`.
 
-Served by the same server on the same port as the pages (dashboard.py hands these routes to
-`st.App`), and rendered by lib.render, so a file here has the same bytes as the page's own
-button for the same address. As Datasette serves every page as .json and .csv, and OWID's
-chart API every chart as .csv: the address people already share is the API.
+Served by the same server on the same port as the pages (dashboard.py sends every path under
+/api/, whatever its case, here), and rendered by lib.render, so a file here has the same bytes
+as the page's own button for the same address. As Datasette serves every page as .json and
+.csv, and OWID's chart API every chart as .csv: the address people already share is the API.
 
-Bad input gets an `application/problem+json` body (RFC 9457) naming the parameter and what
-is allowed: 404 for an unknown page or format, 400 for a bad value or an unknown parameter,
-503 where the server cannot draw. Every answer carries an ETag and Cache-Control. Drawing
-(images, decks, briefs) takes a browser and seconds, so at most DRAWING_AT_ONCE run at once:
-the pages' own reruns keep the rest of the server's time.
+Anything but the file gets an `application/problem+json` body (RFC 9457) naming the parameter
+and what is allowed: 404 for an unknown path, page or format, 405 for a method other than GET,
+400 for a bad value or an unknown parameter, 503 (with `Retry-After`) where the server cannot
+draw now; never a 500 page or the app's HTML. Files carry an ETag and are public for an hour;
+a problem is kept briefly, a 5xx never (`no-store`). Every answer may be read from any origin
+(the figures are public), and says `Vary: Host` when its links depend on the host (lib.site).
+
+Drawn files (images, decks, briefs, zips) go through lib.render.drawing: bounded, fair, single
+flight, kept by their canonical address, skipped when their client has gone.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache, lru_cache
@@ -25,19 +30,22 @@ import anyio
 from starlette.requests import Request
 from starlette.responses import Response
 
-from lib import __version__, data, selections, share, views
-from lib.render import export, formats
+from lib import __version__, data, selections, share, site, views
+from lib.render import drawing, export, formats
 from lib.render.images import ImageExportUnavailable, shared_exporter
-from lib.render.renderer import Address, Renderer, Unavailable, file_name, today
+from lib.render.renderer import Address, NotInThisView, Renderer, Unavailable, file_name, today
 from lib.selections import SelectionError, Tables
 from lib.views import deck
 
-DRAWING_AT_ONCE = 2  # concurrent image, deck and brief renderings; the rest wait their turn
 CACHE_CONTROL = "public, max-age=3600"  # the figures change only with a new release; ETags confirm
+PROBLEM_CACHE_CONTROL = "public, max-age=300"  # a bad address stays bad until a release
+NO_STORE = "no-store"  # a 5xx passes: no cache may keep it
 PROBLEM = "application/problem+json"
 PROBLEM_TYPES = "https://github.com/homeworking-dashboard/problems#"
 GIVEN_MAX = 100  # characters of a bad value echoed back
-FILES_KEPT = 64  # files kept in memory for the day (a deck or a zip is under 1 MB)
+FILES_KEPT = 64  # data files kept in memory for the day (drawn ones are kept by lib.render.drawing)
+METHODS = ("GET", "HEAD")
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -45,17 +53,13 @@ def tables() -> Tables:
     return Tables(data.load_homeworking(), data.load_councils())
 
 
-@cache
-def drawing_slots() -> anyio.CapacityLimiter:
-    return anyio.CapacityLimiter(DRAWING_AT_ONCE)
-
-
 class Problem(Exception):
     """An answer that is not the file: status, title, detail, and the fields a client can act on."""
 
-    def __init__(self, status: int, title: str, detail: str, **fields: Any):
+    def __init__(self, status: int, title: str, detail: str, *, headers: Mapping[str, str] | None = None, **fields):
         super().__init__(detail)
         self.status, self.title, self.detail, self.fields = status, title, detail, fields
+        self.headers = dict(headers or {})
 
     def response(self, instance: str) -> Response:
         body = {
@@ -63,10 +67,11 @@ class Problem(Exception):
             "title": self.title,
             "status": self.status,
             "detail": self.detail,
-            "instance": instance,
+            "instance": _cut(instance),
             **self.fields,
         }
-        return _respond(json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8"), PROBLEM, self.status)
+        encoded = json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
+        return _respond(encoded, PROBLEM, self.status, headers=self.headers)
 
 
 def allowed_keys(page: str) -> list[str]:
@@ -80,6 +85,12 @@ def read_address(page: str, fmt: str, query: Mapping[str, Sequence[str]]) -> vie
     return _read_address(page, fmt, _frozen(query))
 
 
+def check_address(page: str, fmt: str, query: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The values an API address chooses, checked strictly, without building its View: a bad address is answered
+    in the event loop at once, and the building (tens of milliseconds) happens in a thread or a drawing slot."""
+    return _thawed(_check_address(page, fmt, _frozen(query)))
+
+
 def _frozen(query: Mapping[str, Sequence[str]]) -> tuple:
     return tuple((key, tuple(values)) for key, values in query.items())
 
@@ -87,6 +98,15 @@ def _frozen(query: Mapping[str, Sequence[str]]) -> tuple:
 @lru_cache(maxsize=512)
 def _read_address(page: str, fmt: str, frozen: tuple) -> views.View:
     """Views depend only on the built-in figures and the address: one build per address and process."""
+    return views.build(page, tables(), _thawed(_check_address(page, fmt, frozen)))
+
+
+def _thawed(chosen: tuple) -> dict[str, Any]:
+    return {key: list(value) if isinstance(value, tuple) else value for key, value in chosen}
+
+
+@lru_cache(maxsize=2048)
+def _check_address(page: str, fmt: str, frozen: tuple) -> tuple:
     query = {key: list(values) for key, values in frozen}
     if page not in views.PAGES:
         raise Problem(404, "Unknown page", f"There is no page '{_cut(page)}'.", allowed=list(views.PAGES))
@@ -103,9 +123,13 @@ def _read_address(page: str, fmt: str, frozen: tuple) -> views.View:
             allowed=allowed,
         )
     try:
-        if fmt == "pptx":
-            selections.check(deck.KEYS, query, tables())
-        return views.for_query(page, tables(), query, strict=True)
+        # Every key the address carries is checked, whichever format uses it: the OpenAPI description lists
+        # the deck's keys on every page, with their values. A key of the page's own is checked as the page reads
+        # it, and a deck's as the deck reads it.
+        own = {s.key for s in views.PAGES[page].keys}
+        deck_keys = deck.KEYS if fmt == "pptx" else [s for s in deck.KEYS if s.key not in own]
+        selections.check([*deck_keys, *selections.MARKERS], query, tables())
+        chosen = selections.check(views.PAGES[page].keys, query, tables())
     except SelectionError as bad:
         allowed_values = bad.allowed if isinstance(bad.allowed, list) else [bad.allowed]
         raise Problem(
@@ -116,40 +140,60 @@ def _read_address(page: str, fmt: str, frozen: tuple) -> views.View:
             given=_cut(bad.given),
             allowed=allowed_values,
         ) from None
+    return tuple((key, tuple(v) if isinstance(v, list) else v) for key, v in chosen.items())
 
 
 def make_file(page: str, fmt: str, query: Mapping[str, Sequence[str]], base: str) -> tuple[bytes, str]:
-    """The file's bytes and its name (runs in a worker thread: it may draw for seconds).
+    """The file's bytes and its name, made now (python -m lib.report; the API's data files).
 
-    Kept for the day: the same address asked again (thirty people opening one brief, a job
-    re-run) is answered from memory; a new day makes new files, stamped with the new date.
+    The file is made from the canonical address (`file_keys`, sorted and deduplicated), so the same
+    view asked for in any spelling is the same bytes; data files are kept for the day.
     """
-    return _make_file(page, fmt, _frozen(query), base, today())
+    check_address(page, fmt, query)
+    pairs = [(key, value) for key, values in query.items() for value in values]
+    return _make_file(page, fmt, drawing.canonical_query(drawing.file_keys(page, fmt), pairs), base, today())
 
 
 @lru_cache(maxsize=FILES_KEPT)
-def _make_file(page: str, fmt: str, frozen: tuple, base: str, day: date) -> tuple[bytes, str]:
-    query = {key: list(values) for key, values in frozen}
+def _make_file(page: str, fmt: str, canonical: tuple, base: str, day: date) -> tuple[bytes, str]:
+    query: dict[str, list[str]] = {}
+    for key, value in canonical:
+        query.setdefault(key, []).append(value)
     view = read_address(page, fmt, query)
     exporter = shared_exporter()
-    address = Address(page, tuple((k, v) for k, values in query.items() for v in values), base)
-    files = Renderer(tables(), address, exporter.image if exporter.available else None, day)
+    files = Renderer(tables(), Address(page, canonical, base), exporter.image if exporter.available else None, day)
     try:
         return files.render(view, fmt), file_name(view, fmt)
+    except NotInThisView as why:
+        raise Problem(404, "Not in this view", str(why), format=fmt) from None
     except (Unavailable, ImageExportUnavailable) as why:
-        raise Problem(503, "Cannot make this file here", str(why), format=fmt) from None
+        raise Problem(503, "Cannot make this file here", str(why), format=fmt, headers={"Retry-After": "60"}) from None
 
 
-async def view_file(request: Request) -> Response:
-    name = request.path_params["file"]
+async def view_file(request: Request, name: str) -> Response:
     page, _, fmt = name.partition(".")
     query = _query(request)
+    check_address(page, fmt, query)  # a bad address answers at once, without waiting for a drawing slot
+    base = _base(request)
+    if not drawing.needs_drawing(fmt):
+        body, filename = await anyio.to_thread.run_sync(make_file, page, fmt, query, base)
+        return _respond(body, formats.get(fmt).mime, 200, request, filename=filename)
+    pairs = [(key, value) for key, values in query.items() for value in values]
+    key = drawing.file_key(page, fmt, drawing.canonical_query(drawing.file_keys(page, fmt), pairs), base, today())
+    service = drawing.shared_service()
+    if await request.is_disconnected():  # gone before it was even asked
+        return Response(status_code=499)
     try:
-        read_address(page, fmt, query)  # a bad address answers at once, without waiting for a drawing slot
-        limiter = drawing_slots() if formats.get(fmt).needs_browser or fmt == "zip" else None
-        body, filename = await anyio.to_thread.run_sync(make_file, page, fmt, query, _base(request), limiter=limiter)
-    except Problem as problem:
-        return problem.response(str(request.url.path))
+        flight = service.submit(
+            key, lambda: make_file(page, fmt, query, base), lane=drawing.API, client=_client(request)
+        )
+        body, filename = await service.wait_async(flight, request.is_disconnected)
+    except drawing.Busy as busy:
+        raise Problem(
+            503, "Busy drawing", str(busy), format=fmt, headers={"Retry-After": str(busy.retry_after_s)}
+        ) from None
+    except drawing.Abandoned:
+        return Response(status_code=499)  # nobody is there to read it
     return _respond(body, formats.get(fmt).mime, 200, request, filename=filename)
 
 
@@ -267,9 +311,11 @@ def openapi(base: str = "") -> dict:
 
 def _parameter(selection: selections.Selection, t: Tables) -> dict:
     if selection.options is None:
-        schema: dict = {"type": "string"} if selection.kind == "text" else {"type": "number"}
+        schema: dict = {"type": "number", "minimum": -selections.NUMBER_BOUND, "maximum": selections.NUMBER_BOUND}
+        if selection.kind == "text":
+            schema = {"type": "string"}
         if selection.kind == "integer":
-            schema = {"type": "integer", "minimum": 1}
+            schema = {"type": "integer", "minimum": 1, "maximum": selections.PAGE_BOUND}
         if selection.max_chars:
             schema["maxLength"] = selection.max_chars
     else:
@@ -292,7 +338,12 @@ def _responses() -> dict:
         "304": {"description": "Not modified (If-None-Match matched the ETag)"},
         "400": {"description": "A parameter or its value is not allowed", "content": problem},
         "404": {"description": "No such page or format", "content": problem},
-        "503": {"description": "This server cannot draw (no Chromium)", "content": problem},
+        "405": {"description": "A method other than GET or HEAD", "content": problem},
+        "503": {
+            "description": "This server cannot draw now: no Chromium, or too many drawings waiting (see Retry-After)",
+            "content": problem,
+            "headers": {"Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}},
+        },
     }
 
 
@@ -304,26 +355,94 @@ def _query(request: Request) -> dict[str, list[str]]:
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The base of the links in a file: DASHBOARD_BASE_URL, or an allowed Host (lib.site); never X-Forwarded-*."""
+    server = request.scope.get("server") or (None, None)
+    return site.base_url(request.headers.get("host"), server[1])
+
+
+def _client(request: Request) -> str:
+    """Who is asking, for the drawing queue's turns: the address HAProxy or the socket gives."""
+    return request.client.host if request.client else ""
 
 
 def _cut(text: str) -> str:
     return text if len(text) <= GIVEN_MAX else text[:GIVEN_MAX] + "…"
 
 
-def _respond(body: bytes, media_type: str, status: int, request: Request | None = None, filename: str = "") -> Response:
+def _respond(
+    body: bytes,
+    media_type: str,
+    status: int,
+    request: Request | None = None,
+    filename: str = "",
+    headers: Mapping[str, str] | None = None,
+) -> Response:
     etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-    headers = {"ETag": etag, "Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff"}
+    cache_control = CACHE_CONTROL if status < 400 else PROBLEM_CACHE_CONTROL if status < 500 else NO_STORE
+    sent = {
+        "ETag": etag,
+        "Cache-Control": cache_control,
+        "X-Content-Type-Options": "nosniff",
+        "Access-Control-Allow-Origin": "*",
+        **(headers or {}),
+    }
+    if site.depends_on_host():
+        sent["Vary"] = "Host"
     if filename:
-        headers["Content-Disposition"] = f'inline; filename="{filename}"'
+        sent["Content-Disposition"] = f'inline; filename="{filename}"'
     if request is not None and status == 200 and etag in request.headers.get("if-none-match", ""):
-        return Response(status_code=304, headers=headers)
-    return Response(body, status_code=status, media_type=media_type, headers=headers)
+        return Response(status_code=304, headers=sent)
+    return Response(body, status_code=status, media_type=media_type, headers=sent)
+
+
+def is_api_path(path: str) -> bool:
+    """Every path under /api/, whatever its case: the app's HTML page never answers one."""
+    lowered = path.lower()
+    return lowered == "/api" or lowered.startswith("/api/")
 
 
 async def answer(request: Request) -> Response:
-    """Every /api/… request: the OpenAPI document, the Data Package, what lib.share serves (static pages, oEmbed,
-    plotly.js, a slide), or a page's file."""
-    name = request.path_params["file"]
+    """Every request under /api/: the OpenAPI document, the Data Package, what lib.share serves (static pages,
+    oEmbed, plotly.js, a slide), a page's file, or a problem."""
+    path = request.url.path
+    try:
+        return await _answer(request, path)
+    except Problem as problem:
+        return problem.response(path)
+    except Exception:  # a bug: still problem+json, never cached, and logged with its traceback
+        log.exception("the API failed on %s", _cut(str(request.url)))
+        return Problem(500, "Server error", "The server could not answer this request.").response(path)
+
+
+async def _answer(request: Request, path: str) -> Response:
+    if request.method == "OPTIONS":  # a browser asking whether another origin may send If-None-Match
+        return Response(status_code=204, headers=PREFLIGHT)
+    if request.method not in METHODS:
+        raise Problem(
+            405,
+            "Method not allowed",
+            f"The API answers {' and '.join(METHODS)}, not {_cut(request.method)}.",
+            allowed=list(METHODS),
+            headers={"Allow": ", ".join(METHODS)},
+        )
+    if not path.startswith("/api/"):
+        raise Problem(
+            404, "Not found", f"There is nothing at '{_cut(path)}': files are at /api/<page>.<format>.", allowed=[]
+        )
+    name = path.removeprefix("/api/")
     special = {"openapi.json": openapi_document, "datapackage.json": datapackage}
-    return await (special.get(name) or share.handles(name) or view_file)(request)
+    if name in special:
+        return await special[name](request)
+    shared = share.handles(name)
+    if shared is not None:
+        return await shared(request)
+    return await view_file(request, name)
+
+
+PREFLIGHT = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": ", ".join(METHODS),
+    "Access-Control-Allow-Headers": "If-None-Match",
+    "Access-Control-Max-Age": "86400",
+    "Allow": ", ".join((*METHODS, "OPTIONS")),
+}

@@ -18,7 +18,6 @@ import pandas as pd
 from lib.compare import MEASURE_PHRASES, MEASURE_SHORT
 from lib.councils import marked
 from lib.data import ADDED_ON_LOAD, MEASURES, resource, source_note
-from lib.escape import for_plotly
 from lib.render import export
 
 MAX_BARS = 40  # more categories than this are charted as a distribution, not one bar each
@@ -367,7 +366,7 @@ def chart_source(rows: pd.DataFrame, resource_name: str = "homeworking_2019") ->
         return line
     _, user = split_sources(rows)
     if len(user):
-        line += f" · Your data: {for_plotly(', '.join(pd.unique(user['source'])))} (uploaded, this session only)"
+        line += f" · Your data: {', '.join(pd.unique(user['source']))} (uploaded, this session only)"
     return line
 
 

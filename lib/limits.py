@@ -1,9 +1,10 @@
-"""Every limit on an uploaded file, in one place: each setting's name, value and why.
+"""Every limit on an uploaded file and on drawing, in one place: each setting's name, value and why.
 
-`LIMITS` is what the app uses; a notebook or a test makes its own with
-`dataclasses.replace(LIMITS, timeout_s=5)`. `.streamlit/config.toml`'s `server.maxUploadSize`
-must equal `upload_mb` (tests/unit/test_limits.py reads both). The values come from
-benchmarks/hostile_uploads.py and benchmarks/upload_scale.py (see benchmarks/results.md).
+`LIMITS` (uploads) and `DRAWING` (images, decks, briefs and the text that reaches them) are what the
+app uses; a notebook or a test makes its own with `dataclasses.replace(LIMITS, timeout_s=5)`.
+`.streamlit/config.toml`'s `server.maxUploadSize` must equal `upload_mb` (tests/unit/test_limits.py reads
+both). The values come from benchmarks/hostile_uploads.py, benchmarks/upload_scale.py and benchmarks/storm.py
+(see benchmarks/results.md).
 """
 
 from __future__ import annotations
@@ -74,6 +75,23 @@ class Limits:
     bundle_members: int = _setting(
         20, "files in a bundle (.zip): a bundle holds three; a zip of thousands of entries is not one"
     )
+    cell_chars: int = _setting(
+        200,
+        "characters in one text cell of an upload (a category, code or official name): the longest built-in one "
+        "(an official name) has 61; a 1 MB label held the shared Chromium for 40 s and made the next person's "
+        "image time out",
+    )
+    waiting_uploads: int = _setting(
+        4,
+        "files waiting for a free reader in one server: each is held whole in memory (up to upload_mb) while it "
+        "waits, so at most workers + waiting_uploads files, about 600 MB, are in a replica at once",
+    )
+    held_rows: int = _setting(
+        3_000_000,
+        "uploaded rows one server holds across every session: a million rows take 96 MB (measured), twice that on "
+        "Explore, which combines them with the built-in table, so about 0.6 GB; past it a new upload is refused in "
+        "words until sessions end, instead of the replica running out of memory",
+    )
 
     @property
     def upload_bytes(self) -> int:
@@ -89,7 +107,61 @@ class Limits:
 
     def describe(self) -> list[tuple[str, object, str]]:
         """(name, value, why) for every setting, in order: for documentation and the benchmark's report."""
-        return [(f.name, getattr(self, f.name), f.metadata["why"]) for f in fields(self)]
+        return _describe(self)
+
+
+def _describe(limits) -> list[tuple[str, object, str]]:
+    return [(f.name, getattr(limits, f.name), f.metadata["why"]) for f in fields(limits)]
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """The caps on drawing (images, decks, briefs, zips) and on the text that reaches a drawing."""
+
+    slots: int = _setting(
+        2, "drawings at once: one Chromium serves the replica, and a third drawing only waits inside it instead"
+    )
+    page_slots: int = _setting(
+        1,
+        "slots only the pages' own download buttons may use: a storm of API requests never leaves a person on a page "
+        "without a slot",
+    )
+    max_wait_s: float = _setting(
+        10.0,
+        "how long a drawing may wait for a slot: a request that would wait longer is refused at once with 503 and "
+        "Retry-After (the API) or a note to try again shortly (the page)",
+    )
+    queued_per_client: int = _setting(
+        4,
+        "API drawings one client may have waiting: a loop of requests fills its own share of the queue, not everyone's",
+    )
+    queued: int = _setting(
+        32,
+        "drawings waiting in each lane (pages, API): each holds a request open; a burst past this is refused at once",
+    )
+    timeout_s: float = _setting(
+        20.0,
+        "one image, slide or chart of a brief: an image takes 0.2 s idle and 3 s in a storm; past this the browser is "
+        "restarted, so the next drawing does not wait behind a stuck one",
+    )
+    files_kept: int = _setting(
+        64, "drawn files kept in memory for the day, by their canonical address (a deck or a zip is under 1 MB)"
+    )
+    label_chars: int = _setting(
+        50,
+        "characters of a category label drawn on a chart's axis: the longest built-in label has 49; a longer one "
+        "takes the panels' width (their titles run into each other), so it is cut with '…', whole in hover and table",
+    )
+    text_chars: int = _setting(
+        2_000,
+        "characters of any one text (a title, a name, a sentence) that reaches a drawing: beyond this no chart or "
+        "slide can show it, and Chromium spends seconds laying it out",
+    )
+
+    def describe(self) -> list[tuple[str, object, str]]:
+        """(name, value, why) for every setting, in order."""
+        return _describe(self)
 
 
 LIMITS = Limits()
+DRAWING = Drawing()

@@ -21,12 +21,15 @@ import pandas as pd
 from lib import compare, councils, explore
 from lib.compare import MEASURE_SHORT, UK_OPTION
 from lib.data import BREAKDOWNS, CLAIMANTS, KINDS, MEASURES
+from lib.escape import clean
 from lib.limits import LIMITS
 
 PUBLIC_ADMIN = "Public administration and defence"
 CONTEXT_KIND = "national announcement"  # the 23 March instruction: context on the timeline, not a body to pick
 HEADLINE_MAX = 240  # characters: a headline is a sentence, not a paragraph (an organisation's own story fits)
 SEARCH_MAX = 100  # characters of Explore's search box
+NUMBER_BOUND = 1e15  # a filter's bound: far beyond any figure (percentages, staff counts), well within a float
+PAGE_BOUND = 1_000_000  # a page or slide number: Explore's million rows make a thousand pages
 Query = Mapping[str, "str | Sequence[str]"]
 
 T = TypeVar("T")
@@ -109,14 +112,17 @@ class Selection:
         """The value for a URL value, or SelectionError naming what is allowed (lenient: unknown values of a
         multiple key are dropped, as the page drops them)."""
         values = _as_list(raw)
+        if not lenient and "" in values and self.kind != "text":
+            raise SelectionError(self.key, "", self._allowed(tables, chosen))
         if not values or (len(values) == 1 and values[0] == ""):
             return self.default_value(tables, chosen)
         if self.options is None:
-            return self._free(values[-1])
+            return self._free(values[-1], lenient)
         by_label = {self.shown(o): o for o in self.choices(tables, chosen)}
-        if not self.multiple:
-            if values[-1] not in by_label:
-                raise SelectionError(self.key, values[-1], list(by_label))
+        if not self.multiple:  # the last value counts; strictly, every value given must be one of the options
+            for value in values if not lenient else values[-1:]:
+                if value not in by_label:
+                    raise SelectionError(self.key, value, list(by_label))
             return by_label[values[-1]]
         unknown = [v for v in values if v not in by_label]
         if unknown and not lenient:
@@ -126,18 +132,29 @@ class Selection:
             raise SelectionError(self.key, values[0], list(by_label))
         return known
 
-    def _free(self, value: str) -> Any:
+    def _allowed(self, tables: Tables, chosen: Mapping[str, Any] | None) -> list[str] | str:
+        if self.options is not None:
+            return [self.shown(o) for o in self.choices(tables, chosen)]
+        return "a number" if self.kind == "number" else "a whole number"
+
+    def _free(self, value: str, lenient: bool) -> Any:
+        """A free value. Text: characters XML forbids, and bidirectional controls, are dropped (they carry no
+        meaning in a search or a headline, and no file can hold them); text over `max_chars` is cut (the page)
+        or refused (the API). Numbers within NUMBER_BOUND, whole numbers from 1 to PAGE_BOUND."""
         if self.kind == "text":
+            if not lenient and self.max_chars and len(value) > self.max_chars:
+                raise SelectionError(self.key, clean(value), f"text of at most {self.max_chars} characters")
+            value = clean(value)
             return value[: self.max_chars] if self.max_chars else value
         try:
             number = float(value)
         except ValueError:
             raise SelectionError(self.key, value, "a number" if self.kind == "number" else "a whole number") from None
-        if not math.isfinite(number):
-            raise SelectionError(self.key, value, "a finite number")
+        if not math.isfinite(number) or abs(number) > NUMBER_BOUND:
+            raise SelectionError(self.key, value, f"a number from -{NUMBER_BOUND:g} to {NUMBER_BOUND:g}")
         if self.kind == "integer":
-            if number != int(number) or number < 1:
-                raise SelectionError(self.key, value, "a whole number from 1")
+            if number != int(number) or not 1 <= number <= PAGE_BOUND:
+                raise SelectionError(self.key, value, f"a whole number from 1 to {PAGE_BOUND:,}")
             return int(number)
         return number
 
@@ -450,12 +467,25 @@ def read(selections: Sequence[Selection], query: Query, tables: Tables) -> dict[
 
 
 def check(selections: Sequence[Selection], query: Query, tables: Tables) -> dict[str, Any]:
-    """Like `read`, but a value that is not allowed raises SelectionError (the API's 400)."""
+    """Like `read`, but a value that is not allowed raises SelectionError (the API's 400).
+
+    Allowed means one of the key's options whatever was chosen before it (what the OpenAPI description lists):
+    a key given where it does not apply (Explore's other table) is checked all the same, and a value that is an
+    option only after other choices (an organisation of another kind) is read as the page reads it, so the API
+    and the page agree on such an address instead of the API refusing what its description allows.
+    """
     chosen: dict[str, Any] = {}
     for selection in selections:
+        raw = query.get(selection.key)
         if selection.applies and not selection.applies(chosen):
+            if raw is not None:
+                selection.check(raw, tables, {})
             continue
-        chosen[selection.key] = selection.check(query.get(selection.key), tables, chosen)
+        try:
+            chosen[selection.key] = selection.check(raw, tables, chosen)
+        except SelectionError:
+            selection.check(raw, tables, {})  # nowhere an option: refused
+            chosen[selection.key] = selection.read(raw, tables, chosen)
     return chosen
 
 

@@ -28,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lib import api, views
-from lib.render import formats, html
+from lib.render import drawing, formats, html
 from lib.render.images import ImageExportUnavailable, shared_exporter
 from lib.render.renderer import Address, Renderer, file_name, today
 
@@ -124,6 +124,18 @@ def page_options(query: dict[str, list[str]]) -> dict[str, bool]:
     return options
 
 
+async def drawn(request: Request, key: Hashable, make: Callable[[], Encoded]) -> Encoded:
+    """`make()` through the drawing service, as the API's drawn files are: drawn once for many askers, in turn with
+    other clients, skipped if the client has gone (drawing.Abandoned), refused at once when the wait would be long."""
+    service = drawing.shared_service()
+    try:
+        flight = service.submit(key, make, lane=drawing.API, client=api._client(request))
+        return await service.wait_async(flight, request.is_disconnected)
+    except drawing.Busy as busy:
+        headers = {"Retry-After": str(busy.retry_after_s)}
+        raise api.Problem(503, "Busy drawing", str(busy), headers=headers) from None
+
+
 async def static_page(request: Request) -> Response:
     """`/api/<page>.html?<the page's query>[&embed=1][&standalone=1]`."""
     page = request.path_params["file"].removesuffix(".html")
@@ -135,9 +147,11 @@ async def static_page(request: Request) -> Response:
         standalone = options.get("standalone", False)
         kept = (STANDALONE if standalone else PAGES).get(key)
         if kept is None:
-            kept = await anyio.to_thread.run_sync(make_page, key, standalone, limiter=api.drawing_slots())
+            kept = await drawn(request, ("html", *key, standalone), lambda: make_page(key, standalone))
     except api.Problem as problem:
         return problem.response(str(request.url.path))
+    except drawing.Abandoned:
+        return Response(status_code=499)  # nobody is there to read it
     view = api.read_address(page, "html", query)
     return respond(request, kept, formats.get("html").mime, filename=file_name(view, "html"))
 
@@ -273,11 +287,11 @@ async def slide_image(request: Request) -> Response:
         api.read_address(HOME, "pptx", query)  # a presentation address: checked as the deck's
         key = (api._frozen(query), api._base(request), today())
         found = SLIDES.get(key)
-        kept = (
-            found if found is not None else await anyio.to_thread.run_sync(make_slide, key, limiter=api.drawing_slots())
-        )
+        kept = found if found is not None else await drawn(request, ("slide.png", *key), lambda: make_slide(key))
     except api.Problem as problem:
         return problem.response(str(request.url.path))
+    except drawing.Abandoned:
+        return Response(status_code=499)
     return respond(request, kept, formats.get("png").mime, filename="homeworking-slide.png")
 
 

@@ -12,6 +12,7 @@ from lib.limits import LIMITS
 from lib.render import export, formats
 from lib.render.renderer import EXCEL_ROWS, file_name
 from lib.selections import Tables
+from lib.uploads.held import TooManyRowsHeld
 
 PAGE_ROWS = 1_000  # rows per page of the table; the downloads hold every filtered row
 OUTCOME_KEY = "explore_upload_outcome"
@@ -272,6 +273,13 @@ def check_upload(chosen, source_name: str, basis: comparability.Basis) -> None:
             if err.total > len(err.problems):
                 st.caption(f"The first {len(err.problems):,} are listed: fix these, then check the file again.")
         else:
+            try:
+                ui.held_rows().keep(result.rows, replacing=ui.user_rows())
+            except TooManyRowsHeld as why:
+                bar.empty()
+                status.update(label=f"{for_markdown(chosen.name)} could not be kept", state="error", expanded=True)
+                st.error(f"**{for_markdown(chosen.name)}** was read but not added: {for_markdown(str(why))}.")
+                return
             declared = basis if basis.declared() else comparability.Basis.from_mapping(result.basis)
             result = replace(result, basis=declared.declared())
             if ui.needs_review(result):  # a label looks like a typo: asked about before anything is added

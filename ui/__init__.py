@@ -14,13 +14,15 @@ from ui.downloads import (
     download_buttons,
     guarded,
     image_buttons,
+    page_file,
     page_of_address,
+    queued,
     renderer,
 )
 from ui.history import keep_history
 from ui.keyboard import keep_keyboard
 from ui.presenting import current_page, first_slide, present_button, visit
-from ui.resources import image_exporter, tables, upload_reader
+from ui.resources import held_rows, image_exporter, tables, upload_reader
 from ui.session import OWN_FIGURES_KEY, keep_session, saved_view_link, set_user_rows, user_rows
 from ui.share import share_menu, slide_copy
 from ui.show import changes, column_config, headline, metrics, show_chart
@@ -42,6 +44,7 @@ __all__ = [
     "first_slide",
     "guarded",
     "headline",
+    "held_rows",
     "image_buttons",
     "image_exporter",
     "keep_history",
@@ -51,9 +54,11 @@ __all__ = [
     "metrics",
     "narrow",
     "needs_review",
+    "page_file",
     "page_of_address",
     "page_script",
     "present_button",
+    "queued",
     "renderer",
     "review_labels",
     "saved_view_link",

@@ -4,7 +4,12 @@ Streamlit 1.67 runs a download button's `data` callable when the button is press
 script run, and does not rerun the page. When the callable raises, the server logs the traceback
 and the button shows "Failed to generate file for download" for five seconds: no reason, nothing
 to do. So every callable is `guarded`: a failure is logged in one line, its reason kept in this
-session, and the next run of the page says it beside the button (`failed_download_note`)."""
+session, and the next run of the page says it beside the button (`failed_download_note`).
+
+Drawn files (images, the deck, the brief, the zip) wait in the server's one drawing queue
+(lib.render.drawing) with the API's: the pages go first and have a slot of their own, the same
+file asked for by thirty people in a meeting is drawn once, and when the queue is too long the
+button says to try again shortly instead of keeping the person waiting."""
 
 from __future__ import annotations
 
@@ -12,15 +17,16 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
+from typing import Any
 from urllib.parse import urlsplit
 
 import streamlit as st
 
-from lib import views
+from lib import site, views
 from lib.escape import for_markdown
-from lib.render import export, formats
+from lib.render import drawing, export, formats
 from lib.render.images import ImageExportUnavailable
-from lib.render.renderer import NO_BROWSER, Address, Renderer, Unavailable, file_name
+from lib.render.renderer import NO_BROWSER, Address, Renderer, Unavailable, file_name, today
 from lib.uploads import bundle
 from ui.resources import image_exporter, tables
 from ui.session import UPLOADED_AT_KEY, user_rows
@@ -33,7 +39,7 @@ def bundle_button(page: str) -> None:
     rows = user_rows()
     if rows is None:
         return
-    uploaded = datetime.fromisoformat(st.session_state.get(UPLOADED_AT_KEY, "").removesuffix("Z") or "1970-01-01")
+    uploaded = _moment(st.session_state.get(UPLOADED_AT_KEY))
     name = str(rows["source"].iloc[0])
     permalink = renderer(page).address.permalink
     download_button(
@@ -49,20 +55,60 @@ def bundle_button(page: str) -> None:
     )
 
 
+def _moment(stamp: object) -> datetime:
+    """When the figures were first uploaded; a stamp that is not a time (a bundle's 'unknown') is now."""
+    try:
+        moment = datetime.fromisoformat(str(stamp).removesuffix("Z"))
+    except ValueError:
+        return datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def page_of_address() -> str:
     """Which page this address is (presentation mode serves every page's address)."""
     path = urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
     return path if path in views.PAGES else next(p.name for p in views.PAGES.values() if p.default)
 
 
-def renderer(page: str) -> Renderer:
-    """How this page's files are made: its own address (for the permalink and the deck) and the server's
-    Chromium."""
+def renderer(page: str, fmt: str | None = None) -> Renderer:
+    """How this page's files are made: its own address (for the permalink and the deck; with `fmt`, only the keys
+    that format uses, as the API makes it) and the server's Chromium."""
     exporter = image_exporter()
-    url = urlsplit(st.context.url or "http://localhost:8501")
-    base = f"{url.scheme}://{url.netloc}"
     query = tuple((k, v) for k in st.query_params for v in st.query_params.get_all(k))
-    return Renderer(tables(), Address(page, query, base), exporter.image if exporter.available else None)
+    if fmt is not None:
+        query = drawing.canonical_query(drawing.file_keys(page, fmt), query)
+    return Renderer(tables(), Address(page, query, base_url()), exporter.image if exporter.available else None)
+
+
+def base_url() -> str:
+    """The base of the links in this page's files: DASHBOARD_BASE_URL, or this page's host if it is an allowed
+    one (lib.site), never a header the browser chose."""
+    from streamlit import config
+
+    host = st.context.headers.get("host") if st.context.headers else urlsplit(st.context.url or "").netloc
+    return site.base_url(host, config.get_option("server.port"))
+
+
+def page_file(shown: views.View, fmt: str, **options) -> Callable[[], bytes]:
+    """What makes a file of this page's view, the same bytes as the API's for the same address; a drawn one waits
+    its turn in the drawing queue (the pages' lane), shared with anyone asking for the same file unless it holds
+    this session's own figures. Called while the page runs: the address and host are read now, and the returned
+    callable (a download button's `data`) runs later, outside the page's run, where they are not to be had."""
+    files = renderer(shown.page, fmt)
+    key = None
+    if not shown.with_user_rows:
+        key = drawing.file_key(shown.page, fmt, files.address.query, files.address.base, today(), options)
+
+    def make() -> tuple[bytes, str]:  # (bytes, file name), as the API's flights hold it: they share a kept file
+        return files.render(shown, fmt, **options), file_name(shown, fmt)
+
+    return lambda: queued(make, key, drawn=drawing.needs_drawing(fmt), kind=fmt)[0]
+
+
+def queued(make: Callable[[], Any], key=None, *, drawn: bool = True, kind: str = "") -> Any:
+    """`make()` through the server's drawing queue in the pages' lane (a data file is made at once); `key` shares
+    the drawing with anyone asking for the same file (None: this session's own); `kind` is its format."""
+    return drawing.shared_service().run(key, make, lane=drawing.PAGE, kind=kind) if drawn else make()
 
 
 def image_stem(shown: views.View, chart: views.Chart) -> str:
@@ -77,8 +123,8 @@ def image_stem(shown: views.View, chart: views.Chart) -> str:
 def image_downloads(shown: views.View, chart: views.Chart) -> None:
     """PNG and SVG buttons for a chart, drawn on the server at 1920×1080 only when clicked, each file named
     after the view and the chart."""
-    files = renderer(shown.page)
-    image_buttons(lambda fmt: files.chart_image(shown, chart.key, fmt), chart.key, stem=image_stem(shown, chart))
+    makers = {fmt: page_file(shown, fmt, chart=chart.key) for fmt in ("png", "svg")}
+    image_buttons(lambda fmt: makers[fmt](), chart.key, stem=image_stem(shown, chart))
 
 
 def image_buttons(draw: Callable[[str], bytes], key: str, *, stem: str, label: str = "") -> None:
@@ -106,7 +152,6 @@ def download_buttons(shown: views.View, *, data: bool = True) -> None:
     """The whole view as files — the one-page brief, its rows, a web page, everything in a zip — the same bytes as
     /api/<page>.<format> for this address (the web page as `?standalone=1`). `data=False` leaves out the rows'
     own formats (and the bundle of the session's figures), for a page that offers them elsewhere (Explore)."""
-    files = renderer(shown.page)
     can_draw = image_exporter().available
     st.caption(
         "The brief is one A4 page to print or send; the web page opens anywhere, offline too; the data files hold "
@@ -116,7 +161,7 @@ def download_buttons(shown: views.View, *, data: bool = True) -> None:
     for fmt in (f for f in formats.view_menu() if data or not f.data):
         download_button(
             fmt.label,
-            data=lambda name=fmt.name: files.render(shown, name),
+            data=page_file(shown, fmt.name),
             file_name=file_name(shown, fmt.name),
             mime=fmt.mime,
             icon=fmt.icon,
@@ -147,7 +192,7 @@ def guarded(make: Callable[[], bytes], key: str, failures: dict[str, str] | None
             return make()
         except Exception as err:  # Chromium missing, crashed or slow; whatever it is, the page says it in words
             reason = f"the server could not make it ({type(err).__name__})"
-            if isinstance(err, ImageExportUnavailable | Unavailable):  # written to be shown as they are
+            if isinstance(err, ImageExportUnavailable | Unavailable | drawing.Busy):  # written to be shown as they are
                 reason = str(err)
             failures[key] = reason
             log.warning("download %s failed: %s", key, reason)

@@ -1,4 +1,5 @@
-"""What a server process holds once for every session: the built-in tables, the upload reader and Chromium."""
+"""What a server process holds once for every session: the built-in tables, the upload reader, the count of
+uploaded rows held, and Chromium."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import streamlit as st
 from lib import data
 from lib.render.images import ImageExporter, shared_exporter
 from lib.selections import Tables
+from lib.uploads.held import HeldRows
 from lib.uploads.reader import Reader
 
 
@@ -26,3 +28,9 @@ def upload_reader() -> Reader:
 def image_exporter() -> ImageExporter:
     """One Chromium per server process for every PNG, SVG, PowerPoint and PDF, shared with the API."""
     return shared_exporter()
+
+
+@st.cache_resource(show_spinner=False)
+def held_rows() -> HeldRows:
+    """The count of uploaded rows every session of this server holds, against Limits.held_rows."""
+    return HeldRows()

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from lib.charts.layout import (
     add_marks,
+    axis_label,
     bar_labels,
     finish_layout,
     label_font,
@@ -61,7 +62,7 @@ def category_bars(
     roles = [role_of(c, yours, benchmark) for c in cats]
     ons_categories = set(df["category"])
     ticktext = [
-        tick_label(c, r) if c in ons_categories else f"{for_plotly(c)} (your data only)"
+        tick_label(c, r) if c in ons_categories else f"{axis_label(c)} (your data only)"
         for c, r in zip(cats, roles, strict=True)
     ]
     left = label_margin(ticktext, theme)
@@ -179,7 +180,9 @@ def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], mea
             textposition="outside",
             cliponaxis=False,
             textfont=label_font(theme),
-            hovertemplate=f"<b>%{{y}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%<extra>{for_plotly(source)}</extra>",
+            customdata=[for_plotly(c) for c in cats],  # the whole label, escaped: an axis shows it shortened
+            hovertemplate=f"<b>%{{customdata}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%"
+            f"<extra>{for_plotly(source)}</extra>",
             name=f"Your data: {for_plotly(source)}",
             legendgroup=f"user-{source}",
             showlegend=col == 1,

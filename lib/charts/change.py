@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts.layout import (
+    axis_label,
     axis_title,
     finish_layout,
     label_margin,
@@ -44,7 +45,7 @@ def change_dumbbell(
     cats = list(dict.fromkeys(changes["category"]))[::-1]  # the file's first category on top
     no_baseline = set(changes.loc[changes["before"].isna(), "category"])
     ticktext = [
-        (tick_label(c, "yours") if c == yours else for_plotly(c)) + (" (no 2019 figure)" if c in no_baseline else "")
+        (tick_label(c, "yours") if c == yours else axis_label(c)) + (" (no 2019 figure)" if c in no_baseline else "")
         for c in cats
     ]
     left = label_margin(ticktext, theme)
@@ -120,6 +121,7 @@ def _add_change_marks(fig: go.Figure, rows: pd.DataFrame, col: int, theme: Theme
             name=name,
             legendgroup=column,
             showlegend=col == 1,
-            hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%<extra></extra>",
+            customdata=[for_plotly(c) for c in rows.index],  # the whole label, escaped: the axis shows it shortened
+            hovertemplate=f"<b>%{{customdata}}</b><br>{name}: %{{x:.1f}}%<extra></extra>",
             **cell(theme, col),
         )

@@ -26,7 +26,8 @@ from lib.charts.theme import (
     Theme,
 )
 from lib.compare import MEASURE_PANELS
-from lib.escape import strip_bold
+from lib.escape import for_plotly, shorten, strip_bold
+from lib.limits import DRAWING
 
 
 def wrap(text: str, width: int) -> str:
@@ -142,7 +143,7 @@ def _wrapped_texts(title: str, subtitle: str, source: str, theme: Theme) -> tupl
     return (
         wrap(title, theme.title_wrap),
         wrap(subtitle, int(theme.title_wrap * theme.title_size / theme.subtitle_size)),
-        wrap(source, int(theme.title_wrap * theme.title_size / theme.source_size)),
+        wrap(for_plotly(source), int(theme.title_wrap * theme.title_size / theme.source_size)),
     )
 
 
@@ -244,11 +245,17 @@ def role_of(category: str, yours: str | None, benchmark: str | None) -> str:
     return "other"
 
 
+def axis_label(category: str) -> str:
+    """A category as an axis shows it: escaped, and cut to Drawing.label_chars (the whole text is in the hover and
+    the table), so that no uploaded label can fill the chart or hold up the browser drawing it."""
+    return for_plotly(shorten(category, DRAWING.label_chars))
+
+
 def tick_label(category: str, role: str) -> str:
     """Highlighted categories differ in words and weight, not colour alone."""
     if role in ROLE_LABELS:
-        return f"<b>{category}</b> ({ROLE_LABELS[role]})"
-    return category
+        return f"<b>{axis_label(category)}</b> ({ROLE_LABELS[role]})"
+    return axis_label(category)
 
 
 def reference_line(value: float, col: int, text: str, theme: Theme) -> tuple[dict, dict]:
@@ -410,7 +417,7 @@ def chart_body(fig: go.Figure, source: str) -> go.Figure:
     The subtitle stays (it says what is measured); the top margin loses the title's lines.
     """
     body = go.Figure(fig)
-    body.layout.annotations = [a for a in fig.layout.annotations if _one_line(a.text) != source]
+    body.layout.annotations = [a for a in fig.layout.annotations if _one_line(a.text) != for_plotly(source)]
     body.update_layout(title_text="", margin_t=max(fig.layout.margin.t - _title_px(fig), 40))
     body.update_layout(height=fig.layout.height - _title_px(fig))
     return body

@@ -27,6 +27,7 @@ from lib import __version__, views
 from lib.charts import PRINT
 from lib.charts.sizing import for_size
 from lib.compare import MEASURE_LABELS, MEASURE_SHORT
+from lib.escape import for_typst
 from lib.render import cells, export
 
 TEMPLATE = Path(__file__).with_name("brief.typ")
@@ -225,7 +226,7 @@ def _replaced(value, text: str):
 
 
 def _inputs(content: dict, charts: Mapping[str, str] | None = None) -> dict[str, str]:
-    return {"view": json.dumps(content, ensure_ascii=False), **(charts or {})}
+    return {"view": json.dumps(for_typst(content), ensure_ascii=False), **(charts or {})}
 
 
 def _room(compiler: typst.Compiler, sheet: Sheet) -> tuple[float, bool]:

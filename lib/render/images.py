@@ -7,23 +7,35 @@ its own. Without a browser, `ImageExportUnavailable` says so in words a page can
 
 kaleido's own `start_sync_server` is not used: it hangs forever when the browser fails
 to start, and its one result queue can hand one caller another caller's image.
+
+A drawing that runs past its time (`Drawing.timeout_s`) is not only abandoned here: the browser's
+whole process group is killed and the next image starts a fresh one, so the next person's drawing
+does not queue behind a stuck one inside Chromium. A figure holding a text longer than
+`Drawing.text_chars` is refused before it reaches the browser. Who may draw when is
+lib.render.drawing's business.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import threading
+from concurrent.futures import CancelledError as FutureCancelled
 from concurrent.futures import TimeoutError as FutureTimeout
 from functools import cache, lru_cache
 from pathlib import Path
 
+import numpy as np
 import plotly.graph_objects as go
 
 from lib.charts import IMAGE_HEIGHT, IMAGE_WIDTH
+from lib.limits import DRAWING
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
+START_S = 60  # Chromium starts in a second or two; on a busy machine, much longer
 
 
 class ImageExportUnavailable(RuntimeError):
@@ -58,9 +70,14 @@ class ImageExporter:
     image; kaleido queues concurrent requests onto its tab, so callers never mix results.
     """
 
-    def __init__(self, browser_path: str | None = None, *, timeout: float = 60):
+    def __init__(
+        self, browser_path: str | None = None, *, timeout: float = DRAWING.timeout_s, tabs: int = DRAWING.slots
+    ):
         self._browser_path = browser_path
         self._timeout = timeout
+        self._tabs = tabs
+        self.restarts = 0  # browsers killed after a drawing ran out of time
+        self._jobs: set = set()  # drawings under way in the current browser
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -91,8 +108,16 @@ class ImageExporter:
             raise ValueError(f"format is one of {', '.join(FORMATS)} (got {fmt!r})")
         from choreographer.errors import BrowserClosedError, ChannelClosedError
 
+        longest = longest_text(fig.to_plotly_json())
+        if longest > DRAWING.text_chars:
+            raise ImageExportUnavailable(
+                f"this chart holds a text of {longest:,} characters, and no text over {DRAWING.text_chars:,} is drawn: "
+                "shorten the labels or the name of the figures"
+            )
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
         try:
+            return self._draw(fig, opts)
+        except FutureCancelled:  # another drawing ran out of time in the same browser, which was restarted
             return self._draw(fig, opts)
         except (BrowserClosedError, ChannelClosedError):
             # The browser died between images (killed, out of memory): start a fresh one, once.
@@ -100,15 +125,21 @@ class ImageExporter:
             return self._draw(fig, opts)
 
     def _draw(self, fig: go.Figure, opts: dict) -> bytes:
-        kaleido = self._open()
-        job = asyncio.run_coroutine_threadsafe(kaleido.calc_fig(fig, opts=opts), self._loop)
+        kaleido, loop = self._open()
+        job = asyncio.run_coroutine_threadsafe(kaleido.calc_fig(fig, opts=opts), loop)
+        with self._lock:
+            self._jobs.add(job)
         try:
             return job.result(self._timeout)
         except FutureTimeout:
-            job.cancel()
+            self.restart(kaleido)
             raise ImageExportUnavailable(
-                f"image export unavailable: Chromium did not draw the image within {self._timeout:.0f} s"
+                f"image export unavailable: Chromium did not draw the image within {self._timeout:.0f} s, so it was "
+                "restarted"
             ) from None
+        finally:
+            with self._lock:
+                self._jobs.discard(job)
 
     def png(self, fig: go.Figure, **size) -> bytes:
         return self.image(fig, "png", **size)
@@ -122,7 +153,7 @@ class ImageExporter:
 
         with self._lock:
             if self._kaleido is not None:
-                return self._kaleido
+                return self._kaleido, self._loop
             path = self.browser
             if path is None:
                 raise ImageExportUnavailable("image export unavailable: no Chromium found")
@@ -130,9 +161,9 @@ class ImageExporter:
             thread = threading.Thread(target=loop.run_forever, name="kaleido-browser", daemon=True)
             thread.start()
             # No MathJax: our charts use none, and its default comes from a CDN.
-            browser = kaleido.Kaleido(path=path, mathjax=False, timeout=self._timeout)
+            browser = kaleido.Kaleido(path=path, n=self._tabs, mathjax=False, timeout=max(self._timeout, START_S))
             try:
-                asyncio.run_coroutine_threadsafe(browser.open(), loop).result(self._timeout)
+                asyncio.run_coroutine_threadsafe(browser.open(), loop).result(max(self._timeout, START_S))
             except Exception as err:
                 loop.call_soon_threadsafe(loop.stop)
                 thread.join(5)
@@ -140,7 +171,7 @@ class ImageExporter:
                     f"image export unavailable: Chromium at {path} did not start ({type(err).__name__})"
                 ) from err
             self._loop, self._thread, self._kaleido = loop, thread, browser
-            return browser
+            return browser, loop
 
     def close(self) -> None:
         """Close the browser (a later image opens a new one)."""
@@ -150,15 +181,46 @@ class ImageExporter:
             asyncio.run_coroutine_threadsafe(self._kaleido.close(), self._loop).result(self._timeout)
             self._stop_loop()
 
+    def restart(self, stuck=None) -> None:
+        """Kill the browser's whole process group (it runs in a session of its own) and forget it: the next
+        image starts a fresh one. Chromium working on a stuck drawing would otherwise go on with it. The other
+        drawings waiting in that browser are cancelled, and each starts again in the new one. `stuck`: only if
+        the browser is still that one (another thread may have restarted it already)."""
+        with self._lock:
+            if self._kaleido is None or (stuck is not None and stuck is not self._kaleido):
+                return
+            for job in self._jobs:
+                job.cancel()
+            process = getattr(self._kaleido, "subprocess", None)
+            if process is not None:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            self._stop_loop(wait_s=0)  # its thread ends when the loop stops; the process is gone already
+            self.restarts += 1
+        # A fresh browser now, not when the next person asks: they find it warm.
+        threading.Thread(target=self._open_quietly, name="kaleido-restart", daemon=True).start()
+
+    def _open_quietly(self) -> None:
+        with contextlib.suppress(ImageExportUnavailable):
+            self._open()
+
+    @property
+    def browser_pid(self) -> int | None:
+        """The running browser's process id, or None (for tests and benchmarks)."""
+        process = getattr(self._kaleido, "subprocess", None)
+        return None if process is None else process.pid
+
     def _forget(self) -> None:
         """Drop a browser that has died, without asking it to close."""
         with self._lock:
             if self._kaleido is not None:
                 self._stop_loop()
 
-    def _stop_loop(self) -> None:
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(5)
+    def _stop_loop(self, wait_s: float = 5) -> None:
+        if self._loop is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+        if self._thread is not None:
+            self._thread.join(wait_s)
         self._loop, self._thread, self._kaleido = None, None, None
 
     def __enter__(self) -> ImageExporter:
@@ -166,3 +228,16 @@ class ImageExporter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def longest_text(value: object) -> int:
+    """The length of the longest string anywhere in a figure's JSON (titles, labels, hover text, annotations)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, dict):
+        return max((longest_text(v) for v in value.values()), default=0)
+    if isinstance(value, list | tuple):
+        return max((longest_text(v) for v in value), default=0)
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OUS":  # a numpy array of text
+        return longest_text(value.tolist())
+    return 0

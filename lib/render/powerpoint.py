@@ -19,6 +19,7 @@ from lib import charts
 from lib.charts import chart_body
 from lib.charts.layout import title_height
 from lib.charts.sizing import for_size
+from lib.escape import for_xml
 from lib.render import cells
 from lib.views.deck import Slide
 
@@ -87,10 +88,10 @@ def deck_pptx(slides: Sequence[Slide], png: Callable[..., bytes]) -> bytes:
         image = png(body, width=width, height=height, scale=scale)
         picture = page.shapes.add_picture(io.BytesIO(image), MARGIN, BODY_TOP, width=BODY_WIDTH, height=BODY_HEIGHT)
         picture.name = f"Chart: {slide.name}"
-        picture._element.nvPicPr.cNvPr.set("descr", slide.alt)
+        picture._element.nvPicPr.cNvPr.set("descr", for_xml(slide.alt))
         size = 14 if len(slide.source) <= 110 else 12  # a long citation keeps to two lines
         _text_box(page, slide.source, top=Emu(SLIDE_HEIGHT - SOURCE_HEIGHT - Inches(0.1)), size=size, colour=MUTED_RGB)
-        page.notes_slide.notes_text_frame.text = speaker_notes(slide)
+        page.notes_slide.notes_text_frame.text = for_xml(speaker_notes(slide))
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
@@ -111,7 +112,7 @@ def _title(page, text: str) -> None:
     frame.vertical_anchor = MSO_ANCHOR.TOP
     frame.margin_top = frame.margin_bottom = 0
     frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
-    frame.text = text
+    frame.text = text = for_xml(text)
     for paragraph in frame.paragraphs:
         paragraph.alignment = PP_ALIGN.LEFT
         for run in paragraph.runs:
@@ -126,7 +127,7 @@ def _text_box(page, text: str, *, top: Emu, size: int, colour: RGBColor) -> None
     box.name = "Source"
     frame = box.text_frame
     frame.word_wrap = True
-    frame.text = text
+    frame.text = for_xml(text)
     for run in frame.paragraphs[0].runs:
         run.font.name = FONT
         run.font.size = Pt(size)

@@ -67,6 +67,11 @@ class Unavailable(RuntimeError):
     says why in words a person can act on."""
 
 
+class NotInThisView(Unavailable):
+    """The view itself has no such file (no chart to draw, too many rows for Excel): the address's doing, not the
+    server's (the API's 404, where a missing browser is its 503)."""
+
+
 def file_name(view: View, fmt: str) -> str:
     """What the file is called: the page and its choices, e.g. `homeworking-sectors-education.pdf`."""
     if view.page == "explore":
@@ -124,7 +129,7 @@ class Renderer:
 
     def xlsx(self, view: View) -> bytes:
         if len(view.rows) > EXCEL_ROWS:
-            raise Unavailable(
+            raise NotInThisView(
                 f"Excel downloads hold up to {EXCEL_ROWS:,} rows and this view has {len(view.rows):,}: filter "
                 "further, or use CSV or Parquet."
             )
@@ -141,7 +146,7 @@ class Renderer:
 
     def chart_image(self, view: View, chart_key: str, fmt: str) -> bytes:
         if not view.charts:
-            raise Unavailable("This view has no chart to draw: its filters leave nothing to chart.")
+            raise NotInThisView("This view has no chart to draw: its filters leave nothing to chart.")
         chart = next((c for c in view.charts if c.key == chart_key), view.charts[0])  # "" or unknown: the main one
         figure = image_figure(chart)
         height = int(figure.layout.height or CHART_IMAGE["height"])  # as tall as its rows need (lib.charts.sizing)

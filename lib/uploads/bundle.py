@@ -5,15 +5,24 @@ gave their figures, when they were uploaded, the checks they passed and the perm
 view they were on, and a short README. Uploaded again on the Explore page, its rows go
 through every check an upload goes through (a bundle is only a file someone may have edited),
 and its permalink is offered back.
+
+A bundle is data, checked: every field of its description is validated (a time that is not one
+becomes unknown, with a note; an address that is not a web address is dropped), a bundle inside a
+bundle is refused, and the rows come back exactly as they went: their CSV marks every text cell a
+spreadsheet could run as a formula with a leading apostrophe, and also every cell that already
+began with one, so reading a bundle takes exactly one apostrophe off each marked cell
+(`-5 to 0 band` comes back as it went, never as `'-5 to 0 band`).
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -24,6 +33,9 @@ from lib.limits import LIMITS
 from lib.render import export
 
 PROFILE = "homeworking-dashboard-bundle"
+GUARD = "apostrophe"  # the bundle's own mark on text cells: one apostrophe before a formula trigger or an apostrophe
+PERMALINK_CHARS = 2_000  # an address a browser opens; longer is not one this dashboard wrote
+UNKNOWN = "unknown"
 ROWS_FILE = "your-figures.csv"
 COLUMNS = ("breakdown", "category", "measure", "percent", "code", "official_name")
 CHECKS = (
@@ -41,9 +53,10 @@ class Bundle:
 
     rows_csv: bytes
     name: str
-    uploaded_at: str
-    permalink: str
-    basis: dict  # where the figures come from, as declared (lib.comparability.Basis); {} when not said
+    uploaded_at: str  # an ISO time, or UNKNOWN
+    permalink: str | None
+    notes: tuple[str, ...] = ()
+    basis: dict = field(default_factory=dict)  # where the figures come from, as declared (lib.comparability.Basis)
 
 
 class NotABundle(ValueError):
@@ -58,7 +71,7 @@ def make_bundle(rows: pd.DataFrame, name: str, uploaded_at: datetime, permalink:
     """The person's rows as a bundle (.zip): CSV, datapackage.json, README; where they come from, and the caution
     on comparing them with 2019, travel in the datapackage.json."""
     basis = Basis.of_rows(rows)
-    csv = export.to_csv(rows[[c for c in COLUMNS if c in rows]].reset_index(drop=True))
+    rows_csv = _guarded_csv(rows[[c for c in COLUMNS if c in rows]].reset_index(drop=True))
     package = {
         "profile": PROFILE,
         "name": "your-homeworking-figures",
@@ -73,6 +86,7 @@ def make_bundle(rows: pd.DataFrame, name: str, uploaded_at: datetime, permalink:
             "basis": basis.declared(),
             "caution": verdict(basis).caution(),
             "made_by": f"{export.PRODUCT} {__version__}",
+            "text_guard": GUARD,
         },
         "resources": [
             {
@@ -96,7 +110,7 @@ def make_bundle(rows: pd.DataFrame, name: str, uploaded_at: datetime, permalink:
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(ROWS_FILE, csv)
+        archive.writestr(ROWS_FILE, rows_csv)
         archive.writestr("datapackage.json", json.dumps(package, ensure_ascii=False, indent=2))
         archive.writestr("README.md", readme)
     return buffer.getvalue()
@@ -137,19 +151,87 @@ def read_bundle(data: bytes, *, max_member_bytes: int) -> Bundle:
         for member in (archive.getinfo("datapackage.json"), archive.getinfo(ROWS_FILE)):
             if member.file_size > max_member_bytes:
                 raise NotABundle(_problem(f"{member.filename} in this zip is too large to be a bundle of figures"))
-        damaged = NotABundle(
-            _problem("this zip's datapackage.json is not a bundle's description (it was not made here, or edited)")
+        rows_csv = archive.read(ROWS_FILE)
+        package = _description(archive.read("datapackage.json"))
+    if rows_csv[:4] == b"PK\x03\x04":
+        raise NotABundle(
+            _problem("this bundle holds another zip where its rows should be: a bundle inside a bundle is not read")
         )
-        try:
-            package = json.loads(archive.read("datapackage.json"))
-            about = package["homeworking_bundle"]
-            name, uploaded, permalink = (str(about[k]) for k in ("figures_name", "uploaded_at", "permalink"))
-        except (ValueError, KeyError, TypeError):
-            raise damaged from None
-        if package.get("profile") != PROFILE:
-            raise damaged
-        basis = Basis.from_mapping(about.get("basis")).declared()  # checked as a form's fields are
-        return Bundle(archive.read(ROWS_FILE), name, uploaded, permalink, basis)
+    about = package["homeworking_bundle"]
+    name = about.get("figures_name")
+    if not isinstance(name, str):
+        raise NotABundle(_problem("this zip's datapackage.json names no figures (it was not made here, or edited)"))
+    uploaded_at, notes = _checked_time(about.get("uploaded_at"))
+    permalink = _checked_address(about.get("permalink"))
+    if about.get("permalink") and permalink is None:
+        notes += ("The view it was saved from is not offered: its address is not one of this dashboard's.",)
+    basis = Basis.from_mapping(about.get("basis")).declared()  # checked as the upload form's fields are
+    return Bundle(_unguarded(rows_csv, about.get("text_guard")), name, uploaded_at, permalink, notes, basis)
+
+
+def _description(raw: bytes) -> dict:
+    """The bundle's datapackage.json, if it is one made here; NotABundle otherwise."""
+    damaged = NotABundle(
+        _problem("this zip's datapackage.json is not a bundle's description (it was not made here, or edited)")
+    )
+    try:
+        package = json.loads(raw)
+    except ValueError:
+        raise damaged from None
+    if not isinstance(package, dict) or package.get("profile") != PROFILE:
+        raise damaged
+    if not isinstance(package.get("homeworking_bundle"), dict):
+        raise damaged
+    return package
+
+
+def _checked_time(value: object) -> tuple[str, tuple[str, ...]]:
+    """The bundle's upload time as ISO text, or UNKNOWN and a note saying why."""
+    try:
+        moment = datetime.fromisoformat(str(value).removesuffix("Z")) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        shown = str(value)[:40]
+        return UNKNOWN, (
+            f"When these figures were first uploaded is unknown: the bundle's date ('{shown}') is not a time.",
+        )
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), ()
+
+
+def _checked_address(value: object) -> str | None:
+    """A web address, or None."""
+    if not isinstance(value, str) or len(value) > PERMALINK_CHARS:
+        return None
+    parts = urlsplit(value)
+    return value if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def _guarded_csv(rows: pd.DataFrame) -> bytes:
+    """The rows as CSV, every text cell that starts with a formula trigger or an apostrophe marked by one more."""
+    marked = rows.copy()
+    for column in marked.columns:
+        if pd.api.types.is_string_dtype(marked[column]) or marked[column].dtype == object:
+            text = marked[column]
+            risky = text.str.startswith((*export.FORMULA_TRIGGERS, "'"), na=False)
+            marked[column] = text.where(~risky, "'" + text)
+    return marked.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
+
+
+def _unguarded(rows_csv: bytes, guard: object) -> bytes:
+    """The rows as they were: one apostrophe off each marked cell (GUARD); a bundle made before GUARD carried the
+    exports' own guard, which marks only formula triggers."""
+    try:
+        text = rows_csv.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return rows_csv  # the reader says what is wrong with it
+    starts = ("'",) if guard == GUARD else tuple(f"'{t}" for t in export.FORMULA_TRIGGERS)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""))):
+        writer.writerow(cells if number == 0 else [c[1:] if c.startswith(starts) else c for c in cells])
+    return out.getvalue().encode("utf-8")
 
 
 def _problem(rule: str) -> Problem:

@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 from defusedxml.common import DefusedXmlException
 
 from lib.data import KEY, DataValidationError, Problem, homeworking_schema, load_homeworking, resource, validate
+from lib.escape import shorten
 from lib.limits import LIMITS, Limits
 from lib.uploads import bundle, preflight
 
@@ -111,6 +112,7 @@ def _read_upload(
     _check_rows(raw, name, limits)
     report(0.35, f"Read {len(raw):,} rows; tidying labels")
     table, tidy_notes = _tidy(raw, name)
+    _check_cells(table, name, limits)
     notes += tidy_notes
     report(0.5, "Matching labels to the 2019 tables")
     reference = load_homeworking() if reference is None else reference
@@ -154,8 +156,12 @@ def _read_bundle(
         raise UploadError(name, [why.problem]) from None
     rows_name = f"{name} ({bundle.ROWS_FILE})"
     read = _read_upload(found.rows_csv, rows_name, source or found.name, reference, limits, limits.upload_bytes, report)
-    note = f"Restored from your bundle: {len(read.rows):,} rows first uploaded {_in_words(found.uploaded_at)}."
-    return Upload(read.rows, (note, *read.notes), found.uploaded_at, found.permalink, found.basis)
+    known = found.uploaded_at != bundle.UNKNOWN
+    when = f" first uploaded {_in_words(found.uploaded_at)}" if known else ""
+    note = f"Restored from your bundle: {len(read.rows):,} rows{when}."
+    return Upload(
+        read.rows, (note, *found.notes, *read.notes), found.uploaded_at if known else None, found.permalink, found.basis
+    )
 
 
 def figures_name(given: str | None, filename: str) -> str:
@@ -198,6 +204,22 @@ def _check_rows(raw: pd.DataFrame, name: str, limits: Limits) -> None:
     if len(raw) > limits.max_rows:
         rule = f"the file has {len(raw):,} rows; the limit is {limits.max_rows:,}: split it into smaller files"
         raise UploadError(name, [_problem(rule)])
+
+
+def _check_cells(table: pd.DataFrame, name: str, limits: Limits) -> None:
+    """No text cell longer than `limits.cell_chars`: a label is a name, and a megabyte of one would reach every
+    chart, slide and brief drawn with it. Each long cell is named by its row and column."""
+    problems: list[Problem] = []
+    for column in table.columns:
+        if column == "percent" or not pd.api.types.is_string_dtype(table[column]):
+            continue
+        lengths = table[column].str.len()
+        for index, length in lengths[lengths > limits.cell_chars].head(limits.max_problems - len(problems)).items():
+            rule = f"is {int(length):,} characters long; a text cell holds at most {limits.cell_chars}"
+            shown = shorten(str(table.at[index, column]), 60)
+            problems.append(_problem(rule, row=int(index) + 2, column=column, value=shown))
+    if problems:
+        raise UploadError(name, problems)
 
 
 def _size(n: int) -> str:

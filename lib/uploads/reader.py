@@ -67,6 +67,7 @@ class Reader:
         self._slots = threading.BoundedSemaphore(limits.workers)
         self._lock = threading.Lock()
         self._running: set[int] = set()
+        self._waiting = 0  # files waiting for a free reader, each held whole in memory meanwhile
         self._standby = _Process.start()  # imports now, not when the first file arrives
 
     @property
@@ -91,11 +92,29 @@ class Reader:
         report = progress or (lambda fraction, message: None)
         name = str(filename or "the file")
         reference = load_homeworking() if reference is None else reference
-        self._wait_for_a_reader(name, report)
+        self._join_the_queue(name)
+        try:
+            self._wait_for_a_reader(name, report)
+        finally:
+            with self._lock:
+                self._waiting -= 1
         try:
             return self._read(data, name, source, reference, report)
         finally:
             self._slots.release()
+
+    def _join_the_queue(self, name: str) -> None:
+        """Refuse at once when `limits.waiting_uploads` files already wait: each holds up to `upload_mb`."""
+        with self._lock:
+            busy = self._waiting >= self.limits.waiting_uploads
+            if not busy:
+                self._waiting += 1
+        if busy:
+            rule = (
+                f"the server is busy: {self.limits.waiting_uploads} files are already waiting to be read, and each is "
+                "held in memory while it waits, so yours was not taken: check it again in a minute"
+            )
+            raise UploadError(name, [Problem(None, None, rule)])
 
     def _wait_for_a_reader(self, name: str, report: Progress) -> None:
         started = time.monotonic()

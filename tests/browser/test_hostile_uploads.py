@@ -129,3 +129,87 @@ def test_an_image_download_that_fails_ends_in_words_on_the_page(browser, app_wit
     assert_no_exception(page)
     screenshot(page, "sectors-image-download-failed")
     page.context.close()
+
+
+LINK_LABEL = 'x <a href="https://evil.example/">ONS</a> ' + "and a long name " * 8  # under the cell cap, over a tick
+
+
+def crafted_bundle(tmp_path):
+    """A bundle someone edited: its time is not a time, its address not a web address, a label with a link."""
+    import io
+    import json
+    import zipfile
+    from datetime import UTC, datetime
+
+    from lib import data
+    from lib.uploads import bundle, parse
+
+    rows = (
+        "breakdown,category,measure,percent\n"
+        f'sector,"{LINK_LABEL}",week_prior,41.0\nsector,-5 to 0 band,week_prior,12.0\nsector,Education,ever,45.0\n'
+    )
+    upload = parse.read_upload(rows.encode(), "april.csv", "Our figures", reference=data.load_homeworking())
+    made = bundle.make_bundle(upload.rows, "Our figures", datetime(2026, 11, 30, tzinfo=UTC), "https://x.example/")
+    archive = zipfile.ZipFile(io.BytesIO(made))
+    files = {name: archive.read(name) for name in archive.namelist()}
+    about = json.loads(files["datapackage.json"])
+    about["homeworking_bundle"].update(uploaded_at="last Tuesday", permalink="javascript:alert(1)")
+    files["datapackage.json"] = json.dumps(about).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as out:
+        for name, content in files.items():
+            out.writestr(name, content)
+    path = tmp_path / "our-figures-bundle.zip"
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_a_crafted_bundle_and_a_long_label_change_nothing_for_a_second_person(browser, app_url, tmp_path):
+    theirs = new_page(browser)
+    theirs.goto(f"{app_url}/sectors?sector=Education")
+    wait_for_app(theirs)
+    their_chart = theirs.evaluate(CHART_TEXT)
+    their_headline = theirs.locator("h2").first.inner_text()
+
+    mine = new_page(browser)
+    start_upload(mine, app_url, crafted_bundle(tmp_path), source="")
+    mine.get_by_text("Added 3 rows").wait_for(timeout=60_000)
+    wait_until_idle(mine, timeout=60_000)
+    assert mine.get_by_text("first uploaded is unknown").count() == 1  # the bad time, said in words
+    assert mine.get_by_text("Open the view you saved").count() == 0  # the javascript: address was dropped
+    assert mine.get_by_role("button", name=re.compile("Your figures as a bundle")).count() == 1  # not stuck
+    assert mine.get_by_role("button", name=re.compile("Remove your figures")).count() == 1
+    screenshot(mine, "explore-crafted-bundle-restored")
+
+    huge = tmp_path / "huge-label.csv"
+    huge.write_text(f"breakdown,category,measure,percent\nsector,{'y' * 2_000_000},ever,10\n")
+    mine.locator('.st-key-upload-file input[type="file"]').set_input_files(str(huge))  # in the same session
+    mine.locator(".st-key-upload-source input").fill("Huge")
+    mine.get_by_role("button", name=re.compile("Check and add")).click()
+    message = refusal(mine)
+    assert f"row 2, column 'category': is 2,000,000 characters long; a text cell holds at most {LIMITS.cell_chars}" in (
+        message
+    )
+    assert_no_exception(mine)
+
+    mine.get_by_role("link", name="Sectors").first.click()  # in the same session: a reload would start a new one
+    mine.get_by_role("combobox", name="Your sector").wait_for(timeout=30_000)
+    wait_for_app(mine)
+    mine_chart = " ".join(mine.locator(".js-plotly-plot .main-svg").all_text_contents())
+    assert "(your data only)" in mine_chart and "…" in mine_chart  # the long label is cut on the axis
+    assert "-5 to 0 band" in mine_chart and "'-5 to 0 band" not in mine_chart  # the exact round trip
+    links = mine.locator('a[href*="evil.example"]')
+    assert links.count() == 0, links.first.evaluate("a => a.parentElement.parentElement.outerHTML.slice(0, 600)")
+    screenshot(mine, "sectors-with-crafted-bundle")
+
+    theirs.reload()
+    wait_for_app(theirs)
+    assert theirs.evaluate(CHART_TEXT) == their_chart  # nothing of the other session's figures
+    assert theirs.locator("h2").first.inner_text() == their_headline
+    assert "evil.example" not in theirs.content()
+    with theirs.expect_download(timeout=60_000) as download:
+        theirs.locator(".st-key-sectors-all-png button").first.click()
+    assert download.value.path().stat().st_size > 10_000  # their own image, drawn
+    assert_no_exception(theirs)
+    mine.context.close()
+    theirs.context.close()

@@ -143,7 +143,9 @@ def test_pages_keep_answering_while_ten_briefs_are_drawn(server):
         page = get(f"{server}/sectors")[0]
         statuses = [b.result()[0] for b in briefs]
     assert health == [200] * 5 and page == 200
-    assert statuses == [200] * 10
+    # One client's ten at once: its share of the drawing queue is drawn, the rest refused at once to come back later.
+    assert set(statuses) <= {200, 503} and statuses.count(200) >= 4, statuses
+    assert all("retry-after" in {k.lower() for k in b.result()[1]} for b in briefs if b.result()[0] == 503)
 
 
 def test_without_chromium_drawn_formats_answer_503_with_the_fix():
@@ -151,6 +153,7 @@ def test_without_chromium_drawn_formats_answer_503_with_the_fix():
     try:
         status, headers, body = get(f"{url}/api/age.pdf")
         assert status == 503 and headers["content-type"] == "application/problem+json"
+        assert headers["cache-control"] == "no-store" and headers["retry-after"]  # a passing 503 is never kept
         assert "apt-get install -y chromium" in json.loads(body)["detail"]
         assert get(f"{url}/api/age.csv")[0] == 200  # data needs no browser
         status, _, body = get(f"{url}/api/age.zip")  # as the page's button: the data, and why the rest is missing

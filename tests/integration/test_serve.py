@@ -139,3 +139,91 @@ def test_a_signal_stops_everything_it_started(signum):
     listening = {c.laddr.port for c in psutil.net_connections(kind="tcp") if c.status == psutil.CONN_LISTEN}
     assert not listening & set(ports)
     assert "stopped" in served.output
+
+
+def test_restarts_back_off_over_a_sliding_window_however_long_a_replica_lived(tmp_path):
+    launcher = serve.Launcher(replicas=1, address="127.0.0.1", port=1, haproxy="haproxy")
+    replica = launcher.replicas[0]
+    replica.started_at = -3600.0  # it had lived an hour before each death: that buys it no quick restart
+    delays = []
+    now = 10_000.0
+    for _ in range(8):
+        replica.proc = subprocess.Popen(["true"])
+        replica.proc.wait()
+        launcher.schedule_restart(replica, now, "exited with code 1")
+        delays.append(replica.restart_at - now)
+        now += 20  # each dies 20 s after its restart: more than any fixed "crash loop" threshold
+    assert delays == [0, 1, 2, 4, 8, 16, 30, 30]
+    now += serve.RESTART_WINDOW_S + 1  # a quiet window forgets the past restarts
+    launcher.schedule_restart(replica, now, "exited with code 1")
+    assert replica.restart_at == now
+    launcher.stop_all()
+
+
+def test_after_kill_9_of_the_launcher_its_children_go_and_the_next_start_works():
+    require_haproxy()
+    served = launch_balanced(replicas=1)
+    started = served.descendants()
+    assert len(started) >= 2  # HAProxy and the replica
+    served.proc.kill()  # SIGKILL: no handler runs, the launcher cannot clean up
+    served.proc.wait()
+    gone = psutil.wait_procs(started, timeout=20)[1]
+    assert gone == [], [p.cmdline() for p in gone]  # every child died with it: the kernel's parent-death signal
+    again = launch_balanced(replicas=1, port=served.port)  # the same port is free again
+    try:
+        assert get(again.url + "/_stcore/health")[0] == 200
+    finally:
+        stop_balanced(again)
+
+
+def test_a_replica_alive_but_hung_is_restarted_after_failing_its_checks_in_a_row():
+    require_haproxy()
+    served = launch_balanced(replicas=1)
+    try:
+        hung = served.replica_pid("r1")
+        os.killpg(hung, signal.SIGSTOP)  # alive, holding its port, answering nothing
+        served.wait_for_output(rf"replica r1 \(pid {hung}\) failed its health check {serve.HEALTH_FAILURES} times")
+        back_after = served.wait_replaced("r1", hung)
+        assert not psutil.pid_exists(hung) or psutil.Process(hung).status() == psutil.STATUS_ZOMBIE
+        assert get(served.url + "/_stcore/health")[0] == 200
+        print(f"a hung replica was replaced and back in service {back_after:.1f} s after it was restarted")
+    finally:
+        stop_balanced(served)
+
+
+def test_haproxy_limits_each_client_address_in_connections_and_api_requests():
+    require_haproxy()
+    served = launch_balanced(replicas=1, extra=["--client-connections", "4", "--client-api-requests", "5"])
+    try:
+        answers = [urllib.request.Request(served.url + "/api/sectors.csv") for _ in range(9)]
+        statuses, limited = [], None
+        for request in answers:
+            try:
+                with urllib.request.urlopen(request, timeout=30) as r:
+                    statuses.append(r.status)
+            except urllib.error.HTTPError as err:
+                statuses.append(err.code)
+                limited = err
+        assert statuses[:5] == [200] * 5 and set(statuses[5:]) == {429}, statuses
+        assert limited.headers["Retry-After"] == "10" and limited.headers["Content-Type"] == "application/problem+json"
+        assert get(served.url + "/_stcore/health")[0] == 200  # a page's own requests are not the API's
+        held = []
+        for _ in range(6):  # each kept open while the next opens
+            try:
+                held.append(socket.create_connection(("127.0.0.1", served.port), timeout=5))
+            except OSError:
+                held.append(None)
+        time.sleep(0.5)
+        refused = 0
+        for conn in held:
+            try:
+                conn.sendall(b"GET /_stcore/health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                refused += conn.recv(100) == b""
+            except (OSError, AttributeError):
+                refused += 1
+            finally:
+                if conn is not None:
+                    conn.close()
+        assert refused == 2, refused  # the fifth and sixth connection of one address
+    finally:
+        stop_balanced(served)

@@ -94,3 +94,82 @@ def test_a_bundles_upload_time_is_said_in_words_and_an_edited_one_as_it_is():
     assert _in_words("2026-11-30T09:15:00Z") == "30 November 2026 at 09:15 UTC"
     assert _in_words("2026-11-30T10:15:00+01:00") == "30 November 2026 at 09:15 UTC"
     assert _in_words("last Tuesday") == "last Tuesday"
+
+
+TRIGGERS = (
+    "breakdown,category,measure,percent\n"
+    "age,-5 to 0 band,ever,10.0\n"
+    "age,+ more,ever,11.0\n"
+    'age,"=SUM(A1:A2)",ever,12.0\n'
+    "age,@home,ever,13.0\n"
+    "age,'quoted already,ever,14.0\n"
+    "age,''two,ever,15.0\n"
+)
+
+
+def test_the_round_trip_is_exact_for_labels_a_spreadsheet_would_run():
+    upload = parse.read_upload(TRIGGERS.encode(), "bands.csv", "Bands", reference=data.load_homeworking())
+    labels = list(upload.rows["category"])
+    assert labels == ["-5 to 0 band", "+ more", "=SUM(A1:A2)", "@home", "'quoted already", "''two"]
+    made = bundle.make_bundle(upload.rows, "Bands", WHEN, PERMALINK)
+    written = members(made)["your-figures.csv"].decode()
+    assert "'-5 to 0 band" in written and "'=SUM(A1:A2)" in written  # still safe to open in a spreadsheet
+    back = parse.read_upload(made, "bands-bundle.zip", "", reference=data.load_homeworking())
+    assert list(back.rows["category"]) == labels
+    assert back.rows.equals(upload.rows)
+
+
+def test_a_bundle_made_before_its_own_mark_loses_only_the_exports_quote(april):
+    files = members(bundle.make_bundle(april.rows, "old", WHEN, PERMALINK))
+    about = json.loads(files["datapackage.json"])
+    del about["homeworking_bundle"]["text_guard"]
+    files["datapackage.json"] = json.dumps(about).encode()
+    files["your-figures.csv"] = files["your-figures.csv"].replace(b"Our own patch", b"'-5 band")
+    back = parse.read_upload(rezip(files), "old.zip", "", reference=data.load_homeworking())
+    assert "-5 band" in set(back.rows["category"])
+
+
+@pytest.mark.parametrize("stamp", ["last Tuesday", 20261130, None, ["2026"], "2026-13-45T99:00:00Z"])
+def test_a_bundle_whose_time_is_not_one_is_read_with_the_time_unknown(made, stamp):
+    files = members(made)
+    about = json.loads(files["datapackage.json"])
+    about["homeworking_bundle"]["uploaded_at"] = stamp
+    files["datapackage.json"] = json.dumps(about).encode()
+    back = parse.read_upload(rezip(files), "edited.zip", "", reference=data.load_homeworking())
+    assert back.uploaded_at is None
+    assert back.notes[0] == "Restored from your bundle: 3 rows."
+    assert any("first uploaded is unknown" in note for note in back.notes)
+
+
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "x" * 3000, 42, "//no-scheme.example/"])
+def test_a_bundles_address_that_is_not_a_web_address_is_dropped_with_a_note(made, address):
+    files = members(made)
+    about = json.loads(files["datapackage.json"])
+    about["homeworking_bundle"]["permalink"] = address
+    files["datapackage.json"] = json.dumps(about).encode()
+    back = parse.read_upload(rezip(files), "edited.zip", "", reference=data.load_homeworking())
+    assert back.permalink is None
+    assert any("not one of this dashboard's" in note for note in back.notes)
+
+
+@pytest.mark.parametrize("name", [None, 7, ["a"]])
+def test_a_bundle_without_a_name_for_its_figures_is_refused(made, name):
+    files = members(made)
+    about = json.loads(files["datapackage.json"])
+    about["homeworking_bundle"]["figures_name"] = name
+    files["datapackage.json"] = json.dumps(about).encode()
+    with pytest.raises(parse.UploadError, match="names no figures"):
+        parse.read_upload(rezip(files), "edited.zip", "", reference=data.load_homeworking())
+
+
+def test_a_bundle_inside_a_bundle_is_refused_at_once(made):
+    nested = made
+    for _ in range(400):  # as deep as the issue found recursion stopping it
+        files = members(made)
+        files["your-figures.csv"] = nested
+        nested = rezip(files)
+        if len(nested) > 200_000:
+            break
+    with pytest.raises(parse.UploadError) as refused:
+        parse.read_upload(nested, "nested.zip", "", reference=data.load_homeworking())
+    assert "a bundle inside a bundle is not read" in refused.value.problems[0].rule

@@ -256,7 +256,9 @@ def test_uploaded_names_are_escaped_in_chart_text(hw):
     )
     fig = charts.distribution_chart(rows, title="t", subtitle="s")
     assert fig.data[0].name == "Your data: &lt;b&gt;Mine&lt;/b&gt;"
-    assert "&lt;b&gt;Mine&lt;/b&gt;" in explore.chart_source(rows)
+    assert "<b>Mine</b>" in explore.chart_source(rows)  # the source line is text; the chart escapes it, once
+    source_line = [a.text for a in fig.layout.annotations][-1]
+    assert "&lt;b&gt;Mine&lt;/b&gt;" in source_line and "&amp;lt;" not in source_line
 
 
 def test_council_chart_draws_the_most_common_unit_in_the_source_words(councils):

@@ -111,3 +111,31 @@ def test_a_browser_that_will_not_start_is_reported_not_raised_raw(tmp_path):
 def test_only_png_and_svg(tmp_path):
     with pytest.raises(ValueError, match="png, svg"):
         ImageExporter(str(tmp_path / "unused")).image(go.Figure(), "gif")
+
+
+def labelled(label: str) -> go.Figure:
+    return go.Figure(go.Bar(x=[1, 2], y=[label, "Education"], orientation="h"))
+
+
+def test_a_text_too_long_to_draw_never_reaches_chromium():
+    from lib.limits import DRAWING
+
+    fresh = ImageExporter()
+    with pytest.raises(ImageExportUnavailable, match=f"no text over {DRAWING.text_chars:,} is drawn"):
+        fresh.image(labelled("x" * 2_000_000))
+    assert fresh.browser_pid is None  # no browser was even started for it
+
+
+def test_a_drawing_that_runs_out_of_time_restarts_the_browser_and_the_next_one_is_drawn():
+    from tests.unit.conftest import require_browser
+
+    require_browser()
+    with ImageExporter(timeout=4) as slow:
+        slow.image(labelled("Warm"))
+        stuck = psutil.Process(slow.browser_pid)
+        with pytest.raises(ImageExportUnavailable, match="so it was restarted"):
+            slow._draw(labelled("x" * 3_000_000), {"format": "png", "width": 800, "height": 600, "scale": 1})
+        assert slow.restarts == 1
+        assert not stuck.is_running() or stuck.status() == psutil.STATUS_ZOMBIE  # killed, not left working
+        assert png_size(slow.image(labelled("Next"), width=400, height=300)) == (400, 300)
+        assert slow.browser_pid != stuck.pid

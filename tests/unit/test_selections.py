@@ -92,8 +92,27 @@ def test_keys_that_depend_on_earlier_choices(tables):
     assert homeworking["category"] == ["16-19 yrs"] and "unit" not in homeworking
     councils = selections.read(views.PAGES["explore"].keys, {"table": "Councils", "kind": "charity"}, tables)
     assert councils["kind"] == ["charity"] and "breakdown" not in councils
-    with pytest.raises(SelectionError):  # a category of another breakdown than the one chosen
-        selections.check(views.PAGES["explore"].keys, {"breakdown": "age", "category": "London"}, tables)
+    # A category of another breakdown than the one chosen is an option the OpenAPI description lists: the API reads
+    # it as the page does (dropped), where one that is nowhere an option is refused.
+    query = {"breakdown": "age", "category": "London"}
+    assert selections.check(views.PAGES["explore"].keys, query, tables) == selections.read(
+        views.PAGES["explore"].keys, query, tables
+    )
+    with pytest.raises(SelectionError):
+        selections.check(views.PAGES["explore"].keys, {"breakdown": "age", "category": "Atlantis"}, tables)
+    with pytest.raises(SelectionError):  # a key of the other table is still checked
+        selections.check(views.PAGES["explore"].keys, {"org": "AAA"}, tables)
+
+
+def test_the_strict_reading_refuses_what_the_description_does_not_allow(tables):
+    for query in ({"sector": ""}, {"sector": ["Education", "Atlantis"]}, {"min": ""}, {"page": "2000000"}):
+        with pytest.raises(SelectionError):
+            selections.check(views.PAGES["sectors"].keys + views.PAGES["explore"].keys, query, tables)
+    with pytest.raises(SelectionError):
+        deck.HEADLINES["sector"].check("x" * (selections.HEADLINE_MAX + 1), tables)
+    # Characters XML forbids and bidirectional controls carry no meaning in a headline: dropped, by both readings.
+    assert deck.HEADLINES["sector"].check("a\uffffb\x0b\u202ec", tables) == "abc"
+    assert deck.HEADLINES["sector"].read("a\uffffb", tables) == "ab"
 
 
 def test_query_string_leaves_defaults_out(tables):
