@@ -68,14 +68,15 @@ def for_xml(text: object) -> str:
     return clean(text)
 
 
-def for_typst(value: object) -> object:
-    """The brief's data, every string in it cleaned: Typst reads it as JSON data, never as markup."""
+def for_typst(value: object, limit: int | None = None) -> object:
+    """The brief's data, every string in it cleaned (and, with `limit`, shortened): Typst reads it as JSON data,
+    never as markup."""
     if isinstance(value, str):
-        return clean(value)
+        return shorten(clean(value), limit) if limit else clean(value)
     if isinstance(value, Mapping):
-        return {key: for_typst(item) for key, item in value.items()}
+        return {key: for_typst(item, limit) for key, item in value.items()}
     if isinstance(value, Sequence):
-        return [for_typst(item) for item in value]
+        return [for_typst(item, limit) for item in value]
     return value
 
 

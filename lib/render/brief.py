@@ -28,6 +28,7 @@ from lib.charts import PRINT
 from lib.charts.sizing import for_size
 from lib.compare import MEASURE_LABELS, MEASURE_SHORT
 from lib.escape import for_typst
+from lib.limits import DRAWING
 from lib.render import cells, export
 
 TEMPLATE = Path(__file__).with_name("brief.typ")
@@ -226,7 +227,9 @@ def _replaced(value, text: str):
 
 
 def _inputs(content: dict, charts: Mapping[str, str] | None = None) -> dict[str, str]:
-    return {"view": json.dumps(for_typst(content), ensure_ascii=False), **(charts or {})}
+    # Every text shortened to what a drawing may hold: PDF/A refuses a string of over 32,767 characters, and an
+    # uploaded label that long (capped on upload, but a View may be built from rows in a notebook) is no sentence.
+    return {"view": json.dumps(for_typst(content, DRAWING.text_chars), ensure_ascii=False), **(charts or {})}
 
 
 def _room(compiler: typst.Compiler, sheet: Sheet) -> tuple[float, bool]:

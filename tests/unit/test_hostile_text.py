@@ -153,7 +153,7 @@ def test_the_brief_prints_the_text_as_typed(kind, tables):
         "sectors", tables, {"sector": "Education", "benchmark": "Public administration and defence"}, uploaded(text)
     )
     svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'
-    content = escape.for_typst(brief.brief_content(view, permalink=LINK, day=date(2026, 12, 5), chart_height_mm=10))
+    content = escape.for_typst(brief.brief_content(view, permalink=LINK, day=date(2026, 12, 5)))
     assert all(holds_nothing_forbidden(s) for s in strings(content))
     pdf = brief.brief_pdf(view, lambda fig, fmt, **size: svg, permalink=LINK, day=date(2026, 12, 5))
     assert pdf.startswith(b"%PDF")
