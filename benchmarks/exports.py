@@ -91,7 +91,7 @@ TABLE_FORMATS = {
 
 
 def table_exports(runs: int, *, big: bool) -> list[Timing]:
-    export = _lib("export")
+    export = _lib("render.export")
     timings = []
     for view_name, (view, resource, filters) in list(views().items())[: 2 if big else 1]:
 
@@ -102,7 +102,7 @@ def table_exports(runs: int, *, big: bool) -> list[Timing]:
         for fmt, (function, ours, plain, plain_name) in TABLE_FORMATS.items():
             timing = Timing(fmt, view_name, floor_name=plain_name)
             if export is None or not hasattr(export, function):
-                timing.note = f"not yet available (`lib/export.py:{function}`)"
+                timing.note = f"not yet available (`lib/render/export.py:{function}`)"
             else:
                 timing.seconds, result = _time(lambda o=ours, v=view, p=prov: o(export, v, p), runs)
                 timing.size_bytes = len(result)
@@ -143,12 +143,12 @@ def sectors_figure():
 
 
 def image_and_deck_exports(runs: int) -> list[Timing]:
-    images = _lib("images")
-    deck = _lib("deck")
+    images = _lib("render.images")
+    deck = _lib("views.deck")
     timings: list[Timing] = []
     if images is None or not hasattr(images, "ImageExporter"):
         names = ("PNG", "SVG", "PowerPoint deck")
-        return [Timing(n, "", note="not yet available (`lib/images.py:ImageExporter`)") for n in names]
+        return [Timing(n, "", note="not yet available (`lib/render/images.py:ImageExporter`)") for n in names]
     exporter = images.ImageExporter(harness.CHROMIUM)
     if not exporter.available:
         return [Timing(n, "", note=f"no Chromium at {harness.CHROMIUM}") for n in ("PNG", "SVG", "PowerPoint deck")]
@@ -173,9 +173,10 @@ def image_and_deck_exports(runs: int) -> list[Timing]:
 def _deck_timing(deck, exporter, floor, runs: int) -> Timing:
     timing = Timing("PowerPoint deck", "the default selections, every slide", floor_name="")
     if deck is None:
-        timing.note = "not yet available (`lib/deck.py:build_deck`)"
+        timing.note = "not yet available (`lib/views/deck.py:build_deck`)"
         return timing
-    from lib import data, powerpoint
+    from lib import data
+    from lib.render import powerpoint
     from lib.selections import Tables
 
     tables = Tables(data.load_homeworking(), data.load_councils())

@@ -122,7 +122,7 @@ def summarise(page: str, sessions: list[Session], top: int = 8, *, modules: bool
     ranked = sorted(inclusive.items(), key=lambda kv: -kv[1])
     # A page script's <module> frame holds the whole page; the functions under it say more.
     ranked = [
-        (k, v / runs) for k, v in ranked if not k.endswith(":<module>") or (modules and k.startswith(("lib/", "ui.py")))
+        (k, v / runs) for k, v in ranked if not k.endswith(":<module>") or (modules and k.startswith(("lib/", "ui/")))
     ][:top]
     return Profile(
         page=page,
