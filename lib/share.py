@@ -138,7 +138,7 @@ async def drawn(request: Request, key: Hashable, make: Callable[[], Encoded]) ->
 
 async def static_page(request: Request) -> Response:
     """`/api/<page>.html?<the page's query>[&embed=1][&standalone=1]`."""
-    page = request.path_params["file"].removesuffix(".html")
+    page = request.url.path.removeprefix("/api/").removesuffix(".html")
     query = api._query(request)
     try:
         options = page_options(query)
