@@ -147,7 +147,8 @@ async def static_page(request: Request) -> Response:
         standalone = options.get("standalone", False)
         kept = (STANDALONE if standalone else PAGES).get(key)
         if kept is None:
-            kept = await drawn(request, ("html", *key, standalone), lambda: make_page(key, standalone))
+            flight = (page, "html", *key[1:], standalone)  # page, format and query first: the queue names flights so
+            kept = await drawn(request, flight, lambda: make_page(key, standalone))
     except api.Problem as problem:
         return problem.response(str(request.url.path))
     except drawing.Abandoned:
@@ -287,7 +288,7 @@ async def slide_image(request: Request) -> Response:
         api.read_address(HOME, "pptx", query)  # a presentation address: checked as the deck's
         key = (api._frozen(query), api._base(request), today())
         found = SLIDES.get(key)
-        kept = found if found is not None else await drawn(request, ("slide.png", *key), lambda: make_slide(key))
+        kept = found if found is not None else await drawn(request, ("slide", "png", *key), lambda: make_slide(key))
     except api.Problem as problem:
         return problem.response(str(request.url.path))
     except drawing.Abandoned:

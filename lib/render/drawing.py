@@ -295,15 +295,9 @@ class DrawingService:
                         self._kept.popitem(last=False)
             flight.result, flight.error, flight.state = result, error, "done"
             self.counts["drawn" if error is None else "failed"] += 1
-            log.info(
-                "%s %s %s in %.2f s",
-                "drew" if error is None else "failed",
-                flight.lane,
-                _named(flight.key),
-                took,
-            )
             flight.done.set()
             self._lock.notify_all()
+        log.info("%s %s %s in %.2f s", "drew" if error is None else "failed", flight.lane, _named(flight.key), took)
 
 
 def _named(key: Hashable | None) -> str:
@@ -311,7 +305,10 @@ def _named(key: Hashable | None) -> str:
     if not isinstance(key, tuple) or len(key) < 3:
         return "own"
     page, fmt, canonical = key[:3]
-    return f"{page}.{fmt}?" + "&".join(f"{k}={v}" for k, v in canonical)
+    try:
+        return f"{page}.{fmt}?" + "&".join(f"{k}={v}" for k, v in canonical)
+    except (TypeError, ValueError):  # a key of another shape is named as it is: a log line never stops the worker
+        return repr(key)[:200]
 
 
 LOG_SETTING = "DASHBOARD_DRAWING_LOG"  # a file to append the queue's lines to (benchmarks and tests read it)

@@ -183,3 +183,13 @@ def test_the_canonical_address_keeps_only_the_keys_a_file_uses_sorted_and_once()
     assert selections.PRESENT not in deck and any(s.key == "deck" for s in deck)
     again = [("deck", "age"), ("deck", "sector"), ("deck", "age"), ("region", "Wales")]
     assert drawing.canonical_query(deck, again) == (("deck", "age"), ("deck", "sector"), ("region", "Wales"))
+
+
+@pytest.mark.parametrize(
+    "key", [("slide.png", (("deck", "x"),), "http://h", "2026-01-01"), ("a", "b", 3), ("a", "b", ("x",))]
+)
+def test_a_key_of_any_shape_is_drawn_and_the_worker_goes_on(key):
+    drawer = service(slots=1, page_slots=0)
+    for asked, answer in ((key, b"first"), (("next", "png", ()), b"second")):
+        flight = drawer.submit(asked, lambda answer=answer: answer, lane=API, client="c")
+        assert flight.done.wait(5) and flight.outcome() == answer
