@@ -12,6 +12,7 @@ memory without compressing it again (Streamlit's gzip layer passes an encoded bo
 
 from __future__ import annotations
 
+import copy
 import gzip
 import json
 import re
@@ -333,12 +334,18 @@ def described(document: dict) -> dict:
             "schema": {"type": "string", "enum": ["1", "0"]},
             "description": says,
         }
-    for path, item in document["paths"].items():
-        if path.endswith(".{format}"):
-            item["get"]["parameters"] += [
+    for path, item in list(document["paths"].items()):
+        if path.endswith(".{format}"):  # the static page: the page's own keys, and embed and standalone
+            page = copy.deepcopy(item["get"])
+            page["parameters"] = [p for p in page["parameters"] if p != {"$ref": "#/components/parameters/format"}]
+            page["parameters"] += [
                 {"$ref": "#/components/parameters/html.embed"},
                 {"$ref": "#/components/parameters/html.standalone"},
             ]
+            page["summary"] = page["summary"].replace("as a file", "as a static web page")
+            page["operationId"] += "_html"
+            page["responses"]["200"] = {"description": "The static page", "content": {"text/html": {}}}
+            document["paths"][path.replace("{format}", "html")] = {"get": page}
     problem = {api.PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
     document["paths"]["/api/oembed"] = {
         "get": {
@@ -380,7 +387,10 @@ def described(document: dict) -> dict:
 
 
 def _query_parameter(name: str, says: str, *, required: bool = False, integer: bool = False, enum=None) -> dict:
-    schema: dict = {"type": "integer", "minimum": 1} if integer else {"type": "string"}
+    # As oembed() reads them: a size of one to five digits; text with something other than white space in it.
+    schema: dict = (
+        {"type": "integer", "minimum": 1, "maximum": 99999} if integer else {"type": "string", "pattern": r"\S"}
+    )
     if enum:
         schema["enum"] = enum
     return {"name": name, "in": "query", "required": required, "schema": schema, "description": says}

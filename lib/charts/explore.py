@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.charts.layout import category_axis, finish_layout, label_margin, legend_above_panels, set_axes
-from lib.charts.theme import NORMAL, OTHER, TEXT, UPLOADED, Theme
+from lib.charts.theme import GRID, NORMAL, OTHER, TEXT, UPLOADED, Theme
 from lib.compare import MEASURE_LABELS
 from lib.councils import marked
 from lib.data import MEASURES, source_note
@@ -39,29 +39,10 @@ def distribution_chart(
         horizontal_spacing=0.05,
         subplot_titles=[f"<b>{MEASURE_LABELS[m]}</b>" for m in measures],
     )
-    ons_name = HOMEWORKING.short_citation
+    paired = len(set(bands["source"])) > 1
     for col, measure in enumerate(measures, start=1):
         for source, counts in bands[bands["measure"] == measure].groupby("source", sort=False):
-            mine = source != ons_name
-            fig.add_bar(
-                x=(counts["band_from"] + counts["band_to"]) / 2,
-                y=counts["figures"],
-                width=BAND_WIDTH * (0.42 if len(set(bands["source"])) > 1 else 0.85),
-                marker=dict(
-                    color=UPLOADED if mine else OTHER,
-                    pattern=dict(shape="/", fgcolor="#FFFFFF", fillmode="overlay", size=8) if mine else None,
-                    line=dict(width=0),
-                ),
-                customdata=np.column_stack([counts["band_from"], counts["band_to"]]),
-                hovertemplate="%{customdata[0]:g}–%{customdata[1]:g}%: %{y:,} figures<extra>"
-                + for_plotly(source if not mine else f"Your data: {source}")
-                + "</extra>",
-                name=for_plotly(f"Your data: {source}" if mine else "ONS 2019"),
-                legendgroup=for_plotly(source),
-                showlegend=col == 1,
-                row=1,
-                col=col,
-            )
+            add_band_bars(fig, counts, str(source), paired=paired, col=col)
         set_axes(
             fig,
             "x",
@@ -79,7 +60,7 @@ def distribution_chart(
         title=dict(text="Number of figures (derived)", font=dict(size=theme.axis_title_size)),
         tickformat=",",
         tickfont=dict(size=theme.tick_size),
-        gridcolor="#E6E6E6",
+        gridcolor=GRID,
         row=1,
         col=1,
     )
@@ -98,6 +79,30 @@ def distribution_chart(
     )
     legend_above_panels(fig, theme)
     return fig
+
+
+def add_band_bars(fig: go.Figure, counts: pd.DataFrame, source: str, *, paired: bool, col: int) -> None:
+    """One source's figures per band in panel `col`: ONS grey, uploaded hatched green, narrower when two share."""
+    mine = source != HOMEWORKING.short_citation
+    fig.add_bar(
+        x=(counts["band_from"] + counts["band_to"]) / 2,
+        y=counts["figures"],
+        width=BAND_WIDTH * (0.42 if paired else 0.85),
+        marker=dict(
+            color=UPLOADED if mine else OTHER,
+            pattern=dict(shape="/", fgcolor="#FFFFFF", fillmode="overlay", size=8) if mine else None,
+            line=dict(width=0),
+        ),
+        customdata=np.column_stack([counts["band_from"], counts["band_to"]]),
+        hovertemplate="%{customdata[0]:g}–%{customdata[1]:g}%: %{y:,} figures<extra>"
+        + for_plotly(source if not mine else f"Your data: {source}")
+        + "</extra>",
+        name=for_plotly(f"Your data: {source}" if mine else "ONS 2019"),
+        legendgroup=for_plotly(source),
+        showlegend=col == 1,
+        row=1,
+        col=col,
+    )
 
 
 def council_chart(view: pd.DataFrame, unit: str, *, title: str, subtitle: str, theme: Theme = NORMAL) -> go.Figure:
@@ -131,7 +136,7 @@ def council_chart(view: pd.DataFrame, unit: str, *, title: str, subtitle: str, t
         tickformat=",",
         title=dict(text=f"Value ({for_plotly(unit)})", font=dict(size=theme.axis_title_size)),
         tickfont=dict(size=theme.tick_size),
-        gridcolor="#E6E6E6",
+        gridcolor=GRID,
     )
     category_axis(fig, rows["id"].tolist(), labels, theme, col=None)
     return finish_layout(

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import urllib.parse
@@ -66,6 +67,7 @@ def test_schemathesis_with_all_its_checks_finds_nothing(server, tmp_path):
             "--report-dir",
             str(tmp_path),
         ],
+        env={**os.environ, "DASHBOARD_OEMBED_URL": f"{server}/regions?region=Wales"},  # schemathesis.toml reads it
         capture_output=True,
         text=True,
         timeout=300,

@@ -96,6 +96,8 @@ def test_the_openapi_document_describes_the_new_routes_and_stays_valid():
     document = api.openapi(BASE)
     validate(document)
     assert {"/api/oembed", "/api/slide.png", f"/api/{html.PLOTLY_FILE}"} <= set(document["paths"])
-    sectors = document["paths"]["/api/sectors.{format}"]["get"]["parameters"]
-    assert {"$ref": "#/components/parameters/html.embed"} in sectors
+    embed = {"$ref": "#/components/parameters/html.embed"}
+    static = document["paths"]["/api/sectors.html"]["get"]["parameters"]
+    assert embed in static and {"$ref": "#/components/parameters/sectors.sector"} in static
+    assert embed not in document["paths"]["/api/sectors.{format}"]["get"]["parameters"]  # a CSV has no embed
     assert "html" in document["components"]["parameters"]["format"]["schema"]["enum"]
