@@ -3,6 +3,7 @@ name, read the change on Regions in words and in a chart, download the bundle, a
 browser, with the view it was saved from."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app
 from tests.browser.test_explore import download, open_explore, upload_file
@@ -35,7 +36,8 @@ def test_upload_read_the_change_keep_the_bundle_and_bring_it_back(browser, app_u
     assert "up 39.1 points, 3.2× as many (derived)" in headline.inner_text()
     assert page.get_by_text("Our own patch: 40.0%").count() == 1
     change = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Your data: lms-april-2020").last
-    assert "ONS 2019" in change.inner_text()
+    change.scroll_into_view_if_needed()
+    expect(change).to_contain_text("ONS 2019", use_inner_text=True)  # drawn, not only in the page's text
     screenshot(page, "regions-change")
 
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Explore").click()  # same session
