@@ -199,7 +199,11 @@ def upload_section(mine) -> None:
         check_upload(chosen, source_name, basis)
     ui.review_labels(add)
 
-    outcome = st.session_state.pop(OUTCOME_KEY, None)
+    # What the last upload added stays said while its rows are held: a rerun (a filter, the address) keeps it.
+    outcome = st.session_state.get(OUTCOME_KEY)
+    if outcome and (mine is None or outcome[0] not in set(mine["source"])):
+        del st.session_state[OUTCOME_KEY]  # its rows were removed or replaced
+        outcome = None
     if outcome:
         label, count, notes, permalink = outcome
         st.success(f"Added {count:,} rows as **{for_markdown(label)}**.")

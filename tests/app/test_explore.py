@@ -172,9 +172,12 @@ def test_markdown_in_the_name_shows_as_text():
 
 def test_removing_your_figures_brings_back_the_2019_table():
     at = upload(run_page(PAGE), "survey.csv", (FIXTURES / "good_survey.csv").read_bytes())
+    at.run()  # a rerun that is not an upload (a filter, the address) keeps what was added said
+    assert [s.value for s in at.success] == ["Added 5 rows as **Our staff survey 2021**."]
     at.button(key="remove-upload").click().run()
     assert not at.exception
     assert set(table(at)["source"]) == {ONS}
+    assert not at.success  # the rows it spoke of are gone
 
 
 def test_a_big_upload_is_charted_in_bands_and_the_table_paged():
