@@ -130,8 +130,7 @@ def changes(shown: views.View) -> None:
     """The person's own figures against 2019, in words and in a chart, where they brought any."""
     if not shown.changes:
         return
-    st.header("Your figures against 2019")
-    st.caption(f":material/compare_arrows: {for_markdown(shown.caution)}")
+    st.header("Your figures against 2019")  # the caution is said once, under the headline (and by the chart)
     listed = shown.changes[:CHANGES_LISTED]
     st.markdown("\n".join(f"- {for_markdown(change.sentence())}." for change in listed))
     if len(shown.changes) > len(listed):

@@ -114,3 +114,5 @@ def test_without_a_declared_basis_the_change_still_carries_the_general_caution()
     at = uploaded_then("../pages/regions.py")
     caution = next(c.value for c in at.caption if "Comparing with 2019" in c.value)
     assert "may come from another survey, question, population or period" in caution
+    page_captions = [c.value for c in at.caption if ":material/compare_arrows:" in c.value]
+    assert len(page_captions) == 1  # said once on the page, under the headline (the chart carries its own)
