@@ -35,7 +35,7 @@ from lib.render.renderer import Address, Renderer, file_name, today
 
 IMMUTABLE = "public, max-age=31536000, immutable"  # a versioned file never changes under its name
 PAGES_KEPT = 128  # static pages of ~60 kB (with their gzip form, ~75 kB)
-STANDALONE_KEPT = 4  # standalone pages carry plotly.js: 5 MB each
+STANDALONE_KEPT = 4  # standalone pages carry plotly.js: 1.2 MB each
 SLIDES_KEPT = 32
 OEMBED_WIDTH_MIN = 200  # px: narrower than this, the page cannot show its figures
 PROVIDER = "Homeworking dashboard"
@@ -325,7 +325,7 @@ def described(document: dict) -> dict:
     parameters = document["components"]["parameters"]
     for name, says in (
         ("embed", "html only: 1 drops the header and footer for an iframe, whose parent it tells its height."),
-        ("standalone", "html only: 1 inlines plotly.js, so the page opens offline (about 5 MB)."),
+        ("standalone", "html only: 1 inlines plotly.js, so the page opens offline (about 1.3 MB)."),
     ):
         parameters[f"html.{name}"] = {
             "name": name,

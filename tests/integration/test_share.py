@@ -46,7 +46,7 @@ def test_the_embed_and_the_standalone_page(server):
     assert status == 200 and doc.find(".//header") is None and doc.find(".//footer[@class='site']") is None
     assert doc.find("body").get("class") == "embed"
     status, headers, body = get(f"{server}/api/regions.html?region=Wales&standalone=1")
-    assert status == 200 and f"plotly.js v{html.PLOTLY_VERSION}".encode() in body
+    assert status == 200 and f"plotly.js (basic - minified) v{html.PLOTLY_VERSION}".encode() in body
     assert 'filename="homeworking-regions-wales' in headers["content-disposition"]
     assert not [s for s in lxml.html.fromstring(body).iter("script") if s.get("src")]
 
@@ -70,13 +70,14 @@ def test_a_bad_static_page_address_is_a_problem(server, path, status, parameter)
 def test_plotly_js_is_served_once_under_its_version_for_a_year(server):
     page = lxml.html.fromstring(get(f"{server}/api/age.html")[2])
     [src] = [s.get("src") for s in page.iter("script") if s.get("src")]
-    assert src == f"{server}/api/plotly-{html.PLOTLY_VERSION}.min.js"
+    assert src == f"{server}/api/plotly-basic-{html.PLOTLY_VERSION}.min.js"
     status, headers, body = get(src)
     assert status == 200 and headers["content-type"].startswith("text/javascript")
     assert headers["cache-control"] == "public, max-age=31536000, immutable"
-    assert body.startswith(f"/**\n* plotly.js v{html.PLOTLY_VERSION}".encode())
+    assert body.startswith(f"/**\n* plotly.js (basic - minified) v{html.PLOTLY_VERSION}".encode())
     assert get(src, {"If-None-Match": headers["etag"]})[0] == 304
     assert get(f"{server}/api/plotly-0.0.1.min.js")[0] == 404
+    assert get(f"{server}/api/plotly-basic-0.0.1.min.js")[0] == 404
 
 
 def oembed(server: str, url: str, **params: str) -> tuple[int, dict, bytes]:

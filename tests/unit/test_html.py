@@ -12,6 +12,7 @@ import lxml.html
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from plotly.offline import get_plotlyjs
 
 from lib import data, views
 from lib.render import formats, html, renderer
@@ -174,7 +175,23 @@ def test_standalone_inlines_plotly_js_and_needs_no_server(tables):
     _, text = page_of(tables, "age")  # a file made for keeping is standalone unless asked otherwise
     doc = lxml.html.fromstring(text)
     assert not [s for s in doc.iter("script") if s.get("src")]
-    assert f"plotly.js v{html.PLOTLY_VERSION}" in text and len(text) > 3_000_000
+    assert f"plotly.js (basic - minified) v{html.PLOTLY_VERSION}" in text and len(text) > 1_000_000
+
+
+def test_the_served_plotly_js_is_the_basic_bundle_of_the_installed_version():
+    """An upgrade of plotly must bring the basic bundle of its plotly.js (npm: plotly.js-basic-dist-min)."""
+    assert html.BASIC_BUNDLE.exists(), f"vendor the basic bundle of plotly.js {html.PLOTLY_VERSION}"
+    head = html.plotly_js()[:200].decode("utf-8")
+    assert f"plotly.js (basic - minified) v{html.PLOTLY_VERSION}" in head
+    assert len(html.plotly_js()) < len(get_plotlyjs()) / 3
+
+
+@pytest.mark.parametrize("query", [(), (("table", "councils"),), (("breakdown", "region"), ("present", "1"))])
+def test_every_chart_of_every_page_draws_only_traces_the_basic_bundle_has(tables, query):
+    for name in views.PAGES:
+        shown = views.for_query(name, tables, dict(query))
+        drawn = {trace.type for chart in shown.charts for trace in chart.figure().data}
+        assert drawn and drawn <= html.BASIC_TRACES, (name, drawn - html.BASIC_TRACES)
 
 
 def test_without_a_browser_the_page_says_so_and_keeps_the_table(tables):
