@@ -85,7 +85,10 @@ def base_url() -> str:
     one (lib.site), never a header the browser chose."""
     from streamlit import config
 
-    host = st.context.headers.get("host") if st.context.headers else urlsplit(st.context.url or "").netloc
+    try:
+        host = st.context.headers.get("host") if st.context.headers else urlsplit(st.context.url or "").netloc
+    except RuntimeError:  # no Streamlit runtime (AppTest sessions in threads of their own): the configured base
+        host = None
     return site.base_url(host, config.get_option("server.port"))
 
 
