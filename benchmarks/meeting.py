@@ -15,11 +15,13 @@ import asyncio
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 from playwright.async_api import async_playwright
-from streamlit.testing.v1 import AppTest
+from streamlit.runtime import Runtime
+from streamlit.testing.v1 import AppTest, app_test
 
 from benchmarks import harness, stats
 from benchmarks.discover import FLOOR_SCRIPT, ROOT, SESSION_SCRIPT, pages
@@ -151,8 +153,29 @@ def concurrent_reruns(script: str, page: str | None, key: str, people: int) -> l
         box.select(others[person % len(others)]).run()
         return time.perf_counter() - started
 
-    with ThreadPoolExecutor(max_workers=people) as pool:
+    with ThreadPoolExecutor(max_workers=people) as pool, runtime_kept_set():
         return list(pool.map(change, range(people)))
+
+
+class _KeptRuntime(Runtime):
+    """What AppTest's module sees as `Runtime` while sessions run in threads: AppTest points the one Runtime singleton
+    at its session's mock for a run and clears it after, so a session that finishes would clear it under the
+    others ("Runtime hasn't been created!"). This passes the setting on and drops the clearing."""
+
+    def __setattr__(self, name: str, value) -> None:
+        if name == "_instance" and value is not None:
+            Runtime._instance = value
+
+
+@contextmanager
+def runtime_kept_set():
+    kept = object.__new__(_KeptRuntime)  # a Runtime to look like (AppTest specs its mock on it), never started
+    app_test.Runtime = kept
+    try:
+        yield
+    finally:
+        app_test.Runtime = Runtime
+        Runtime._instance = None
 
 
 def measure(people: int, meetings: int) -> tuple[list[Meeting], harness.Load]:
