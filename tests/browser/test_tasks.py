@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pandas as pd
 import pytest
+from playwright.sync_api import expect
 
 from lib import data
 from tests.browser.conftest import assert_no_exception, screenshot, wait_for_app, wait_until_idle
@@ -108,6 +109,7 @@ def test_the_headline_box_holds_the_generated_headline_to_tweak(browser, app_url
     wait_for_slide(page)
     page.get_by_role("button", name="Edit deck").click()
     field = page.get_by_role("textbox", name="Headline: Your sector against the benchmark")
+    expect(field).not_to_have_value("")  # the box is filled as the menu is drawn: wait for it, on a busy machine
     assert "".join(field.input_value().split()) == "".join(slide_title(page).split())  # the title wraps its lines
     assert urlparse(page.url).path == "/sectors" and query_of(page).get("slide") is None  # its own slide is the first
     before = slide_title(page)
