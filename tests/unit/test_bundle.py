@@ -129,13 +129,18 @@ def test_a_bundle_made_before_its_own_mark_loses_only_the_exports_quote(april):
     assert "-5 band" in set(back.rows["category"])
 
 
-@pytest.mark.parametrize("stamp", ["last Tuesday", 20261130, None, ["2026"], "2026-13-45T99:00:00Z"])
-def test_a_bundle_whose_time_is_not_one_is_read_with_the_time_unknown(made, stamp):
+def read_with(made, **about_bundle):
+    """The bundle read back after its datapackage.json's homeworking_bundle fields were edited to `about_bundle`."""
     files = members(made)
     about = json.loads(files["datapackage.json"])
-    about["homeworking_bundle"]["uploaded_at"] = stamp
+    about["homeworking_bundle"].update(about_bundle)
     files["datapackage.json"] = json.dumps(about).encode()
-    back = parse.read_upload(rezip(files), "edited.zip", "", reference=data.load_homeworking())
+    return parse.read_upload(rezip(files), "edited.zip", "", reference=data.load_homeworking())
+
+
+@pytest.mark.parametrize("stamp", ["last Tuesday", 20261130, None, ["2026"], "2026-13-45T99:00:00Z"])
+def test_a_bundle_whose_time_is_not_one_is_read_with_the_time_unknown(made, stamp):
+    back = read_with(made, uploaded_at=stamp)
     assert back.uploaded_at is None
     assert back.notes[0] == "Restored from your bundle: 3 rows."
     assert any("first uploaded is unknown" in note for note in back.notes)
@@ -143,11 +148,7 @@ def test_a_bundle_whose_time_is_not_one_is_read_with_the_time_unknown(made, stam
 
 @pytest.mark.parametrize("address", ["javascript:alert(1)", "x" * 3000, 42, "//no-scheme.example/"])
 def test_a_bundles_address_that_is_not_a_web_address_is_dropped_with_a_note(made, address):
-    files = members(made)
-    about = json.loads(files["datapackage.json"])
-    about["homeworking_bundle"]["permalink"] = address
-    files["datapackage.json"] = json.dumps(about).encode()
-    back = parse.read_upload(rezip(files), "edited.zip", "", reference=data.load_homeworking())
+    back = read_with(made, permalink=address)
     assert back.permalink is None
     assert any("not one of this dashboard's" in note for note in back.notes)
 
