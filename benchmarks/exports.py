@@ -134,8 +134,7 @@ def sectors_figure():
     uk = {m: compare.percent_of(hw, *compare.UK, m) for m in ("week_prior", "ever")}
     return charts.category_bars(
         hw[hw["breakdown"] == "sector"],
-        title=c.headline(),
-        subtitle="Homeworking by sector, UK, 2019 · 10 selected sectors",
+        charts.Words(c.headline(), "Homeworking by sector, UK, 2019 · 10 selected sectors"),
         yours="Education",
         benchmark="Public administration and defence",
         reference=uk,

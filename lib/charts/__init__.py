@@ -18,6 +18,7 @@ from lib.charts.explore import council_chart, distribution_chart
 from lib.charts.lanes import TimelineLayout, timeline_layout
 from lib.charts.layout import (
     Highlight,
+    Words,
     add_marks,
     axis,
     chart_body,
@@ -77,6 +78,7 @@ __all__ = [
     "Highlight",
     "Theme",
     "TimelineLayout",
+    "Words",
     "add_marks",
     "axis",
     "bar_table",

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts.layout import (
+    Words,
     add_marks,
     axis_label,
     bar_labels,
@@ -30,22 +31,20 @@ from lib.charts.layout import (
 from lib.charts.panels import category_names, cell, panel_grid, stack_panels
 from lib.charts.theme import NORMAL, UPLOADED, WHITE, Theme
 from lib.compare import MEASURE_LABELS, by_category, regularity
-from lib.data import MEASURES, source_note
+from lib.data import MEASURES
 from lib.escape import for_plotly
 
 
 def category_bars(
     df: pd.DataFrame,
+    words: Words,
     *,
-    title: str,
-    subtitle: str,
     yours: str | None = None,
     benchmark: str | None = None,
     reference: dict[str, float] | None = None,
     reference_label: str = "UK",
     measures: tuple[str, ...] = MEASURES,
     sort_by: str | None = None,
-    source: str | None = None,
     user_rows: pd.DataFrame | None = None,
     theme: Theme = NORMAL,
 ) -> go.Figure:
@@ -92,10 +91,8 @@ def category_bars(
     rows = len(cats) * (1.6 if mine is not None else 1) * (len(measures) if theme.stacked else 1)
     fig = finish_layout(
         fig,
-        title=title,
-        subtitle=subtitle,
-        source=source or source_note(),
-        theme=theme,
+        words,
+        theme,
         height=int(theme.base_height + theme.row_height * rows),
         left=left,
         top_extra=theme.axis_title_size * 2
@@ -195,14 +192,12 @@ REGULARITY_AXIS = "% of ever-homeworkers who also worked from home in the week b
 
 def regularity_bars(
     df: pd.DataFrame,
+    words: Words,
     *,
-    title: str,
-    subtitle: str,
     yours: str | None = None,
     benchmark: str | None = None,
     reference: float | None = None,
     reference_label: str = "UK",
-    source: str | None = None,
     theme: Theme = NORMAL,
 ) -> go.Figure:
     """How regular homeworking was in each category: week ÷ ever share (derived), ranked bars.
@@ -241,10 +236,8 @@ def regularity_bars(
     fig.update_layout(bargap=theme.bar_gap)
     return finish_layout(
         fig,
-        title=title,
-        subtitle=subtitle,
-        source=source or source_note(),
-        theme=theme,
+        words,
+        theme,
         height=theme.base_height + theme.row_height * len(cats),
         left=label_margin(ticktext, theme),
         top_extra=theme.label_size if reference is not None else 0,

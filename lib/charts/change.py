@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.charts.layout import (
+    Words,
     axis_label,
     axis_title,
     finish_layout,
@@ -19,7 +20,7 @@ from lib.charts.layout import (
 )
 from lib.charts.panels import category_names, cell, panel_grid, stack_panels
 from lib.charts.theme import BENCHMARK, GRID, NORMAL, OTHER, TEXT, UPLOADED, Theme
-from lib.data import MEASURES, source_note
+from lib.data import MEASURES
 from lib.escape import for_plotly
 
 CHANGE_AXIS = "% of workers"
@@ -27,11 +28,9 @@ CHANGE_AXIS = "% of workers"
 
 def change_dumbbell(
     changes: pd.DataFrame,
+    words: Words,
     *,
-    title: str,
-    subtitle: str,
     yours: str | None = None,
-    source: str | None = None,
     theme: Theme = NORMAL,
 ) -> go.Figure:
     """The person's figures against 2019: one row per category they brought, a 2019 dot and theirs joined by
@@ -73,10 +72,8 @@ def change_dumbbell(
     rows = max(len(cats), 2) * (len(measures) if theme.stacked else 1)
     fig = finish_layout(
         fig,
-        title=title,
-        subtitle=subtitle,
-        source=source or source_note(),
-        theme=theme,
+        words,
+        theme,
         height=theme.base_height + theme.row_height * rows,
         left=left,
         top_extra=theme.axis_title_size * 2 + 40 + panel_title_px(titles, theme),

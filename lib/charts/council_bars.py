@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 
 from lib import councils as cl
 from lib.charts.layout import (
+    Words,
     axis,
     finish_layout,
     label_margin,
@@ -28,11 +29,9 @@ from lib.escape import strip_bold
 
 def scale_and_speed(
     rows: pd.DataFrame,
+    words: Words,
     *,
-    title: str,
-    subtitle: str,
     highlight: str | None = None,
-    source: str | None = None,
     theme: Theme = NORMAL,
 ) -> go.Figure:
     """How many staff or users (as printed) beside how long it took (as given) and the derived rate.
@@ -72,10 +71,9 @@ def scale_and_speed(
     row = row_room(ticktext, count_notes + time_notes, theme, least=int(theme.row_height * 1.7))
     fig = finish_layout(
         fig,
-        title=title,
-        subtitle=subtitle,
-        source=source or source_note(COUNCIL_SOURCE),
-        theme=theme,
+        words,
+        theme,
+        default_source=source_note(COUNCIL_SOURCE),
         height=theme.base_height + row * len(rows) * (2 if theme.stacked else 1),
         left=left,
         top_extra=theme.axis_title_size * (max(t.count("<br>") for t in titles) + 1),
@@ -209,11 +207,9 @@ def baseline_sources() -> str:
 
 def share_against_baseline(
     shares: pd.DataFrame,
+    words: Words,
     *,
-    title: str,
-    subtitle: str,
     highlight: str | None = None,
-    source: str | None = None,
     theme: Theme = NORMAL,
 ) -> go.Figure:
     """Each organisation's own share of staff at home (2020) above its region's ONS 2019 figure.
@@ -252,10 +248,9 @@ def share_against_baseline(
     plot = max(int(row * units), int(theme.row_height * 1.9) * max(len(ys), 1))
     return finish_layout(
         fig,
-        title=title,
-        subtitle=subtitle,
-        source=source or baseline_sources(),
-        theme=theme,
+        words,
+        theme,
+        default_source=baseline_sources(),
         height=theme.base_height + plot,
         left=left,
         annotations=labels,

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lib.charts.layout import category_axis, finish_layout, label_margin, legend_above_panels, set_axes
+from lib.charts.layout import Words, category_axis, finish_layout, label_margin, legend_above_panels, set_axes
 from lib.charts.theme import GRID, NORMAL, OTHER, TEXT, UPLOADED, Theme
 from lib.compare import MEASURE_LABELS
 from lib.councils import marked
@@ -19,9 +19,8 @@ from lib.explore import BAND_WIDTH, HOMEWORKING, chart_source, percent_bands
 
 def distribution_chart(
     rows: pd.DataFrame,
+    words: Words,
     *,
-    title: str,
-    subtitle: str,
     measures: tuple[str, ...] = MEASURES,
     theme: Theme = NORMAL,
 ) -> go.Figure:
@@ -69,10 +68,9 @@ def distribution_chart(
         annotation.font = dict(size=theme.axis_title_size, color=TEXT)
     fig = finish_layout(
         fig,
-        title=title,
-        subtitle=subtitle,
-        source=chart_source(rows),
-        theme=theme,
+        words,
+        theme,
+        default_source=chart_source(rows),
         height=theme.base_height + 300,
         left=theme.tick_size * 5 + theme.axis_title_size * 2,
         top_extra=theme.axis_title_size * 2 + 40,
@@ -105,7 +103,7 @@ def add_band_bars(fig: go.Figure, counts: pd.DataFrame, source: str, *, paired: 
     )
 
 
-def council_chart(view: pd.DataFrame, unit: str, *, title: str, subtitle: str, theme: Theme = NORMAL) -> go.Figure:
+def council_chart(view: pd.DataFrame, unit: str, words: Words, *, theme: Theme = NORMAL) -> go.Figure:
     """One bar per figure in `unit`, labelled with the source's own words ("more than 5,000")."""
     rows = view[(view["unit"] == unit) & view["value"].notna()].sort_values("value", kind="stable")
     labels = [
@@ -141,10 +139,9 @@ def council_chart(view: pd.DataFrame, unit: str, *, title: str, subtitle: str, t
     category_axis(fig, rows["id"].tolist(), labels, theme, col=None)
     return finish_layout(
         fig,
-        title=title,
-        subtitle=subtitle,
-        source=source_note("council_rollout_2020"),
-        theme=theme,
+        words,
+        theme,
+        default_source=source_note("council_rollout_2020"),
         height=theme.base_height + theme.row_height * max(len(rows), 2),
         left=label_margin(labels, theme),
     )

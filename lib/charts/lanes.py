@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from lib import councils as cl
-from lib.charts.layout import frame_margins, label_margin, wrap
+from lib.charts.layout import Words, frame_margins, label_margin, wrap
 from lib.charts.sizing import WIDE, chars_in, text_px
 from lib.charts.theme import NORMAL, Theme
 
@@ -171,14 +171,12 @@ def _context_rows(note: str, theme: Theme) -> float:
 
 def lanes_in_frame(
     items: pd.DataFrame,
-    title: str,
-    subtitle: str,
-    source: str,
+    words: Words,
     highlight: str | None,
     theme: Theme,
     *,
     top_extra: int,
-) -> tuple[pd.DataFrame, str]:
+) -> tuple[pd.DataFrame, Words]:
     """In a frame of fixed height, the lanes that fit with a line of type a row at least (in the lanes' order,
     the presenter's own always); the subtitle says how many more the Councils page shows. `top_extra` is the
     room the panels' titles take, and the date axis's title may take two lines."""
@@ -187,7 +185,9 @@ def lanes_in_frame(
     kept: list[str] = []
     note = ""
     for _ in range(2):  # the note can take the subtitle onto another line: count again with it
-        top, bottom = frame_margins(title, subtitle + note, source, theme, top_extra=top_extra, axis_title_lines=2)
+        top, bottom = frame_margins(
+            words.title, words.subtitle + note, words.source or "", theme, top_extra=top_extra, axis_title_lines=2
+        )
         rows = (theme.height or 0) - top - bottom
         room = rows / line_px(theme) - layout.context_rows
         used = sum(height for organisation, _, height in lanes if organisation == highlight)
@@ -199,4 +199,5 @@ def lanes_in_frame(
         left_out = len(lanes) - len(kept)
         more = "organisation" if left_out == 1 else "organisations"
         note = f" · {left_out} more {more} on the Councils page" if left_out else ""
-    return items[items["organisation"].isin(kept) | (items["panel"] == "context")], subtitle + note
+    kept_items = items[items["organisation"].isin(kept) | (items["panel"] == "context")]
+    return kept_items, replace(words, subtitle=words.subtitle + note)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TypedDict
 
 import pandas as pd
@@ -26,8 +27,19 @@ from lib.charts.theme import (
     Theme,
 )
 from lib.compare import MEASURE_PANELS
+from lib.data import source_note
 from lib.escape import for_plotly, shorten, strip_bold
 from lib.limits import DRAWING
+
+
+@dataclass(frozen=True)
+class Words:
+    """What a chart says besides its marks: the takeaway title, the subtitle and the source line. Every builder
+    takes one; `source` None leaves the builder its own (the ONS tables, or the council figures)."""
+
+    title: str
+    subtitle: str
+    source: str | None = None
 
 
 def wrap(text: str, width: int) -> str:
@@ -51,12 +63,11 @@ def chart_config(filename: str, *, camera: bool = False) -> dict:
 
 def finish_layout(
     fig: go.Figure,
-    *,
-    title: str,
-    subtitle: str,
-    source: str,
+    words: Words,
     theme: Theme,
+    *,
     height: int,
+    default_source: str | None = None,
     left: int = 60,
     top_extra: int = 0,
     bottom_extra: int = 0,
@@ -65,11 +76,13 @@ def finish_layout(
 ) -> go.Figure:
     """Apply the shared layout: takeaway title, subtitle, fonts, margins and the source line.
 
+    `default_source` is the builder's source line where `words` names none (None: the ONS tables').
     `left` is the left margin in px (room for category labels); the title and the source
     line both start at the figure's left edge, whatever the labels' width. `top_extra` and `bottom_extra` add
     room above the plot (a legend, panel titles) and below it (tick labels turned upright). The chart's own
     `annotations` and `shapes` go in with the source line, in one assignment (see add_marks).
     """
+    title, subtitle, source = words.title, words.subtitle, words.source or default_source or source_note()
     if theme.words_outside:  # printed beside the figure as text (the brief), which finds them in `meta`
         fig.layout.meta = dict(title=title, subtitle=subtitle, source=source)
         title, subtitle, source = "", "", ""

@@ -8,25 +8,23 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts.layout import axis_title, finish_layout, label_font, set_axes, value_axis, wrap
+from lib.charts.layout import Words, axis_title, finish_layout, label_font, set_axes, value_axis, wrap
 from lib.charts.sizing import chars_in
 from lib.charts.theme import BENCHMARK, LABEL_GROUND, NORMAL, OTHER, REFERENCE, TEXT, UPLOADED, YOURS, Theme
 from lib.compare import MEASURE_LABELS, MEASURE_SHORT, by_category
-from lib.data import MEASURES, source_note
+from lib.data import MEASURES
 from lib.escape import for_plotly
 
 
 def profile_chart(
     df: pd.DataFrame,
+    words: Words,
     *,
-    title: str,
-    subtitle: str,
     highlight: tuple[str, ...] = (),
     compare_with: str | None = None,
     reference: dict[str, float] | None = None,
     reference_label: str = "UK",
     measures: tuple[str, ...] = MEASURES,
-    source: str | None = None,
     user_rows: pd.DataFrame | None = None,
     theme: Theme = NORMAL,
 ) -> go.Figure:
@@ -67,10 +65,8 @@ def profile_chart(
     legend_lines = _legend_names(fig, theme, left + right) if has_user else 0
     fig = finish_layout(
         fig,
-        title=title,
-        subtitle=subtitle,
-        source=source or source_note(),
-        theme=theme,
+        words,
+        theme,
         height=theme.base_height + 330,
         left=left,
         top_extra=int(theme.label_size * 1.3 * legend_lines) + 8 if legend_lines else 0,

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from lib.charts.layout import finish_layout, role_of, set_axes
+from lib.charts.layout import Words, finish_layout, role_of, set_axes
 from lib.charts.theme import NORMAL, ROLE_COLOURS, TEXT, WHITE, Theme
 from lib.compare import MEASURE_LABELS
-from lib.data import source_note
 
 # A rough geographic grid (column, row from the top) for the twelve regions and nations.
 TILE_GRID = {
@@ -45,13 +44,11 @@ TILE_SCALE = ["#F2F0F7", "#DADAEB", "#BCBDDC", "#9E9AC8", "#756BB1", "#54278F"]
 
 def tile_map(
     df: pd.DataFrame,
+    words: Words,
     *,
     measure: str,
-    title: str,
-    subtitle: str,
     yours: str | None = None,
     benchmark: str | None = None,
-    source: str | None = None,
     theme: Theme = NORMAL,
 ) -> go.Figure:
     """One square per region or nation, laid out roughly geographically, shaded by the measure.
@@ -109,10 +106,8 @@ def tile_map(
     height = theme.base_height + (420 if theme.width is None else min(420, theme.width - 64))
     return finish_layout(
         fig,
-        title=title,
-        subtitle=subtitle,
-        source=source or source_note(),
-        theme=theme,
+        words,
+        theme,
         height=height,
         left=24,
         annotations=labels,

@@ -6,6 +6,8 @@ their own, never on a day the source does not give. `highlight` (the presenter's
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -23,6 +25,7 @@ from lib.charts.lanes import (
     timeline_layout,
 )
 from lib.charts.layout import (
+    Words,
     add_marks,
     axis,
     category_axis,
@@ -60,11 +63,9 @@ def organisation_colour(organisation: str, highlight: str | None) -> str:
 
 def rollout_timeline(
     items: pd.DataFrame,
+    words: Words,
     *,
-    title: str,
-    subtitle: str,
     highlight: str | None = None,
-    source: str | None = None,
     theme: Theme = NORMAL,
 ) -> go.Figure:
     """One lane per organisation: before-the-pandemic figures, dated figures, and undated ones side by side.
@@ -73,11 +74,11 @@ def rollout_timeline(
     own words for the date, never the axis value, so no day is shown that the source
     does not give. The national instruction is a line across every lane.
     """
-    source = source or source_note(COUNCIL_SOURCE)
+    words = replace(words, source=words.source or source_note(COUNCIL_SOURCE))
     if theme.height is not None and not theme.grow:
         titles = _panel_titles(timeline_layout(items, theme, highlight), theme)
         top_extra = theme.axis_title_size * (max(t.count("<br>") for t in titles) + 1)
-        items, subtitle = lanes_in_frame(items, title, subtitle, source, highlight, theme, top_extra=top_extra)
+        items, words = lanes_in_frame(items, words, highlight, theme, top_extra=top_extra)
     rollout = items[items["panel"] != "context"]
     layout = timeline_layout(items, theme, highlight)
     titles = _panel_titles(layout, theme)
@@ -89,10 +90,8 @@ def rollout_timeline(
     style_panel_titles(fig, theme)
     return finish_layout(
         fig,
-        title=title,
-        subtitle=subtitle,
-        source=source,
-        theme=theme,
+        words,
+        theme,
         height=theme.base_height + row_px(theme) * int(layout.total_rows + layout.context_rows + 1),
         left=layout.margin,
         top_extra=theme.axis_title_size * (max(t.count("<br>") for t in titles) + 1),

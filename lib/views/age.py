@@ -27,10 +27,9 @@ def age(tables: Tables, chosen: AgeChoice, user_rows: pd.DataFrame | None = None
         alt=f"Line chart of homeworking by age band on two measures, {band} highlighted. {shape}",
         table=shared.wide_table(tables, "age"),
         columns=shared.measure_columns("Age band"),
-        draw=lambda theme, title, subtitle: charts.profile_chart(
+        draw=lambda theme, words: charts.profile_chart(
             rows,
-            title=title,
-            subtitle=subtitle,
+            words,
             highlight=(band,),
             compare_with=None if against_uk else versus,
             reference=uk,

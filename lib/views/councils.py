@@ -3,6 +3,8 @@ baseline, and every figure with its quote."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -141,9 +143,9 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str, story:
     notes = story[1] if story else councils.rate_takeaway(councils.implied_rates(rollout))
     subtitle = "Council and public-body figures, spring 2020 · dates as precise as the source gives them"
 
-    def draw(theme: Theme, title: str, subtitle: str) -> go.Figure:
-        lanes, subtitle = _compact_lanes(items, org, subtitle) if theme.compact else (items, subtitle)
-        return charts.rollout_timeline(lanes, title=title, subtitle=subtitle, highlight=org, source=source, theme=theme)
+    def draw(theme: Theme, words: charts.Words) -> go.Figure:
+        lanes, words = _compact_lanes(items, org, words) if theme.compact else (items, words)
+        return charts.rollout_timeline(lanes, words, highlight=org, theme=theme)
 
     return Chart(
         key="councils-timeline",
@@ -172,18 +174,19 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str, story:
     )
 
 
-def _compact_lanes(items: pd.DataFrame, org: str | None, subtitle: str) -> tuple[pd.DataFrame, str]:
+def _compact_lanes(items: pd.DataFrame, org: str | None, words: charts.Words) -> tuple[pd.DataFrame, charts.Words]:
     """A slide or a printed brief keeps the lanes with a dated figure, and the presenter's own: a screen holds
     about eight lanes at presentation size, and the undated ones are listed on the Councils page."""
     dated = set(items.loc[items["panel"] == councils.DATED, "organisation"])
     if not dated:
-        return items, subtitle
+        return items, words
     keep = items["organisation"].isin(dated | {org}) | (items["panel"] == "context")
     left_out = items.loc[~keep, "organisation"].nunique()
     if left_out:
         who = "organisation gives" if left_out == 1 else "organisations give"
-        subtitle += f" · {left_out} more {who} no date or only 'before the pandemic' (Councils page)"
-    return items[keep], subtitle
+        more = f" · {left_out} more {who} no date or only 'before the pandemic' (Councils page)"
+        words = replace(words, subtitle=words.subtitle + more)
+    return items[keep], words
 
 
 def _speed_chart(rollout: pd.DataFrame, org: str | None, source: str) -> tuple[Chart, ...]:
@@ -209,9 +212,7 @@ def _speed_chart(rollout: pd.DataFrame, org: str | None, source: str) -> tuple[C
                     help="Count ÷ the longest time the source allows ('within a week' = 7 days): a lower bound.",
                 ),
             },
-            draw=lambda theme, title, subtitle: charts.scale_and_speed(
-                rows, title=title, subtitle=subtitle, highlight=org, theme=theme
-            ),
+            draw=lambda theme, words: charts.scale_and_speed(rows, words, highlight=org, theme=theme),
             as_list=lambda: council_lists.speed_list(rows, org),
             source=source,
         ),
@@ -241,9 +242,7 @@ def _baseline_chart(rollout: pd.DataFrame, hw: pd.DataFrame, org: str | None) ->
                 "derived": Column("Derived here", "check", "Unticked: printed by the source."),
                 "region_week_prior": REGION_2019,
             },
-            draw=lambda theme, title, subtitle: charts.share_against_baseline(
-                shares, title=title, subtitle=subtitle, highlight=org, theme=theme
-            ),
+            draw=lambda theme, words: charts.share_against_baseline(shares, words, highlight=org, theme=theme),
             source=charts.baseline_sources(),
             caption="The 2020 share counts one organisation's staff (or one service); the 2019 figure is the ONS "
             "survey share of all workers in the region who worked from home in the week before interview. Read them "

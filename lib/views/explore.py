@@ -80,13 +80,11 @@ def _explore_chart(view_rows: pd.DataFrame, chart_on: str | None, table: pd.Data
                 alt=f"Bar chart of {rows['category'].nunique()} {noun} on {len(measures)} measure(s). {title}.",
                 table=rows[list(BAR_COLUMNS)].assign(measure=lambda t: measure_words(t["measure"])),
                 columns=BAR_COLUMNS,
-                draw=lambda theme, title, subtitle: charts.category_bars(
+                draw=lambda theme, words: charts.category_bars(
                     ons,
-                    title=title,
-                    subtitle=subtitle,
+                    words,
                     reference=uk if breakdown != "all" else None,
                     measures=measures,
-                    source=source,
                     user_rows=user if len(user) else None,
                     theme=theme,
                 ),
@@ -109,9 +107,7 @@ def _explore_chart(view_rows: pd.DataFrame, chart_on: str | None, table: pd.Data
                 "band_to": Column("To (%)", "number"),
                 "figures": Column("Figures (derived)", "number"),
             },
-            draw=lambda theme, title, subtitle: charts.distribution_chart(
-                rows, title=title, subtitle=subtitle, measures=measures, theme=theme
-            ),
+            draw=lambda theme, words: charts.distribution_chart(rows, words, measures=measures, theme=theme),
             source=source,
         ),
     )
@@ -132,9 +128,7 @@ def _council_chart(rows: pd.DataFrame, filters: explore.Filters) -> tuple[Chart,
             alt=f"Bar chart of {len(drawn)} figures in {unit}. {title}.",
             table=drawn[list(COUNCIL_COLUMNS)],
             columns=COUNCIL_COLUMNS,
-            draw=lambda theme, title, subtitle: charts.council_chart(
-                rows, unit, title=title, subtitle=subtitle, theme=theme
-            ),
+            draw=lambda theme, words: charts.council_chart(rows, unit, words, theme=theme),
             source=source_note("council_rollout_2020"),
         ),
     )

@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib import compare
-from lib.charts import NORMAL, Theme, source_note
+from lib.charts import NORMAL, Theme, Words, source_note
 from lib.charts.sizing import fit
 from lib.escape import for_plotly
 from lib.selections import Selection
@@ -41,7 +41,7 @@ class Metric:
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart of a view, with everything that explains it; `draw(theme, title)` builds the figure."""
+    """One chart of a view, with everything that explains it; `draw(theme, words)` builds the figure."""
 
     key: str
     title: str
@@ -49,7 +49,7 @@ class Chart:
     alt: str
     table: pd.DataFrame
     columns: Mapping[str, Column]
-    draw: Callable[[Theme, str, str], go.Figure] = field(repr=False, compare=False)
+    draw: Callable[[Theme, Words], go.Figure] = field(repr=False, compare=False)
     source: str = field(default_factory=source_note)
     caption: str = ""
     notes: str = ""  # the sentence of numbers a speaker says over this chart
@@ -61,8 +61,8 @@ class Chart:
         """The chart under a theme, sized for its frame (lib.charts.sizing); `title` (plain text, escaped here)
         replaces the takeaway, as a presenter may, and `subtitle` the subtitle, as a slide that must say something
         about its choice does."""
-        title, subtitle = for_plotly(title or self.title), for_plotly(subtitle or self.subtitle)
-        return fit(lambda sized: self.draw(sized, title, subtitle), theme)
+        words = Words(for_plotly(title or self.title), for_plotly(subtitle or self.subtitle), self.source)
+        return fit(lambda sized: self.draw(sized, words), theme)
 
 
 @dataclass(frozen=True)

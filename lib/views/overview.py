@@ -36,8 +36,8 @@ def overview(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame 
         alt=f"Bar chart of homeworking in ten sectors on two measures. {headline}",
         table=shared.wide_table(tables, "sector"),
         columns=shared.measure_columns("Sector"),
-        draw=lambda theme, title, subtitle: charts.category_bars(
-            sectors, title=title, subtitle=subtitle, benchmark=PUBLIC_ADMIN, reference=uk, theme=theme
+        draw=lambda theme, words: charts.category_bars(
+            sectors, words, benchmark=PUBLIC_ADMIN, reference=uk, theme=theme
         ),
         caption=resource("homeworking_2019")["caveats"]["sector"],
         notes=f"{top_against.sentence()}",

@@ -42,11 +42,10 @@ def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | Non
         f"{top_name} highest at {top_share:.1f}%, {region} {c.measures[measure].yours:.1f}%.",
         table=table,
         columns=columns,
-        draw=lambda theme, title, subtitle: charts.tile_map(
+        draw=lambda theme, words: charts.tile_map(
             rows,
+            words,
             measure=measure,
-            title=title,
-            subtitle=subtitle,
             theme=replace(theme, title_wrap=theme.shared_row_title_wrap) if theme.shared_row_title_wrap else theme,
             **highlight,
         ),
@@ -59,8 +58,8 @@ def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | Non
         alt=f"Bar chart of the twelve regions and nations on two measures, {region} highlighted. {c.headline()}.",
         table=table,
         columns=columns,
-        draw=lambda theme, title, subtitle: charts.category_bars(
-            rows, title=title, subtitle=subtitle, reference=uk, user_rows=mine, theme=theme, **highlight
+        draw=lambda theme, words: charts.category_bars(
+            rows, words, reference=uk, user_rows=mine, theme=theme, **highlight
         ),
         caption=shared.uploaded_caption(mine, "Hatched green bars"),
         notes=c.sentence(),

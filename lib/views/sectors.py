@@ -31,8 +31,8 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
         alt=f"Bar chart of homeworking in ten sectors on two measures, {sector} highlighted. {c.headline()}.",
         table=shared.wide_table(tables, "sector"),
         columns=shared.measure_columns("Sector"),
-        draw=lambda theme, title, subtitle: charts.category_bars(
-            rows, title=title, subtitle=subtitle, reference=uk, user_rows=mine, theme=theme, **highlight
+        draw=lambda theme, words: charts.category_bars(
+            rows, words, reference=uk, user_rows=mine, theme=theme, **highlight
         ),
         caption=" ".join(
             filter(
@@ -87,10 +87,9 @@ def _regularity_chart(tables: Tables, c: compare.Comparison, rows: pd.DataFrame,
                 "Regularity (derived, %)", "percent", "Week-before share ÷ ever share: derived, not published."
             ),
         },
-        draw=lambda theme, title, subtitle: charts.regularity_bars(
+        draw=lambda theme, words: charts.regularity_bars(
             rows,
-            title=title,
-            subtitle=subtitle,
+            words,
             reference=compare.regularity(uk["week_prior"], uk["ever"]),
             theme=theme,
             **highlight,
@@ -112,10 +111,9 @@ def _occupation_chart(tables: Tables) -> Chart:
         f"{top_share:.0f}%.",
         table=shared.wide_table(tables, "occupation"),
         columns=shared.measure_columns("Occupation"),
-        draw=lambda theme, title, subtitle: charts.category_bars(
+        draw=lambda theme, words: charts.category_bars(
             occupations,
-            title=title,
-            subtitle=subtitle,
+            words,
             measures=("ever",),
             reference={"ever": uk["ever"]},
             theme=theme,

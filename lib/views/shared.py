@@ -154,9 +154,7 @@ def change_chart(
             "after": Column("Yours (%)", "percent", f"Your figures: {names}."),
             "change": Column("Change (derived)", help="Points and ratio against 2019, derived here."),
         },
-        draw=lambda theme, title, subtitle: charts.change_dumbbell(
-            frame, title=title, subtitle=subtitle, yours=selected, source=source, theme=theme
-        ),
+        draw=lambda theme, words: charts.change_dumbbell(frame, words, yours=selected, theme=theme),
         source=source,
         caption=caution.caution(),
         notes=" ".join(ch.sentence() + "." for ch in found) + f" {caution.caution()}",

@@ -17,8 +17,7 @@ def sector_bars(hw, **kw):
     uk = {m: compare.percent_of(hw, *compare.UK, m) for m in ("week_prior", "ever")}
     return charts.category_bars(
         hw[hw.breakdown == "sector"],
-        title="A takeaway",
-        subtitle="Homeworking by sector, UK, 2019",
+        charts.Words("A takeaway", "Homeworking by sector, UK, 2019"),
         yours="Financial and insurance",
         benchmark="Public administration and defence",
         reference=uk,
@@ -52,7 +51,7 @@ def test_title_units_source_and_reference_lines(hw):
 
 def test_missing_figure_is_labelled_not_drawn_as_zero(hw):
     occupations = hw[hw.breakdown == "occupation"]
-    fig = charts.category_bars(occupations, title="t", subtitle="s")
+    fig = charts.category_bars(occupations, charts.Words("t", "s"))
     week = fig.data[0]
     assert all(x is None for x in week.x)
     assert "not published" in [a.text for a in fig.layout.annotations]
@@ -87,7 +86,7 @@ def test_source_line_comes_from_the_datapackage():
 
 
 def test_tile_map_places_twelve_regions_with_values(hw):
-    fig = charts.tile_map(hw[hw.breakdown == "region"], measure="week_prior", title="t", subtitle="s", yours="London")
+    fig = charts.tile_map(hw[hw.breakdown == "region"], charts.Words("t", "s"), measure="week_prior", yours="London")
     tiles = [s for s in fig.layout.shapes if s.type == "rect"]
     assert len(tiles) == 12
     texts = " ".join(a.text for a in fig.layout.annotations)
@@ -96,7 +95,7 @@ def test_tile_map_places_twelve_regions_with_values(hw):
 
 
 def test_profile_chart_highlights_bands(hw):
-    fig = charts.profile_chart(hw[hw.breakdown == "age"], title="t", subtitle="s", highlight=("70 and over",))
+    fig = charts.profile_chart(hw[hw.breakdown == "age"], charts.Words("t", "s"), highlight=("70 and over",))
     highlighted = [t for t in fig.data if t.name == "70 and over"]
     assert [t.marker.color for t in highlighted] == [charts.YOURS, charts.YOURS]
     assert not any(math.isnan(y) for t in fig.data for y in t.y if y is not None)

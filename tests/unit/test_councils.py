@@ -274,7 +274,7 @@ def test_timeline_takeaway_counts_the_weeks_after_23_march(items):
 
 
 def timeline(items, **kw):
-    return charts.rollout_timeline(items.reset_index(drop=True), title="A takeaway", subtitle="s", **kw)
+    return charts.rollout_timeline(items.reset_index(drop=True), charts.Words("A takeaway", "s"), **kw)
 
 
 def test_timeline_hover_never_shows_an_axis_date(items):
@@ -312,16 +312,16 @@ def test_builders_take_the_presentation_theme(figures, hw, items):
     normal, present = timeline(items), timeline(items, theme=PRESENT)
     assert present.layout.title.font.size > normal.layout.title.font.size
     rows = councils.scale_and_speed_rows(figures)
-    speed = charts.scale_and_speed(rows, title="t", subtitle="s", theme=PRESENT)
+    speed = charts.scale_and_speed(rows, charts.Words("t", "s"), theme=PRESENT)
     assert speed.layout.title.font.size == PRESENT.title_size
     shares = councils.shares_at_home(figures, hw)
-    share = charts.share_against_baseline(shares, title="t", subtitle="s", theme=NORMAL)
+    share = charts.share_against_baseline(shares, charts.Words("t", "s"), theme=NORMAL)
     assert share.layout.title.font.size == NORMAL.title_size
 
 
 def test_speed_chart_labels_rates_as_derived_and_missing_as_missing(figures):
     rows = councils.scale_and_speed_rows(figures)
-    fig = charts.scale_and_speed(rows, title="t", subtitle="s", highlight="Wiltshire Council")
+    fig = charts.scale_and_speed(rows, charts.Words("t", "s"), highlight="Wiltshire Council")
     texts = [a.text for a in fig.layout.annotations]
     notes = [text.replace("<br>", " ") for text in texts]  # wrapped to the panel's width
     assert any(n.startswith("within a week <b>at least 857 staff") and n.endswith("</b> (derived)") for n in notes)
@@ -336,7 +336,7 @@ def test_speed_chart_labels_rates_as_derived_and_missing_as_missing(figures):
 
 def test_share_chart_names_both_sources_and_measures(figures, hw):
     shares = councils.shares_at_home(figures, hw)
-    fig = charts.share_against_baseline(shares, title="t", subtitle="s")
+    fig = charts.share_against_baseline(shares, charts.Words("t", "s"))
     bars = fig.data[0]
     assert list(bars.x) == pytest.approx([74.63, 11.3, 95.0, 9.5], abs=0.01)
     texts = " ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations)
@@ -393,7 +393,7 @@ def test_rate_and_speed_takeaways_say_the_fastest_is_a_vendor_claim(figures):
     assert councils.rate_takeaway(norfolk).startswith("Norfolk County Council: more than 3,000")  # its own claim
     rows = councils.scale_and_speed_rows(figures)
     assert councils.speed_takeaway(rows).startswith("Welsh Government (vendor claim) was fastest")
-    fig = charts.scale_and_speed(rows, title="t", subtitle="s")
+    fig = charts.scale_and_speed(rows, charts.Words("t", "s"))
     ticks = list(fig.layout.yaxis.ticktext)
     assert ticks[0].startswith("Welsh Government (vendor claim)<br>")
     assert any(t.startswith("Durham County Council (vendor claim)<br>") for t in ticks)

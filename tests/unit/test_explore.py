@@ -240,7 +240,7 @@ def test_a_million_rows_chart_as_at_most_twenty_bands_per_source_and_measure(hw)
         }
     )
     rows = pd.concat([hw[hw["breakdown"] == "sector"], big], ignore_index=True)
-    fig = charts.distribution_chart(rows, title="t", subtitle="s")
+    fig = charts.distribution_chart(rows, charts.Words("t", "s"))
     assert len(fig.data) == 4  # ONS and the upload, on two measures
     assert all(len(trace.x) <= 20 for trace in fig.data)
     assert sum(sum(trace.y) for trace in fig.data) == n + 20
@@ -254,7 +254,7 @@ def test_uploaded_names_are_escaped_in_chart_text(hw):
     rows = pd.DataFrame(
         {"source": "<b>Mine</b>", "measure": "ever", "percent": [10.0], "category": "x", "breakdown": "sector"}
     )
-    fig = charts.distribution_chart(rows, title="t", subtitle="s")
+    fig = charts.distribution_chart(rows, charts.Words("t", "s"))
     assert fig.data[0].name == "Your data: &lt;b&gt;Mine&lt;/b&gt;"
     assert "<b>Mine</b>" in explore.chart_source(rows)  # the source line is text; the chart escapes it, once
     source_line = [a.text for a in fig.layout.annotations][-1]
@@ -267,7 +267,7 @@ def test_council_chart_draws_the_most_common_unit_in_the_source_words(councils):
     assert explore.council_takeaway(councils, "staff") == (
         "Welsh Government (vendor claim) has the largest figure in staff: 6,000 council staff given Microsoft Teams"
     )
-    fig = charts.council_chart(councils, "staff", title="t", subtitle="s")
+    fig = charts.council_chart(councils, "staff", charts.Words("t", "s"))
     bars = fig.data[0]
     assert dict(zip(bars.y, bars.text, strict=True))["norfolk-working-from-home"] == "more than 5,000"
     assert sorted(bars.x) == [1000, 3000, 3500, 4000, 5000, 5000, 5000, 6000]  # the eight figures counted in staff

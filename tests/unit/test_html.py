@@ -118,7 +118,7 @@ def hostile_view(tables) -> views.View:
         source=f"source {EVIL}",
         table=pd.DataFrame({"category": [f"cell {EVIL}", "=1+1"], "percent": [1.5, float("nan")]}),
         columns={"category": Column(f"label {EVIL}"), "percent": Column("Percent", "percent")},
-        draw=lambda theme, title, subtitle: go.Figure(layout={"title": {"text": "</script><script>alert(1)</script>"}}),
+        draw=lambda theme, words: go.Figure(layout={"title": {"text": "</script><script>alert(1)</script>"}}),
     )
     return replace(
         shown,

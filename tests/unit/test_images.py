@@ -44,8 +44,7 @@ def sector_figure():
     c = compare.compare(hw, "sector", "Financial and insurance", "Public administration and defence")
     return charts.category_bars(
         hw[hw.breakdown == "sector"],
-        title=c.headline(),
-        subtitle="Homeworking by sector, UK, 2019",
+        charts.Words(c.headline(), "Homeworking by sector, UK, 2019"),
         yours="Financial and insurance",
         benchmark="Public administration and defence",
         theme=charts.PRESENT,
