@@ -1,19 +1,9 @@
 """Age: the age profile of homeworking, and one age band against the UK or another band."""
 
-import streamlit as st
-
 import ui
-from lib.views import PAGES
 
-# 1/ Selections (bound to the URL: ?band=…&vs=…)
-st.title(PAGES["age"].title)
-view = ui.view("age", ui.widgets("age", st.columns(2)))
+# 1/ Selections (bound to the URL: ?band=…&vs=…), the answer in words, the Share menu, then the figures
+view = ui.comparison("age")
 
-# 2/ What the profile shows, generated from the figures
-ui.headline(view)
-ui.share_menu(view)
-ui.changes(view)  # your figures against 2019, where you brought any
-ui.metrics(view)
-
-# 3/ The profile on both measures, the UK as reference
+# 2/ The profile on both measures, the UK as reference
 ui.show_chart(view, view.chart("age-profile"))

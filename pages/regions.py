@@ -4,20 +4,12 @@ import streamlit as st
 
 import ui
 from lib import compare, councils
-from lib.views import PAGES
 
-# 1/ Selections (bound to the URL: ?region=…&other=…&map=…)
-st.title(PAGES["regions"].title)
-view = ui.view("regions", ui.widgets("regions", st.columns([2, 2, 1])))
+# 1/ Selections (bound to the URL: ?region=…&other=…&map=…), the answer in words, the Share menu, then the figures
+view = ui.comparison("regions", [2, 2, 1])
 region = view.selections["region"]
 
-# 2/ The answer in words, then the figures
-ui.headline(view)
-ui.share_menu(view)
-ui.changes(view)  # your figures against 2019, where you brought any
-ui.metrics(view)
-
-# 3/ Map beside the councils in this region, then the ranked bars
+# 2/ Map beside the councils in this region, then the ranked bars
 map_col, councils_col = st.columns([3, 2])
 with map_col:
     ui.show_chart(view, view.chart("regions-map"), share=3 / 5)

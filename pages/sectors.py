@@ -3,23 +3,15 @@
 import streamlit as st
 
 import ui
-from lib.views import PAGES
 
-# 1/ Selections (bound to the URL: ?sector=…&benchmark=…)
-st.title(PAGES["sectors"].title)
-view = ui.view("sectors", ui.widgets("sectors", st.columns(2)))
+# 1/ Selections (bound to the URL: ?sector=…&benchmark=…), the answer in words, the Share menu, then the figures
+view = ui.comparison("sectors")
 
-# 2/ The answer in words, then the figures
-ui.headline(view)
-ui.share_menu(view)
-ui.changes(view)  # your figures against 2019, where you brought any
-ui.metrics(view)
-
-# 3/ All ten sectors, yours and the benchmark highlighted; how regular homeworking was
+# 2/ All ten sectors, yours and the benchmark highlighted; how regular homeworking was
 ui.show_chart(view, view.chart("sectors-all"))
 st.header("How regular homeworking was")
 ui.show_chart(view, view.chart("sectors-regularity"))
 
-# 4/ Occupations: only the ever figure is published
+# 3/ Occupations: only the ever figure is published
 st.header("Occupations most likely to have ever worked from home")
 ui.show_chart(view, view.chart("sectors-occupations"))

@@ -25,7 +25,7 @@ from ui.presenting import current_page, first_slide, present_button, visit
 from ui.resources import held_rows, image_exporter, tables, upload_reader
 from ui.session import OWN_FIGURES_KEY, keep_session, saved_view_link, set_user_rows, user_rows
 from ui.share import share_menu, slide_copy
-from ui.show import changes, column_config, headline, metrics, show_chart
+from ui.show import changes, column_config, comparison, headline, metrics, show_chart
 from ui.uploaded import needs_review, where_they_show
 from ui.uploaded import review as review_labels
 from ui.viewport import keep_viewport, narrow
@@ -37,6 +37,7 @@ __all__ = [
     "bundle_button",
     "changes",
     "column_config",
+    "comparison",
     "current_page",
     "download_button",
     "download_buttons",

@@ -69,13 +69,12 @@ def share_menu(shown: views.View, *, data_downloads: bool = True) -> None:
 def copy_section(shown: views.View, address: Address) -> None:
     if shown.with_user_rows:
         st.caption(OWN_FIGURES_NOTE)
-    png, reason = address.api("png"), ""
     if shown.main is None:
         png, reason = "", "This view has no chart to copy."
     elif shown.with_user_rows:
         png, reason = "", "This chart draws your own figures, which stay in this session: use its PNG button."
-    elif not image_exporter().available:
-        png, reason = "", NO_DRAWING
+    else:
+        png, reason = drawn(address.api("png"))
     copy_buttons(
         shown.main,
         png=png,
@@ -86,6 +85,11 @@ def copy_section(shown: views.View, address: Address) -> None:
         key=f"copy-{shown.page}",
     )
     st.code(address.permalink, language=None, wrap_lines=True)
+
+
+def drawn(png: str) -> tuple[str, str]:
+    """The address of a chart's picture on this server and no reason, or none and why: no browser to draw it."""
+    return (png, "") if image_exporter().available else ("", NO_DRAWING)
 
 
 def copy_buttons(
@@ -145,12 +149,12 @@ def slide_copy(page: str, slide: deck.Slide) -> None:
     its table and the presentation's link."""
     address = shared_address(page)
     query = [(k, v) for k, v in address.query if k not in (deck.DECK.key, "slide")]
-    png = f"{address.base.rstrip('/')}/api/slide.png?{urlencode([*query, (deck.DECK.key, slide.key)])}"
-    reason = ""
     if slide.key == deck.CHANGE:
         png, reason = "", "This slide draws your own figures, which stay in this session: use its PNG download."
-    elif not image_exporter().available:
-        png, reason = "", NO_DRAWING
+    else:
+        png, reason = drawn(
+            f"{address.base.rstrip('/')}/api/slide.png?{urlencode([*query, (deck.DECK.key, slide.key)])}"
+        )
     copy_buttons(
         slide.chart,
         png=png,

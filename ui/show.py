@@ -3,16 +3,31 @@ against 2019."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
 from lib import views
 from lib.charts import chart_config
 from lib.escape import for_markdown
-from ui.cache import figure
+from ui.cache import figure, view
 from ui.downloads import camera_wanted, image_downloads, image_stem
+from ui.share import share_menu
 from ui.viewport import chart_theme, narrow
+from ui.widgets import widgets
+
+
+def comparison(page: str, widths: int | Sequence[int] = 2) -> views.View:
+    """How a page that compares one choice with another opens (Sectors, Age, Regions): its title, its selections in
+    a row (bound to the URL), the answer in words, the Share menu, the person's own figures against 2019 where they
+    brought any, then the headline figures."""
+    st.title(views.PAGES[page].title)
+    shown = view(page, widgets(page, st.columns(widths)))
+    headline(shown)
+    share_menu(shown)
+    changes(shown)
+    metrics(shown)
+    return shown
 
 
 def headline(shown: views.View) -> None:

@@ -27,11 +27,7 @@ CHANGE_AXIS = "% of workers"
 
 
 def change_dumbbell(
-    changes: pd.DataFrame,
-    words: Words,
-    *,
-    yours: str | None = None,
-    theme: Theme = NORMAL,
+    changes: pd.DataFrame, words: Words, *, yours: str | None = None, theme: Theme = NORMAL
 ) -> go.Figure:
     """The person's figures against 2019: one row per category they brought, a 2019 dot and theirs joined by
     a line, one panel per measure.

@@ -28,11 +28,7 @@ from lib.escape import strip_bold
 
 
 def scale_and_speed(
-    rows: pd.DataFrame,
-    words: Words,
-    *,
-    highlight: str | None = None,
-    theme: Theme = NORMAL,
+    rows: pd.DataFrame, words: Words, *, highlight: str | None = None, theme: Theme = NORMAL
 ) -> go.Figure:
     """How many staff or users (as printed) beside how long it took (as given) and the derived rate.
 
@@ -206,11 +202,7 @@ def baseline_sources() -> str:
 
 
 def share_against_baseline(
-    shares: pd.DataFrame,
-    words: Words,
-    *,
-    highlight: str | None = None,
-    theme: Theme = NORMAL,
+    shares: pd.DataFrame, words: Words, *, highlight: str | None = None, theme: Theme = NORMAL
 ) -> go.Figure:
     """Each organisation's own share of staff at home (2020) above its region's ONS 2019 figure.
 

@@ -18,11 +18,7 @@ from lib.explore import BAND_WIDTH, HOMEWORKING, chart_source, percent_bands
 
 
 def distribution_chart(
-    rows: pd.DataFrame,
-    words: Words,
-    *,
-    measures: tuple[str, ...] = MEASURES,
-    theme: Theme = NORMAL,
+    rows: pd.DataFrame, words: Words, *, measures: tuple[str, ...] = MEASURES, theme: Theme = NORMAL
 ) -> go.Figure:
     """Too many categories for one bar each: count the figures per 5-point band instead.
 

@@ -9,20 +9,17 @@ from lib.charts.layout import Words, finish_layout, role_of, set_axes
 from lib.charts.theme import NORMAL, ROLE_COLOURS, TEXT, WHITE, Theme
 from lib.compare import MEASURE_LABELS
 
-# A rough geographic grid (column, row from the top) for the twelve regions and nations.
-TILE_GRID = {
-    "S92000003": (2, 0),
-    "N92000002": (0, 1),
-    "E12000001": (3, 1),
-    "E12000002": (2, 2),
-    "E12000003": (3, 2),
-    "W92000004": (1, 3),
-    "E12000005": (2, 3),
-    "E12000004": (3, 3),
-    "E12000006": (4, 3),
-    "E12000009": (2, 4),
-    "E12000007": (3, 4),
-    "E12000008": (4, 4),
+# The twelve regions and nations on a rough geographic grid, written as it is drawn: a row of tiles a line, north
+# at the top; "." is the sea.
+TILE_ROWS = (
+    ".         .         S92000003 .         .",
+    "N92000002 .         .         E12000001 .",
+    ".         .         E12000002 E12000003 .",
+    ".         W92000004 E12000005 E12000004 E12000006",
+    ".         .         E12000009 E12000007 E12000008",
+)
+TILE_GRID = {  # code → (column, row from the top)
+    code: (column, row) for row, line in enumerate(TILE_ROWS) for column, code in enumerate(line.split()) if code != "."
 }
 TILE_ABBREVIATIONS = {
     "S92000003": "SCO",

@@ -62,11 +62,7 @@ def organisation_colour(organisation: str, highlight: str | None) -> str:
 
 
 def rollout_timeline(
-    items: pd.DataFrame,
-    words: Words,
-    *,
-    highlight: str | None = None,
-    theme: Theme = NORMAL,
+    items: pd.DataFrame, words: Words, *, highlight: str | None = None, theme: Theme = NORMAL
 ) -> go.Figure:
     """One lane per organisation: before-the-pandemic figures, dated figures, and undated ones side by side.
 
