@@ -109,6 +109,9 @@ def _panel_titles(layout: TimelineLayout, theme: Theme) -> list[str]:
     ]
 
 
+WHOLE_PANEL = dict(x0=0, x1=1, y0=0, y1=1)  # a shape's corners in its panel's domain
+
+
 def _timeline_panels(titles: list[str]) -> go.Figure:
     """Three panels on one set of lanes: before the pandemic, the months with dates, no date given."""
     fig = make_subplots(
@@ -124,10 +127,7 @@ def _timeline_panels(titles: list[str]) -> go.Figure:
             type="rect",
             xref=f"{axis('x', col)} domain",
             yref=f"{axis('y', col)} domain",
-            x0=0,
-            x1=1,
-            y0=0,
-            y1=1,
+            **WHOLE_PANEL,
             fillcolor=SIDE_PANEL,
             line_width=0,
             layer="below",

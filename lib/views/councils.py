@@ -48,15 +48,7 @@ def councils_view(tables: Tables, chosen: CouncilsChoice, user_rows: pd.DataFram
     source = source_note(charts.COUNCIL_SOURCE)
     yours = org if org and org in set(rollout["organisation"]) else None  # the story leads with it
     story = (organisation.headline(selected, yours), organisation.sentence(selected, yours)) if yours else None
-    charts_ = (
-        ()
-        if rollout.empty
-        else (
-            _timeline_chart(selected, org, source, story),
-            *_speed_chart(rollout, org, source),
-            *_baseline_chart(rollout, hw, org),
-        )
-    )
+    charts_ = () if rollout.empty else _charts(selected, rollout, hw, org, source, story)
     metrics = [
         *_your_rate(rates, yours),
         Metric("Organisations", f"{rollout['organisation'].nunique()}"),
@@ -189,63 +181,71 @@ def _compact_lanes(items: pd.DataFrame, org: str | None, words: charts.Words) ->
     return items[keep], words
 
 
-def _speed_chart(rollout: pd.DataFrame, org: str | None, source: str) -> tuple[Chart, ...]:
-    rows = councils.scale_and_speed_rows(rollout)
-    if rows.empty:
-        return ()
-    title = councils.speed_takeaway(rows)
+def _charts(
+    selected: pd.DataFrame,
+    rollout: pd.DataFrame,
+    hw: pd.DataFrame,
+    org: str | None,
+    source: str,
+    story: tuple[str, str] | None,
+) -> tuple[Chart, ...]:
+    """The timeline; how many and how fast, where any figure has both; shares at home, where any is given."""
+    speed = councils.scale_and_speed_rows(rollout)
+    shares = councils.shares_at_home(rollout, hw)
     return (
-        Chart(
-            key="councils-speed",
-            title=title,
-            subtitle="Staff or users as printed, and time taken as given, spring 2020 · rates derived: count ÷ days",
-            alt=f"Bar charts of how many staff or users each organisation moved and how long it took. {title}.",
-            table=rows[["organisation", "measure", "value_text", "when", "duration", "rate_label"]],
-            columns={
-                "organisation": Column("Organisation"),
-                "measure": Column("What was counted"),
-                "value_text": Column("Value as printed"),
-                "when": Column("When (the source's words)"),
-                "duration": Column("Time taken (as given)"),
-                "rate_label": Column(
-                    "Implied rate (derived)",
-                    help="Count ÷ the longest time the source allows ('within a week' = 7 days): a lower bound.",
-                ),
-            },
-            draw=lambda theme, words: charts.scale_and_speed(rows, words, highlight=org, theme=theme),
-            as_list=lambda: council_lists.speed_list(rows, org),
-            source=source,
-        ),
+        _timeline_chart(selected, org, source, story),
+        *([_speed_chart(speed, org, source)] if len(speed) else []),
+        *([_baseline_chart(shares, org)] if len(shares) else []),
     )
 
 
-def _baseline_chart(rollout: pd.DataFrame, hw: pd.DataFrame, org: str | None) -> tuple[Chart, ...]:
-    shares = councils.shares_at_home(rollout, hw)
-    if shares.empty:
-        return ()
+def _speed_chart(rows: pd.DataFrame, org: str | None, source: str) -> Chart:
+    title = councils.speed_takeaway(rows)
+    return Chart(
+        key="councils-speed",
+        title=title,
+        subtitle="Staff or users as printed, and time taken as given, spring 2020 · rates derived: count ÷ days",
+        alt=f"Bar charts of how many staff or users each organisation moved and how long it took. {title}.",
+        table=rows[["organisation", "measure", "value_text", "when", "duration", "rate_label"]],
+        columns={
+            "organisation": Column("Organisation"),
+            "measure": Column("What was counted"),
+            "value_text": Column("Value as printed"),
+            "when": Column("When (the source's words)"),
+            "duration": Column("Time taken (as given)"),
+            "rate_label": Column(
+                "Implied rate (derived)",
+                help="Count ÷ the longest time the source allows ('within a week' = 7 days): a lower bound.",
+            ),
+        },
+        draw=lambda theme, words: charts.scale_and_speed(rows, words, highlight=org, theme=theme),
+        as_list=lambda: council_lists.speed_list(rows, org),
+        source=source,
+    )
+
+
+def _baseline_chart(shares: pd.DataFrame, org: str | None) -> Chart:
     title = councils.share_takeaway(shares)
-    return (
-        Chart(
-            key="councils-baseline",
-            title=title,
-            subtitle="% at home: the organisation's own figure (2020) vs the ONS figure for its region, week before "
-            "interview (2019) · different sources and measures: illustrative, not a statistic",
-            alt=f"Bars of each organisation's share of staff at home in 2020 beside its region's 2019 homeworking. "
-            f"{title}. Different sources and measures: illustrative only.",
-            table=shares[["organisation", "region", "when", "share_label", "basis", "derived", "region_week_prior"]],
-            columns={
-                "organisation": Column("Organisation"),
-                "region": Column("Region or nation"),
-                "when": Column("When (the source's words)"),
-                "share_label": Column("Share at home, 2020"),
-                "basis": Column("Basis"),
-                "derived": Column("Derived here", "check", "Unticked: printed by the source."),
-                "region_week_prior": REGION_2019,
-            },
-            draw=lambda theme, words: charts.share_against_baseline(shares, words, highlight=org, theme=theme),
-            source=charts.baseline_sources(),
-            caption="The 2020 share counts one organisation's staff (or one service); the 2019 figure is the ONS "
-            "survey share of all workers in the region who worked from home in the week before interview. Read them "
-            "side by side, not as a change.",
-        ),
+    return Chart(
+        key="councils-baseline",
+        title=title,
+        subtitle="% at home: the organisation's own figure (2020) vs the ONS figure for its region, week before "
+        "interview (2019) · different sources and measures: illustrative, not a statistic",
+        alt=f"Bars of each organisation's share of staff at home in 2020 beside its region's 2019 homeworking. "
+        f"{title}. Different sources and measures: illustrative only.",
+        table=shares[["organisation", "region", "when", "share_label", "basis", "derived", "region_week_prior"]],
+        columns={
+            "organisation": Column("Organisation"),
+            "region": Column("Region or nation"),
+            "when": Column("When (the source's words)"),
+            "share_label": Column("Share at home, 2020"),
+            "basis": Column("Basis"),
+            "derived": Column("Derived here", "check", "Unticked: printed by the source."),
+            "region_week_prior": REGION_2019,
+        },
+        draw=lambda theme, words: charts.share_against_baseline(shares, words, highlight=org, theme=theme),
+        source=charts.baseline_sources(),
+        caption="The 2020 share counts one organisation's staff (or one service); the 2019 figure is the ONS "
+        "survey share of all workers in the region who worked from home in the week before interview. Read them "
+        "side by side, not as a change.",
     )
