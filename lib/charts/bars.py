@@ -216,7 +216,7 @@ def regularity_bars(
             y=cats,
             orientation="h",
             marker=role_marker(roles, theme),
-            customdata=table[["week_prior", "ever"]].to_numpy(),
+            customdata=table[["week_prior", "ever"]].to_numpy().tolist(),
             hovertemplate=(
                 "<b>%{y}</b><br>%{x:.1f}% of ever-homeworkers also worked from home in the week before"
                 " (derived)<br>Week before: %{customdata[0]:.1f}% · ever: %{customdata[1]:.1f}%<extra></extra>"
