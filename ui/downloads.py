@@ -124,7 +124,7 @@ def image_stem(shown: views.View, chart: views.Chart) -> str:
 
 
 def image_downloads(shown: views.View, chart: views.Chart) -> None:
-    """PNG and SVG buttons for a chart, drawn on the server at 1920×1080 only when clicked, each file named
+    """PNG and SVG buttons for a chart, drawn on the server 1920 px wide only when clicked, each file named
     after the view and the chart."""
     makers = {fmt: page_file(shown, fmt, chart=chart.key) for fmt in ("png", "svg")}
     image_buttons(lambda fmt: makers[fmt](), chart.key, stem=image_stem(shown, chart))
@@ -146,6 +146,7 @@ def image_buttons(draw: Callable[[str], bytes], key: str, *, stem: str, label: s
             file_name=f"{stem}.{fmt.name}",
             mime=fmt.mime,
             icon=fmt.icon,
+            help=fmt.help or None,
             on_click="ignore",
             key=f"{key}-{fmt.name}",
         )

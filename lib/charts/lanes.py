@@ -169,6 +169,19 @@ def _context_rows(note: str, theme: Theme) -> float:
     return lines * line_px(theme) / per_row + 0.6
 
 
+def more_on_the_page(undated: int, unfitted: int) -> str:
+    """The subtitle's note on the organisations a slide or a print leaves out: those with no date (left out by the
+    caller) and those that do not fit, counted once."""
+    total = undated + unfitted
+    if not total:
+        return ""
+    who = "organisation" if total == 1 else "organisations"
+    no_date = "with no date or only 'before the pandemic'"
+    if not unfitted:
+        return f" · {total} more {who} {no_date} on the Councils page"
+    return f" · {total} more {who} on the Councils page" + (f" ({undated} {no_date})" if undated else "")
+
+
 def lanes_in_frame(
     items: pd.DataFrame,
     words: Words,
@@ -176,14 +189,16 @@ def lanes_in_frame(
     theme: Theme,
     *,
     top_extra: int,
+    undated: int = 0,
 ) -> tuple[pd.DataFrame, Words]:
     """In a frame of fixed height, the lanes that fit with a line of type a row at least (in the lanes' order,
-    the presenter's own always); the subtitle says how many more the Councils page shows. `top_extra` is the
-    room the panels' titles take, and the date axis's title may take two lines."""
+    the presenter's own always); the subtitle says how many more the Councils page shows, with the `undated` ones
+    the caller left out (more_on_the_page). `top_extra` is the room the panels' titles take, and the date axis's
+    title may take two lines."""
     layout = timeline_layout(items, theme, highlight)
     lanes = layout.lanes
     kept: list[str] = []
-    note = ""
+    note = more_on_the_page(undated, 0)
     for _ in range(2):  # the note can take the subtitle onto another line: count again with it
         top, bottom = frame_margins(
             words.title, words.subtitle + note, words.source or "", theme, top_extra=top_extra, axis_title_lines=2
@@ -196,8 +211,6 @@ def lanes_in_frame(
             if organisation == highlight or not kept or used + height <= room:
                 kept.append(organisation)
                 used += height if organisation != highlight else 0
-        left_out = len(lanes) - len(kept)
-        more = "organisation" if left_out == 1 else "organisations"
-        note = f" · {left_out} more {more} on the Councils page" if left_out else ""
+        note = more_on_the_page(undated, len(lanes) - len(kept))
     kept_items = items[items["organisation"].isin(kept) | (items["panel"] == "context")]
     return kept_items, replace(words, subtitle=words.subtitle + note)

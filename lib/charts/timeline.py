@@ -20,6 +20,7 @@ from lib.charts.lanes import (
     TimelineLayout,
     lane_name,
     lanes_in_frame,
+    more_on_the_page,
     panel_widths,
     row_px,
     timeline_layout,
@@ -62,19 +63,22 @@ def organisation_colour(organisation: str, highlight: str | None) -> str:
 
 
 def rollout_timeline(
-    items: pd.DataFrame, words: Words, *, highlight: str | None = None, theme: Theme = NORMAL
+    items: pd.DataFrame, words: Words, *, highlight: str | None = None, undated: int = 0, theme: Theme = NORMAL
 ) -> go.Figure:
     """One lane per organisation: before-the-pandemic figures, dated figures, and undated ones side by side.
 
     `items` comes from `lib.councils.timeline_items`. Hover text carries the source's
     own words for the date, never the axis value, so no day is shown that the source
-    does not give. The national instruction is a line across every lane.
+    does not give. The national instruction is a line across every lane. `undated` counts the organisations the
+    caller left out for having no date (a slide or a print keeps the dated lanes): the subtitle names them.
     """
     words = replace(words, source=words.source or source_note(COUNCIL_SOURCE))
     if theme.height is not None and not theme.grow:
         titles = _panel_titles(timeline_layout(items, theme, highlight), theme)
         top_extra = theme.axis_title_size * (max(t.count("<br>") for t in titles) + 1)
-        items, words = lanes_in_frame(items, words, highlight, theme, top_extra=top_extra)
+        items, words = lanes_in_frame(items, words, highlight, theme, top_extra=top_extra, undated=undated)
+    else:
+        words = replace(words, subtitle=words.subtitle + more_on_the_page(undated, 0))
     rollout = items[items["panel"] != "context"]
     layout = timeline_layout(items, theme, highlight)
     titles = _panel_titles(layout, theme)

@@ -39,6 +39,7 @@ class UnknownFormat(ValueError):
         self.name = name
 
 
+IMAGE_HELP = "1920×1080, slide-sized, or taller where the chart's rows need it; its title and source inside."
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
@@ -101,16 +102,18 @@ FORMATS: dict[str, Format] = {
         Format(
             "png",
             "image/png",
-            "PNG 1920×1080",
+            "PNG 1920 px wide",
             lambda r, v, o: r.chart_image(v, o.get("chart", ""), "png"),
             needs_browser=True,
+            help=IMAGE_HELP,
         ),
         Format(
             "svg",
             "image/svg+xml",
-            "SVG 1920×1080",
+            "SVG 1920 px wide",
             lambda r, v, o: r.chart_image(v, o.get("chart", ""), "svg"),
             needs_browser=True,
+            help=IMAGE_HELP,
         ),
         Format(
             "pptx",

@@ -3,8 +3,6 @@ baseline, and every figure with its quote."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -136,8 +134,8 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str, story:
     subtitle = "Council and public-body figures, spring 2020 · dates as precise as the source gives them"
 
     def draw(theme: Theme, words: charts.Words) -> go.Figure:
-        lanes, words = _compact_lanes(items, org, words) if theme.compact else (items, words)
-        return charts.rollout_timeline(lanes, words, highlight=org, theme=theme)
+        lanes, undated = _compact_lanes(items, org) if theme.compact else (items, 0)
+        return charts.rollout_timeline(lanes, words, highlight=org, undated=undated, theme=theme)
 
     return Chart(
         key="councils-timeline",
@@ -166,19 +164,15 @@ def _timeline_chart(selected: pd.DataFrame, org: str | None, source: str, story:
     )
 
 
-def _compact_lanes(items: pd.DataFrame, org: str | None, words: charts.Words) -> tuple[pd.DataFrame, charts.Words]:
+def _compact_lanes(items: pd.DataFrame, org: str | None) -> tuple[pd.DataFrame, int]:
     """A slide or a printed brief keeps the lanes with a dated figure, and the presenter's own: a screen holds
-    about eight lanes at presentation size, and the undated ones are listed on the Councils page."""
+    about eight lanes at presentation size, and the undated ones are listed on the Councils page. Also returns how
+    many organisations it leaves out, for the chart's subtitle."""
     dated = set(items.loc[items["panel"] == councils.DATED, "organisation"])
     if not dated:
-        return items, words
+        return items, 0
     keep = items["organisation"].isin(dated | {org}) | (items["panel"] == "context")
-    left_out = items.loc[~keep, "organisation"].nunique()
-    if left_out:
-        who = "organisation gives" if left_out == 1 else "organisations give"
-        more = f" · {left_out} more {who} no date or only 'before the pandemic' (Councils page)"
-        words = replace(words, subtitle=words.subtitle + more)
-    return items[keep], words
+    return items[keep], items.loc[~keep, "organisation"].nunique()
 
 
 def _charts(

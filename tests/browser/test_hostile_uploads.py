@@ -122,7 +122,7 @@ def test_an_image_download_that_fails_ends_in_words_on_the_page(browser, app_wit
     page.wait_for_timeout(500)  # a menu opened while the page still scrolls closes again
 
     choose(page, "Your sector", "Financial and insurance")  # the next run of the page says why
-    warning = page.locator('[data-testid="stAlert"]').filter(has_text="PNG 1920×1080 gave no file")
+    warning = page.locator('[data-testid="stAlert"]').filter(has_text="PNG 1920 px wide gave no file")
     warning.wait_for(timeout=30_000)
     assert "image export unavailable: Chromium at /bin/false did not start" in warning.inner_text()
     assert "use the camera button at the top right of the chart" in warning.inner_text()

@@ -187,7 +187,7 @@ def test_downloads_png_and_powerpoint_of_the_deck(browser, app_url):
     open_deck(page, f"{app_url}/?present=1&{FINANCE}&slide=2")
     page.get_by_role("button", name="Share").click()
     with page.expect_download(timeout=120_000) as png:
-        page.get_by_role("button", name="This slide as PNG 1920×1080").click()
+        page.get_by_role("button", name="This slide as PNG 1920 px wide").click()
     data = Path(png.value.path()).read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == (1920, 1080)
     (SCREENSHOTS / "present-download-slide-2.png").write_bytes(data)  # to look at

@@ -35,7 +35,7 @@ def test_the_pages_buttons_give_the_same_bytes_as_the_api(page, app_url):
     page.keyboard.press("Escape")
     first_chart = page.locator('[data-testid="stTabPanel"]').first
     with page.expect_download(timeout=120_000) as caught:
-        first_chart.get_by_role("button", name="PNG 1920×1080").click()
+        first_chart.get_by_role("button", name="PNG 1920 px wide").click()
     assert Path(caught.value.path()).read_bytes() == api(app_url, "png")
 
 

@@ -435,3 +435,18 @@ def test_timeline_layout_without_drawing():
     lanes = {name: (top, height) for name, top, height in layout.lanes}
     top, height = lanes["Norfolk County Council"]
     assert all(top <= layout.row_of[i] < top + height for i in ("norfolk-stress-test", "norfolk-users"))
+
+
+@pytest.mark.parametrize(
+    ("undated", "unfitted", "expected"),
+    [
+        (0, 0, ""),
+        (11, 0, " · 11 more organisations with no date or only 'before the pandemic' on the Councils page"),
+        (0, 1, " · 1 more organisation on the Councils page"),
+        (10, 1, " · 11 more organisations on the Councils page (10 with no date or only 'before the pandemic')"),
+    ],
+)
+def test_a_slide_names_what_it_leaves_out_once(undated, unfitted, expected):
+    from lib.charts.lanes import more_on_the_page
+
+    assert more_on_the_page(undated, unfitted) == expected
