@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import expect
 from pptx import Presentation
 
 from tests.browser.conftest import SCREENSHOTS, assert_no_exception, screenshot, wait_for_app
@@ -161,6 +162,25 @@ def test_any_page_switches_on_and_esc_returns_to_it_with_the_selection(browser, 
     assert urlparse(page.url).path == "/age"
     assert page.locator("h1").first.inner_text() == "Homeworking by age"
     assert page.get_by_role("combobox", name="Your age band").input_value() == "70 and over"
+    context.close()
+
+
+def test_esc_in_a_menu_closes_the_menu_and_stays_in_the_deck(browser, app_url):
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    page = context.new_page()
+    open_deck(page, f"{app_url}/?present=1&{FINANCE}")
+    page.get_by_role("button", name="Edit deck").click()
+    menu = page.locator('[data-testid="stPopoverBody"]')
+    menu.wait_for()
+    menu.get_by_role("button").first.focus()  # a control of the menu, not a text box (which Esc shortcuts skip)
+    page.keyboard.press("Escape")
+    expect(menu).to_have_count(0)
+    page.wait_for_timeout(500)  # long enough for a rerun that would leave the deck
+    assert query_of(page).get("present") == "1"
+    assert page.locator(".st-key-slide-stage .main-svg").count()
+    expect(page.get_by_role("button", name="Edit deck")).to_be_focused()
+    page.keyboard.press("Escape")  # with no menu open, Esc leaves the deck
+    page.wait_for_function("() => !location.search.includes('present')")
     context.close()
 
 
