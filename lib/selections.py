@@ -262,77 +262,70 @@ TABLE = Selection(
     default="homeworking",
     label_of=str.capitalize,
 )
-_HOMEWORKING, _COUNCILS = _is_table("homeworking"), _is_table("councils")
-BREAKDOWN = Selection(
-    "breakdown",
-    "Breakdown",
-    options=lambda t, _: [b for b in BREAKDOWNS if b in set(t.homeworking["breakdown"])],
-    multiple=True,
-    placeholder="All breakdowns",
-    help="Leave empty for all.",
-    applies=_HOMEWORKING,
+LEAVE_EMPTY = "Leave empty for all."
+
+
+def _filter(
+    key: str,
+    label: str,
+    options: Callable[[Tables, Mapping[str, Any]], list[str]],
+    placeholder: str,
+    *,
+    table: str,
+    help: str | None = LEAVE_EMPTY,
+) -> Selection:
+    """One of Explore's filters: any number of the chosen table's values, none meaning all of them."""
+    return Selection(
+        key, label, options=options, multiple=True, placeholder=placeholder, help=help, applies=_is_table(table)
+    )
+
+
+def _present(vocabulary: Sequence[str], table: str, column: str) -> Callable[[Tables, Mapping[str, Any]], list[str]]:
+    """The values of a vocabulary that a table's column holds, in the vocabulary's order."""
+    return lambda t, _: [v for v in vocabulary if v in set(getattr(t, table)[column])]
+
+
+BREAKDOWN = _filter(
+    "breakdown", "Breakdown", _present(BREAKDOWNS, "homeworking", "breakdown"), "All breakdowns", table="homeworking"
 )
-CATEGORY = Selection(
+CATEGORY = _filter(
     "category",
     "Category",
-    options=lambda t, chosen: _items(t.homeworking, "breakdown", "category", chosen.get("breakdown")),
-    multiple=True,
-    placeholder="All categories",
-    help="Leave empty for all. Long lists show the first 1,000: use the search box for the rest.",
-    applies=_HOMEWORKING,
+    lambda t, chosen: _items(t.homeworking, "breakdown", "category", chosen.get("breakdown")),
+    "All categories",
+    table="homeworking",
+    help=f"{LEAVE_EMPTY} Long lists show the first 1,000: use the search box for the rest.",
 )
-MEASURE = Selection(
-    "measure",
-    "Measure",
-    options=lambda t, _: [m for m in MEASURES if m in set(t.homeworking["measure"])],
-    multiple=True,
-    placeholder="Both measures",
-    applies=_HOMEWORKING,
+MEASURE = _filter(
+    "measure", "Measure", _present(MEASURES, "homeworking", "measure"), "Both measures", table="homeworking", help=None
 )
-EXPLORE_KINDS = Selection(
-    "kind",
-    "Kind of body",
-    options=lambda t, _: [k for k in KINDS if k in set(t.councils["kind"])],
-    multiple=True,
-    placeholder="All kinds",
-    help="Leave empty for all.",
-    applies=_COUNCILS,
-)
+EXPLORE_KINDS = _filter("kind", "Kind of body", _present(KINDS, "councils", "kind"), "All kinds", table="councils")
 # The Councils page's words for the same ideas: its region filter, and its "Who says so" column.
-EXPLORE_REGIONS = Selection(
+EXPLORE_REGIONS = _filter(
     "region",
     COUNCIL_REGIONS.label,
-    options=lambda t, _: [r for r in _regions(t) if isinstance(r, str)],
-    multiple=True,
-    placeholder=COUNCIL_REGIONS.placeholder,
+    lambda t, _: [r for r in _regions(t) if isinstance(r, str)],
+    COUNCIL_REGIONS.placeholder or "",
+    table="councils",
     help=COUNCIL_REGIONS.help,
-    applies=_COUNCILS,
 )
-EXPLORE_CLAIMANTS = Selection(
+EXPLORE_CLAIMANTS = _filter(
     "claimant",
     "Who says so",
-    options=lambda t, _: [c for c in CLAIMANTS if c in set(t.councils["claimant"])],
-    multiple=True,
-    placeholder="Anyone",
+    _present(CLAIMANTS, "councils", "claimant"),
+    "Anyone",
+    table="councils",
     help=councils.claimant_help(),
-    applies=_COUNCILS,
 )
-EXPLORE_ORGANISATIONS = Selection(
+EXPLORE_ORGANISATIONS = _filter(
     "org",
     "Organisation",
-    options=lambda t, chosen: _council_organisations(t.councils, chosen),
-    multiple=True,
-    placeholder="All organisations",
-    help="Leave empty for all.",
-    applies=_COUNCILS,
+    lambda t, chosen: _council_organisations(t.councils, chosen),
+    "All organisations",
+    table="councils",
 )
-UNIT = Selection(
-    "unit",
-    "Unit",
-    options=lambda t, _: sorted(t.councils["unit"].dropna().unique()),
-    multiple=True,
-    placeholder="All units",
-    applies=_COUNCILS,
+UNIT = _filter(
+    "unit", "Unit", lambda t, _: sorted(t.councils["unit"].dropna().unique()), "All units", table="councils", help=None
 )
 LOW = Selection("min", "at least", kind="number")
 HIGH = Selection("max", "at most", kind="number")
@@ -345,7 +338,7 @@ CHART = Selection(
     "Chart the breakdown",
     kind="segmented",
     options=lambda t, _: list(BREAKDOWNS),
-    applies=_HOMEWORKING,
+    applies=_is_table("homeworking"),
 )
 TABLE_PAGE = Selection("page", "Page", kind="integer", default=1)
 
