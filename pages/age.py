@@ -1,4 +1,7 @@
-"""Age: the age profile of homeworking, and one age band against the UK or another band."""
+"""Age: the age profile of homeworking, one age band against the UK or another band, and how regular homeworking
+was at each age."""
+
+import streamlit as st
 
 import ui
 
@@ -7,3 +10,7 @@ view = ui.comparison("age")
 
 # 2/ The profile on both measures, the UK as reference
 ui.show_chart(view, view.chart("age-profile"))
+
+# 3/ How regular homeworking was in each band: it rises with age
+st.header("How regular homeworking was")
+ui.show_chart(view, view.chart("age-regularity"))

@@ -198,16 +198,18 @@ def regularity_bars(
     benchmark: str | None = None,
     reference: float | None = None,
     reference_label: str = "UK",
+    ranked: bool = True,
     theme: Theme = NORMAL,
 ) -> go.Figure:
-    """How regular homeworking was in each category: week ÷ ever share (derived), ranked bars.
+    """How regular homeworking was in each category: week ÷ ever share (derived), ranked bars (the most regular on
+    top) or, not `ranked`, in the source's order from the top (age bands).
 
     `df` is tidy rows of one breakdown with both measures; categories without both
     figures are left out, since their share cannot be derived. `reference` is the UK's share.
     """
     table = by_category(df).reindex(columns=list(MEASURES)).dropna(subset=list(MEASURES))
     table["share"] = [regularity(w, e) for w, e in zip(table["week_prior"], table["ever"], strict=True)]
-    table = table.sort_values("share", ascending=True, kind="stable")
+    table = table.sort_values("share", ascending=True, kind="stable") if ranked else table.iloc[::-1]
     cats = table.index.tolist()
     roles = [role_of(c, yours, benchmark) for c in cats]
     fig = go.Figure(

@@ -27,7 +27,8 @@ from lib.views.explore import explore_view, present_breakdowns
 from lib.views.model import Chart, Column, Metric, Page, SlideSpec, View
 from lib.views.overview import overview
 from lib.views.regions import regions
-from lib.views.sectors import regularity_notes, regularity_takeaway, sectors
+from lib.views.regularity import regularity_notes, regularity_takeaway
+from lib.views.sectors import sectors
 
 PAGES: dict[str, Page] = {
     page.name: page

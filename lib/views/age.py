@@ -1,4 +1,5 @@
-"""The Age View: the age profile on both measures, one band against the UK or another band."""
+"""The Age View: the age profile on both measures, one band against the UK or another band, and how regular
+homeworking was in each band."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from lib.compare import UK_OPTION
 from lib.selections import AgeChoice, Tables
 from lib.views import shared
 from lib.views.model import Chart, View
+from lib.views.regularity import regularity_chart
 
 
 def age(tables: Tables, chosen: AgeChoice, user_rows: pd.DataFrame | None = None) -> View:
@@ -47,6 +49,10 @@ def age(tables: Tables, chosen: AgeChoice, user_rows: pd.DataFrame | None = None
         ),
         notes=f"{c.sentence()} {shape}",
     )
+    highlight: charts.Highlight = {"yours": band, "benchmark": None if against_uk else versus}
+    regularity = regularity_chart(
+        tables, c, "age", highlight, key="age-regularity", label="Age band", by="age of worker", ranked=False
+    )
     found = compare.changes(hw, user_rows, "age")
     caution = comparability.verdict(comparability.Basis.of_rows(user_rows)) if found and user_rows is not None else None
     lead, change = shared.change_chart(hw, found, "age", band, "age", caution) if caution else (None, ())
@@ -54,7 +60,7 @@ def age(tables: Tables, chosen: AgeChoice, user_rows: pd.DataFrame | None = None
         page="age",
         headline=lead.sentence() if lead else c.headline(),
         sentence=c.sentence(),
-        charts=shared.lead_first(lead, change, (profile,)),
+        charts=shared.lead_first(lead, change, (profile, regularity)),
         rows=shared.rows_of(tables, ("all", "age")),
         resource="homeworking_2019",
         selections=dict(chosen),

@@ -9,7 +9,8 @@ from lib.compare import UK_OPTION
 from lib.data import resource
 from lib.selections import SectorsChoice, Tables
 from lib.views import shared
-from lib.views.model import Chart, Column, View
+from lib.views.model import Chart, View
+from lib.views.regularity import regularity_chart
 
 
 def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | None = None) -> View:
@@ -45,7 +46,7 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
         ),
         notes=c.sentence(),
     )
-    regularity = _regularity_chart(tables, c, rows, highlight)
+    regularity = regularity_chart(tables, c, "sector", highlight, key="sectors-regularity", label="Sector", by="sector")
     found = compare.changes(hw, user_rows, "sector")
     caution = comparability.verdict(comparability.Basis.of_rows(user_rows)) if found and user_rows is not None else None
     lead, change = shared.change_chart(hw, found, "sector", sector, "sectors", caution) if caution else (None, ())
@@ -66,35 +67,6 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
         with_user_rows=mine is not None,
         changes=tuple(found),
         caution=caution.caution() if caution else "",
-    )
-
-
-def _regularity_chart(tables: Tables, c: compare.Comparison, rows: pd.DataFrame, highlight: charts.Highlight) -> Chart:
-    """How regular homeworking was, sector by sector: week-before share ÷ ever share (derived)."""
-    uk = shared.uk_of(tables)
-    title = regularity_takeaway(c)
-    return Chart(
-        key="sectors-regularity",
-        title=title,
-        subtitle="Regularity of homeworking by sector, UK, 2019 · week-before share ÷ ever share (derived) · dashed "
-        "line: UK",
-        alt=f"Bar chart of the share of ever-homeworkers who also worked from home in the week before, ten sectors, "
-        f"{highlight['yours']} highlighted. {title}.",
-        table=tables.once("regularity", lambda: _regularity_table(tables.homeworking)),
-        columns={
-            "category": Column("Sector"),
-            "regularity": Column(
-                "Regularity (derived, %)", "percent", "Week-before share ÷ ever share: derived, not published."
-            ),
-        },
-        draw=lambda theme, words: charts.regularity_bars(
-            rows,
-            words,
-            reference=compare.regularity(uk["week_prior"], uk["ever"]),
-            theme=theme,
-            **highlight,
-        ),
-        notes=regularity_notes(c),
     )
 
 
@@ -120,29 +92,4 @@ def _occupation_chart(tables: Tables) -> Chart:
         ),
         caption=resource("homeworking_2019")["caveats"]["occupation"],
         depends_on=(),
-    )
-
-
-def _regularity_table(hw: pd.DataFrame) -> pd.DataFrame:
-    wide = compare.wide(hw, "sector")
-    shares = [compare.regularity(w, e) for w, e in zip(wide["week_prior"], wide["ever"], strict=True)]
-    return pd.DataFrame({"category": wide.index, "regularity": [round(s, 1) for s in shares]})
-
-
-def regularity_takeaway(c: compare.Comparison) -> str:
-    """'33% of education staff who had ever worked from home had also done so in the week before, against 47% …'."""
-    return (
-        f"{c.yours_regularity:.0f}% of {c.yours_noun} who had ever worked from home had also done so in the "
-        f"week before interview, against {c.benchmark_regularity:.0f}% of {c.benchmark_noun}"
-    )
-
-
-def regularity_notes(c: compare.Comparison) -> str:
-    """The arithmetic behind the regularity shares, in words, for the speaker."""
-    week, ever = c.measures["week_prior"], c.measures["ever"]
-    return (
-        f"Regularity is derived: the week-before share divided by the ever share. {shared.capital(c.yours_noun)}: "
-        f"{week.yours:.1f}% ÷ {ever.yours:.1f}% = {c.yours_regularity:.0f}%. {shared.capital(c.benchmark_noun)}: "
-        f"{week.benchmark:.1f}% ÷ {ever.benchmark:.1f}% = {c.benchmark_regularity:.0f}%. "
-        "A high share means homeworking there was a habit, not a one-off."
     )

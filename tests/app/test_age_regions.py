@@ -31,6 +31,14 @@ def test_age_caption_says_what_the_shape_shows():
     assert "45-49 yrs highlighted" in at.get("plotly_chart")[0].proto.alt
 
 
+def test_age_shows_how_regular_homeworking_was_at_each_age():
+    at = run_page("../pages/age.py", {"band": "70 and over"})
+    assert "How regular homeworking was" in [h.value for h in at.header]
+    alts = [chart.proto.alt for chart in at.get("plotly_chart")]
+    assert len(alts) == 2 and "by age of worker, 70 and over highlighted" in alts[1]
+    assert "59% of workers aged 70 and over who had ever worked from home" in alts[1]
+
+
 def test_regions_default_change_and_link():
     at = run_page("../pages/regions.py")
     assert not at.exception
@@ -102,5 +110,5 @@ def test_uploaded_rows_are_drawn_and_named_on_age_and_regions():
         assert not at.exception
         note = next(c.value for c in at.caption if "your own uploaded figures" in c.value)
         assert r"\*Our\* survey" in note  # file text is shown as text, not Markdown
-        figure = at.get("plotly_chart")[-1].proto.spec
-        assert "Your data: *Our* survey" in figure
+        figures = [chart.proto.spec for chart in at.get("plotly_chart")]
+        assert any("Your data: *Our* survey" in figure for figure in figures)  # the 2019 chart that draws them

@@ -61,6 +61,22 @@ def test_age_and_regions_views(tables):
     assert regions.chart("regions-map").title == "London was highest at 34.3%"  # ever: London, 34.3%
 
 
+def test_age_shows_how_regular_homeworking_was_in_age_order(tables):
+    age = view(tables, "age", band="70 and over", vs="25-29 yrs")
+    assert [c.key for c in age.charts] == ["age-profile", "age-regularity"]
+    regularity = age.chart("age-regularity")
+    shares = regularity.table.set_index("category")["regularity"]
+    assert shares["70 and over"] == 58.5 and shares["25-29 yrs"] == 34.9  # 24.7 ÷ 42.2 and 7.3 ÷ 20.9, derived
+    assert (
+        regularity.title.startswith("59% of workers aged 70 and over")
+        and "35% of workers aged 25-29" in regularity.title
+    )
+    bands = list(regularity.figure().data[0].y)
+    assert bands[-1] == "16-19 yrs" and bands[0] == "70 and over"  # the youngest on top, in age order, not ranked
+    sectors = list(view(tables, "sectors").chart("sectors-regularity").figure().data[0].y)
+    assert sectors[-1] == "Information and communication"  # the sectors stay ranked, the most regular on top
+
+
 def test_councils_view_filters_and_says_what_is_missing(tables):
     shown = view(tables, "councils", region="London")
     assert set(shown.rows.loc[shown.rows["kind"] != "national announcement", "region"]) == {"London"}
