@@ -34,5 +34,4 @@ ui.keep_session(notice=not present)
 ui.keep_history()
 ui.keep_viewport()  # how wide the page is: its charts are drawn for their column (ui/viewport.py)
 ui.keep_keyboard()  # a menu opened takes focus and Esc gives it back (ui/keyboard.py)
-with ui.after_page():  # the Share menu's insides are built once the page's charts are out
-    current.run()
+current.run()

@@ -7,7 +7,6 @@ from this package (`import ui`; `ui.view(...)`).
 """
 
 from ui.cache import figure, view, warm
-from ui.deferred import after_page
 from ui.downloads import (
     DownloadFailed,
     bundle_button,
@@ -35,7 +34,6 @@ from ui.widgets import page_script, widget, widgets
 __all__ = [
     "OWN_FIGURES_KEY",
     "DownloadFailed",
-    "after_page",
     "bundle_button",
     "changes",
     "column_config",

@@ -24,7 +24,6 @@ from lib.render import html
 from lib.render.renderer import Address, file_name, today
 from lib.views import deck
 from ui.cache import figure
-from ui.deferred import later
 from ui.downloads import download_buttons, renderer
 from ui.resources import image_exporter
 from ui.session import OWN_FIGURES_KEY
@@ -51,15 +50,9 @@ def shared_address(page: str) -> Address:
 
 
 def share_menu(shown: views.View, *, data_downloads: bool = True) -> None:
-    """The Share menu of a page: Copy and link, Embed, Cite, Download; its insides are built once the page is out
-    (ui.deferred), so its chart paints first."""
-    menu = st.popover("Share", icon=":material/share:", help="Copy, link, embed, cite or download this view.")
-    later(lambda: _fill_menu(menu, shown, data_downloads=data_downloads))
-
-
-def _fill_menu(menu, shown: views.View, *, data_downloads: bool) -> None:
+    """The Share menu of a page: Copy and link, Embed, Cite, Download."""
     address = shared_address(shown.page)
-    with menu:
+    with st.popover("Share", icon=":material/share:", help="Copy, link, embed, cite or download this view."):
         copy_tab, embed_tab, cite_tab, download_tab = st.tabs(["Copy and link", "Embed", "Cite", "Download"])
         with copy_tab:
             copy_section(shown, address)

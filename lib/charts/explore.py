@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lib.charts.layout import Words, category_axis, finish_layout, label_margin, legend_above_panels, set_axes
-from lib.charts.theme import GRID, NORMAL, OTHER, TEXT, UPLOADED, Theme
+from lib.charts.theme import GRID, NORMAL, OTHER, TEXT, UPLOADED, WHITE, Theme
 from lib.compare import MEASURE_LABELS
 from lib.councils import marked
 from lib.data import MEASURES, source_note
@@ -84,7 +84,7 @@ def add_band_bars(fig: go.Figure, counts: pd.DataFrame, source: str, *, paired: 
         width=BAND_WIDTH * (0.42 if paired else 0.85),
         marker=dict(
             color=UPLOADED if mine else OTHER,
-            pattern=dict(shape="/", fgcolor="#FFFFFF", fillmode="overlay", size=8) if mine else None,
+            pattern=dict(shape="/", fgcolor=WHITE, fillmode="overlay", size=8) if mine else None,
             line=dict(width=0),
         ),
         customdata=np.column_stack([counts["band_from"], counts["band_to"]]),
