@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib import charts, comparability, compare
+from lib import charts, compare
 from lib.compare import UK_OPTION
 from lib.selections import AgeChoice, Tables
 from lib.views import shared
@@ -53,23 +53,18 @@ def age(tables: Tables, chosen: AgeChoice, user_rows: pd.DataFrame | None = None
     regularity = regularity_chart(
         tables, c, "age", highlight, key="age-regularity", label="Age band", by="age of worker", ranked=False
     )
-    found = compare.changes(hw, user_rows, "age")
-    caution = comparability.verdict(comparability.Basis.of_rows(user_rows)) if found and user_rows is not None else None
-    lead, change = shared.change_chart(hw, found, "age", band, "age", caution) if caution else (None, ())
-    return View(
-        page="age",
-        headline=lead.sentence() if lead else c.headline(),
-        sentence=c.sentence(),
-        charts=shared.lead_first(lead, change, (profile, regularity)),
-        rows=shared.rows_of(tables, ("all", "age")),
-        resource="homeworking_2019",
+    return shared.comparison_view(
+        "age",
+        tables,
+        c,
+        user_rows,
+        selected=band,
+        page_charts=(profile, regularity),
+        breakdowns=("age",),
+        benchmark_name="the UK" if against_uk else c.benchmark_noun,
         selections=dict(chosen),
         filters={"age band": band, "compared with": versus},
-        metrics=shared.comparison_metrics(c, "the UK" if against_uk else c.benchmark_noun),
         notes=(shape, shared.DERIVED_NOTE),
         notices=shared.same_choice("band", band, versus),
-        comparison=c,
         with_user_rows=mine is not None,
-        changes=tuple(found),
-        caution=caution.caution() if caution else "",
     )

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from lib import charts, comparability, compare, selections
+from lib import charts, compare, selections
 from lib.compare import MEASURE_LABELS, MEASURE_PHRASES, UK_OPTION
 from lib.data import resource
 from lib.selections import RegionsChoice, Tables
@@ -64,25 +64,18 @@ def regions(tables: Tables, chosen: RegionsChoice, user_rows: pd.DataFrame | Non
         caption=shared.uploaded_caption(mine, "Hatched green bars"),
         notes=c.sentence(),
     )
-    found = compare.changes(hw, user_rows, "region")
-    caution = comparability.verdict(comparability.Basis.of_rows(user_rows)) if found and user_rows is not None else None
-    lead, change = (
-        shared.change_chart(hw, found, "region", category_of[region], "regions", caution) if caution else (None, ())
-    )
-    return View(
-        page="regions",
-        headline=lead.sentence() if lead else c.headline(),
-        sentence=c.sentence(),
-        charts=shared.lead_first(lead, change, (bars, tile_map)),
-        rows=shared.rows_of(tables, ("all", "region")),
-        resource="homeworking_2019",
+    return shared.comparison_view(
+        "regions",
+        tables,
+        c,
+        user_rows,
+        selected=category_of[region],
+        page_charts=(bars, tile_map),
+        breakdowns=("region",),
+        benchmark_name="the UK" if against_uk else other,
         selections=dict(chosen),
         filters={"region": region, "compared with": other, "map": MEASURE_LABELS[measure]},
-        metrics=shared.comparison_metrics(c, "the UK" if against_uk else other),
         notes=(resource("homeworking_2019")["caveats"]["region"], shared.DERIVED_NOTE),
         notices=shared.same_choice("region", region, other),
-        comparison=c,
         with_user_rows=mine is not None,
-        changes=tuple(found),
-        caution=caution.caution() if caution else "",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib import charts, comparability, compare
+from lib import charts, compare
 from lib.compare import UK_OPTION
 from lib.data import resource
 from lib.selections import SectorsChoice, Tables
@@ -47,26 +47,20 @@ def sectors(tables: Tables, chosen: SectorsChoice, user_rows: pd.DataFrame | Non
         notes=c.sentence(),
     )
     regularity = regularity_chart(tables, c, "sector", highlight, key="sectors-regularity", label="Sector", by="sector")
-    found = compare.changes(hw, user_rows, "sector")
-    caution = comparability.verdict(comparability.Basis.of_rows(user_rows)) if found and user_rows is not None else None
-    lead, change = shared.change_chart(hw, found, "sector", sector, "sectors", caution) if caution else (None, ())
-    occupation_chart = _occupation_chart(tables)
-    return View(
-        page="sectors",
-        headline=lead.sentence() if lead else c.headline(),
-        sentence=c.sentence(),
-        charts=shared.lead_first(lead, change, (bars, regularity, occupation_chart)),
-        rows=shared.rows_of(tables, ("all", "sector", "occupation")),
-        resource="homeworking_2019",
+    return shared.comparison_view(
+        "sectors",
+        tables,
+        c,
+        user_rows,
+        selected=sector,
+        page_charts=(bars, regularity, _occupation_chart(tables)),
+        breakdowns=("sector", "occupation"),
+        benchmark_name=benchmark_name,
         selections=dict(chosen),
         filters={"sector": sector, "compared with": benchmark},
-        metrics=shared.comparison_metrics(c, benchmark_name),
         notes=(caveats["sector"], caveats["occupation"], shared.DERIVED_NOTE),
         notices=shared.same_choice("sector", sector, benchmark),
-        comparison=c,
         with_user_rows=mine is not None,
-        changes=tuple(found),
-        caution=caution.caution() if caution else "",
     )
 
 

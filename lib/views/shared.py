@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib import charts, compare, explore
+from lib import charts, comparability, compare, explore
 from lib.charts import source_note
 from lib.comparability import Verdict
 from lib.compare import MEASURE_LABELS
 from lib.data import MEASURES
 from lib.selections import Tables
-from lib.views.model import Chart, Column, Metric
+from lib.views.model import Chart, Column, Metric, View
 
 DERIVED_NOTE = (
     "Gaps (percentage points), ratios, ranks and regularity (week-before share ÷ ever share) are derived here "
@@ -160,6 +160,48 @@ def change_chart(
         notes=" ".join(ch.sentence() + "." for ch in found) + f" {caution.caution()}",
     )
     return lead if lead and lead.category == selected else None, (chart,)
+
+
+def comparison_view(
+    page: str,
+    tables: Tables,
+    c: compare.Comparison,
+    user_rows: pd.DataFrame | None,
+    *,
+    selected: str,
+    page_charts: tuple[Chart, ...],
+    breakdowns: tuple[str, ...],
+    benchmark_name: str,
+    selections: dict,
+    filters: dict[str, str],
+    notes: tuple[str, ...],
+    notices: tuple[str, ...],
+    with_user_rows: bool,
+) -> View:
+    """The View of a page comparing one category with another (Sectors, Age, Regions): its `page_charts`, and the
+    person's own figures against 2019 where they brought any for the page's breakdown (the first of `breakdowns`),
+    leading with the `selected` category's change."""
+    hw, breakdown = tables.homeworking, breakdowns[0]
+    found = compare.changes(hw, user_rows, breakdown)
+    caution = comparability.verdict(comparability.Basis.of_rows(user_rows)) if found and user_rows is not None else None
+    lead, change = change_chart(hw, found, breakdown, selected, page, caution) if caution else (None, ())
+    return View(
+        page=page,
+        headline=lead.sentence() if lead else c.headline(),
+        sentence=c.sentence(),
+        charts=lead_first(lead, change, page_charts),
+        rows=rows_of(tables, ("all", *breakdowns)),
+        resource="homeworking_2019",
+        selections=selections,
+        filters=filters,
+        metrics=comparison_metrics(c, benchmark_name),
+        notes=notes,
+        notices=notices,
+        comparison=c,
+        with_user_rows=with_user_rows,
+        changes=tuple(found),
+        caution=caution.caution() if caution else "",
+    )
 
 
 def lead_first(lead, change: tuple[Chart, ...], others: tuple[Chart, ...]) -> tuple[Chart, ...]:
