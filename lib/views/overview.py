@@ -61,7 +61,7 @@ def overview(tables: Tables, chosen: Mapping[str, Any], user_rows: pd.DataFrame 
                 "Public administration: week before",
                 f"{week.yours:.1f}%",
                 f"{top_sector} was highest at {top_week:.1f}%.",
-                f"{compare.format_points(week.gap_points)} against the UK (derived)",
+                f"{compare.format_points(week.gap_points, 'pts')} vs the UK (derived)",  # a delta: short, or cut off
             ),
         ),
         notes=(resource("homeworking_2019")["caveats"]["sector"], shared.DERIVED_NOTE),
