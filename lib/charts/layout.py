@@ -198,12 +198,9 @@ def set_axes(fig: go.Figure, letter: str, *, row: int | None = None, col: int | 
             axis_[key] = value
 
 
-def panel_title(measure: str, theme: Theme, panel_px: float | None = None) -> str:
-    """A measure's panel title, wrapped to its panel's width (`panel_px`, where the frame is known) or to the
-    theme's panel width (a printed brief)."""
-    text = MEASURE_PANELS[measure]
-    width = chars_in(panel_px, theme.axis_title_size, bold=True) if panel_px else theme.panel_title_wrap
-    return f"<b>{wrap(text, width) if width else text}</b>"
+def panel_title(measure: str, theme: Theme, panel_px: float) -> str:
+    """A measure's panel title, wrapped to its panel's width in px (panel_width)."""
+    return f"<b>{wrap(MEASURE_PANELS[measure], chars_in(panel_px, theme.axis_title_size, bold=True))}</b>"
 
 
 def panel_title_px(titles: Sequence[str], theme: Theme) -> int:
@@ -212,11 +209,10 @@ def panel_title_px(titles: Sequence[str], theme: Theme) -> int:
     return int(theme.axis_title_size * 1.3) * (lines - 1)
 
 
-def panel_width(theme: Theme, panels: int, left: int, spacing: float = 0.04) -> float | None:
-    """Each panel's width in px, where the frame's width is known: stacked panels take the whole plot."""
-    if theme.width is None:
-        return None
-    plot = theme.width - left - (16 if theme.stacked else 40)
+def panel_width(theme: Theme, panels: int, left: int, spacing: float = 0.04) -> float:
+    """Each panel's width in px in the chart's frame: the theme's, or for the wide layout (no frame: a column from
+    WIDE px up) its narrowest, so that its panel titles never run into each other. Stacked panels take the plot."""
+    plot = (theme.width or WIDE) - left - (16 if theme.stacked else 40)
     return plot if theme.stacked else plot * (1 - spacing * (panels - 1)) / panels
 
 

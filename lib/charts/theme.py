@@ -52,7 +52,6 @@ class Theme:
     row_height: int  # px per category in a horizontal bar chart
     base_height: int  # px for title, axes and source line
     compact: bool = False  # a slide or a printed page: draw fewer rows (e.g. only the timeline's dated lanes)
-    panel_title_wrap: int = 0  # characters per line of a panel's title (0: one line), where panels are narrow
     note_wrap: int = 40  # characters per line of a note drawn on a chart (the timeline's instruction)
     shared_row_title_wrap: int = 0  # characters per title line where a chart shares its row (0: it never does)
     # The title, subtitle and source line are printed as text beside the figure (the brief), not drawn in it.
@@ -117,7 +116,6 @@ PRINT = Theme(
     row_height=15,
     base_height=64,
     compact=True,
-    panel_title_wrap=26,
     note_wrap=40,
     words_outside=True,
     min_text_size=8,

@@ -144,3 +144,20 @@ def test_set_axes_sets_one_panels_axis_and_keeps_what_the_panels_gave_it():
     assert fig.layout.xaxis2.domain == domain and fig.layout.xaxis2.anchor == "y2"
     assert fig.layout.xaxis.range is None  # the other panel is left as it was
     assert fig.layout.yaxis.tickvals == (1, 2) and fig.layout.yaxis2.tickvals == (1, 2)  # no panel given: all
+
+
+def test_panel_titles_fit_their_panels_in_the_wide_layouts_narrowest_column(hw):
+    """The wide layout (no frame) serves every column from WIDE px up: at its narrowest, next to the sectors' long
+    names, each panel's title must fit over its panel, not run into the next one's."""
+    from lib.charts.sizing import WIDE, text_px
+
+    fig = sector_bars(hw)
+    plot = WIDE - fig.layout.margin.l - fig.layout.margin.r
+    for axis in (fig.layout.xaxis, fig.layout.xaxis2):
+        title = next(
+            a.text
+            for a in fig.layout.annotations
+            if a.xref == "paper" and a.text and "<b>" in a.text and abs(a.x - sum(axis.domain) / 2) < 0.01
+        )
+        longest = max(title.replace("<b>", "").replace("</b>", "").split("<br>"), key=len)
+        assert text_px(longest, charts.NORMAL.axis_title_size, bold=True) <= plot * (axis.domain[1] - axis.domain[0])
