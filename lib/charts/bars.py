@@ -16,6 +16,7 @@ from lib.charts.layout import (
     label_font,
     label_margin,
     legend_above_panels,
+    panel_spacing,
     panel_title,
     panel_title_px,
     panel_width,
@@ -65,8 +66,9 @@ def category_bars(
         for c, r in zip(cats, roles, strict=True)
     ]
     left = label_margin(ticktext, theme)
-    titles = [panel_title(m, theme, panel_width(theme, len(measures), left)) for m in measures]
-    fig = panel_grid(theme, titles)
+    spacing = panel_spacing(theme, left)
+    titles = [panel_title(m, theme, panel_width(theme, len(measures), left, spacing)) for m in measures]
+    fig = panel_grid(theme, titles, spacing=spacing)
     top = _top_value(table, measures, mine) * 1.18
     labels, lines = [], []
     for panel, measure in enumerate(measures, start=1):

@@ -12,6 +12,7 @@ from lib.charts.layout import (
     finish_layout,
     label_margin,
     legend_above_panels,
+    panel_spacing,
     panel_title,
     panel_title_px,
     panel_width,
@@ -44,8 +45,9 @@ def change_dumbbell(
         for c in cats
     ]
     left = label_margin(ticktext, theme)
-    titles = [panel_title(m, theme, panel_width(theme, len(measures), left, 0.06)) for m in measures]
-    fig = panel_grid(theme, titles, spacing=0.06)
+    spacing = panel_spacing(theme, left, least=0.06)
+    titles = [panel_title(m, theme, panel_width(theme, len(measures), left, spacing)) for m in measures]
+    fig = panel_grid(theme, titles, spacing=spacing)
     names = ", ".join(dict.fromkeys(changes["source"]))
     for panel, measure in enumerate(measures, start=1):
         rows = changes[changes["measure"] == measure].drop_duplicates("category").set_index("category").reindex(cats)

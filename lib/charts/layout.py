@@ -209,10 +209,21 @@ def panel_title_px(titles: Sequence[str], theme: Theme) -> int:
     return int(theme.axis_title_size * 1.3) * (lines - 1)
 
 
-def panel_width(theme: Theme, panels: int, left: int, spacing: float = 0.04) -> float:
-    """Each panel's width in px in the chart's frame: the theme's, or for the wide layout (no frame: a column from
-    WIDE px up) its narrowest, so that its panel titles never run into each other. Stacked panels take the plot."""
-    plot = (theme.width or WIDE) - left - (16 if theme.stacked else 40)
+def plot_px(theme: Theme, left: int) -> int:
+    """The plot's width in px in the chart's frame: the theme's, or for the wide layout (no frame: a column from
+    WIDE px up) its narrowest, so that what is laid out for it fits every such column."""
+    return (theme.width or WIDE) - left - (16 if theme.stacked else 40)
+
+
+def panel_spacing(theme: Theme, left: int, least: float = 0.04) -> float:
+    """The gap between panels side by side, as a share of the plot: at least `least`, and room between the last tick
+    label of one panel and the first of the next ('60%' and '0%'), which ran together in a printed brief."""
+    return max(least, theme.tick_size * 3.5 / plot_px(theme, left))
+
+
+def panel_width(theme: Theme, panels: int, left: int, spacing: float) -> float:
+    """Each panel's width in px (plot_px): its panel titles are wrapped to it. Stacked panels take the plot."""
+    plot = plot_px(theme, left)
     return plot if theme.stacked else plot * (1 - spacing * (panels - 1)) / panels
 
 

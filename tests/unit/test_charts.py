@@ -161,3 +161,14 @@ def test_panel_titles_fit_their_panels_in_the_wide_layouts_narrowest_column(hw):
         )
         longest = max(title.replace("<b>", "").replace("</b>", "").split("<br>"), key=len)
         assert text_px(longest, charts.NORMAL.axis_title_size, bold=True) <= plot * (axis.domain[1] - axis.domain[0])
+
+
+@pytest.mark.parametrize("theme", [charts.NORMAL, charts.for_size(charts.PRINT, 500)], ids=["wide layout", "brief"])
+def test_panels_leave_room_between_one_panels_last_tick_and_the_next_ones_first(hw, theme):
+    """'60%' ending one panel and '0%' starting the next ran together in a printed brief."""
+    from lib.charts.sizing import WIDE, text_px
+
+    fig = sector_bars(hw, theme=theme)
+    plot = (theme.width or WIDE) - fig.layout.margin.l - fig.layout.margin.r
+    gap = (fig.layout.xaxis2.domain[0] - fig.layout.xaxis.domain[1]) * plot
+    assert gap >= text_px("60%", theme.tick_size) / 2 + text_px("0%", theme.tick_size) / 2 + theme.tick_size
