@@ -16,10 +16,7 @@ from lib.charts.layout import (
     label_font,
     label_margin,
     legend_above_panels,
-    panel_spacing,
-    panel_title,
     panel_title_px,
-    panel_width,
     reference_line,
     role_marker,
     role_of,
@@ -29,7 +26,7 @@ from lib.charts.layout import (
     value_axis,
     value_label,
 )
-from lib.charts.panels import category_names, cell, panel_grid, stack_panels
+from lib.charts.panels import category_names, cell, measure_panels, stack_panels
 from lib.charts.theme import NORMAL, UPLOADED, WHITE, Theme
 from lib.compare import MEASURE_LABELS, by_category, regularity
 from lib.data import MEASURES
@@ -66,9 +63,7 @@ def category_bars(
         for c, r in zip(cats, roles, strict=True)
     ]
     left = label_margin(ticktext, theme)
-    spacing = panel_spacing(theme, left)
-    titles = [panel_title(m, theme, panel_width(theme, len(measures), left, spacing)) for m in measures]
-    fig = panel_grid(theme, titles, spacing=spacing)
+    fig, titles = measure_panels(theme, measures, left)
     top = _top_value(table, measures, mine) * 1.18
     labels, lines = [], []
     for panel, measure in enumerate(measures, start=1):

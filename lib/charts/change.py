@@ -12,14 +12,11 @@ from lib.charts.layout import (
     finish_layout,
     label_margin,
     legend_above_panels,
-    panel_spacing,
-    panel_title,
     panel_title_px,
-    panel_width,
     set_axes,
     tick_label,
 )
-from lib.charts.panels import category_names, cell, panel_grid, stack_panels
+from lib.charts.panels import category_names, cell, measure_panels, stack_panels
 from lib.charts.theme import BENCHMARK, GRID, NORMAL, OTHER, TEXT, UPLOADED, Theme
 from lib.data import MEASURES
 from lib.escape import for_plotly
@@ -45,9 +42,7 @@ def change_dumbbell(
         for c in cats
     ]
     left = label_margin(ticktext, theme)
-    spacing = panel_spacing(theme, left, least=0.06)
-    titles = [panel_title(m, theme, panel_width(theme, len(measures), left, spacing)) for m in measures]
-    fig = panel_grid(theme, titles, spacing=spacing)
+    fig, titles = measure_panels(theme, measures, left, least_spacing=0.06)
     names = ", ".join(dict.fromkeys(changes["source"]))
     for panel, measure in enumerate(measures, start=1):
         rows = changes[changes["measure"] == measure].drop_duplicates("category").set_index("category").reindex(cats)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lib.charts.layout import axis, category_axis, set_axes
+from lib.charts.layout import axis, category_axis, panel_spacing, panel_title, panel_width, set_axes
 from lib.charts.theme import LABEL_GROUND, TEXT, Theme
 
 GAP_BELOW_NAME = 2  # px between a category's name and the top of its bar
@@ -39,6 +39,15 @@ def panel_grid(
         column_widths=list(column_widths) if column_widths else None,
         subplot_titles=list(titles),
     )
+
+
+def measure_panels(
+    theme: Theme, measures: Sequence[str], left: int, *, least_spacing: float = 0.04
+) -> tuple[go.Figure, list[str]]:
+    """A panel per measure (panel_grid), each titled with its measure wrapped to its width; the titles too."""
+    spacing = panel_spacing(theme, left, least_spacing)
+    titles = [panel_title(m, theme, panel_width(theme, len(measures), left, spacing)) for m in measures]
+    return panel_grid(theme, titles, spacing=spacing), titles
 
 
 def cell(theme: Theme, panel: int) -> dict:
