@@ -195,6 +195,8 @@ def test_a_crafted_bundle_and_a_long_label_change_nothing_for_a_second_person(br
     mine.get_by_role("link", name="Sectors").first.click()  # in the same session: a reload would start a new one
     mine.get_by_role("combobox", name="Your sector").wait_for(timeout=30_000)
     wait_for_app(mine)
+    your_bars = mine.locator(".js-plotly-plot", has_text="(your data only)")  # drawn after the lead chart
+    your_bars.first.wait_for(timeout=30_000)
     mine_chart = " ".join(mine.locator(".js-plotly-plot .main-svg").all_text_contents())
     assert "(your data only)" in mine_chart and "…" in mine_chart  # the long label is cut on the axis
     assert "-5 to 0 band" in mine_chart and "'-5 to 0 band" not in mine_chart  # the exact round trip
