@@ -129,9 +129,10 @@ def download_section(view: views.View) -> None:
     bom = st.toggle("CSV for Excel (UTF-8 with a byte-order mark)", key="bom")
     too_big_for_excel = len(view.rows) > EXCEL_ROWS
     data_formats = formats.data_formats()
-    for column, fmt in zip(st.columns(len(data_formats)), data_formats, strict=True):
+    row = st.container(horizontal=True)  # each button as wide as its label, wrapping on a narrow window
+    for fmt in data_formats:
         unavailable = fmt.name == "xlsx" and too_big_for_excel
-        with column:
+        with row:
             ui.download_button(
                 fmt.label,
                 data=lambda name=fmt.name: files.render(view, name, bom=bom),

@@ -140,6 +140,24 @@ def test_the_link_reopens_the_same_rows(browser, app_url):
     context.close()
 
 
+DATA_BUTTONS = """() => [...document.querySelectorAll(
+    '.st-key-download-csv, .st-key-download-xlsx, .st-key-download-parquet, .st-key-download-json, '
+    + '.st-key-download-datapackage')].flatMap(e => [...e.querySelectorAll('button')].filter(b => b.checkVisibility()))
+  .map(b => b.querySelector('[data-testid="stMarkdownContainer"]'))
+  .map(label => ({label: label.innerText.trim(), cut: label.scrollWidth > label.clientWidth + 1}))"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_download_button_label_reads_in_full(browser, app_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    open_explore(page, app_url)
+    buttons = page.evaluate(DATA_BUTTONS)
+    assert [b["label"] for b in buttons] == ["CSV", "Excel (.xlsx)", "Parquet", "JSON", "Provenance (datapackage.json)"]
+    assert [b["label"] for b in buttons if b["cut"]] == []  # none ends in "…"
+    context.close()
+
+
 def test_council_table_with_its_chart(page, app_url):
     open_explore(page, app_url, "?table=Councils")
     chart = page.locator('[data-testid="stPlotlyChart"]').first
