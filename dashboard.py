@@ -1,7 +1,8 @@
 """Entry point: `streamlit run dashboard.py` serves the pages and, on the same port, the API (/api/…).
 
 `streamlit run` imports this module and serves `app`: an st.App whose session script is
-app/navigation.py (the navigation and presentation mode), with the API in front of it and a warm-up.
+app/navigation.py (the navigation and presentation mode), with the API in front of it, an HTML page that
+has the browser load the chart library from the start (lib/page_html.py), and a warm-up.
 The API is a middleware rather than a route: a route would see only `/api/…` in that case, and every
 other spelling (`/API/sectors.csv`, `/api`) would reach Streamlit's catch-all and get the app's HTML
 page; the middleware runs before Streamlit's own and answers every method and path under /api/.
@@ -14,6 +15,8 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.middleware import Middleware
 from starlette.requests import Request
+
+from lib.page_html import ChartLibraryFirst
 
 
 class Api:
@@ -58,4 +61,4 @@ async def warm_up(server):
     yield
 
 
-app = st.App("app/navigation.py", middleware=[Middleware(Api)], lifespan=warm_up)
+app = st.App("app/navigation.py", middleware=[Middleware(Api), Middleware(ChartLibraryFirst)], lifespan=warm_up)
