@@ -4,7 +4,7 @@ Streamlit's frontend loads Plotly's code (one 4.7 MB module) when a page first h
 a second of a two-core machine: a first visit's chart painted a second after its data was in. With this
 middleware, the HTML page Streamlit serves for every page's address names that module beside the frontend's own,
 so the browser loads and runs it while the server is still building the page; the frontend's later import of
-the same address finds it done. Measured in benchmarks/results.md ("The chart library from the start").
+the same address finds it done. Measured in benchmarks/results.md ("The cold start, a third look").
 
 Only Streamlit's HTML page is changed, and only when its chart module is found and the page has a `</head>`;
 every other response passes through as it was, and a Streamlit that names its module differently is served
