@@ -84,10 +84,24 @@ def _is_html_page(start: Message) -> bool:
 
 
 async def _send_page(send: Send, start: Message, body: bytes, module: str) -> None:
+    """The page with the module named in it, or exactly as Streamlit sent it where it cannot be read or changed."""
     headers = start.get("headers", [])
-    if (b"content-encoding", b"gzip") in headers:
-        body = gzip.decompress(body)
-    page = with_chart_library(body, module)
+    page = _changed(body, dict(headers).get(b"content-encoding"), module)
+    if page is None:
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+        return
     kept = [(k, v) for k, v in headers if k.lower() not in DROPPED_HEADERS]
     await send({**start, "headers": [*kept, (b"content-length", str(len(page)).encode())]})
     await send({"type": "http.response.body", "body": page})
+
+
+def _changed(body: bytes, encoding: bytes | None, module: str) -> bytes | None:
+    if encoding not in (None, b"identity", b"gzip"):
+        return None
+    try:
+        html = gzip.decompress(body) if encoding == b"gzip" else body
+    except (OSError, EOFError):
+        return None
+    page = with_chart_library(html, module)
+    return None if page == html else page

@@ -78,3 +78,11 @@ def test_other_responses_pass_through_unchanged_and_in_their_chunks():
     html = [(b"content-type", b"text/html")]
     assert respond(404, html, [b"<head></head>"])[1]["body"] == b"<head></head>"
     assert respond(200, html, [b"<head></head>"], method="HEAD")[1]["body"] == b"<head></head>"
+
+
+def test_a_page_it_cannot_read_or_change_is_sent_exactly_as_streamlit_sent_it():
+    for encoding, body in ((b"br", b"\x1b\x00compressed"), (b"gzip", b"not gzip at all"), (None, b"<p>no head</p>")):
+        headers = [(b"content-type", b"text/html"), (b"content-length", str(len(body)).encode())]
+        headers += [(b"content-encoding", encoding)] if encoding else []
+        start, sent = respond(200, headers, [body])
+        assert start["headers"] == headers and sent["body"] == body
