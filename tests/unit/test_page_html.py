@@ -2,6 +2,7 @@
 
 import asyncio
 import gzip
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import streamlit
@@ -51,7 +52,9 @@ def respond(status: int, headers: list[tuple[bytes, bytes]], chunks: list[bytes]
         return {"type": "http.request"}
 
     scope = {"type": "http", "method": method, "path": "/councils", "headers": []}
-    asyncio.run(ChartLibraryFirst(app, MODULE)(scope, receive, send))
+    # In a thread of its own: a worker that ran browser tests before has an event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, ChartLibraryFirst(app, MODULE)(scope, receive, send)).result()
     return sent
 
 
