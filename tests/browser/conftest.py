@@ -136,13 +136,16 @@ def wait_for_app(page, *, charts: int = 1, timeout: float = 30_000) -> None:
             arg=charts,
             timeout=timeout,
         )
+    # The column's width is reported once the page is out (ui/viewport.py), and that report reruns the page: wait
+    # for it, or the page may start its rerun (and fade to stale) just after it looked idle.
+    page.wait_for_function("() => window.__homeworkingStep !== undefined", timeout=timeout)
     wait_until_idle(page, timeout=timeout)
 
 
 def wait_until_idle(page, timeout: float = 30_000) -> None:
-    """Wait until Streamlit reports no script running (its status widget disappears)."""
+    """Wait until Streamlit reports no script running (its status widget gone, no element faded as stale)."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        '() => !document.querySelector(\'[data-testid="stStatusWidget"], [data-stale="true"]\')',
         timeout=timeout,
     )
     page.wait_for_timeout(300)
