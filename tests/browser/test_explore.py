@@ -78,7 +78,7 @@ def upload_file(page, path: Path, source: str = MINE) -> None:
     page.locator('.st-key-upload-file input[type="file"]').set_input_files(str(path))
     page.locator(".st-key-upload-source input").fill(source)
     page.get_by_role("button", name=re.compile("Check and add")).click()
-    page.get_by_text(re.compile(r"Added [\d,]+ rows as|was not added")).first.wait_for(timeout=60_000)
+    page.get_by_text(re.compile(r"Added [\d,]+ rows as|was not added")).first.wait_for(timeout=120_000)
     wait_until_idle(page, timeout=60_000)
 
 
