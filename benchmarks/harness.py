@@ -149,20 +149,29 @@ class Balanced:
     def stats_socket(self) -> str:
         return self.wait_for_output(r"HAProxy runtime API: (\S+)").group(1)
 
-    def servers(self) -> dict[str, dict]:
-        """HAProxy's view of each replica (`show servers state`): its port and whether it is in service."""
+    def runtime(self, command: str) -> str:
+        """HAProxy's answer to one command of its runtime API."""
         with socket.socket(socket.AF_UNIX) as s:
             s.connect(self.stats_socket)
-            s.sendall(b"show servers state replicas\n")
+            s.sendall(command.encode() + b"\n")
             answer = b""
             while chunk := s.recv(65536):
                 answer += chunk
-        lines = answer.decode().splitlines()
+        return answer.decode()
+
+    def servers(self) -> dict[str, dict]:
+        """HAProxy's view of each replica (`show servers state`): its port and whether it is in service."""
+        lines = self.runtime("show servers state replicas").splitlines()
         header = next(line for line in lines if line.startswith("# be_id")).lstrip("# ").split()
         rows = [dict(zip(header, line.split(), strict=False)) for line in lines if line[:1].isdigit()]
         return {
             r["srv_name"]: {"port": int(r["srv_port"]), "up": r["srv_op_state"] == "2"} for r in rows if "srv_name" in r
         }
+
+    def open_connections(self, address: str = "127.0.0.1") -> int:
+        """How many connections from `address` HAProxy counts as open (its per-client limit counts these)."""
+        found = re.search(rf"key={re.escape(address)} .*?conn_cur=(\d+)", self.runtime("show table dashboard"))
+        return int(found.group(1)) if found else 0
 
     def wait_until(self, condition, what: str, timeout: float = 60) -> float:
         """Poll `condition(self.servers())` until it holds; the seconds it took."""

@@ -189,3 +189,20 @@ def selected(page, label: str) -> str:
 
 def metric_values(page) -> list[str]:
     return [m.inner_text() for m in page.locator('[data-testid="stMetricValue"]').all()]
+
+
+def choose_file(page, path: Path, source: str) -> None:
+    """Put `path` in Explore's upload form, named `source`, and wait until the file has reached the server and
+    'Check and add' is enabled again: the button is disabled while a file uploads, so a click as the upload starts
+    can land on a disabled button and be lost (seen on a loaded CI machine: no answer for two minutes)."""
+    from playwright.sync_api import expect
+
+    form = page.locator(".st-key-upload-file")
+    with page.expect_response(
+        lambda r: "/_stcore/upload_file/" in r.url and r.request.method == "PUT", timeout=60_000
+    ) as sent:
+        form.locator('input[type="file"]').set_input_files(str(path))
+    assert sent.value.ok, f"the upload of {path.name} was answered {sent.value.status}"
+    form.locator(f'[data-testid="stFileChipName"][title="{Path(path).name}"]').wait_for(timeout=30_000)
+    page.locator(".st-key-upload-source input").fill(source)
+    expect(page.get_by_role("button", name="Check and add")).to_be_enabled(timeout=30_000)

@@ -11,6 +11,7 @@ from tests import hostile_files
 from tests.browser.conftest import (
     assert_no_exception,
     choose,
+    choose_file,
     screenshot,
     start_streamlit,
     wait_for_app,
@@ -31,8 +32,7 @@ def start_upload(page, app_url, path, source="Our staff survey 2021"):
     """Open Explore and press 'Check and add' with the file at `path`; return without waiting for the answer."""
     page.goto(f"{app_url}/explore")
     wait_for_app(page)
-    page.locator('.st-key-upload-file input[type="file"]').set_input_files(str(path))
-    page.locator(".st-key-upload-source input").fill(source)
+    choose_file(page, path, source)
     page.get_by_role("button", name=re.compile("Check and add")).click()
 
 
@@ -185,8 +185,7 @@ def test_a_crafted_bundle_and_a_long_label_change_nothing_for_a_second_person(br
 
     huge = tmp_path / "huge-label.csv"
     huge.write_text(f"breakdown,category,measure,percent\nsector,{'y' * 2_000_000},ever,10\n")
-    mine.locator('.st-key-upload-file input[type="file"]').set_input_files(str(huge))  # in the same session
-    mine.locator(".st-key-upload-source input").fill("Huge")
+    choose_file(mine, huge, "Huge")  # in the same session
     mine.get_by_role("button", name=re.compile("Check and add")).click()
     message = refusal(mine)
     assert f"row 2, column 'category': is 2,000,000 characters long; a text cell holds at most {LIMITS.cell_chars}" in (
