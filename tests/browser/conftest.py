@@ -6,6 +6,7 @@ Without Chromium the browser tests skip with the reason, unless REQUIRE_BROWSER=
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 import socket
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+_IDLE_WAITS = itertools.count()  # each wait_until_idle starts its quiet period afresh
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -107,6 +109,26 @@ def app_url() -> Iterator[str]:
         proc.kill()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed browser test leaves a picture of every page it had open (failed-<test>-<n>.png), and says where."""
+    report = yield
+    browser = item.funcargs.get("browser") if report.when == "call" and report.failed else None
+    if browser is not None:
+        from playwright.sync_api import Error
+
+        for number, open_page in enumerate(p for context in browser.contexts for p in context.pages):
+            path = SCREENSHOTS / f"failed-{item.name}-{number}.png".replace("/", "_")
+            try:
+                SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                open_page.screenshot(path=str(path), timeout=10_000)
+            except Error as err:
+                report.sections.append(("page at failure", f"{open_page.url}: no screenshot ({err.message})"))
+            else:
+                report.sections.append(("page at failure", f"{open_page.url}: {path}"))
+    return report
+
+
 @pytest.fixture(scope="session")
 def browser():
     path = _require_browser()
@@ -142,13 +164,24 @@ def wait_for_app(page, *, charts: int = 1, timeout: float = 30_000) -> None:
     wait_until_idle(page, timeout=timeout)
 
 
-def wait_until_idle(page, timeout: float = 30_000) -> None:
-    """Wait until Streamlit reports no script running (its status widget gone, no element faded as stale)."""
+def wait_until_idle(page, timeout: float = 30_000, quiet_ms: int = 400) -> None:
+    """Wait until Streamlit has reported no script running (its status widget gone, no element faded as stale)
+    for `quiet_ms` in a row: a rerun a click has asked for may show its signs a moment after the click, so one
+    look can fall between them (a likely cause of a download that never came on a loaded CI machine)."""
     page.wait_for_function(
-        '() => !document.querySelector(\'[data-testid="stStatusWidget"], [data-stale="true"]\')',
+        """([token, quiet]) => {
+            const busy = document.querySelector('[data-testid="stStatusWidget"], [data-stale="true"]');
+            const now = performance.now();
+            if (busy || window.__homeworkingIdle?.token !== token) {
+                window.__homeworkingIdle = { token, since: busy ? null : now };
+                return false;
+            }
+            window.__homeworkingIdle.since ??= now;
+            return now - window.__homeworkingIdle.since >= quiet;
+        }""",
+        arg=[next(_IDLE_WAITS), quiet_ms],
         timeout=timeout,
     )
-    page.wait_for_timeout(300)
 
 
 def assert_no_exception(page) -> None:
