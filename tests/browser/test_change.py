@@ -26,7 +26,7 @@ def test_upload_read_the_change_keep_the_bundle_and_bring_it_back(browser, app_u
     source = tmp_path / "lms-april-2020.csv"
     source.write_text(APRIL, encoding="utf-8")
     upload_file(page, source, source="")
-    assert page.get_by_text("Added 3 rows as lms-april-2020").count() == 1
+    expect(page.get_by_text("Added 3 rows as lms-april-2020")).to_have_count(1)
 
     page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Regions").click()
     wait_for_app(page, charts=3)
@@ -34,7 +34,7 @@ def test_upload_read_the_change_keep_the_bundle_and_bring_it_back(browser, app_u
     headline = page.locator('[data-testid="stHeading"]').filter(has_text="London: 57.2%").first
     assert headline.inner_text().startswith(LEAD)
     assert "up 39.1 points, 3.2× as many (derived)" in headline.inner_text()
-    assert page.get_by_text("Our own patch: 40.0%").count() == 1
+    expect(page.get_by_text("Our own patch: 40.0%")).to_have_count(1)
     change = page.locator('[data-testid="stPlotlyChart"]').filter(has_text="Your data: lms-april-2020").last
     change.scroll_into_view_if_needed()
     expect(change).to_contain_text("ONS 2019", use_inner_text=True)  # drawn, not only in the page's text
@@ -50,8 +50,8 @@ def test_upload_read_the_change_keep_the_bundle_and_bring_it_back(browser, app_u
     again = fresh.new_page()
     open_explore(again, app_url)
     upload_file(again, saved, source="")
-    assert again.get_by_text("Added 3 rows as lms-april-2020").count() == 1
-    assert again.get_by_text("Restored from your bundle: 3 rows").count() == 1
+    expect(again.get_by_text("Added 3 rows as lms-april-2020")).to_have_count(1)
+    expect(again.get_by_text("Restored from your bundle: 3 rows")).to_have_count(1)
     screenshot(again, "explore-bundle-restored", whole_page=False)
     again.get_by_role("link", name="Open the view you saved").click()
     wait_for_app(again, charts=3)

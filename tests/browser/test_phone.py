@@ -66,7 +66,7 @@ def test_every_chart_on_a_phone_has_wide_bars_and_clear_text(browser, app_url, n
         assert all(panel > chart * 0.75 for panel in panels), (chart, panels)
     if name == "councils":  # the timeline and the how-fast chart as lists, the baseline chart drawn
         assert page.locator(".st-key-councils-timeline-list").get_by_text("Norfolk County Council (yours)").count()
-        assert page.locator(".st-key-councils-speed-list").count() == 1
+        expect(page.locator(".st-key-councils-speed-list")).to_have_count(1)
     screenshot(page, f"phone-{name}")
     if name == "sectors":  # the README shows a phone's view of the chart
         page.locator('[data-testid="stTabs"]').first.evaluate("tabs => tabs.scrollIntoView({block: 'start'})")

@@ -131,7 +131,7 @@ def test_analyst_filters_the_council_figures_by_region_and_exports_them(window, 
     page.wait_for_function("() => new URL(location.href).searchParams.get('table') === 'Councils'")
     wait_until_idle(page)
     region = page.locator(".st-key-region")
-    assert region.get_by_text("Region or nation").count() == 1  # the Councils page's words
+    expect(region.get_by_text("Region or nation")).to_have_count(1)  # the Councils page's words
     person.click(region.locator("input"))
     person.click(page.get_by_role("option", name="East of England", exact=True))
     page.wait_for_function("() => new URL(location.href).searchParams.get('region') === 'East of England'")

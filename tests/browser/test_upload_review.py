@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_exception, choose_file, screenshot, wait_for_app, wait_until_idle
 from tests.browser.test_explore import open_explore
@@ -25,7 +26,7 @@ def test_a_typo_is_asked_about_then_the_figures_lead_to_their_page(page, app_url
     review = page.locator(".st-key-upload-review")
     review.get_by_text("Walse: did you mean Wales?").wait_for(timeout=60_000)
     wait_until_idle(page)
-    assert review.get_by_text("Londn: did you mean London?").count() == 1
+    expect(review.get_by_text("Londn: did you mean London?")).to_have_count(1)
     assert page.get_by_text(re.compile(r"Added \d+ rows")).count() == 0  # nothing added before the answer
     screenshot(page, "upload-review", whole_page=False)
     review.get_by_role("button", name="Add my figures").click()
@@ -43,5 +44,5 @@ def test_a_typo_is_asked_about_then_the_figures_lead_to_their_page(page, app_url
     headline_box, yours_box, metrics_box = (e.bounding_box() for e in (headline, yours, metrics))
     assert headline_box["y"] < yours_box["y"] < metrics_box["y"]  # right under the headline, before the figures
     assert yours_box["y"] - headline_box["y"] < 600
-    assert page.get_by_text(re.compile("^London: 57.2%")).count() == 1  # Londn became London, listed too
+    expect(page.get_by_text(re.compile("^London: 57.2%"))).to_have_count(1)  # Londn became London, listed too
     screenshot(page, "regions-after-upload", whole_page=False)

@@ -6,6 +6,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, start_streamlit, wait_for_app
 
@@ -48,7 +49,7 @@ def test_a_deep_link_opened_first_after_a_start_runs_the_dashboard(browser):
         wait_for_app(page, charts=2)
         nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
         assert "Regions" in nav and "regions" not in nav.split()  # page titles, not file names
-        assert page.get_by_role("button", name="Present these charts").count() == 1
+        expect(page.get_by_role("button", name="Present these charts")).to_have_count(1)
         assert page.get_by_role("combobox", name="Your region or nation").input_value() == "Wales"
         context.close()
     finally:
