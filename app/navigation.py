@@ -5,17 +5,12 @@ It lives in `app/`, not beside `pages/`: Streamlit serves a deep link that is a 
 in its old pages-directory mode when a folder named `pages/` sits beside the main script.
 """
 
-from pathlib import Path
-
 import streamlit as st
 
 import ui
 from lib.views import PAGES
 
-# The tab's icon is a file of ours, sent inside the page: a `:material/…` page icon is fetched from Google's font
-# servers by every visitor's browser (a request to another company, and a broken icon where that host is out of reach).
-FAVICON = Path(__file__).with_name("favicon.svg")
-st.set_page_config(page_title="Homeworking dashboard", page_icon=str(FAVICON), layout="wide")
+st.set_page_config(page_title="Homeworking dashboard", page_icon=ui.FAVICON, layout="wide")
 
 present = st.query_params.get("present") == "1"
 names = {page.url_path: page.name for page in PAGES.values()}

@@ -22,7 +22,7 @@ from ui.downloads import (
 from ui.history import keep_history
 from ui.keyboard import keep_keyboard
 from ui.presenting import current_page, first_slide, present_button, visit
-from ui.resources import held_rows, image_exporter, tables, upload_reader
+from ui.resources import FAVICON, held_rows, image_exporter, tables, upload_reader
 from ui.session import OWN_FIGURES_KEY, keep_session, saved_view_link, set_user_rows, user_rows
 from ui.share import share_menu, slide_copy
 from ui.show import changes, column_config, comparison, headline, metrics, show_chart
@@ -32,6 +32,7 @@ from ui.viewport import keep_viewport, narrow
 from ui.widgets import page_script, widget, widgets
 
 __all__ = [
+    "FAVICON",
     "OWN_FIGURES_KEY",
     "DownloadFailed",
     "bundle_button",

@@ -1,7 +1,9 @@
 """What a server process holds once for every session: the built-in tables, the upload reader, the count of
-uploaded rows held, and Chromium."""
+uploaded rows held, Chromium, and the tab's icon."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
@@ -10,6 +12,10 @@ from lib.render.images import ImageExporter, shared_exporter
 from lib.selections import Tables
 from lib.uploads.held import HeldRows
 from lib.uploads.reader import Reader
+
+# The tab's icon, read once and sent inside the page as SVG: a `:material/…` page icon is fetched from Google's font
+# servers by every visitor's browser (a request to another company, and no icon where that host is out of reach).
+FAVICON = Path(__file__).with_name("favicon.svg").read_text(encoding="utf-8")
 
 
 @st.cache_resource(show_spinner=False)

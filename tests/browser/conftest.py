@@ -20,7 +20,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-_IDLE_WAITS = itertools.count()  # each wait_until_idle starts its quiet period afresh
 SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -164,6 +163,9 @@ def wait_for_app(page, *, charts: int = 1, timeout: float = 30_000) -> None:
     wait_until_idle(page, timeout=timeout)
 
 
+_IDLE_WAITS = itertools.count()  # each wait_until_idle starts its quiet period afresh
+
+
 def wait_until_idle(page, timeout: float = 30_000, quiet_ms: int = 400) -> None:
     """Wait until Streamlit has reported no script running (its status widget gone, no element faded as stale)
     for `quiet_ms` in a row: a rerun a click has asked for may show its signs a moment after the click, so one
@@ -224,10 +226,11 @@ def metric_values(page) -> list[str]:
     return [m.inner_text() for m in page.locator('[data-testid="stMetricValue"]').all()]
 
 
-def choose_file(page, path: Path, source: str) -> None:
-    """Put `path` in Explore's upload form, named `source`, and wait until the file has reached the server and
-    'Check and add' is enabled again: the button is disabled while a file uploads, so a click as the upload starts
-    can land on a disabled button and be lost (seen on a loaded CI machine: no answer for two minutes)."""
+def submit_file(page, path: Path, source: str) -> None:
+    """Send `path` through Explore's upload form, named `source`, as a person would: once the file has reached the
+    server and 'Check and add' is enabled again. The button is disabled while a file uploads, so a click as the
+    upload starts can land on a disabled button and be lost (seen on a loaded CI machine: no answer for two
+    minutes)."""
     from playwright.sync_api import expect
 
     form = page.locator(".st-key-upload-file")
@@ -236,6 +239,8 @@ def choose_file(page, path: Path, source: str) -> None:
     ) as sent:
         form.locator('input[type="file"]').set_input_files(str(path))
     assert sent.value.ok, f"the upload of {path.name} was answered {sent.value.status}"
-    form.locator(f'[data-testid="stFileChipName"][title="{Path(path).name}"]').wait_for(timeout=30_000)
+    form.locator(f'[data-testid="stFileChipName"][title="{path.name}"]').wait_for(timeout=30_000)
     page.locator(".st-key-upload-source input").fill(source)
-    expect(page.get_by_role("button", name="Check and add")).to_be_enabled(timeout=30_000)
+    button = page.get_by_role("button", name="Check and add")
+    expect(button).to_be_enabled(timeout=30_000)
+    button.click()

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from tests.browser.conftest import assert_no_exception, choose_file, screenshot, wait_for_app, wait_until_idle
+from tests.browser.conftest import assert_no_exception, screenshot, submit_file, wait_for_app, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -75,8 +75,7 @@ def download(page, key: str, tmp_path: Path) -> Path:
 
 
 def upload_file(page, path: Path, source: str = MINE) -> None:
-    choose_file(page, path, source)
-    page.get_by_role("button", name=re.compile("Check and add")).click()
+    submit_file(page, path, source)
     page.get_by_text(re.compile(r"Added [\d,]+ rows as|was not added")).first.wait_for(timeout=120_000)
     wait_until_idle(page, timeout=60_000)
 

@@ -12,9 +12,9 @@ from tests import hostile_files
 from tests.browser.conftest import (
     assert_no_exception,
     choose,
-    choose_file,
     screenshot,
     start_streamlit,
+    submit_file,
     wait_for_app,
     wait_until_idle,
 )
@@ -33,8 +33,7 @@ def start_upload(page, app_url, path, source="Our staff survey 2021"):
     """Open Explore and press 'Check and add' with the file at `path`; return without waiting for the answer."""
     page.goto(f"{app_url}/explore")
     wait_for_app(page)
-    choose_file(page, path, source)
-    page.get_by_role("button", name=re.compile("Check and add")).click()
+    submit_file(page, path, source)
 
 
 def change_sector_and_see_the_chart_change(page):
@@ -188,8 +187,7 @@ def test_a_crafted_bundle_and_a_long_label_change_nothing_for_a_second_person(br
 
     huge = tmp_path / "huge-label.csv"
     huge.write_text(f"breakdown,category,measure,percent\nsector,{'y' * 2_000_000},ever,10\n")
-    choose_file(mine, huge, "Huge")  # in the same session
-    mine.get_by_role("button", name=re.compile("Check and add")).click()
+    submit_file(mine, huge, "Huge")  # in the same session
     message = refusal(mine)
     assert f"row 2, column 'category': is 2,000,000 characters long; a text cell holds at most {LIMITS.cell_chars}" in (
         message

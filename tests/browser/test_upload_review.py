@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_exception, choose_file, screenshot, wait_for_app, wait_until_idle
+from tests.browser.conftest import assert_no_exception, screenshot, submit_file, wait_for_app, wait_until_idle
 from tests.browser.test_explore import open_explore
 
 pytestmark = pytest.mark.browser
@@ -21,8 +21,7 @@ def test_a_typo_is_asked_about_then_the_figures_lead_to_their_page(page, app_url
     open_explore(page, app_url)
     source = tmp_path / "april.csv"
     source.write_text(APRIL, encoding="utf-8")
-    choose_file(page, source, "April 2020")
-    page.get_by_role("button", name=re.compile("Check and add")).click()
+    submit_file(page, source, "April 2020")
     review = page.locator(".st-key-upload-review")
     review.get_by_text("Walse: did you mean Wales?").wait_for(timeout=60_000)
     wait_until_idle(page)
