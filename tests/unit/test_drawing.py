@@ -1,7 +1,6 @@
 """The drawing service: single flight and kept files, a bounded wait, pages first with a slot of their own, one
 client's turn after another's, and abandoned requests never drawn."""
 
-import asyncio
 import threading
 import time
 from collections import deque
@@ -13,6 +12,7 @@ from lib import selections
 from lib.limits import DRAWING
 from lib.render import drawing
 from lib.render.drawing import API, PAGE, Abandoned, Busy, DrawingService
+from tests.event_loop import run_apart
 
 
 class Gate:
@@ -169,7 +169,7 @@ def test_the_api_stops_waiting_as_soon_as_its_client_has_gone():
         return len(calls) > 2
 
     with pytest.raises(Abandoned):
-        asyncio.run(drawer.wait_async(flight, gone, poll_s=0.01))
+        run_apart(drawer.wait_async(flight, gone, poll_s=0.01))
     assert flight.state == "skipped"
     gate.open.set()
     wait_for(lambda: gate.drawn == ["busy"])

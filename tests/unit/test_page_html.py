@@ -1,13 +1,12 @@
 """lib/page_html.py: Streamlit's HTML page names the chart library; every other response passes as it was."""
 
-import asyncio
 import gzip
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import streamlit
 
 from lib.page_html import ChartLibraryFirst, plotly_module, with_chart_library
+from tests.event_loop import run_apart
 
 STREAMLIT_PAGE = (Path(streamlit.__file__).parent / "static" / "index.html").read_bytes()
 MODULE = "PlotlyChart.Ab12_cd.js"
@@ -52,9 +51,7 @@ def respond(status: int, headers: list[tuple[bytes, bytes]], chunks: list[bytes]
         return {"type": "http.request"}
 
     scope = {"type": "http", "method": method, "path": "/councils", "headers": []}
-    # In a thread of its own: a worker that ran browser tests before has an event loop running in this one.
-    with ThreadPoolExecutor(1) as thread:
-        thread.submit(asyncio.run, ChartLibraryFirst(app, MODULE)(scope, receive, send)).result()
+    run_apart(ChartLibraryFirst(app, MODULE)(scope, receive, send))
     return sent
 
 
