@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import anyio
@@ -40,6 +41,7 @@ SLIDES_KEPT = 32
 OEMBED_WIDTH_MIN = 200  # px: narrower than this, the page cannot show its figures
 PROVIDER = "Homeworking dashboard"
 SWITCH = {"1": True, "true": True, "0": False, "false": False}
+Made = TypeVar("Made")
 HOME = next(p.name for p in views.PAGES.values() if p.default)  # "/" is this page
 
 
@@ -49,10 +51,11 @@ class Encoded:
 
     body: bytes
     gzipped: bytes
+    lasting: bool = True  # False: made while something failed for a while; never kept, sent as no-store
 
     @classmethod
-    def of(cls, body: bytes) -> Encoded:
-        return cls(body, gzip.compress(body, compresslevel=6, mtime=0))
+    def of(cls, body: bytes, *, lasting: bool = True) -> Encoded:
+        return cls(body, gzip.compress(body, compresslevel=6, mtime=0), lasting)
 
 
 class Kept:
@@ -155,20 +158,25 @@ async def static_page(request: Request) -> Response:
     except drawing.Abandoned:
         return Response(status_code=499)  # nobody is there to read it
     view = api.read_address(page, "html", query)
-    return respond(request, kept, formats.get("html").mime, filename=file_name(view, "html"))
+    cache_control = "" if kept.lasting else api.NO_STORE
+    return respond(
+        request, kept, formats.get("html").mime, cache_control=cache_control, filename=file_name(view, "html")
+    )
 
 
 def make_page(key: tuple, standalone: bool) -> Encoded:
+    """The page, kept for the day unless its drawing failed this time."""
     page, frozen, base, day, embed = key
-    body = _render(
-        page, "html", frozen, base, day, lambda files, view: files.html(view, embed=embed, standalone=standalone)
+    made = _render(
+        page, "html", frozen, base, day, lambda files, view: files.static_page(view, embed=embed, standalone=standalone)
     )
-    return (STANDALONE if standalone else PAGES).put(key, Encoded.of(body))
+    encoded = Encoded.of(made.body, lasting=made.lasting)
+    return (STANDALONE if standalone else PAGES).put(key, encoded) if made.lasting else encoded
 
 
 def _render(
-    page: str, fmt: str, frozen: tuple, base: str, day: date, make: Callable[[Renderer, views.View], bytes]
-) -> bytes:
+    page: str, fmt: str, frozen: tuple, base: str, day: date, make: Callable[[Renderer, views.View], Made]
+) -> Made:
     """`make(renderer, view)` for an address already checked, with the server's Chromium; 503 if it fails."""
     query = {k: list(v) for k, v in frozen}
     view = api.read_address(page, fmt, query)

@@ -7,7 +7,8 @@ page's button or from the API, is a `Flight` through one `DrawingService`:
 - **Single flight, kept.** A file is known by its canonical address (`file_key`: the page, the
   format, the keys that format uses, sorted and deduplicated, the base of its links and the day).
   Asked for while it is being drawn, the asker joins that drawing; once drawn, it is kept
-  (`Drawing.files_kept`) and answered without waiting.
+  (`Drawing.files_kept`) and answered without waiting; a file that says it is not `lasting` (a
+  static page made while its chart could not be drawn) is handed to its askers and not kept.
 - **Bounded.** A request that would wait longer than `Drawing.max_wait_s` for a slot, or that
   finds the queue full, or its client with `Drawing.queued_per_client` drawings already waiting,
   is refused at once (`Busy`, with the seconds after which to try again): the API answers 503 and
@@ -289,7 +290,7 @@ class DrawingService:
             self._running.discard(flight)
             if flight.key is not None:
                 self._flights.pop(flight.key, None)
-                if error is None:
+                if error is None and getattr(result, "lasting", True):
                     self._kept[flight.key] = result
                     while len(self._kept) > self.limits.files_kept:
                         self._kept.popitem(last=False)

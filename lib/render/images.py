@@ -36,6 +36,7 @@ from lib.limits import DRAWING
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 DEBIAN_CHROMIUM = "/usr/bin/chromium"
 START_S = 60  # Chromium starts in a second or two; on a busy machine, much longer
+START_ATTEMPTS = 2  # a start that hangs is tried once more, in a fresh process: the next one starts
 
 
 class ImageExportUnavailable(RuntimeError):
@@ -149,29 +150,50 @@ class ImageExporter:
 
     def _open(self):
         """Start the browser once; later calls reuse it (kaleido loads with the first image, off a page's path)."""
-        import kaleido
-
         with self._lock:
             if self._kaleido is not None:
                 return self._kaleido, self._loop
             path = self.browser
             if path is None:
                 raise ImageExportUnavailable("image export unavailable: no Chromium found")
-            loop = asyncio.new_event_loop()
-            thread = threading.Thread(target=loop.run_forever, name="kaleido-browser", daemon=True)
-            thread.start()
-            # No MathJax: our charts use none, and its default comes from a CDN.
-            browser = kaleido.Kaleido(path=path, n=self._tabs, mathjax=False, timeout=max(self._timeout, START_S))
-            try:
-                asyncio.run_coroutine_threadsafe(browser.open(), loop).result(max(self._timeout, START_S))
-            except Exception as err:
-                loop.call_soon_threadsafe(loop.stop)
-                thread.join(5)
-                raise ImageExportUnavailable(
-                    f"image export unavailable: Chromium at {path} did not start ({type(err).__name__})"
-                ) from err
-            self._loop, self._thread, self._kaleido = loop, thread, browser
-            return browser, loop
+            tries_left = START_ATTEMPTS
+            while True:
+                try:
+                    self._loop, self._thread, self._kaleido = self._start(path)
+                    return self._kaleido, self._loop
+                except FutureTimeout as err:  # a start that hangs (seen once in some hundreds, under load)
+                    tries_left -= 1
+                    if not tries_left:
+                        raise ImageExportUnavailable(
+                            f"image export unavailable: Chromium at {path} did not start within "
+                            f"{self._start_s:.0f} s, {START_ATTEMPTS} times"
+                        ) from err
+                except Exception as err:  # a browser that exits at once would do so again
+                    raise ImageExportUnavailable(
+                        f"image export unavailable: Chromium at {path} did not start ({type(err).__name__})"
+                    ) from err
+
+    @property
+    def _start_s(self) -> float:
+        return max(self._timeout, START_S)
+
+    def _start(self, path: str):
+        """One try at starting Chromium on a loop of its own; a try that fails leaves no process or thread."""
+        import kaleido
+
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, name="kaleido-browser", daemon=True)
+        thread.start()
+        # No MathJax: our charts use none, and its default comes from a CDN.
+        browser = kaleido.Kaleido(path=path, n=self._tabs, mathjax=False, timeout=self._start_s)
+        try:
+            asyncio.run_coroutine_threadsafe(browser.open(), loop).result(self._start_s)
+        except BaseException:
+            _kill(browser)
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(5)
+            raise
+        return loop, thread, browser
 
     def close(self) -> None:
         """Close the browser (a later image opens a new one)."""
@@ -191,10 +213,7 @@ class ImageExporter:
                 return
             for job in self._jobs:
                 job.cancel()
-            process = getattr(self._kaleido, "subprocess", None)
-            if process is not None:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(process.pid, signal.SIGKILL)
+            _kill(self._kaleido)
             self._stop_loop(wait_s=0)  # its thread ends when the loop stops; the process is gone already
             self.restarts += 1
         # A fresh browser now, not when the next person asks: they find it warm.
@@ -228,6 +247,14 @@ class ImageExporter:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _kill(browser) -> None:
+    """Kill a kaleido browser's whole process group (Chromium runs in a session of its own)."""
+    process = getattr(browser, "subprocess", None)
+    if process is not None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
 
 
 def longest_text(value: object) -> int:

@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
@@ -26,6 +27,7 @@ from lib.charts.sizing import for_size
 from lib.charts.theme import IMAGE_HEIGHT, IMAGE_WIDTH, NORMAL
 from lib.render import export
 from lib.render.formats import FORMATS, get
+from lib.render.images import ImageExportUnavailable
 from lib.selections import Tables
 from lib.views import PAGES, Chart, View, deck
 
@@ -70,6 +72,11 @@ class Unavailable(RuntimeError):
 class NotInThisView(Unavailable):
     """The view itself has no such file (no chart to draw, too many rows for Excel): the address's doing, not the
     server's (the API's 404, where a missing browser is its 503)."""
+
+
+class StaticPage(NamedTuple):
+    body: bytes
+    lasting: bool  # False: made while the browser failed, so not to be kept
 
 
 def file_name(view: View, fmt: str) -> str:
@@ -173,16 +180,23 @@ class Renderer:
         return brief.brief_pdf(view, self._drawer(), permalink=self.address.permalink, day=self.exported_on or today())
 
     def html(self, view: View, *, embed: bool = False, standalone: bool = False) -> bytes:
-        """The static page (lib.render.html). Its no-JavaScript chart is the drawn SVG; a server without a browser
-        gives the page without it, saying so, rather than no page."""
+        return self.static_page(view, embed=embed, standalone=standalone).body
+
+    def static_page(self, view: View, *, embed: bool = False, standalone: bool = False) -> StaticPage:
+        """The static page (lib.render.html). Its no-JavaScript chart is the drawn SVG; when it cannot be drawn
+        the page comes without it, saying why, rather than no page: for good on a server without a browser, for
+        now when the browser failed (`lasting` False: a later page may have its chart)."""
         from lib.render import html
 
-        svg, no_drawing = None, ""
+        svg, no_drawing, lasting = None, "", True
         if view.main is not None:
             try:
                 svg = self.chart_image(view, view.main.key, "svg").decode("utf-8")
             except Unavailable:
                 no_drawing = "This server cannot draw charts (it has no Chromium), so the drawn chart is missing."
+            except ImageExportUnavailable as why:
+                no_drawing = f"The drawn chart is missing this time ({why}): reload the page later to see it."
+                lasting = False
         page = html.static_page(
             view,
             self.address,
@@ -192,7 +206,7 @@ class Renderer:
             embed=embed,
             standalone=standalone,
         )
-        return page.encode("utf-8")
+        return StaticPage(page.encode("utf-8"), lasting)
 
     def citation(self, view: View) -> cite.Citation:
         return cite.cite(view, self.address.permalink, self.exported_on or today())

@@ -58,6 +58,22 @@ def test_the_same_file_asked_for_at_once_is_drawn_once_and_then_kept():
     assert drawer.counts["drawn"] == 1 and drawer.counts["shared"] == 29 and drawer.counts["kept"] == 3
 
 
+def test_a_file_made_while_something_failed_is_handed_over_but_not_kept():
+    from lib.share import Encoded
+
+    made: list[bool] = []
+
+    def page_without_its_chart():
+        made.append(True)
+        return Encoded.of(b"<p>the chart is missing this time</p>", lasting=False)
+
+    drawer = service()
+    first = drawer.run("age.html", page_without_its_chart)
+    assert not first.lasting and b"missing" in first.body
+    drawer.run("age.html", page_without_its_chart)
+    assert len(made) == 2 and drawer.counts["kept"] == 0  # the next asker gets a fresh try
+
+
 def test_a_file_of_a_sessions_own_figures_is_never_shared():
     gate, drawer = Gate(), service()
     gate.open.set()

@@ -107,6 +107,32 @@ def test_a_browser_that_will_not_start_is_reported_not_raised_raw(tmp_path):
         ImageExporter(str(broken), timeout=30).png(go.Figure())
 
 
+def test_a_start_that_hangs_is_tried_once_more_and_leaves_no_process(exporter, monkeypatch, tmp_path):
+    from lib.render import images
+
+    hung = tmp_path / "hung.pid"
+    browser = tmp_path / "chromium"  # hangs the first time, as Chromium once did in CI; the real one after
+    browser.write_text(
+        f'#!/bin/sh\nif [ ! -e {hung} ]; then echo $$ > {hung}; exec sleep 600; fi\nexec {exporter.browser} "$@"\n'
+    )
+    browser.chmod(0o755)
+    monkeypatch.setattr(images, "START_S", 20)
+    with ImageExporter(str(browser), timeout=5) as retried:
+        assert png_size(retried.png(go.Figure(), width=320, height=200)) == (320, 200)
+    assert not psutil.pid_exists(int(hung.read_text())), "the browser that hung is still running"
+
+
+def test_a_start_that_always_hangs_gives_up_in_words(monkeypatch, tmp_path):
+    from lib.render import images
+
+    browser = tmp_path / "chromium"
+    browser.write_text("#!/bin/sh\nexec sleep 600\n")
+    browser.chmod(0o755)
+    monkeypatch.setattr(images, "START_S", 2)
+    with pytest.raises(ImageExportUnavailable, match="did not start within 2 s, 2 times"):
+        ImageExporter(str(browser), timeout=1).png(go.Figure())
+
+
 def test_only_png_and_svg(tmp_path):
     with pytest.raises(ValueError, match="png, svg"):
         ImageExporter(str(tmp_path / "unused")).image(go.Figure(), "gif")

@@ -8,9 +8,12 @@ import gzip
 import pytest
 from openapi_spec_validator import validate
 from starlette.requests import Request
+from starlette.responses import Response
 
 from lib import api, share
 from lib.render import html
+from lib.render.images import ImageExportUnavailable
+from tests.event_loop import run_apart
 
 BASE = "https://dash.example"
 
@@ -90,6 +93,45 @@ def test_a_file_is_kept_with_its_gzip_form_and_the_oldest_goes_first():
     assert kept.get("a") is first  # now the most recent
     kept.put("c", share.Encoded.of(b"c"))
     assert kept.get("b") is None and kept.get("a") is first and kept.get("c") is not None
+
+
+class FlakyBrowser:
+    """A drawing browser that fails while `failing` is set, as the server's Chromium did under load."""
+
+    available = True
+    failing = True
+
+    def image(self, figure, fmt, **size) -> bytes:
+        if self.failing:
+            raise ImageExportUnavailable("image export unavailable: Chromium at /usr/bin/chromium did not start")
+        return b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+
+
+def static_page(path: str) -> Response:
+    scope = {"type": "http", "method": "GET", "path": path, "headers": [(b"host", b"localhost")], "query_string": b""}
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    return run_apart(share.static_page(Request(scope, receive)))
+
+
+def test_a_static_page_whose_drawing_failed_says_so_and_is_neither_kept_nor_cached(monkeypatch):
+    browser = FlakyBrowser()
+    monkeypatch.setattr(share, "shared_exporter", lambda: browser)
+    monkeypatch.setattr(share, "PAGES", share.Kept(share.PAGES_KEPT))
+
+    failed = static_page("/api/age.html")
+    assert failed.status_code == 200 and failed.headers["cache-control"] == "no-store"
+    assert b'class="no-drawing"' in failed.body and b"missing this time" in failed.body and b"<table>" in failed.body
+    assert b"<svg" not in failed.body.split(b'id="chart"')[1].split(b"</figure>")[0]
+
+    browser.failing = False  # the next visitor gets the page with its chart, and it is kept for the day
+    drawn = static_page("/api/age.html")
+    assert drawn.status_code == 200 and drawn.headers["cache-control"] == api.CACHE_CONTROL
+    assert b'class="no-drawing"' not in drawn.body and b"<rect" in drawn.body
+    browser.failing = True
+    assert static_page("/api/age.html").body == drawn.body  # from the day's pages: not drawn again
 
 
 def test_the_openapi_document_describes_the_new_routes_and_stays_valid():
