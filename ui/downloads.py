@@ -99,7 +99,9 @@ def page_file(shown: views.View, fmt: str, **options) -> Callable[[], bytes]:
     callable (a download button's `data`) runs later, outside the page's run, where they are not to be had."""
     files = renderer(shown.page, fmt)
     key = None
-    if not shown.with_user_rows:
+    # A static page is drawn anew: one made while Chromium failed, without its chart, must not be kept (lib.share
+    # keeps the day's pages for the API, knowing which were made so).
+    if not shown.with_user_rows and fmt != "html":
         key = drawing.file_key(shown.page, fmt, files.address.query, files.address.base, today(), options)
 
     def make() -> tuple[bytes, str]:  # (bytes, file name), as the API's flights hold it: they share a kept file

@@ -331,8 +331,9 @@ def shared_service() -> DrawingService:
 
 
 def needs_drawing(fmt: str) -> bool:
-    """Whether a format takes the browser (a zip holds the drawn files too)."""
-    return formats.get(fmt).needs_browser or fmt == "zip"
+    """Whether a format takes the browser: those that need one, and those made without it where there is none, a
+    zip (it holds the drawn files) and the static page (its drawn chart)."""
+    return formats.get(fmt).needs_browser or fmt in ("zip", "html")
 
 
 def file_keys(page: str, fmt: str) -> tuple[selections.Selection, ...]:

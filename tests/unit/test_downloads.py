@@ -54,3 +54,22 @@ def test_the_next_run_of_the_page_says_why_once():
     assert at.get("download_button")[0].proto.label == "Download the deck as PowerPoint"
     at.run()
     assert not at.warning
+
+
+def test_the_pages_static_page_waits_its_turn_to_draw_and_one_made_while_chromium_failed_is_not_kept(monkeypatch):
+    from lib import views
+    from lib.render import drawing
+    from tests.unit.test_share import FlakyBrowser
+    from ui import downloads
+
+    browser, service = FlakyBrowser(), drawing.DrawingService()
+    monkeypatch.setattr(downloads, "image_exporter", lambda: browser)
+    monkeypatch.setattr(drawing, "shared_service", lambda: service)
+    shown = views.for_query("age", ui.tables(), {})
+
+    without_chart = downloads.page_file(shown, "html")()
+    assert b"missing this time" in without_chart and service.counts["drawn"] == 1  # in the queue, as other drawings
+    browser.failing = False
+    with_chart = downloads.page_file(shown, "html")()
+    assert b"missing this time" not in with_chart and b"<rect" in with_chart
+    assert service.counts["drawn"] == 2 and service.counts["kept"] == 0
