@@ -195,7 +195,9 @@ class Renderer:
             except Unavailable:
                 no_drawing = "This server cannot draw charts (it has no Chromium), so the drawn chart is missing."
             except ImageExportUnavailable as why:
-                no_drawing = f"The drawn chart is missing this time ({why}): reload the page later to see it."
+                no_drawing = (
+                    f"The server could not draw the chart for this page ({why}), so the drawn chart is missing."
+                )
                 lasting = False
         page = html.static_page(
             view,
