@@ -33,7 +33,7 @@ from starlette.responses import Response
 from lib import __version__, data, selections, share, site, views
 from lib.render import drawing, export, formats
 from lib.render.images import ImageExportUnavailable, shared_exporter
-from lib.render.renderer import Address, NotInThisView, Renderer, Unavailable, file_name, today
+from lib.render.renderer import Address, File, NotInThisView, Renderer, Unavailable, today
 from lib.selections import SelectionError, Tables
 from lib.views import deck
 
@@ -143,7 +143,7 @@ def _check_address(page: str, fmt: str, frozen: tuple) -> tuple:
     return tuple((key, tuple(v) if isinstance(v, list) else v) for key, v in chosen.items())
 
 
-def make_file(page: str, fmt: str, query: Mapping[str, Sequence[str]], base: str) -> tuple[bytes, str]:
+def make_file(page: str, fmt: str, query: Mapping[str, Sequence[str]], base: str) -> File:
     """The file's bytes and its name, made now (python -m lib.report; the API's data files).
 
     The file is made from the canonical address (`file_keys`, sorted and deduplicated), so the same
@@ -155,7 +155,7 @@ def make_file(page: str, fmt: str, query: Mapping[str, Sequence[str]], base: str
 
 
 @lru_cache(maxsize=FILES_KEPT)
-def _make_file(page: str, fmt: str, canonical: tuple, base: str, day: date) -> tuple[bytes, str]:
+def _make_file(page: str, fmt: str, canonical: tuple, base: str, day: date) -> File:
     query: dict[str, list[str]] = {}
     for key, value in canonical:
         query.setdefault(key, []).append(value)
@@ -163,7 +163,7 @@ def _make_file(page: str, fmt: str, canonical: tuple, base: str, day: date) -> t
     exporter = shared_exporter()
     files = Renderer(tables(), Address(page, canonical, base), exporter.image if exporter.available else None, day)
     try:
-        return files.render(view, fmt), file_name(view, fmt)
+        return files.file(view, fmt)
     except NotInThisView as why:
         raise Problem(404, "Not in this view", str(why), format=fmt) from None
     except (Unavailable, ImageExportUnavailable) as why:
@@ -176,8 +176,8 @@ async def view_file(request: Request, name: str) -> Response:
     check_address(page, fmt, query)  # a bad address answers at once, without waiting for a drawing slot
     base = _base(request)
     if not drawing.needs_drawing(fmt):
-        body, filename = await anyio.to_thread.run_sync(make_file, page, fmt, query, base)
-        return _respond(body, formats.get(fmt).mime, 200, request, filename=filename)
+        made = await anyio.to_thread.run_sync(make_file, page, fmt, query, base)
+        return _respond(made.body, formats.get(fmt).mime, 200, request, filename=made.name)
     pairs = [(key, value) for key, values in query.items() for value in values]
     key = drawing.file_key(page, fmt, drawing.canonical_query(drawing.file_keys(page, fmt), pairs), base, today())
     service = drawing.shared_service()
@@ -187,14 +187,14 @@ async def view_file(request: Request, name: str) -> Response:
         flight = service.submit(
             key, lambda: make_file(page, fmt, query, base), lane=drawing.API, client=_client(request)
         )
-        body, filename = await service.wait_async(flight, request.is_disconnected)
+        made = await service.wait_async(flight, request.is_disconnected)
     except drawing.Busy as busy:
         raise Problem(
             503, "Busy drawing", str(busy), format=fmt, headers={"Retry-After": str(busy.retry_after_s)}
         ) from None
     except drawing.Abandoned:
         return Response(status_code=499)  # nobody is there to read it
-    return _respond(body, formats.get(fmt).mime, 200, request, filename=filename)
+    return _respond(made.body, formats.get(fmt).mime, 200, request, filename=made.name)
 
 
 async def datapackage(request: Request) -> Response:

@@ -45,7 +45,7 @@ def write_report(url: str, out: Path) -> Path:
             allowed=list(FORMATS),
         )
     page, query, base = parse_address(url)
-    body, _ = make_file(page, fmt, query, base)
+    body = make_file(page, fmt, query, base).body
     out.write_bytes(body)
     return out
 

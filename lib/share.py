@@ -168,7 +168,7 @@ def make_page(key: tuple, standalone: bool) -> Encoded:
     """The page, kept for the day unless its drawing failed this time."""
     page, frozen, base, day, embed = key
     made = _render(
-        page, "html", frozen, base, day, lambda files, view: files.static_page(view, embed=embed, standalone=standalone)
+        page, "html", frozen, base, day, lambda files, v: files.file(v, "html", embed=embed, standalone=standalone)
     )
     encoded = Encoded.of(made.body, lasting=made.lasting)
     return (STANDALONE if standalone else PAGES).put(key, encoded) if made.lasting else encoded

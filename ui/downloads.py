@@ -26,7 +26,7 @@ from lib import site, views
 from lib.escape import for_markdown
 from lib.render import drawing, export, formats
 from lib.render.images import ImageExportUnavailable
-from lib.render.renderer import NO_BROWSER, Address, Renderer, Unavailable, file_name, today
+from lib.render.renderer import NO_BROWSER, Address, File, Renderer, Unavailable, file_name, today
 from lib.uploads import bundle
 from ui.resources import image_exporter, tables
 from ui.session import UPLOADED_AT_KEY, user_rows
@@ -99,15 +99,13 @@ def page_file(shown: views.View, fmt: str, **options) -> Callable[[], bytes]:
     callable (a download button's `data`) runs later, outside the page's run, where they are not to be had."""
     files = renderer(shown.page, fmt)
     key = None
-    # A static page is drawn anew: one made while Chromium failed, without its chart, must not be kept (lib.share
-    # keeps the day's pages for the API, knowing which were made so).
-    if not shown.with_user_rows and fmt != "html":
+    if not shown.with_user_rows:
         key = drawing.file_key(shown.page, fmt, files.address.query, files.address.base, today(), options)
 
-    def make() -> tuple[bytes, str]:  # (bytes, file name), as the API's flights hold it: they share a kept file
-        return files.render(shown, fmt, **options), file_name(shown, fmt)
+    def make() -> File:  # as the API's flights hold it: they share a kept file
+        return files.file(shown, fmt, **options)
 
-    return lambda: queued(make, key, drawn=drawing.needs_drawing(fmt), kind=fmt)[0]
+    return lambda: queued(make, key, drawn=drawing.needs_drawing(fmt), kind=fmt).body
 
 
 def queued(make: Callable[[], Any], key=None, *, drawn: bool = True, kind: str = "") -> Any:

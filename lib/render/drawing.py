@@ -7,8 +7,8 @@ page's button or from the API, is a `Flight` through one `DrawingService`:
 - **Single flight, kept.** A file is known by its canonical address (`file_key`: the page, the
   format, the keys that format uses, sorted and deduplicated, the base of its links and the day).
   Asked for while it is being drawn, the asker joins that drawing; once drawn, it is kept
-  (`Drawing.files_kept`) and answered without waiting; a file that says it is not `lasting` (a
-  static page made while its chart could not be drawn) is handed to its askers and not kept.
+  (`Drawing.files_kept`) and answered without waiting; a file that says it is not `lasting` (made
+  while a drawing failed: a static page without its chart) is handed to its askers and not kept.
 - **Bounded.** A request that would wait longer than `Drawing.max_wait_s` for a slot, or that
   finds the queue full, or its client with `Drawing.queued_per_client` drawings already waiting,
   is refused at once (`Busy`, with the seconds after which to try again): the API answers 503 and
@@ -331,9 +331,9 @@ def shared_service() -> DrawingService:
 
 
 def needs_drawing(fmt: str) -> bool:
-    """Whether a format takes the browser: those that need one, and those made without it where there is none, a
-    zip (it holds the drawn files) and the static page (its drawn chart)."""
-    return formats.get(fmt).needs_browser or fmt in ("zip", "html")
+    """Whether a format takes the browser, where there is one (lib.render.formats)."""
+    made = formats.get(fmt)
+    return made.needs_browser or made.uses_browser
 
 
 def file_keys(page: str, fmt: str) -> tuple[selections.Selection, ...]:

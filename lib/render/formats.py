@@ -25,6 +25,9 @@ class Format:
     label: str  # on a download button
     make: Callable[[Renderer, View, dict[str, Any]], bytes]  # (renderer, view, options) → the file's bytes
     needs_browser: bool = False  # drawn by Chromium: images, the deck, the brief
+    # Draws with Chromium where there is one, made without it where there is none: the zip's images, the static
+    # page's chart. Both kinds are made in the drawing queue (lib.render.drawing).
+    uses_browser: bool = False
     data: bool = False  # the rows behind the view (Explore offers these)
     in_view_menu: bool = False  # offered under a page's Share menu, "Download"
     icon: str = ":material/download:"
@@ -128,6 +131,7 @@ FORMATS: dict[str, Format] = {
             "text/html; charset=utf-8",
             "Web page (.html)",
             lambda r, v, o: r.html(v, embed=bool(o.get("embed")), standalone=o.get("standalone", True)),
+            uses_browser=True,
             in_view_menu=True,
             icon=":material/web:",
             help="This view as one web page that opens anywhere, offline too: headline, figures, the chart "
@@ -138,6 +142,7 @@ FORMATS: dict[str, Format] = {
             "application/zip",
             "Everything (.zip)",
             lambda r, v, o: r.zip(v),
+            uses_browser=True,
             in_view_menu=True,
             help="Every file of this view, a datapackage.json and a README with the permalink. Without a browser "
             "on the server, the drawn files are replaced by a note saying why.",

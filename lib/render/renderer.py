@@ -14,7 +14,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -74,9 +74,28 @@ class NotInThisView(Unavailable):
     server's (the API's 404, where a missing browser is its 503)."""
 
 
-class StaticPage(NamedTuple):
+class File(NamedTuple):
+    """A file made for an address, with its name. `lasting` is False when a drawing failed and the file came
+    without it (a static page without its drawn chart): it is handed over, never kept."""
+
     body: bytes
-    lasting: bool  # False: made while the browser failed, so not to be kept
+    name: str
+    lasting: bool = True
+
+
+@dataclass
+class WatchedDrawer:
+    """A drawer that notes whether any of its drawings failed."""
+
+    draw: Callable[..., bytes]
+    failed: bool = False
+
+    def __call__(self, *args, **kwargs) -> bytes:
+        try:
+            return self.draw(*args, **kwargs)
+        except ImageExportUnavailable:
+            self.failed = True
+            raise
 
 
 def file_name(view: View, fmt: str) -> str:
@@ -116,6 +135,12 @@ class Renderer:
         return get(fmt).make(self, view, options)
 
     # ---- data ----
+    def file(self, view: View, fmt: str, **options) -> File:
+        """`render`, with the file's name and whether it may be kept: not if a drawing failed while it was made."""
+        watched = None if self.draw is None else WatchedDrawer(self.draw)
+        body = replace(self, draw=watched).render(view, fmt, **options)
+        return File(body, file_name(view, fmt), lasting=watched is None or not watched.failed)
+
     def provenance(self, view: View) -> export.Provenance:
         return export.provenance(
             view.rows,
@@ -180,15 +205,11 @@ class Renderer:
         return brief.brief_pdf(view, self._drawer(), permalink=self.address.permalink, day=self.exported_on or today())
 
     def html(self, view: View, *, embed: bool = False, standalone: bool = False) -> bytes:
-        return self.static_page(view, embed=embed, standalone=standalone).body
-
-    def static_page(self, view: View, *, embed: bool = False, standalone: bool = False) -> StaticPage:
         """The static page (lib.render.html). Its no-JavaScript chart is the drawn SVG; when it cannot be drawn
-        the page comes without it, saying why, rather than no page: for good on a server without a browser, for
-        now when the browser failed (`lasting` False: a later page may have its chart)."""
+        the page comes without it, saying why, rather than no page."""
         from lib.render import html
 
-        svg, no_drawing, lasting = None, "", True
+        svg, no_drawing = None, ""
         if view.main is not None:
             try:
                 svg = self.chart_image(view, view.main.key, "svg").decode("utf-8")
@@ -198,7 +219,6 @@ class Renderer:
                 no_drawing = (
                     f"The server could not draw the chart for this page ({why}), so the drawn chart is missing."
                 )
-                lasting = False
         page = html.static_page(
             view,
             self.address,
@@ -208,7 +228,7 @@ class Renderer:
             embed=embed,
             standalone=standalone,
         )
-        return StaticPage(page.encode("utf-8"), lasting)
+        return page.encode("utf-8")
 
     def citation(self, view: View) -> cite.Citation:
         return cite.cite(view, self.address.permalink, self.exported_on or today())

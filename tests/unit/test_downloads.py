@@ -73,4 +73,7 @@ def test_the_pages_static_page_waits_its_turn_to_draw_and_one_made_while_chromiu
     browser.failing = False
     with_chart = downloads.page_file(shown, "html")()
     assert b"could not draw the chart" not in with_chart and b"<rect" in with_chart
-    assert service.counts["drawn"] == 2 and service.counts["kept"] == 0
+    assert service.counts["drawn"] == 2 and service.counts["kept"] == 0  # the page without its chart was not kept
+    browser.failing = True
+    assert downloads.page_file(shown, "html")() == with_chart  # the page with it is
+    assert service.counts["drawn"] == 2 and service.counts["kept"] == 1
