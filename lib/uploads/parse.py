@@ -33,7 +33,7 @@ from defusedxml.common import DefusedXmlException
 from lib.data import KEY, DataValidationError, Problem, homeworking_schema, load_homeworking, resource, validate
 from lib.escape import shorten
 from lib.limits import LIMITS, Limits
-from lib.uploads import bundle, preflight
+from lib.uploads import bundle, layout, preflight
 
 REQUIRED = ("breakdown", "category", "measure", "percent")
 OPTIONAL = ("code", "official_name")
@@ -129,6 +129,8 @@ def _read_upload(
     valid = valid.assign(source=label)[list(COLUMNS)].reset_index(drop=True)
     if valid["percent"].isna().all():
         notes.append("Every percent cell is empty: there are no figures to show yet.")
+    elif fractions := layout.fractions_note(valid["percent"]):
+        notes.append(fractions)
     report(1.0, f"{len(valid):,} rows ready")
     return Upload(rows=valid, notes=tuple(notes))
 
@@ -235,7 +237,7 @@ def _parse(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, list[s
     if data[:4] == b"PAR1":
         return _parse_parquet(data, name), []
     if data[:4] == b"PK\x03\x04":
-        return _parse_xlsx(data, name, limits.xlsx_max_rows), []
+        return _parse_xlsx(data, name, limits.xlsx_max_rows)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         rule = "this is an old-style Excel .xls (or password-protected) workbook: save it as .xlsx or CSV"
         raise UploadError(name, [_problem(rule)])
@@ -253,19 +255,33 @@ def _parse_parquet(data: bytes, name: str) -> pd.DataFrame:
     return table.to_pandas()
 
 
-def _parse_xlsx(data: bytes, name: str, max_rows: int) -> pd.DataFrame:
-    """The sheet named "Data" (as our own exports have) or else the first sheet, every cell as text.
+def _parse_xlsx(data: bytes, name: str, max_rows: int) -> tuple[pd.DataFrame, list[str]]:
+    """The sheet named "Data" (as our own exports have) or else the first sheet, every cell as text, from its
+    header row (lines of title above it are left out) and with percentage cells as the percentages they show.
 
     openpyxl parses the workbook's XML through defusedxml (installed, so used): a workbook
     that declares XML entities is refused, not expanded. At most one row past `max_rows`
     is read, whatever size the sheet declared.
     """
+    options = dict(dtype=str, keep_default_na=False, na_values=[""])
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
         sheet = "Data" if "Data" in book.sheet_names else book.sheet_names[0]
-        table = pd.read_excel(
-            book, sheet_name=sheet, dtype=str, keep_default_na=False, na_values=[""], nrows=max_rows + 1
-        )
+        top = pd.read_excel(book, sheet_name=sheet, header=None, nrows=layout.HEADER_SEARCH_ROWS, **options)
+        header = layout.header_row(top.itertuples(index=False), REQUIRED) or 0
+        table = pd.read_excel(book, sheet_name=sheet, header=header, nrows=max_rows + 1, **options)
+        notes = [layout.skipped_note(top.iloc[:header].values.tolist(), line="row")] if header else []
+        table.index += header
+        columns = _normalised_columns(table)
+        if "percent" in columns and len(table):
+            at = columns.index("percent")
+            formats = layout.cell_formats(book.book[sheet], header + 2, at + 1, len(table))
+            table[table.columns[at]], scaled = layout.shown_as_percentages(table[table.columns[at]], formats)
+            if scaled:
+                notes.append(
+                    f"{scaled:,} figures formatted as percentages in Excel were read as the percentages they show "
+                    "(0.205 shown as 20.5% → 20.5)."
+                )
     except MemoryError:
         raise
     except Exception as err:  # openpyxl raises many kinds for a zip that is not a workbook
@@ -277,7 +293,7 @@ def _parse_xlsx(data: bytes, name: str, max_rows: int) -> pd.DataFrame:
             f"is {max_rows:,} rows: save it as CSV (which reads a million rows in seconds), or split it"
         )
         raise UploadError(name, [_problem(rule)])
-    return table
+    return table, notes
 
 
 def _caused_by(err: BaseException | None, kind: type[BaseException]) -> bool:
@@ -316,6 +332,9 @@ def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
 def _parse_csv(text: str, name: str, notes: list[str]) -> tuple[pd.DataFrame, list[str]]:
     if not text.strip():
         raise UploadError(name, [_problem(f"the file is empty: upload {FORMATS} with a header row and figures")])
+    above, text = layout.csv_header(text, DELIMITERS, REQUIRED)
+    if above:
+        notes.append(layout.skipped_note(above))
     header = text.lstrip().partition("\n")[0]
     delimiter = max(DELIMITERS, key=header.count)
     if header.count(delimiter) == 0:
@@ -323,6 +342,7 @@ def _parse_csv(text: str, name: str, notes: list[str]) -> tuple[pd.DataFrame, li
     elif delimiter != ",":
         notes.append(f"Columns are separated by {DELIMITERS[delimiter]}.")
     table = _read_csv(text.rstrip("\r\n") + "\n", delimiter, name)
+    table.index += len(above)  # rows numbered as in the file
     if delimiter != "," and "percent" in _normalised_columns(table):
         column = table.columns[_normalised_columns(table).index("percent")]
         if table[column].str.contains(",", regex=False, na=False).any():
@@ -393,6 +413,10 @@ def _tidy(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
     table = table[[c for c in columns if c in (*REQUIRED, *OPTIONAL)]].copy()
     for column in table.columns:
         table[column] = _text(table[column]) if column != "percent" else table[column]
+    if "measure" in table:
+        table["measure"], renamed = layout.measures_by_name(table["measure"])
+        if renamed:
+            notes.append(f"Measures named in words were read by their keys: {'; '.join(renamed)}.")
     for column in ("breakdown", "measure"):
         if column in table:
             table[column] = table[column].str.lower()

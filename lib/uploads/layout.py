@@ -1,0 +1,142 @@
+"""A person's file read as they laid it out: a title above the table, Excel's percentage cells, measures in words.
+
+Files from elsewhere rarely start with the header row: a spreadsheet or an ONS table has a title and a
+source line above it. Excel stores a cell shown as 20.5% as 0.205. A person names the measure as the page
+does ("Week before interview"), not by its key. Each is read as meant, and said in a note, so that nothing
+is silently misread: a percentage cell taken as 0.205% would be a figure a hundred times too small.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pandas as pd
+
+from lib.compare import MEASURE_PANELS, MEASURE_PHRASES, MEASURE_SHORT
+from lib.data import MEASURES, resource
+from lib.escape import shorten
+
+HEADER_SEARCH_ROWS = 20  # rows searched for the header: a title, a source line and notes, not a second table
+FORMAT_SNIFF_ROWS = 1_000  # Excel rows whose number format is read first; all of them only when one is a percentage
+
+
+def _key(text: object) -> str:
+    """A header cell or measure name as compared: case, punctuation, '%' and spacing ignored."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", str(text).lower()).split())
+
+
+def header_row(rows: Iterable[Sequence[object]], required: Sequence[str]) -> int | None:
+    """The index of the first of `rows` that names every required column, or None."""
+    wanted = {_key(c) for c in required}
+    for index, cells in enumerate(rows):
+        if index >= HEADER_SEARCH_ROWS:
+            break
+        if wanted <= {_key(c) for c in cells if c is not None and not pd.isna(c)}:
+            return index
+    return None
+
+
+def skipped_note(rows: Sequence[Sequence[object]], line: str = "line") -> str:
+    """What was above the header row, in words, so the person sees what was left out."""
+    shown = [
+        shorten(", ".join(str(c).strip() for c in cells if c is not None and not pd.isna(c) and str(c).strip()), 60)
+        for cells in rows
+    ]
+    shown = [f"'{s}'" for s in shown if s]
+    what = f": {', '.join(shown[:3])}{' …' if len(shown) > 3 else ''}" if shown else ""
+    above = line if len(rows) == 1 else f"{len(rows)} {line}s"
+    return f"The header is on {line} {len(rows) + 1}: the {above} above it, read as a title, were left out{what}."
+
+
+def csv_header(text: str, delimiters: Iterable[str], required: Sequence[str]) -> tuple[list[list[str]], str]:
+    """(the lines above the header, as cells; the text from the header on): no lines when it is the first."""
+    head = text[:65_536].splitlines(keepends=True)[:HEADER_SEARCH_ROWS]
+    split = [max((next(csv.reader([line], delimiter=d), []) for d in delimiters), key=len) for line in head]
+    found = header_row(split, required)
+    if not found:
+        return [], text
+    return split[:found], text[sum(len(line) for line in head[:found]) :]
+
+
+def shown_as_percentages(values: pd.Series, formats: Sequence[str | None]) -> tuple[pd.Series, int]:
+    """Cells Excel shows as percentages (0.205 shown as 20.5%) as the percentage shown: the decimal point moved
+    two places, exactly, in the text. `formats` holds each cell's number format, in the order of `values`."""
+    marked = pd.Series(["%" in (f or "") for f in formats], index=values.index[: len(formats)])
+    marked = marked.reindex(values.index, fill_value=False)
+    scaled = values[marked].map(_times_100)
+    moved = scaled.notna() & (scaled != values[marked])
+    out = values.copy()
+    out.loc[scaled[moved].index] = scaled[moved]
+    return out, int(moved.sum())
+
+
+def _times_100(text: Any) -> Any:
+    try:
+        number = Decimal(str(text).strip())
+    except InvalidOperation:
+        return text
+    if not number.is_finite():
+        return text
+    return format(number.scaleb(2).normalize(), "f")
+
+
+def cell_formats(sheet: Any, first_row: int, column: int, count: int) -> list[str | None]:
+    """The number format of `count` cells of an openpyxl sheet's `column` (1-based) from `first_row` down:
+    the first FORMAT_SNIFF_ROWS, and the rest only when one of those is a percentage."""
+
+    def read(rows: int) -> list[str | None]:
+        cells = sheet.iter_rows(min_row=first_row, max_row=first_row + rows - 1, min_col=column, max_col=column)
+        return [getattr(row[0], "number_format", None) if row else None for row in cells]
+
+    first = read(min(count, FORMAT_SNIFF_ROWS))
+    if count <= FORMAT_SNIFF_ROWS or not any("%" in (f or "") for f in first):
+        return first
+    return read(count)
+
+
+def _measure_names() -> dict[str, str]:
+    """Every way the sources, the pages and the keys name a measure → its key."""
+    described = resource("homeworking_2019")["measures"]
+    names: dict[str, str] = {}
+    for measure in MEASURES:
+        spellings = [
+            measure,
+            MEASURE_SHORT[measure],
+            MEASURE_PHRASES[measure],
+            MEASURE_PANELS[measure],
+            described[measure]["title"],
+            *(h["text"] for h in described[measure].get("source_headings", [])),
+        ]
+        names.update({_key(s): measure for s in spellings})
+    return names
+
+
+MEASURE_NAMES = _measure_names()
+
+
+def measures_by_name(values: pd.Series) -> tuple[pd.Series, list[str]]:
+    """Measures written as the page or the source names them ('Week before interview') as their keys, and the
+    renamings made, for a note; anything else is left for the rules to refuse."""
+    renamed: dict[str, str] = {}
+    for value in values.dropna().unique():
+        measure = MEASURE_NAMES.get(_key(value))
+        if measure is not None and str(value).lower() != measure:
+            renamed[value] = measure
+    if not renamed:
+        return values, []
+    return values.replace(renamed), [f"'{shorten(str(a), 60)}' → {b}" for a, b in renamed.items()]
+
+
+def fractions_note(percent: pd.Series) -> str | None:
+    """A warning when every figure is at most 1: they may be fractions of one (0.205 for 20.5%)."""
+    figures = pd.to_numeric(percent, errors="coerce").dropna()
+    if len(figures) < 2 or figures.max() > 1 or figures.max() == 0:
+        return None
+    return (
+        f"Every figure is 1 or less (the largest is {figures.max():g}), so each is read as under 1%. If they are "
+        "fractions (0.205 for 20.5%), multiply them by 100 and upload the file again."
+    )

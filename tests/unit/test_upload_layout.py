@@ -1,0 +1,115 @@
+"""Files laid out as people lay them out: a title above the table, Excel's percentage cells, measures in words."""
+
+import io
+
+import openpyxl
+import pytest
+
+from lib.data import load_homeworking
+from lib.uploads.parse import UploadError, read_upload
+
+SOURCE = "Our staff survey 2021"
+HEADER = ["breakdown", "category", "measure", "percent"]
+
+
+@pytest.fixture(scope="module")
+def hw():
+    return load_homeworking()
+
+
+def workbook(rows, percent_formats=()):
+    """An .xlsx whose first sheet holds `rows`; cells named in `percent_formats` (e.g. "D5") shown as 0.0%."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    for cell in percent_formats:
+        sheet[cell].number_format = "0.0%"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def figures(upload):
+    return {(r.category, r.measure): r.percent for r in upload.rows.itertuples()}
+
+
+def test_a_csv_with_a_title_above_its_header_is_read_from_the_header_and_says_what_it_left_out(hw):
+    text = "Homeworking, our staff survey 2021\nSource: HR\n\n" + ",".join(HEADER) + "\nregion,Wales,ever,30.5\n"
+    upload = read_upload(text.encode(), "survey.csv", SOURCE, reference=hw)
+    assert figures(upload) == {("Wales", "ever"): 30.5}
+    assert any("header is on line 4" in n and "'Homeworking, our staff survey 2021'" in n for n in upload.notes)
+
+
+def test_a_bad_row_under_a_title_is_named_by_its_line_in_the_file(hw):
+    text = "Our survey\n" + ";".join(HEADER) + "\nregion;Wales;ever;30\nregion;London;ever;lots\n"
+    with pytest.raises(UploadError) as raised:
+        read_upload(text.encode(), "survey.csv", SOURCE, reference=hw)
+    assert [(p.row, p.column) for p in raised.value.problems] == [(4, "percent")]
+
+
+def test_a_header_further_down_than_twenty_lines_is_not_guessed(hw):
+    text = "note\n" * 20 + ",".join(HEADER) + "\nregion,Wales,ever,30\n"
+    with pytest.raises(UploadError):
+        read_upload(text.encode(), "survey.csv", SOURCE, reference=hw)
+
+
+def test_a_workbook_with_title_rows_and_a_table_starting_in_column_b_is_read_with_sheet_row_numbers(hw):
+    rows = [["Staff survey"], [], [None, *HEADER], [None, "region", "Wales", "ever", 30], [None, "region", "X", "?", 1]]
+    with pytest.raises(UploadError) as raised:
+        read_upload(workbook(rows), "survey.xlsx", SOURCE, reference=hw)
+    assert [(p.row, p.column) for p in raised.value.problems] == [(5, "measure")]
+    upload = read_upload(workbook(rows[:4]), "survey.xlsx", SOURCE, reference=hw)
+    assert figures(upload) == {("Wales", "ever"): 30.0}
+    assert any("header is on row 3" in n and "'Staff survey'" in n for n in upload.notes)
+
+
+def test_excel_percentage_cells_are_read_as_the_percentages_they_show_cell_by_cell(hw):
+    rows = [HEADER, ["region", "Wales", "ever", 0.305], ["region", "London", "ever", 41.2]]
+    rows.append(["sector", "Education", "ever", 0.1])
+    upload = read_upload(workbook(rows, percent_formats=("D2", "D4")), "survey.xlsx", SOURCE, reference=hw)
+    assert figures(upload) == {("Wales", "ever"): 30.5, ("London", "ever"): 41.2, ("Education", "ever"): 10.0}
+    assert any(n.startswith("2 figures formatted as percentages in Excel") for n in upload.notes)
+
+
+def test_percentage_cells_past_the_first_thousand_rows_are_read_as_shown_too(hw):
+    regions = hw.loc[hw["breakdown"] == "region", "category"].unique()
+    rows = [HEADER, *(["region", f"Place {i}", "ever", 0.25] for i in range(1_200)), ["region", regions[0], "ever", 1]]
+    formats = [f"D{n}" for n in range(2, len(rows) + 1)]
+    upload = read_upload(workbook(rows, percent_formats=formats), "survey.xlsx", SOURCE, reference=hw)
+    assert set(upload.rows["percent"]) == {25.0, 100.0}
+
+
+def test_measures_named_as_the_pages_and_the_source_name_them_are_read_by_their_keys(hw):
+    text = (
+        "breakdown,category,measure,percent\n"
+        "region,Wales,Week before interview,10\n"
+        "region,London,% that worked at home in the week prior to interview,20\n"
+        "region,Wales,Ever worked from home,30\n"
+        "region,London,EVER,40\n"
+    )
+    upload = read_upload(text.encode(), "survey.csv", SOURCE, reference=hw)
+    assert figures(upload) == {
+        ("Wales", "week_prior"): 10.0,
+        ("London", "week_prior"): 20.0,
+        ("Wales", "ever"): 30.0,
+        ("London", "ever"): 40.0,
+    }
+    renamed = next(n for n in upload.notes if n.startswith("Measures named in words"))
+    assert "'Week before interview' → week_prior" in renamed and "EVER" not in renamed
+
+
+def test_a_measure_that_names_neither_is_still_refused(hw):
+    text = "breakdown,category,measure,percent\nregion,Wales,last month,10\n"
+    with pytest.raises(UploadError) as raised:
+        read_upload(text.encode(), "survey.csv", SOURCE, reference=hw)
+    assert raised.value.problems[0].column == "measure"
+
+
+def test_figures_that_are_all_one_or_less_are_kept_as_given_with_a_warning(hw):
+    text = "breakdown,category,measure,percent\nregion,Wales,ever,0.305\nregion,London,ever,0.412\n"
+    upload = read_upload(text.encode(), "survey.csv", SOURCE, reference=hw)
+    assert figures(upload) == {("Wales", "ever"): 0.305, ("London", "ever"): 0.412}
+    assert any("Every figure is 1 or less (the largest is 0.412)" in n for n in upload.notes)
+    usual = read_upload(text.replace("0.412", "41.2").encode(), "survey.csv", SOURCE, reference=hw)
+    assert not any("1 or less" in n for n in usual.notes)
