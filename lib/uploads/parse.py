@@ -341,7 +341,7 @@ def _parse_csv(text: str, name: str, notes: list[str]) -> tuple[pd.DataFrame, li
         delimiter = ","
     elif delimiter != ",":
         notes.append(f"Columns are separated by {DELIMITERS[delimiter]}.")
-    table = _read_csv(text.rstrip("\r\n") + "\n", delimiter, name)
+    table = _read_csv(text.rstrip("\r\n") + "\n", delimiter, name, skipped=len(above))
     table.index += len(above)  # rows numbered as in the file
     if delimiter != "," and "percent" in _normalised_columns(table):
         column = table.columns[_normalised_columns(table).index("percent")]
@@ -351,7 +351,7 @@ def _parse_csv(text: str, name: str, notes: list[str]) -> tuple[pd.DataFrame, li
     return table, notes
 
 
-def _read_csv(text: str, delimiter: str, name: str) -> pd.DataFrame:
+def _read_csv(text: str, delimiter: str, name: str, skipped: int = 0) -> pd.DataFrame:
     """Every cell as text, rows numbered as in a spreadsheet.
 
     Arrow's reader is ten times faster on big files; a file it refuses, or one with blank
@@ -372,19 +372,19 @@ def _read_csv(text: str, delimiter: str, name: str) -> pd.DataFrame:
             warnings.simplefilter("error", pd.errors.ParserWarning)
             return pd.read_csv(io.StringIO(text), index_col=False, skip_blank_lines=False, **options)
     except (pd.errors.ParserError, pd.errors.ParserWarning) as err:
-        raise UploadError(name, [_ragged_row(text, delimiter, str(err))]) from None
+        raise UploadError(name, [_ragged_row(text, delimiter, str(err), skipped)]) from None
     except pd.errors.EmptyDataError:
         raise UploadError(name, [_problem("the file has no header row")]) from None
 
 
-def _ragged_row(text: str, delimiter: str, message: str) -> Problem:
-    """Say which row does not line up with the header, as a spreadsheet numbers rows."""
+def _ragged_row(text: str, delimiter: str, message: str, skipped: int) -> Problem:
+    """Say which row does not line up with the header, as a spreadsheet numbers rows (`skipped` lines above it)."""
     quote = re.search(r"EOF inside string starting at row (\d+)", message)
     if quote:
-        return _problem('a quote (") opened here is never closed', row=int(quote.group(1)) + 1)
+        return _problem('a quote (") opened here is never closed', row=int(quote.group(1)) + 1 + skipped)
     rows = csv.reader(io.StringIO(text), delimiter=delimiter)
     width = len(next(rows))
-    for number, cells in enumerate(rows, start=2):
+    for number, cells in enumerate(rows, start=2 + skipped):
         if len(cells) > width:
             return _problem(f"has {len(cells)} cells where the header has {width}", row=number)
     return _problem("the rows do not line up with the header")

@@ -48,6 +48,16 @@ def test_a_bad_row_under_a_title_is_named_by_its_line_in_the_file(hw):
     assert [(p.row, p.column) for p in raised.value.problems] == [(4, "percent")]
 
 
+@pytest.mark.parametrize(
+    ("body", "row"), [("region,Wales,ever,30,extra\n", 5), ('region,"Wales,ever,30\nregion,London,ever,3\n', 5)]
+)
+def test_a_row_that_does_not_line_up_under_a_title_is_named_by_its_line_in_the_file(hw, body, row):
+    text = "Our survey\n\n" + ",".join(HEADER) + "\nregion,London,ever,30\n" + body
+    with pytest.raises(UploadError) as raised:
+        read_upload(text.encode(), "survey.csv", SOURCE, reference=hw)
+    assert [p.row for p in raised.value.problems] == [row]
+
+
 def test_a_header_further_down_than_twenty_lines_is_not_guessed(hw):
     text = "note\n" * 20 + ",".join(HEADER) + "\nregion,Wales,ever,30\n"
     with pytest.raises(UploadError):
