@@ -8,7 +8,7 @@ parquet, xlsx, png, svg, pptx, pdf, html or zip) — exactly as `/api/<page>.<fo
 
 A bad address (unknown page, parameter or value) exits with status 2 and says what is
 allowed; a format this machine cannot draw (no Chromium) exits with status 3 and says how
-to get one.
+to get one; a file that cannot be written (no such folder, no permission) exits with status 4.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from lib.api import Problem, make_file
 from lib.render.formats import FORMATS
 from lib.views import PAGES
 
-BAD_ADDRESS, CANNOT_DRAW = 2, 3
+BAD_ADDRESS, CANNOT_DRAW, CANNOT_WRITE = 2, 3, 4
 DEFAULT_BASE = "http://localhost:8501"
 
 
@@ -34,10 +34,16 @@ def parse_address(url: str) -> tuple[str, dict[str, list[str]], str]:
     return page, parse_qs(parts.query, keep_blank_values=True), base
 
 
+def format_of(out: Path) -> str | None:
+    """The format a file name ends in, the longest that fits: `x.datapackage.json` is a datapackage, not JSON."""
+    name = out.name.lower()
+    return next((f for f in sorted(FORMATS, key=len, reverse=True) if name == f or name.endswith(f".{f}")), None)
+
+
 def write_report(url: str, out: Path) -> Path:
     """Write the file; raise Problem (status 400/404/503) with words a person can act on."""
-    fmt = out.suffix.removeprefix(".").lower()
-    if fmt not in FORMATS:
+    fmt = format_of(out)
+    if fmt is None:
         raise Problem(
             404,
             "Unknown format",
@@ -62,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         hint = f"\nAllowed: {', '.join(map(str, allowed[:40]))}" if allowed else ""
         print(f"{problem.title}: {problem.detail}{hint}", file=sys.stderr)
         return CANNOT_DRAW if problem.status == 503 else BAD_ADDRESS
+    except OSError as err:
+        print(f"Cannot write {args.outfile}: {err.strerror or err}", file=sys.stderr)
+        return CANNOT_WRITE
     print(written)
     return 0
 

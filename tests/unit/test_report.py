@@ -1,6 +1,7 @@
 """`python -m lib.report URL OUTFILE`: any format for a page address, no server; a bad address exits 2."""
 
 import io
+import json
 import subprocess
 import sys
 import zipfile
@@ -38,6 +39,8 @@ def test_data_formats_without_a_browser(tmp_path, fmt):
     assert out.stat().st_size > 0
     if fmt == "csv":
         assert set(pd.read_csv(out)["breakdown"]) == {"all", "region"}
+    if fmt == "datapackage.json":  # the longest format its name ends in, not JSON
+        assert json.loads(out.read_text(encoding="utf-8"))["title"].endswith("(exported view)")
 
 
 @pytest.mark.parametrize("fmt", ["png", "svg", "pptx", "pdf", "zip"])
@@ -81,3 +84,8 @@ def test_a_bad_address_exits_2_and_says_why(tmp_path, url, words):
 def test_an_unknown_suffix_exits_2(tmp_path):
     run = report("/sectors", tmp_path / "x.docx")
     assert run.returncode == 2 and "pdf" in run.stderr
+
+
+def test_a_file_that_cannot_be_written_exits_4_and_says_why(tmp_path):
+    run = report("/sectors", tmp_path / "no-such-folder" / "x.csv")
+    assert run.returncode == 4 and "No such file or directory" in run.stderr and "Traceback" not in run.stderr
