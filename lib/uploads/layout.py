@@ -1,9 +1,12 @@
-"""A person's file read as they laid it out: a title above the table, Excel's percentage cells, measures in words.
+"""A person's file read as they laid it out: a title above the table, a column per measure, Excel's percentage
+cells, measures in words.
 
 Files from elsewhere rarely start with the header row: a spreadsheet or an ONS table has a title and a
-source line above it. Excel stores a cell shown as 20.5% as 0.205. A person names the measure as the page
-does ("Week before interview"), not by its key. Each is read as meant, and said in a note, so that nothing
-is silently misread: a percentage cell taken as 0.205% would be a figure a hundred times too small.
+source line above it. The printed tables put each measure in a column of its own ("Region | % that worked
+at home in the week prior to interview | % that have ever worked from home"). Excel stores a cell shown as
+20.5% as 0.205. A person names the measure as the page does ("Week before interview"), not by its key.
+Each is read as meant, and said in a note, so that nothing is silently misread: a percentage cell taken
+as 0.205% would be a figure a hundred times too small.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import pandas as pd
 
 from lib.compare import MEASURE_PANELS, MEASURE_PHRASES, MEASURE_SHORT
-from lib.data import MEASURES, resource
+from lib.data import MEASURES, Problem, resource
 from lib.escape import shorten
 
 HEADER_SEARCH_ROWS = 20  # rows searched for the header: a title, a source line and notes, not a second table
@@ -30,14 +34,21 @@ def _key(text: object) -> str:
 
 
 def header_row(rows: Iterable[Sequence[object]], required: Sequence[str]) -> int | None:
-    """The index of the first of `rows` that names every required column, or None."""
+    """The index of the first of `rows` that names every required column, or a label column and a column per
+    measure (a table as printed: see `from_wide`); None when none of the first HEADER_SEARCH_ROWS does."""
     wanted = {_key(c) for c in required}
     for index, cells in enumerate(rows):
         if index >= HEADER_SEARCH_ROWS:
             break
-        if wanted <= {_key(c) for c in cells if c is not None and not pd.isna(c)}:
+        keys = [_key(c) for c in cells if c is not None and not pd.isna(c)]
+        if wanted <= set(keys) or _names_a_wide_table(keys):
             return index
     return None
+
+
+def _names_a_wide_table(keys: Sequence[str]) -> bool:
+    measures = [k for k in keys if k in MEASURE_NAMES]
+    return bool(measures) and any(k == "category" or _breakdown_of(k) for k in keys if k not in MEASURE_NAMES)
 
 
 def skipped_note(rows: Sequence[Sequence[object]], line: str = "line") -> str:
@@ -98,6 +109,9 @@ def cell_formats(sheet: Any, first_row: int, column: int, count: int) -> list[st
     return read(count)
 
 
+SHORTER_NAMES = {"week_prior": ("week before", "week prior")}  # as a column is headed for short
+
+
 def _measure_names() -> dict[str, str]:
     """Every way the sources, the pages and the keys name a measure → its key."""
     described = resource("homeworking_2019")["measures"]
@@ -105,6 +119,7 @@ def _measure_names() -> dict[str, str]:
     for measure in MEASURES:
         spellings = [
             measure,
+            *SHORTER_NAMES.get(measure, ()),
             MEASURE_SHORT[measure],
             MEASURE_PHRASES[measure],
             MEASURE_PANELS[measure],
@@ -140,3 +155,94 @@ def fractions_note(percent: pd.Series) -> str | None:
         f"Every figure is 1 or less (the largest is {figures.max():g}), so each is read as under 1%. If they are "
         "fractions (0.205 for 20.5%), multiply them by 100 and upload the file again."
     )
+
+
+# The first word of a label column's header → the breakdown its rows belong to ("Region of workplace", "Age band").
+BREAKDOWN_WORDS = {
+    "region": "region",
+    "regions": "region",
+    "nation": "region",
+    "nations": "region",
+    "sector": "sector",
+    "sectors": "sector",
+    "industry": "sector",
+    "age": "age",
+    "ages": "age",
+    "occupation": "occupation",
+    "occupations": "occupation",
+}
+TOTAL_WORDS = ("total", "all", "all in employment", "all workers", "uk", "united kingdom")
+
+
+@dataclass(frozen=True)
+class Wide:
+    """A table with a column per measure, read as one row per figure; `origin` says where each figure stands in
+    the file (its row's index and its column's header), so that a problem names the file's own row and column."""
+
+    rows: pd.DataFrame
+    origin: pd.DataFrame  # per row of `rows`: index (the file row's), column (the file's header)
+    note: str
+
+    def in_file(self, problem: Problem) -> Problem:
+        """A problem with a figure's row and column as the file has them."""
+        if problem.row is None or problem.row - 2 not in self.origin.index:
+            return problem
+        where = self.origin.loc[problem.row - 2]
+        column = where["column"] if problem.column in ("percent", "measure") else problem.column
+        return Problem(int(where["index"]) + 2, column, problem.rule, problem.value)
+
+
+def from_wide(raw: pd.DataFrame, total_labels: Sequence[str] = ()) -> Wide | None:
+    """The figures of a table with a column per measure, or None when it is not one: it has no measure or percent
+    column, at least one column named as a measure is, and its rows are named by a 'category' column or one
+    whose header names a breakdown; the breakdown comes from a 'breakdown' column or that header. A row named
+    as the whole of the UK ("Total", as the printed tables have it) is the 'all' row, named `total_labels[0]`
+    (the built-in label; the others are more names of it)."""
+    keys = [_key(c) for c in raw.columns]
+    measures = {i: MEASURE_NAMES[k] for i, k in enumerate(keys) if k in MEASURE_NAMES}
+    if not measures or {"measure", "percent"} & set(keys):
+        return None
+    if not _names_a_wide_table(keys):
+        return None
+    labels = [i for i, k in enumerate(keys) if i not in measures and (k == "category" or _breakdown_of(k))]
+    label = next((i for i in labels if keys[i] == "category"), labels[0])
+    named = raw.iloc[:, label].astype("object").where(raw.iloc[:, label].notna())
+    said = ""
+    if "breakdown" in keys:
+        breakdown = raw.iloc[:, keys.index("breakdown")]
+    else:
+        total = list(total_labels)
+        totals = {_key(t) for t in (*TOTAL_WORDS, *total)}
+        is_total = named.map(lambda v: _key(v) in totals if isinstance(v, str) else False)
+        breakdown = pd.Series(_breakdown_of(keys[label]), index=raw.index).where(~is_total, "all")
+        if total and is_total.any():
+            renamed = sorted({str(v) for v in named[is_total]} - {total[0]})
+            named = named.where(~is_total, total[0])
+            said = (
+                f" The row {', '.join(repr(r) for r in renamed)} is the whole of the UK: {total[0]}." if renamed else ""
+            )
+    extra = {k: raw.iloc[:, i] for i, k in enumerate(keys) if k in ("code", "official_name")}
+    parts, origin = [], []
+    for i, measure in measures.items():
+        part = pd.DataFrame({"breakdown": breakdown, "category": named, "measure": measure, "percent": raw.iloc[:, i]})
+        parts.append(part.assign(**extra))
+        origin.append(pd.DataFrame({"index": raw.index, "column": str(raw.columns[i])}))
+    rows = pd.concat(parts, ignore_index=True)
+    where = pd.concat(origin, ignore_index=True)
+    filled = rows[["category", "percent"]].notna().any(axis=1)
+    rows, where = rows[filled].reset_index(drop=True), where[filled].reset_index(drop=True)
+    used = {*measures, label, *(i for i, k in enumerate(keys) if k in ("breakdown", "code", "official_name"))}
+    unused = [str(c) for i, (c, cells) in enumerate(raw.items()) if i not in used and cells.notna().any()]
+    said += f" Columns not used: {', '.join(unused)}." if unused else ""
+    headers = "; ".join(f"'{shorten(str(raw.columns[i]), 60)}' → {m}" for i, m in measures.items())
+    note = f"Your table has a column per measure ({headers}): each row was read as one figure per measure.{said}"
+    return Wide(rows, where, note)
+
+
+def _breakdown_of(key: str) -> str | None:
+    return BREAKDOWN_WORDS.get(key.split(" ")[0]) if key else None
+
+
+def value_columns(columns: Iterable[object]) -> list[int]:
+    """The positions of the columns that hold figures: 'percent', or each column named as a measure."""
+    return [i for i, c in enumerate(columns) if _key(c) == "percent" or _key(c) in MEASURE_NAMES]

@@ -111,18 +111,16 @@ def _read_upload(
     raw, notes = _parse(data, name, limits)
     _check_rows(raw, name, limits)
     report(0.35, f"Read {len(raw):,} rows; tidying labels")
-    table, tidy_notes = _tidy(raw, name)
-    _check_cells(table, name, limits)
-    notes += tidy_notes
-    report(0.5, "Matching labels to the 2019 tables")
     reference = load_homeworking() if reference is None else reference
-    table, match_notes = match_labels(table, reference)
-    notes += match_notes
-    report(0.6, f"Checking {len(table):,} rows against the rules of the built-in data")
+    wide = layout.from_wide(raw, _total_labels(reference))
     try:
-        valid = validate(table, homeworking_schema(complete=False), name, max_problems=limits.max_problems)
-    except DataValidationError as err:
-        raise UploadError(name, _with_found_columns(err.problems, raw), total=err.total) from None
+        valid, checked_notes = _checked(wide.rows if wide else raw, name, reference, limits, report)
+    except UploadError as err:
+        if wide is None:
+            raise
+        raise UploadError(name, [wide.in_file(p) for p in err.problems], total=err.total) from None
+    notes += [wide.note] if wide else []
+    notes += checked_notes
     report(0.95, "Labelling your rows")
     for column in OPTIONAL:
         valid[column] = valid[column].astype("str") if column in valid else pd.Series(index=valid.index, dtype="str")
@@ -133,6 +131,28 @@ def _read_upload(
         notes.append(fractions)
     report(1.0, f"{len(valid):,} rows ready")
     return Upload(rows=valid, notes=tuple(notes))
+
+
+def _checked(
+    raw: pd.DataFrame, name: str, reference: pd.DataFrame, limits: Limits, report: Progress
+) -> tuple[pd.DataFrame, list[str]]:
+    """Tidy, match and validate the rows read; UploadError names each row and column that breaks a rule."""
+    table, notes = _tidy(raw, name)
+    _check_cells(table, name, limits)
+    report(0.5, "Matching labels to the 2019 tables")
+    table, match_notes = match_labels(table, reference)
+    report(0.6, f"Checking {len(table):,} rows against the rules of the built-in data")
+    try:
+        valid = validate(table, homeworking_schema(complete=False), name, max_problems=limits.max_problems)
+    except DataValidationError as err:
+        raise UploadError(name, _with_found_columns(err.problems, raw), total=err.total) from None
+    return valid, notes + match_notes
+
+
+def _total_labels(reference: pd.DataFrame) -> list[str]:
+    """How the built-in table names the whole of the UK: its label, official name and code."""
+    total = reference[reference["breakdown"] == "all"]
+    return [str(v) for c in ("category", "official_name", "code") if c in total for v in total[c].dropna()]
 
 
 def _in_words(stamp: str) -> str:
@@ -272,16 +292,16 @@ def _parse_xlsx(data: bytes, name: str, max_rows: int) -> tuple[pd.DataFrame, li
         table = pd.read_excel(book, sheet_name=sheet, header=header, nrows=max_rows + 1, **options)
         notes = [layout.skipped_note(top.iloc[:header].values.tolist(), line="row")] if header else []
         table.index += header
-        columns = _normalised_columns(table)
-        if "percent" in columns and len(table):
-            at = columns.index("percent")
+        scaled = 0
+        for at in layout.value_columns(table.columns) if len(table) else ():
             formats = layout.cell_formats(book.book[sheet], header + 2, at + 1, len(table))
-            table[table.columns[at]], scaled = layout.shown_as_percentages(table[table.columns[at]], formats)
-            if scaled:
-                notes.append(
-                    f"{scaled:,} figures formatted as percentages in Excel were read as the percentages they show "
-                    "(0.205 shown as 20.5% → 20.5)."
-                )
+            table[table.columns[at]], count = layout.shown_as_percentages(table[table.columns[at]], formats)
+            scaled += count
+        if scaled:
+            notes.append(
+                f"{scaled:,} figures formatted as percentages in Excel were read as the percentages they show "
+                "(0.205 shown as 20.5% → 20.5)."
+            )
     except MemoryError:
         raise
     except Exception as err:  # openpyxl raises many kinds for a zip that is not a workbook
@@ -407,7 +427,11 @@ def _tidy(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
     table = raw.set_axis(columns, axis=1).dropna(how="all")
     if table.empty:
         raise UploadError(name, [_problem("the file has a header row but no figures under it")])
-    ignored = [str(c) for c, n in zip(raw.columns, columns, strict=True) if n not in (*REQUIRED, *OPTIONAL)]
+    ignored = [
+        str(c)
+        for c, n, (_, cells) in zip(raw.columns, columns, raw.items(), strict=True)
+        if n not in (*REQUIRED, *OPTIONAL) and cells.notna().any()  # an empty column beside the table is no column
+    ]
     if ignored:
         notes.append(f"Columns not used: {', '.join(ignored)}.")
     table = table[[c for c in columns if c in (*REQUIRED, *OPTIONAL)]].copy()
@@ -457,7 +481,7 @@ def _with_found_columns(problems: list[Problem], raw: pd.DataFrame) -> list[Prob
 # ---- matching labels -----------------------------------------------------------------------
 
 
-FILLER_WORDS = r"(?:^| )(?:the|aged|yrs|years)(?: |$)"
+FILLER_WORDS = r"(?:^| )(?:the|aged|yrs|years|to)(?: |$)"  # "Aged 16 to 19 years" is "16-19 yrs"
 
 
 def label_keys(labels: pd.Series) -> pd.Series:
@@ -520,7 +544,8 @@ def match_labels(table: pd.DataFrame, reference: pd.DataFrame) -> tuple[pd.DataF
 def _known_labels(reference: pd.DataFrame) -> pd.DataFrame:
     """(breakdown, spelling-blind key) → built-in label, code and official name.
 
-    Keys come from the code, the official name and the label itself; the label wins a tie.
+    Keys come from the label as the source prints it, the code, the official name and the label itself; the
+    label wins a tie.
     """
     rows = reference.drop_duplicates(["breakdown", "category"])
     spellings = [
@@ -528,7 +553,16 @@ def _known_labels(reference: pd.DataFrame) -> pd.DataFrame:
         for c in ("code", "official_name", "category")
         if c in rows
     ]
-    known = pd.concat(spellings).dropna(subset=["_key"])
+    printed = pd.DataFrame(
+        resource("homeworking_2019").get("category_labels", []), columns=["breakdown", "category", "printed"]
+    )
+    printed = printed.merge(
+        rows[["breakdown", "category"]]
+    )  # as the source prints a label ("Total"), where it is in use
+    printed = pd.DataFrame(
+        {"breakdown": printed["breakdown"], "_key": label_keys(printed["printed"]), "_label": printed["category"]}
+    )
+    known = pd.concat([printed, *spellings]).dropna(subset=["_key"])
     known = known[known["_key"] != ""].drop_duplicates(["breakdown", "_key"], keep="last")
     codes = rows.set_index(["breakdown", "category"])
     for column in OPTIONAL:

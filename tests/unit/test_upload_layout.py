@@ -72,6 +72,7 @@ def test_a_workbook_with_title_rows_and_a_table_starting_in_column_b_is_read_wit
     upload = read_upload(workbook(rows[:4]), "survey.xlsx", SOURCE, reference=hw)
     assert figures(upload) == {("Wales", "ever"): 30.0}
     assert any("header is on row 3" in n and "'Staff survey'" in n for n in upload.notes)
+    assert not any("Columns not used" in n for n in upload.notes)  # column A is empty, not a column of the table
 
 
 def test_excel_percentage_cells_are_read_as_the_percentages_they_show_cell_by_cell(hw):
@@ -123,3 +124,63 @@ def test_figures_that_are_all_one_or_less_are_kept_as_given_with_a_warning(hw):
     assert any("Every figure is 1 or less (the largest is 0.412)" in n for n in upload.notes)
     usual = read_upload(text.replace("0.412", "41.2").encode(), "survey.csv", SOURCE, reference=hw)
     assert not any("1 or less" in n for n in usual.notes)
+
+
+PRINTED = (
+    "Region,% that worked at home in the week prior to interview,% that have ever worked from home\n"
+    "Wales,10.0,20.1\nLondon,18.1,\nTotal,12.4,26.7\n"
+)
+
+
+def test_a_table_as_printed_with_a_column_per_measure_is_read_one_figure_per_measure(hw):
+    upload = read_upload(PRINTED.encode(), "april.csv", SOURCE, reference=hw)
+    got = {(r.breakdown, r.category, r.measure): r.percent for r in upload.rows.itertuples()}
+    assert {k: v for k, v in got.items() if v == v} == {
+        ("region", "Wales", "week_prior"): 10.0,
+        ("region", "London", "week_prior"): 18.1,
+        ("all", "All in employment", "week_prior"): 12.4,
+        ("region", "Wales", "ever"): 20.1,
+        ("all", "All in employment", "ever"): 26.7,
+    }
+    assert got[("region", "London", "ever")] != got[("region", "London", "ever")]  # the empty cell is missing, not 0
+    note = next(n for n in upload.notes if n.startswith("Your table has a column per measure"))
+    assert "'% that have ever worked from home' → ever" in note
+
+
+def test_a_problem_in_a_table_as_printed_names_the_files_own_row_and_column(hw):
+    text = "Sector,Week before interview,Ever\nEducation,12.8,38.3\nInformation and communication,abc,53.1\n"
+    with pytest.raises(UploadError) as raised:
+        read_upload(text.encode(), "sectors.csv", SOURCE, reference=hw)
+    assert [(p.row, p.column) for p in raised.value.problems] == [(3, "Week before interview")]
+
+
+def test_a_workbook_as_printed_under_a_title_with_percentage_cells_and_its_own_age_labels(hw):
+    rows = [["Homeworking by age"], [], ["Age band", "Week before interview", "Ever"]]
+    rows += [["16 to 19", 0.05, 0.1], ["All workers", 0.124, 0.267]]
+    data = workbook(rows, percent_formats=("B4", "C4", "B5", "C5"))
+    upload = read_upload(data, "age.xlsx", SOURCE, reference=hw)
+    assert figures(upload) == {
+        ("16-19 yrs", "week_prior"): 5.0,
+        ("16-19 yrs", "ever"): 10.0,
+        ("All in employment", "week_prior"): 12.4,
+        ("All in employment", "ever"): 26.7,
+    }
+    assert any("'All workers' is the whole of the UK" in n for n in upload.notes)
+
+
+def test_a_breakdown_column_beside_columns_per_measure_gives_each_rows_breakdown(hw):
+    text = "breakdown,category,week_prior,ever\nregion,Wales,10,20\nsector,Education,5,30\n"
+    upload = read_upload(text.encode(), "mixed.csv", SOURCE, reference=hw)
+    assert {(r.breakdown, r.category, r.measure) for r in upload.rows.itertuples()} == {
+        ("region", "Wales", "week_prior"),
+        ("region", "Wales", "ever"),
+        ("sector", "Education", "week_prior"),
+        ("sector", "Education", "ever"),
+    }
+
+
+def test_a_long_table_with_a_column_named_as_a_measure_stays_long(hw):
+    text = "breakdown,category,measure,percent,ever\nregion,Wales,week_prior,10,99\n"
+    upload = read_upload(text.encode(), "long.csv", SOURCE, reference=hw)
+    assert figures(upload) == {("Wales", "week_prior"): 10.0}
+    assert any("Columns not used: ever" in n for n in upload.notes)
