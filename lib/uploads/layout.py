@@ -157,12 +157,15 @@ def fractions_note(percent: pd.Series) -> str | None:
     )
 
 
-# The first word of a label column's header → the breakdown its rows belong to ("Region of workplace", "Age band").
+# A word of a label column's header → the breakdown its rows belong to ("Region", "Age band", "Location of
+# workplace", as the printed region table is titled); the first such word decides.
 BREAKDOWN_WORDS = {
     "region": "region",
     "regions": "region",
     "nation": "region",
     "nations": "region",
+    "location": "region",
+    "workplace": "region",
     "sector": "sector",
     "sectors": "sector",
     "industry": "sector",
@@ -240,7 +243,7 @@ def from_wide(raw: pd.DataFrame, total_labels: Sequence[str] = ()) -> Wide | Non
 
 
 def _breakdown_of(key: str) -> str | None:
-    return BREAKDOWN_WORDS.get(key.split(" ")[0]) if key else None
+    return next((BREAKDOWN_WORDS[w] for w in key.split(" ") if w in BREAKDOWN_WORDS), None)
 
 
 def value_columns(columns: Iterable[object]) -> list[int]:

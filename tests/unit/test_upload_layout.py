@@ -147,6 +147,21 @@ def test_a_table_as_printed_with_a_column_per_measure_is_read_one_figure_per_mea
     assert "'% that have ever worked from home' → ever" in note
 
 
+@pytest.mark.parametrize(
+    ("header", "breakdown"),
+    [
+        ("Location of workplace", "region"),
+        ("Age of worker", "age"),
+        ("Industry (SIC 2007)", "sector"),
+        ("Nation", "region"),
+    ],
+)
+def test_the_label_columns_header_says_its_breakdown_in_the_words_tables_use(hw, header, breakdown):
+    text = f'"{header}",Ever\nSomewhere,30\n'
+    upload = read_upload(text.encode(), "t.csv", SOURCE, reference=hw)
+    assert upload.rows["breakdown"].tolist() == [breakdown]
+
+
 def test_a_problem_in_a_table_as_printed_names_the_files_own_row_and_column(hw):
     text = "Sector,Week before interview,Ever\nEducation,12.8,38.3\nInformation and communication,abc,53.1\n"
     with pytest.raises(UploadError) as raised:
