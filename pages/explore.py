@@ -160,10 +160,10 @@ def upload_section(mine) -> None:
         "Upload a CSV, Excel or Parquet file in the shape of the homeworking table: columns **breakdown** "
         "(all, sector, age, region, occupation), **category**, **measure** (week_prior or ever) and **percent** "
         "(0–100, empty where you have no figure); code and official_name are optional. A table laid out as the "
-        "printed ones are also reads: a column of regions, sectors or age bands and a column per measure, a title "
-        "above it, Excel's percentage cells. Any subset of categories will do, and new categories are welcome; a "
-        'known category in another spelling ("Yorkshire and The Humber") is matched to it. Your figures then '
-        "appear beside the ONS 2019 figures here and on the Sectors, Age and Regions pages, for this browser "
+        "printed ones is read too: a column of regions, sectors or age bands and a column per measure, with a "
+        "title above it and Excel's percentage cells. Any subset of categories will do, and new categories are "
+        'welcome; a known category in another spelling ("Yorkshire and The Humber") is matched to it. Your figures '
+        "then appear beside the ONS 2019 figures here and on the Sectors, Age and Regions pages, for this browser "
         "session only: nothing is saved."
     )
     st.download_button(
