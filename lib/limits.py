@@ -75,6 +75,11 @@ class Limits:
     bundle_members: int = _setting(
         20, "files in a bundle (.zip): a bundle holds three; a zip of thousands of entries is not one"
     )
+    sheets: int = _setting(
+        50,
+        "sheets of a workbook looked at for a header row, and whose declared size is checked: a statistical "
+        "workbook has a cover, contents, notes and a dozen tables; a crafted one may have thousands of sheets",
+    )
     cell_chars: int = _setting(
         200,
         "characters in one text cell of an upload (a category, code or official name): the longest built-in one "

@@ -59,8 +59,12 @@ def skipped_note(rows: Sequence[Sequence[object]], line: str = "line") -> str:
     ]
     shown = [f"'{s}'" for s in shown if s]
     what = f": {', '.join(shown[:3])}{' …' if len(shown) > 3 else ''}" if shown else ""
-    above = line if len(rows) == 1 else f"{len(rows)} {line}s"
-    return f"The header is on {line} {len(rows) + 1}: the {above} above it, read as a title, were left out{what}."
+    above = (
+        f"{line} above it, read as a title, was"
+        if len(rows) == 1
+        else f"{len(rows)} {line}s above it, read as a title, were"
+    )
+    return f"The header is on {line} {len(rows) + 1}: the {above} left out{what}."
 
 
 def csv_header(text: str, delimiters: Iterable[str], required: Sequence[str]) -> tuple[list[list[str]], str]:
@@ -249,3 +253,16 @@ def _breakdown_of(key: str) -> str | None:
 def value_columns(columns: Iterable[object]) -> list[int]:
     """The positions of the columns that hold figures: 'percent', or each column named as a measure."""
     return [i for i, c in enumerate(columns) if _key(c) == "percent" or _key(c) in MEASURE_NAMES]
+
+
+def printed_without_measures(columns: Iterable[object]) -> str | None:
+    """What to do with a table laid out as printed whose figures' columns name no measure this reads."""
+    keys = [_key(c) for c in columns]
+    labels = [str(c) for c, k in zip(columns, keys, strict=True) if _breakdown_of(k)]
+    if not labels or {"measure", "percent"} & set(keys) or any(k in MEASURE_NAMES for k in keys):
+        return None
+    return (
+        f"the rows are named under '{labels[0]}', but no column is headed by a measure: head each column of figures "
+        f"'{MEASURE_SHORT['week_prior']}' or '{MEASURE_SHORT['ever']}' (the measure it holds), or use the template's "
+        "columns"
+    )

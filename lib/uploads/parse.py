@@ -257,7 +257,7 @@ def _parse(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, list[s
     if data[:4] == b"PAR1":
         return _parse_parquet(data, name), []
     if data[:4] == b"PK\x03\x04":
-        return _parse_xlsx(data, name, limits.xlsx_max_rows)
+        return _parse_xlsx(data, name, limits.xlsx_max_rows, limits.sheets)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         rule = "this is an old-style Excel .xls (or password-protected) workbook: save it as .xlsx or CSV"
         raise UploadError(name, [_problem(rule)])
@@ -275,9 +275,9 @@ def _parse_parquet(data: bytes, name: str) -> pd.DataFrame:
     return table.to_pandas()
 
 
-def _parse_xlsx(data: bytes, name: str, max_rows: int) -> tuple[pd.DataFrame, list[str]]:
-    """The sheet named "Data" (as our own exports have) or else the first sheet, every cell as text, from its
-    header row (lines of title above it are left out) and with percentage cells as the percentages they show.
+def _parse_xlsx(data: bytes, name: str, max_rows: int, max_sheets: int) -> tuple[pd.DataFrame, list[str]]:
+    """The sheet with the table (`_sheet_to_read`), every cell as text, from its header row (lines of title above
+    it are left out) and with percentage cells as the percentages they show.
 
     openpyxl parses the workbook's XML through defusedxml (installed, so used): a workbook
     that declares XML entities is refused, not expanded. At most one row past `max_rows`
@@ -286,11 +286,9 @@ def _parse_xlsx(data: bytes, name: str, max_rows: int) -> tuple[pd.DataFrame, li
     options = dict(dtype=str, keep_default_na=False, na_values=[""])
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-        sheet = "Data" if "Data" in book.sheet_names else book.sheet_names[0]
-        top = pd.read_excel(book, sheet_name=sheet, header=None, nrows=layout.HEADER_SEARCH_ROWS, **options)
-        header = layout.header_row(top.itertuples(index=False), REQUIRED) or 0
+        sheet, top, header, notes = _sheet_to_read(book, max_sheets, options)
         table = pd.read_excel(book, sheet_name=sheet, header=header, nrows=max_rows + 1, **options)
-        notes = [layout.skipped_note(top.iloc[:header].values.tolist(), line="row")] if header else []
+        notes += [layout.skipped_note(top.iloc[:header].values.tolist(), line="row")] if header else []
         table.index += header
         scaled = 0
         for at in layout.value_columns(table.columns) if len(table) else ():
@@ -314,6 +312,32 @@ def _parse_xlsx(data: bytes, name: str, max_rows: int) -> tuple[pd.DataFrame, li
         )
         raise UploadError(name, [_problem(rule)])
     return table, notes
+
+
+def _sheet_to_read(book: pd.ExcelFile, max_sheets: int, options: dict) -> tuple[str, pd.DataFrame, int, list[str]]:
+    """(sheet, its top rows, its header's index, notes): "Data" (as our own exports have), else the first sheet
+    with a header row (a statistical workbook starts with a cover and contents), else the first sheet."""
+    names = [str(n) for n in book.sheet_names]
+    order = sorted(names[:max_sheets], key=lambda n: n != "Data")
+    found: list[tuple[str, pd.DataFrame, int]] = []
+    for name in order:
+        top = pd.read_excel(book, sheet_name=name, header=None, nrows=layout.HEADER_SEARCH_ROWS, **options)
+        header = layout.header_row(top.itertuples(index=False), REQUIRED)
+        if header is not None:
+            found.append((name, top, header))
+    if not found:
+        top = pd.read_excel(book, sheet_name=order[0], header=None, nrows=layout.HEADER_SEARCH_ROWS, **options)
+        return order[0], top, 0, []
+    sheet, top, header = found[0]
+    notes = [] if sheet == order[0] else [f"Read the sheet '{sheet}', the first with a header row."]
+    if len(found) > 1:
+        others = ", ".join(f"'{n}'" for n, _, _ in found[1:])
+        holds = "also holds a table" if len(found) == 2 else "also hold tables"
+        notes.append(
+            f"Only the sheet '{sheet}' was read: {others} {holds}, and one sheet is read from a workbook. To add "
+            "those figures too, put all your figures in one sheet, in the template's columns."
+        )
+    return sheet, top, header, notes
 
 
 def _caused_by(err: BaseException | None, kind: type[BaseException]) -> bool:
@@ -474,7 +498,8 @@ def _with_found_columns(problems: list[Problem], raw: pd.DataFrame) -> list[Prob
     if any(p.rule.startswith("a column named") for p in problems):
         found = ", ".join(str(c) for c in raw.columns) or "none"
         rule = f"the columns must be {', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)}); the file has: {found}"
-        problems = [*problems, _problem(rule)]
+        printed = layout.printed_without_measures(raw.columns)
+        problems = [*problems, _problem(rule), *([_problem(printed)] if printed else [])]
     return problems
 
 

@@ -112,9 +112,10 @@ def _workbook(data: bytes, limits: Limits) -> list[Problem]:
         book = zipfile.ZipFile(io.BytesIO(data))
         members = book.infolist()
         problems = _archive(book, members, limits)
-        if not problems:
-            sheet, path = _sheet_read(book)
+        for sheet, path in _sheets(book)[: limits.sheets] if not problems else ():
             problems = _dimension(book, sheet, path, limits)
+            if problems:
+                break
         return problems or _unpacked("the workbook declares", sum(m.file_size for m in members), limits)
     except DefusedXmlException:
         return [_problem(XML_ENTITIES)]
@@ -151,16 +152,20 @@ def _starts_like_zip(book: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
         return part.read(4) == ZIP
 
 
-def _sheet_read(book: zipfile.ZipFile) -> tuple[str, str]:
-    """The sheet `lib.uploads.parse` reads ("Data", else the first) and its part's path, from the workbook's own XML."""
+def _sheets(book: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """Each sheet's name and its part's path, in the workbook's order, from the workbook's own XML: any of them
+    may be the one `lib.uploads.parse` reads (the first with a header row), so each one's declared size counts."""
     workbook = ElementTree.fromstring(book.read("xl/workbook.xml"))
-    sheets = [(s.get("name"), s.get(REL_ID)) for s in workbook.iter(f"{MAIN}sheet")]
+    sheets = [(s.get("name") or "", s.get(REL_ID)) for s in workbook.iter(f"{MAIN}sheet")]
     rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{RELS}Relationship")}
-    name, rel = next(((n, r) for n, r in sheets if n == "Data"), sheets[0])
-    target = targets[rel]
-    path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    return name, path
+    found = []
+    for name, rel in sheets:
+        target = targets[rel]
+        found.append(
+            (name, target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target)))
+        )
+    return found
 
 
 def _dimension(book: zipfile.ZipFile, sheet: str, path: str, limits: Limits) -> list[Problem]:

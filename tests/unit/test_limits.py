@@ -15,7 +15,7 @@ def test_streamlit_refuses_files_over_the_same_size_as_the_page_states():
 
 
 def test_every_setting_says_why_it_has_its_value():
-    for limits, count in ((LIMITS, 17), (DRAWING, 9)):
+    for limits, count in ((LIMITS, 18), (DRAWING, 9)):
         described = limits.describe()
         assert len(described) == count
         for name, value, why in described:

@@ -1,6 +1,8 @@
 """Files laid out as people lay them out: a title above the table, Excel's percentage cells, measures in words."""
 
 import io
+import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -199,3 +201,53 @@ def test_a_long_table_with_a_column_named_as_a_measure_stays_long(hw):
     upload = read_upload(text.encode(), "long.csv", SOURCE, reference=hw)
     assert figures(upload) == {("Wales", "week_prior"): 10.0}
     assert any("Columns not used: ever" in n for n in upload.notes)
+
+
+def test_a_workbook_with_a_cover_sheet_is_read_from_its_first_sheet_with_a_table_and_names_the_others(hw):
+    book = openpyxl.Workbook()
+    book.active.title = "Cover"
+    book.active.append(["Coronavirus and homeworking in the UK"])
+    by_region = book.create_sheet("Table 1")
+    for row in (["Table 1: by region"], ["Region", "Week before interview"], ["Wales", 20]):
+        by_region.append(row)
+    by_age = book.create_sheet("Table 2")
+    for row in (["Age band", "Ever"], ["16 to 19", 20]):
+        by_age.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    upload = read_upload(out.getvalue(), "ons.xlsx", SOURCE, reference=hw)
+    assert figures(upload) == {("Wales", "week_prior"): 20.0}
+    assert "Read the sheet 'Table 1', the first with a header row." in upload.notes
+    assert any(n.startswith("Only the sheet 'Table 1' was read: 'Table 2' also holds a table") for n in upload.notes)
+    assert any(
+        n.startswith("The header is on row 2: the row above it, read as a title, was left out") for n in upload.notes
+    )
+
+
+def test_a_table_as_printed_whose_columns_name_no_measure_is_told_how_to_head_them(hw):
+    text = "Region,Percentage who did some work from home\nWales,20\n"
+    with pytest.raises(UploadError) as raised:
+        read_upload(text.encode(), "ons.csv", SOURCE, reference=hw)
+    assert any(
+        "named under 'Region', but no column is headed by a measure" in p.rule and "'Week before interview'" in p.rule
+        for p in raised.value.problems
+    )
+
+
+def test_every_sheet_that_could_be_read_is_held_to_the_declared_size_cap(hw):
+    book = openpyxl.Workbook()
+    book.active.title = "Cover"
+    book.active.append(["A cover sheet"])
+    book.create_sheet("Table 1").append(HEADER)
+    out = io.BytesIO()
+    book.save(out)
+    swollen = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as source, zipfile.ZipFile(swollen, "w") as target:
+        for item in source.infolist():
+            part = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                part = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:D2000001"', part)
+            target.writestr(item, part)
+    with pytest.raises(UploadError) as raised:
+        read_upload(swollen.getvalue(), "swollen.xlsx", SOURCE, reference=hw)
+    assert "the workbook's sheet 'Table 1' declares 2,000,000 rows" in raised.value.problems[0].rule
