@@ -266,3 +266,21 @@ def printed_without_measures(columns: Iterable[object]) -> str | None:
         f"'{MEASURE_SHORT['week_prior']}' or '{MEASURE_SHORT['ever']}' (the measure it holds), or use the template's "
         "columns"
     )
+
+
+# How statistical tables mark a cell with no figure (ONS: ".." not available, "x"/"[x]" not available, "[c]"
+# confidential, "[z]" not applicable, ":" Eurostat's, "*" too unreliable to publish). Not "-": some tables print
+# a nil figure so, and a zero must not become missing.
+NO_FIGURE_MARKS = ("..", ".", "x", "[x]", "[c]", "[z]", ":", "*", "n/a", "na", "#n/a")
+
+
+def no_figure_marks(values: pd.Series) -> tuple[pd.Series, str | None]:
+    """Cells marked as having no figure, as missing (never zero), and a note that says which marks were read so."""
+    if pd.api.types.is_numeric_dtype(values):
+        return values, None
+    marked = values.astype("str").str.strip().str.lower().isin(NO_FIGURE_MARKS) & values.notna()
+    if not marked.any():
+        return values, None
+    marks = ", ".join(f"'{m}'" for m in dict.fromkeys(values[marked].astype("str").str.strip()))
+    note = f"{int(marked.sum()):,} cells marked as having no figure ({marks}) were read as empty: missing, not zero."
+    return values.where(~marked), note

@@ -469,6 +469,8 @@ def _tidy(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
         if column in table:
             table[column] = table[column].str.lower()
     if "percent" in table:
+        table["percent"], unmarked = layout.no_figure_marks(table["percent"])
+        notes += [unmarked] if unmarked else []
         table["percent"], stripped = _percent(table["percent"])
         if stripped:
             notes.append("Percent signs after the figures were dropped (12.4% → 12.4).")

@@ -251,3 +251,21 @@ def test_every_sheet_that_could_be_read_is_held_to_the_declared_size_cap(hw):
     with pytest.raises(UploadError) as raised:
         read_upload(swollen.getvalue(), "swollen.xlsx", SOURCE, reference=hw)
     assert "the workbook's sheet 'Table 1' declares 2,000,000 rows" in raised.value.problems[0].rule
+
+
+def test_cells_a_statistical_table_marks_as_having_no_figure_are_missing_never_zero(hw):
+    text = "Region,Week before interview,Ever\nWales,..,20.1\nLondon,[x],25\nScotland,12,30\n"
+    upload = read_upload(text.encode(), "ons.csv", SOURCE, reference=hw)
+    got = {(r.category, r.measure): r.percent for r in upload.rows.itertuples()}
+    assert got[("Scotland", "week_prior")] == 12.0 and got[("Wales", "ever")] == 20.1
+    assert all(got[k] != got[k] for k in (("Wales", "week_prior"), ("London", "week_prior")))  # NaN: missing
+    assert any(
+        n.startswith("2 cells marked as having no figure ('..', '[x]') were read as empty") for n in upload.notes
+    )
+
+
+def test_a_dash_is_not_taken_for_a_missing_figure(hw):
+    text = "breakdown,category,measure,percent\nregion,Wales,ever,-\n"
+    with pytest.raises(UploadError) as raised:
+        read_upload(text.encode(), "ons.csv", SOURCE, reference=hw)
+    assert raised.value.problems[0].value == "-"
