@@ -4,7 +4,9 @@
 - `preflight`: what a file declares about its size, checked before anything is decoded;
 - `reader`: `parse` in a separate process per file, with a memory and time limit;
 - `bundle`: your figures as a .zip you keep, and back;
-- `labels`: labels that look like a typo of a known one ("Walse": did you mean Wales?), and the answer applied.
+- `layout`: a table read as its author laid it out (a title above it, a column per measure, percentage cells);
+- `labels`: labels matched to the built-in ones in any spelling, and those that look like a typo of a known one
+  ("Walse": did you mean Wales?) asked about, the answer applied.
 
 The caps are in lib/limits.py, each with its reason.
 """
