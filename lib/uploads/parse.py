@@ -495,12 +495,13 @@ def _percent(values: pd.Series) -> tuple[pd.Series, bool]:
 
 
 def _with_found_columns(problems: list[Problem], raw: pd.DataFrame) -> list[Problem]:
-    """When columns are missing, also say which columns the file does have."""
+    """When columns are missing, first say what to do: which columns the file does have, or, for a table laid out
+    as printed, how to head its columns of figures; the missing columns one by one after that."""
     if any(p.rule.startswith("a column named") for p in problems):
         found = ", ".join(str(c) for c in raw.columns) or "none"
         rule = f"the columns must be {', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)}); the file has: {found}"
         printed = layout.printed_without_measures(raw.columns)
-        problems = [*problems, _problem(rule), *([_problem(printed)] if printed else [])]
+        problems = [*([_problem(printed)] if printed else []), _problem(rule), *problems]
     return problems
 
 
