@@ -68,7 +68,7 @@ class Problem(Exception):
             "status": self.status,
             "detail": self.detail,
             "instance": _cut(instance),
-            **self.fields,
+            **{k: v for k, v in self.fields.items() if v is not None},  # a field with nothing to say is left out
         }
         encoded = json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8")
         return _respond(encoded, PROBLEM, self.status, headers=self.headers)
@@ -135,10 +135,11 @@ def _check_address(page: str, fmt: str, frozen: tuple) -> tuple:
         raise Problem(
             400,
             "Bad parameter value",
-            f"'{bad.key}' cannot be '{_cut(bad.given)}'.",
+            f"'{bad.key}' cannot be '{_cut(bad.given)}'." + (f" Did you mean '{bad.nearest}'?" if bad.nearest else ""),
             parameter=bad.key,
             given=_cut(bad.given),
             allowed=allowed_values,
+            did_you_mean=bad.nearest,
         ) from None
     return tuple((key, tuple(v) if isinstance(v, list) else v) for key, v in chosen.items())
 
@@ -231,6 +232,23 @@ async def openapi_document(request: Request) -> Response:
     )
 
 
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "parameter": {"type": "string"},
+        "allowed": {"type": "array", "items": {"type": "string"}},
+        "given": {"type": "string"},
+        "did_you_mean": {"type": "string", "description": "the allowed value the given one most likely meant"},
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+
 def openapi(base: str = "") -> dict:
     """The API described from lib.selections: one path per page, each parameter with its allowed values."""
     t = tables()
@@ -289,21 +307,7 @@ def openapi(base: str = "") -> dict:
                 },
                 **parameter_docs,
             },
-            "schemas": {
-                "Problem": {
-                    "type": "object",
-                    "properties": {
-                        "type": {"type": "string"},
-                        "title": {"type": "string"},
-                        "status": {"type": "integer"},
-                        "detail": {"type": "string"},
-                        "instance": {"type": "string"},
-                        "parameter": {"type": "string"},
-                        "allowed": {"type": "array", "items": {"type": "string"}},
-                    },
-                    "required": ["type", "title", "status", "detail"],
-                }
-            },
+            "schemas": {"Problem": PROBLEM_SCHEMA},
         },
     }
     return share.described(document)  # the static pages' options, oEmbed, a slide, plotly.js

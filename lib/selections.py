@@ -11,6 +11,7 @@ is the strict reading the API uses to answer 400 instead of guessing.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -53,13 +54,25 @@ class Tables:
 
 
 class SelectionError(ValueError):
-    """A URL value the strict reading refuses: which key, what was given, what is allowed."""
+    """A URL value the strict reading refuses: which key, what was given, what is allowed, and the allowed value
+    it most likely meant (`nearest`: the same but for case, spacing or a slip of the keyboard), if any."""
 
     def __init__(self, key: str, given: str, allowed: Sequence[str] | str):
         self.key, self.given = key, given
         self.allowed = allowed if isinstance(allowed, str) else list(allowed)
+        self.nearest = None if isinstance(allowed, str) else nearest(given, self.allowed)
         described = allowed if isinstance(allowed, str) else ", ".join(map(repr, self.allowed[:40]))
         super().__init__(f"'{key}' cannot be {given!r}: it is one of {described}")
+
+
+def nearest(given: str, allowed: Sequence[str]) -> str | None:
+    """The allowed value `given` most likely meant: the same but for case and spacing, else a close spelling."""
+    folded = {" ".join(a.casefold().split()): a for a in allowed}
+    same = folded.get(" ".join(str(given).casefold().split()))
+    if same is not None:
+        return same
+    close = difflib.get_close_matches(str(given).casefold()[:200], list(folded), n=1, cutoff=0.8)
+    return folded[close[0]] if close else None
 
 
 @dataclass(frozen=True)

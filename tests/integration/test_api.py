@@ -115,6 +115,14 @@ def test_bad_input_is_problem_json_naming_the_parameter_and_allowed_values(serve
     assert b"<script>" not in body or headers["content-type"] != "text/html"
 
 
+def test_a_bad_value_that_is_an_allowed_one_in_another_case_or_spelling_is_named(server):
+    code, _, body = get(f"{server}/api/regions.csv?region=wales")
+    problem = json.loads(body)
+    assert code == 400 and problem["did_you_mean"] == "Wales"
+    assert problem["detail"] == "'region' cannot be 'wales'. Did you mean 'Wales'?"
+    assert "did_you_mean" not in json.loads(get(f"{server}/api/regions.csv?region=Atlantis")[2])
+
+
 def test_openapi_document_is_valid_and_lists_every_page(server):
     status, _, body = get(f"{server}/api/openapi.json")
     document = json.loads(body)

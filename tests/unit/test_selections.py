@@ -174,3 +174,17 @@ def test_what_tables_derive_once_is_made_once_and_kept_with_those_tables():
         views.build("sectors", first, {"sector": "Education", "benchmark": UK_OPTION}).main.table
         is views.build("sectors", first, {"sector": "Information and communication", "benchmark": UK_OPTION}).main.table
     )
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [("wales", "Wales"), (" WALES ", "Wales"), ("Walse", "Wales"), ("Yorkshire and the Humber", "Yorkshire & Humber")],
+)
+def test_a_refused_value_names_the_allowed_one_it_most_likely_meant(given, meant):
+    regions = ["North East", "Yorkshire & Humber", "Wales", "London"]
+    assert selections.SelectionError("region", given, regions).nearest == meant
+
+
+def test_a_value_like_none_allowed_is_refused_without_a_guess():
+    assert selections.SelectionError("region", "Atlantis", ["Wales", "London"]).nearest is None
+    assert selections.SelectionError("min", "lots", "a number").nearest is None
