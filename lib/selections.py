@@ -65,13 +65,22 @@ class SelectionError(ValueError):
         super().__init__(f"'{key}' cannot be {given!r}: it is one of {described}")
 
 
+def _folded(text: str) -> str:
+    return " ".join(str(text).casefold().split())
+
+
+def same_but_for_case(given: str, allowed: Sequence[str]) -> str | None:
+    """The allowed value that `given` spells but for case and spacing ('wales', ' WALES '), if any."""
+    return {_folded(a): a for a in allowed}.get(_folded(given))
+
+
 def nearest(given: str, allowed: Sequence[str]) -> str | None:
     """The allowed value `given` most likely meant: the same but for case and spacing, else a close spelling."""
-    folded = {" ".join(a.casefold().split()): a for a in allowed}
-    same = folded.get(" ".join(str(given).casefold().split()))
+    same = same_but_for_case(given, allowed)
     if same is not None:
         return same
-    close = difflib.get_close_matches(str(given).casefold()[:200], list(folded), n=1, cutoff=0.8)
+    folded = {_folded(a): a for a in allowed}
+    close = difflib.get_close_matches(_folded(given)[:200], list(folded), n=1, cutoff=0.8)
     return folded[close[0]] if close else None
 
 
@@ -493,6 +502,25 @@ def check(selections: Sequence[Selection], query: Query, tables: Tables) -> dict
             selection.check(raw, tables, {})  # nowhere an option: refused
             chosen[selection.key] = selection.read(raw, tables, chosen)
     return chosen
+
+
+def respelled(selections: Sequence[Selection], query: Query, tables: Tables) -> dict[str, list[str]] | None:
+    """The address with each value that spells an option but for case or spacing (`?region=wales`, typed or pasted
+    by hand) written as the page offers it, or None when there is none: Streamlit's binding would drop such a
+    value and show the default. Other keys and values are kept as given."""
+    fixed = {key: list(_as_list(values)) for key, values in query.items()}
+    changed = False
+    chosen: dict[str, Any] = {}
+    for selection in selections:
+        given = fixed.get(selection.key)
+        if given and selection.options is not None and (not selection.applies or selection.applies(chosen)):
+            offered = [selection.shown(o) for o in selection.choices(tables, chosen)]
+            spelled = [v if v in offered else (same_but_for_case(v, offered) or v) for v in given]
+            changed |= spelled != given
+            fixed[selection.key] = spelled
+        if not selection.applies or selection.applies(chosen):
+            chosen[selection.key] = selection.read(fixed.get(selection.key), tables, chosen)
+    return fixed if changed else None
 
 
 def query_string(selections: Sequence[Selection], chosen: Mapping[str, Any], tables: Tables) -> list[tuple[str, str]]:

@@ -29,7 +29,7 @@ from ui.show import changes, column_config, comparison, headline, metrics, show_
 from ui.uploaded import needs_review, where_they_show
 from ui.uploaded import review as review_labels
 from ui.viewport import keep_viewport, narrow
-from ui.widgets import page_script, widget, widgets
+from ui.widgets import open_as_offered, page_script, widget, widgets
 
 __all__ = [
     "FAVICON",
@@ -56,6 +56,7 @@ __all__ = [
     "metrics",
     "narrow",
     "needs_review",
+    "open_as_offered",
     "page_file",
     "page_of_address",
     "page_script",

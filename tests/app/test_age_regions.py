@@ -112,3 +112,16 @@ def test_uploaded_rows_are_drawn_and_named_on_age_and_regions():
         assert r"\*Our\* survey" in note  # file text is shown as text, not Markdown
         figures = [chart.proto.spec for chart in at.get("plotly_chart")]
         assert any("Your data: *Our* survey" in figure for figure in figures)  # the 2019 chart that draws them
+
+
+def test_a_hand_typed_address_in_another_case_opens_the_view_it_spells():
+    at = run_page("../pages/regions.py", {"region": "wales", "other": " LONDON "})
+    assert not at.exception
+    assert at.selectbox(key="region").value == "Wales" and at.selectbox(key="other").value == "London"
+    assert at.header[0].value.startswith("Workers in Wales")
+    assert at.query_params["region"] == "Wales"  # opened again as the page offers it: the address bar is the view
+
+
+def test_an_address_value_like_no_option_still_falls_back_to_the_default():
+    at = run_page("../pages/regions.py", {"region": "Atlantis"})
+    assert not at.exception and at.selectbox(key="region").value == "London"

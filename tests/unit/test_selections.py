@@ -188,3 +188,18 @@ def test_a_refused_value_names_the_allowed_one_it_most_likely_meant(given, meant
 def test_a_value_like_none_allowed_is_refused_without_a_guess():
     assert selections.SelectionError("region", "Atlantis", ["Wales", "London"]).nearest is None
     assert selections.SelectionError("min", "lots", "a number").nearest is None
+
+
+def test_an_address_typed_in_another_case_is_respelled_as_the_page_offers_it():
+    tables = Tables(data.load_homeworking(), data.load_councils())
+    keys = views.PAGES["councils"].keys
+    query = {"region": ["east of england", "Wales"], "org": ["norfolk county council"], "utm": ["x"]}
+    assert selections.respelled(keys, query, tables) == {
+        "region": ["East of England", "Wales"],
+        "org": ["Norfolk County Council"],
+        "utm": ["x"],
+    }
+    assert selections.respelled(keys, {"region": ["Wales"], "org": ["Atlantis"]}, tables) is None
+    assert selections.respelled(views.PAGES["sectors"].keys, {"sector": ["education"]}, tables) == {
+        "sector": ["Education"]
+    }
