@@ -76,3 +76,10 @@ def test_back_and_forward_keep_each_pages_view(page, app_url):
     wait_for_app(page)
     assert "band=70+and+over" in page.url, page.url
     assert page.get_by_role("combobox", name="Your age band").input_value() == "70 and over"
+
+
+def test_an_address_typed_in_another_case_opens_its_view_and_says_it_as_offered(page, app_url):
+    page.goto(f"{app_url}/councils?org=norfolk+county+council&region=EAST+OF+ENGLAND")
+    wait_for_app(page)
+    expect(page).to_have_url(f"{app_url}/councils?org=Norfolk+County+Council&region=East+of+England")
+    assert page.get_by_role("heading", level=2).first.inner_text().startswith("Norfolk County Council:")
