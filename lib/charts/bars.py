@@ -13,7 +13,7 @@ from lib.charts.layout import (
     axis_label,
     bar_labels,
     finish_layout,
-    label_font,
+    grouped_bar_labels,
     label_margin,
     legend_above_panels,
     panel_title_px,
@@ -24,7 +24,6 @@ from lib.charts.layout import (
     style_panel_titles,
     tick_label,
     value_axis,
-    value_label,
 )
 from lib.charts.panels import category_names, cell, measure_panels, stack_panels
 from lib.charts.theme import NORMAL, UPLOADED, WHITE, Theme
@@ -68,9 +67,13 @@ def category_bars(
     labels, lines = [], []
     for panel, measure in enumerate(measures, start=1):
         values = table[measure] if measure in table else pd.Series(math.nan, index=cats)
-        _add_ons_bars(fig, values, measure, roles, panel, theme, labelled=ons_categories if mine is not None else None)
+        _add_ons_bars(fig, values, measure, roles, panel, theme, in_legend=mine is not None)
         if mine is not None:
-            _add_user_bars(fig, mine, cats, measure, panel, theme)
+            groups = [
+                (values[values.index.isin(ons_categories)], True),
+                *_add_user_bars(fig, mine, cats, measure, panel, theme),
+            ]
+            labels += grouped_bar_labels(groups, cats, theme, col=panel)
         else:
             labels += bar_labels(values, theme, col=panel)
         if reference and not math.isnan(reference.get(measure, math.nan)):
@@ -134,7 +137,7 @@ def _top_value(table: pd.DataFrame, measures: tuple[str, ...], user_rows: pd.Dat
 
 
 def _add_ons_bars(
-    fig: go.Figure, values: pd.Series, measure: str, roles: list[str], col: int, theme: Theme, *, labelled: set | None
+    fig: go.Figure, values: pd.Series, measure: str, roles: list[str], col: int, theme: Theme, *, in_legend: bool
 ) -> None:
     """The published figures of one measure in their roles' colours; `labelled` (beside uploaded bars) puts each
     value on its own bar, since the grouped bars leave no room for a label after them."""
@@ -147,17 +150,18 @@ def _add_ons_bars(
         hovertemplate="<b>%{y}</b><br>%{customdata[0]}: %{x:.1f}%<extra>ONS 2019</extra>",
         name="ONS 2019",
         legendgroup="ons",
-        showlegend=labelled is not None and col == 1,
-        text=[value_label(v) if c in labelled else "" for c, v in values.items()] if labelled is not None else None,
-        textposition="outside",
+        showlegend=in_legend and col == 1,
         cliponaxis=False,
-        textfont=label_font(theme),
         **cell(theme, col),
     )
 
 
-def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], measure: str, col: int, theme: Theme):
-    """The user's own figures for one measure, one hatched trace per named source."""
+def _add_user_bars(
+    fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], measure: str, col: int, theme: Theme
+) -> list[tuple[pd.Series, bool]]:
+    """The user's own figures for one measure, one hatched trace per named source; returns each trace's figures
+    for its labels (lib.charts.layout.grouped_bar_labels: a missing one has none)."""
+    drawn = []
     for source, rows in user_rows[user_rows["measure"] == measure].groupby("source", sort=False):
         values = rows.drop_duplicates("category").set_index("category")["percent"].reindex(cats)
         fig.add_bar(
@@ -170,10 +174,7 @@ def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], mea
                 pattern=dict(shape="/", fgcolor=WHITE, fillmode="overlay", size=8),
                 line=dict(width=0),
             ),
-            text=["" if math.isnan(v) else f"{v:.1f}%" for v in values],
-            textposition="outside",
             cliponaxis=False,
-            textfont=label_font(theme),
             customdata=[for_plotly(c) for c in cats],  # the whole label, escaped: an axis shows it shortened
             hovertemplate=f"<b>%{{customdata}}</b><br>{MEASURE_LABELS[measure]}: %{{x:.1f}}%"
             f"<extra>{for_plotly(source)}</extra>",
@@ -182,6 +183,8 @@ def _add_user_bars(fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], mea
             showlegend=col == 1,
             **cell(theme, col),
         )
+        drawn.append((values, False))
+    return drawn
 
 
 REGULARITY_AXIS = "% of ever-homeworkers who also worked from home in the week before (derived)"

@@ -381,23 +381,49 @@ def bar_labels(
 ) -> list[dict]:
     """Each bar's figure just past its end, white-backed so no line runs through it ('not published' at zero
     where the source is silent)."""
-    label = label or value_label
-    return [
-        dict(
-            x=0 if math.isnan(value) else value,
-            y=category,
-            xref=axis("x", col),
-            yref=axis("y", col),
-            text=label(value),
-            xanchor="left",
-            xshift=3,
-            showarrow=False,
-            bgcolor=WHITE,
-            borderpad=1,
-            font=label_font(theme),
-        )
-        for category, value in values.items()
-    ]
+    return [figure_label(value, category, theme, col=col, label=label) for category, value in values.items()]
+
+
+def figure_label(
+    value: float, at: object, theme: Theme, *, col: int = 1, label: Callable[[float], str] | None = None
+) -> dict:
+    """A bar's figure just past its end, at `at` on the category axis, white-backed (zero where it is missing)."""
+    return dict(
+        x=0 if math.isnan(value) else value,
+        y=at,
+        xref=axis("x", col),
+        yref=axis("y", col),
+        text=(label or value_label)(value),
+        xanchor="left",
+        xshift=3,
+        showarrow=False,
+        bgcolor=WHITE,
+        borderpad=1,
+        font=label_font(theme),
+    )
+
+
+def grouped_bar_labels(
+    groups: Sequence[tuple[pd.Series, bool]], categories: Sequence[str], theme: Theme, *, col: int = 1
+) -> list[dict]:
+    """Each figure of grouped horizontal bars just past its bar's end, white-backed as `bar_labels`' are, so the
+    reference line never runs through one. `groups` are the traces in the order drawn, each its figures by
+    category and whether a missing one says 'not published' (else it has no label). Plotly sets each category's
+    bars side by side within its band, the first trace lowest: the i-th of n sits at its category's place
+    (0, 1, … on a category axis) plus (i + ½)·w − (1 − gap)/2, where w = (1 − gap)/n."""
+    band = 1 - theme.bar_gap
+    width = band / max(len(groups), 1)
+    labels = []
+    for slot, (values, say_missing) in enumerate(groups):
+        offset = -band / 2 + (slot + 0.5) * width
+        for place, category in enumerate(categories):
+            value = float(values.get(category, math.nan))
+            if say_missing or not math.isnan(value):
+                labels.append(figure_label(value, place + offset, theme, col=col))
+    # Side by side a label can be taller than its bar (8 pt type on a printed brief's squeezed rows), and its white
+    # ground would cover its neighbour's figure: every ground is laid first, as a blank label, then every figure.
+    grounds = [label | {"font": label["font"] | {"color": "rgba(0,0,0,0)"}} for label in labels]
+    return grounds + [label | {"bgcolor": None} for label in labels]
 
 
 def style_panel_titles(

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 TOLERANCE = 2.0  # px of shared box, in both directions, before two texts count as overprinting
 
-# Every visible, non-empty <text> under `root`, as a box in CSS pixels of the page.
+# Every visible, non-empty <text> under `root`, as a box in CSS pixels of the page (a text painted with no ink,
+# fill-opacity 0, is the white ground laid under a label: lib.charts.layout.grouped_bar_labels).
 TEXT_BOXES_JS = """
 root => [...root.querySelectorAll('text')]
   .filter(t => t.textContent.trim() && t.checkVisibility({opacityProperty: true, visibilityProperty: true}))
+  .filter(t => getComputedStyle(t).fillOpacity !== '0')
   .map(t => { const r = t.getBoundingClientRect(); return {
     text: t.textContent.trim(), x0: r.left, y0: r.top, x1: r.right, y1: r.bottom,
     kind: (t.getAttribute('class') || t.parentElement.getAttribute('class') || '').split(' ')[0] }; })

@@ -5,6 +5,7 @@ import math
 import pytest
 
 from lib import charts, compare
+from lib.charts.theme import WHITE
 from lib.data import load_homeworking
 
 
@@ -131,6 +132,24 @@ def test_uploaded_rows_are_drawn_beside_hatched_and_named(hw):
     ons = [t for t in fig.data if t.name == "ONS 2019"]
     assert dict(zip(ons[0].y, ons[0].x, strict=True))["Education"] == 12.8  # the baseline is unchanged
     assert fig.layout.showlegend
+
+
+def test_beside_uploaded_bars_each_figure_is_labelled_at_its_own_bar_on_a_ground_under_every_figure(hw):
+    import pandas as pd
+
+    user = pd.DataFrame(
+        {"category": ["Education"], "measure": ["week_prior"], "percent": [40.0], "source": "Our staff survey 2021"}
+    )
+    fig = sector_bars(hw, user_rows=user)
+    cats = list(fig.data[0].y)
+    shown = [a for a in fig.layout.annotations if a.xref == "x" and a.text in ("12.8%", "40.0%")]
+    grounds, figures = shown[: len(shown) // 2], shown[len(shown) // 2 :]
+    assert [a.text for a in figures] == ["12.8%", "40.0%"] and all(a.bgcolor is None for a in figures)
+    assert all(a.bgcolor == WHITE and a.font.color == "rgba(0,0,0,0)" for a in grounds)
+    ons, mine = (a.y - cats.index("Education") for a in figures)
+    band = 1 - charts.NORMAL.bar_gap  # two bars share the band: the source's below, yours above
+    assert ons == pytest.approx(-band / 4) and mine == pytest.approx(band / 4)
+    assert not any(t.text for t in fig.data)  # no figure drawn as bar text, which the UK line would run through
 
 
 def test_set_axes_sets_one_panels_axis_and_keeps_what_the_panels_gave_it():
