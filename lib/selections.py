@@ -15,7 +15,7 @@ import difflib
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, TypeVar
+from typing import Any, NamedTuple, TypedDict, TypeVar
 
 import pandas as pd
 
@@ -504,23 +504,33 @@ def check(selections: Sequence[Selection], query: Query, tables: Tables) -> dict
     return chosen
 
 
-def respelled(selections: Sequence[Selection], query: Query, tables: Tables) -> dict[str, list[str]] | None:
-    """The address with each value that spells an option but for case or spacing (`?region=wales`, typed or pasted
-    by hand) written as the page offers it, or None when there is none: Streamlit's binding would drop such a
-    value and show the default. Other keys and values are kept as given."""
+class Spelling(NamedTuple):
+    """An address's values as the page offers them: `query` with each value that spells an option but for case
+    or spacing written as offered (`respelled` when there was one), and the values that are no option at all,
+    each with its key and the option it most likely meant (`nearest`), if any."""
+
+    query: dict[str, list[str]]
+    respelled: bool
+    unoffered: list[tuple[Selection, str, str | None]]
+
+
+def spelling(selections: Sequence[Selection], query: Query, tables: Tables) -> Spelling:
+    """How the page reads an address typed or pasted by hand (`?region=wales`, `?region=Walse`): Streamlit's
+    binding would drop both and show the default. Other keys and values are kept as given."""
     fixed = {key: list(_as_list(values)) for key, values in query.items()}
-    changed = False
+    unoffered: list[tuple[Selection, str, str | None]] = []
     chosen: dict[str, Any] = {}
     for selection in selections:
+        applies = not selection.applies or selection.applies(chosen)
         given = fixed.get(selection.key)
-        if given and selection.options is not None and (not selection.applies or selection.applies(chosen)):
+        if given and selection.options is not None and applies:
             offered = [selection.shown(o) for o in selection.choices(tables, chosen)]
-            spelled = [v if v in offered else (same_but_for_case(v, offered) or v) for v in given]
-            changed |= spelled != given
-            fixed[selection.key] = spelled
-        if not selection.applies or selection.applies(chosen):
+            fixed[selection.key] = [v if v in offered else (same_but_for_case(v, offered) or v) for v in given]
+            unoffered += [(selection, v, nearest(v, offered)) for v in fixed[selection.key] if v not in offered]
+        if applies:
             chosen[selection.key] = selection.read(fixed.get(selection.key), tables, chosen)
-    return fixed if changed else None
+    respelled = any(fixed[k] != list(_as_list(v)) for k, v in query.items())
+    return Spelling(fixed, respelled, unoffered)
 
 
 def query_string(selections: Sequence[Selection], chosen: Mapping[str, Any], tables: Tables) -> list[tuple[str, str]]:

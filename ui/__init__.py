@@ -6,6 +6,7 @@ lib/ stays free of Streamlit; caching and session state live here. Pages import 
 from this package (`import ui`; `ui.view(...)`).
 """
 
+from ui.address import open_as_offered
 from ui.cache import figure, view, warm
 from ui.downloads import (
     DownloadFailed,
@@ -29,7 +30,7 @@ from ui.show import changes, column_config, comparison, headline, metrics, show_
 from ui.uploaded import needs_review, where_they_show
 from ui.uploaded import review as review_labels
 from ui.viewport import keep_viewport, narrow
-from ui.widgets import open_as_offered, page_script, widget, widgets
+from ui.widgets import page_script, widget, widgets
 
 __all__ = [
     "FAVICON",

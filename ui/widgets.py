@@ -6,10 +6,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import streamlit as st
-from streamlit.errors import StreamlitAPIException
-from streamlit.navigation.page import StreamlitPage
 
-from lib import selections, views
+from lib import views
 from lib.selections import Selection, Tables
 from ui.resources import tables
 
@@ -57,24 +55,6 @@ def widgets(page: str, places: Sequence, options_from: Tables | None = None) -> 
     for selection, where in zip(views.PAGES[page].keys, places, strict=True):
         chosen[selection.key] = widget(selection, options_from, chosen, where)
     return chosen
-
-
-def open_as_offered(page: str, current: StreamlitPage) -> None:
-    """An address opened with hand-typed values (`?region=wales`) is opened again with them written as the page
-    offers them (lib.selections.respelled), before its widgets bind to it: the binding would drop such a value
-    and show the default. Only on opening: once a widget is bound its address is Streamlit's to write, and Back
-    to such an address shows the default, as any address with a value the page does not offer does."""
-    keys = views.PAGES[page].keys
-    if not any(s.key in st.query_params for s in keys) or any(s.key in st.session_state for s in keys):
-        return
-    query = {key: st.query_params.get_all(key) for key in st.query_params}
-    respelled = selections.respelled(keys, query, tables())
-    if respelled is None:
-        return
-    try:
-        st.switch_page(current, query_params=respelled)
-    except StreamlitAPIException:  # a key already bound to a widget: the address stays as it is
-        return
 
 
 def page_script(name: str) -> str:

@@ -122,6 +122,22 @@ def test_a_hand_typed_address_in_another_case_opens_the_view_it_spells():
     assert at.query_params["region"] == "Wales"  # opened again as the page offers it: the address bar is the view
 
 
-def test_an_address_value_like_no_option_still_falls_back_to_the_default():
+def test_an_address_value_like_no_option_still_falls_back_to_the_default_and_says_so():
     at = run_page("../pages/regions.py", {"region": "Atlantis"})
     assert not at.exception and at.selectbox(key="region").value == "London"
+    told = [i.value for i in at.info if i.value.startswith("The address asks for")]
+    assert told == [
+        "The address asks for “Atlantis” as *Your region or nation*, which this page does not offer, so "
+        "it shows its own choice."
+    ]
+
+
+def test_an_address_value_like_an_option_offers_it_until_a_choice_is_made():
+    at = run_page("../pages/regions.py", {"region": "Walse"})
+    assert at.selectbox(key="region").value == "London"
+    assert any(i.value.endswith("Did you mean Wales?") for i in at.info)
+    at.run()  # the page's own rerun (it measures its width): the notice stays
+    assert any(i.value.endswith("Did you mean Wales?") for i in at.info)
+    at.button(key="address-meant-region").click().run()
+    assert at.selectbox(key="region").value == "Wales" and at.query_params["region"] == "Wales"
+    assert not [i for i in at.info if i.value.startswith("The address asks for")]

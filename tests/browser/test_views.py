@@ -83,3 +83,14 @@ def test_an_address_typed_in_another_case_opens_its_view_and_says_it_as_offered(
     wait_for_app(page)
     expect(page).to_have_url(f"{app_url}/councils?org=Norfolk+County+Council&region=East+of+England")
     assert page.get_by_role("heading", level=2).first.inner_text().startswith("Norfolk County Council:")
+
+
+def test_an_address_value_that_is_no_option_is_named_and_the_one_meant_is_a_click_away(page, app_url):
+    page.goto(f"{app_url}/regions?region=Walse")
+    wait_for_app(page)
+    expect(page.get_by_text("The address asks for “Walse”")).to_be_visible()
+    screenshot(page, "address-value-not-offered", whole_page=False)
+    page.get_by_role("button", name="Show Wales").click()
+    expect(page).to_have_url(f"{app_url}/regions?region=Wales")
+    expect(page.get_by_text("The address asks for")).to_have_count(0)
+    assert page.get_by_role("heading", level=2).first.inner_text().startswith("Workers in Wales")

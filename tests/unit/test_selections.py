@@ -194,12 +194,19 @@ def test_an_address_typed_in_another_case_is_respelled_as_the_page_offers_it():
     tables = Tables(data.load_homeworking(), data.load_councils())
     keys = views.PAGES["councils"].keys
     query = {"region": ["east of england", "Wales"], "org": ["norfolk county council"], "utm": ["x"]}
-    assert selections.respelled(keys, query, tables) == {
-        "region": ["East of England", "Wales"],
-        "org": ["Norfolk County Council"],
-        "utm": ["x"],
-    }
-    assert selections.respelled(keys, {"region": ["Wales"], "org": ["Atlantis"]}, tables) is None
-    assert selections.respelled(views.PAGES["sectors"].keys, {"sector": ["education"]}, tables) == {
-        "sector": ["Education"]
-    }
+    read = selections.spelling(keys, query, tables)
+    assert read.respelled and not read.unoffered
+    assert read.query == {"region": ["East of England", "Wales"], "org": ["Norfolk County Council"], "utm": ["x"]}
+    assert not selections.spelling(keys, {"region": ["Wales"]}, tables).respelled
+    sectors = selections.spelling(views.PAGES["sectors"].keys, {"sector": ["education"]}, tables)
+    assert sectors.query == {"sector": ["Education"]}
+
+
+def test_an_address_value_that_is_no_option_is_named_with_the_one_it_most_likely_meant():
+    tables = Tables(data.load_homeworking(), data.load_councils())
+    read = selections.spelling(views.PAGES["regions"].keys, {"region": ["Walse"], "other": ["Atlantis"]}, tables)
+    assert not read.respelled
+    assert [(s.key, given, meant) for s, given, meant in read.unoffered] == [
+        ("region", "Walse", "Wales"),
+        ("other", "Atlantis", None),
+    ]

@@ -1,0 +1,80 @@
+"""An address typed or pasted by hand, read as the page offers it (lib.selections.spelling).
+
+Streamlit's binding drops a URL value that is not one of a widget's options and shows the default, without a
+word. A value in another case (`?region=wales`) opens the page again with it written as offered; a value that
+is no option (`?region=Walse`) is named above the page, with the option it most likely meant as a link, for as
+long as the page shows what it showed on opening.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+from streamlit.navigation.page import StreamlitPage
+
+from lib import selections, views
+from lib.escape import for_markdown, shorten
+from ui.resources import tables
+
+NOTICES_KEY = "address-notices"
+
+
+def open_as_offered(page: str, current: StreamlitPage) -> None:
+    """Read the address before the page's widgets bind to it, and say what the page could not take from it. Only
+    on opening: once a widget is bound its address is Streamlit's to write (Back to such an address shows the
+    default)."""
+    keys = views.PAGES[page].keys
+    if any(s.key in st.query_params for s in keys) and not any(s.key in st.session_state for s in keys):
+        read = selections.spelling(keys, {key: st.query_params.get_all(key) for key in st.query_params}, tables())
+        if read.respelled:
+            with suppress(StreamlitAPIException):  # a key already bound to a widget: the address stays as it is
+                st.switch_page(current, query_params=read.query)
+        notices = [_notice(read.query, selection, given, meant) for selection, given, meant in read.unoffered[:3]]
+        st.session_state[NOTICES_KEY] = {"page": page, "text": notices, "keys": [s.key for s in keys], "shown": None}
+    _show_notices(page)
+
+
+def _notice(query: dict[str, list[str]], selection: selections.Selection, given: str, meant: str | None) -> dict:
+    """What to say of one value the page could not take, and the choice that shows the option it most likely
+    meant: the widget's own value (an option, a list of them for a many-valued key), which the binding then writes
+    into the address."""
+    told = f"The address asks for “{for_markdown(shorten(given, 80))}” as *{selection.label}*, which this page does "
+    told += "not offer, so it shows its own choice." + (f" Did you mean {for_markdown(meant)}?" if meant else "")
+    choice = None
+    if meant is not None:
+        options = {selection.shown(o): o for o in selection.choices(tables(), {})}
+        replaced = dict.fromkeys(meant if v == given else v for v in query[selection.key])
+        choice = [options[v] for v in replaced if v in options] if selection.multiple else options.get(meant)
+    return {"text": told, "meant": meant, "key": selection.key, "choice": choice}
+
+
+def _choose(key: str, choice: object) -> None:
+    st.session_state[key] = choice
+    st.session_state.pop(NOTICES_KEY, None)
+
+
+def _show_notices(page: str) -> None:
+    """The notices of this page's opening, while its choices are those it showed then (a choice made, or another
+    page, ends them)."""
+    stored = st.session_state.get(NOTICES_KEY)
+    if not stored or stored["page"] != page:
+        st.session_state.pop(NOTICES_KEY, None)
+        return
+    now = {key: st.session_state.get(key) for key in stored["keys"]}
+    if stored["shown"] is None and any(value is not None for value in now.values()):
+        stored["shown"] = now  # the first run with the widgets bound: what the page showed on opening
+    elif stored["shown"] is not None and now != stored["shown"]:
+        del st.session_state[NOTICES_KEY]
+        return
+    for notice in stored["text"]:
+        st.info(notice["text"], icon=":material/link_off:")
+        if notice["choice"] is not None:
+            st.button(
+                f"Show {notice['meant']}",
+                key=f"address-meant-{notice['key']}",
+                on_click=_choose,
+                args=(notice["key"], notice["choice"]),
+                icon=":material/arrow_forward:",
+            )
