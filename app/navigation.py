@@ -25,7 +25,7 @@ pages = [
     for page in PAGES.values()
 ]
 current = st.navigation(pages, position="hidden" if present else "sidebar")
-ui.open_as_offered(names[current.url_path], current)  # ?region=wales opens Wales, and the address says so
+ui.open_as_offered(names[current.url_path], current, presenting=present)  # ?region=wales opens Wales
 ui.visit(names[current.url_path], presenting=present)  # the deck is made of the pages a person visited
 if not present:
     ui.present_button(names[current.url_path])

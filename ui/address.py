@@ -21,11 +21,11 @@ from ui.resources import tables
 NOTICES_KEY = "address-notices"
 
 
-def open_as_offered(page: str, current: StreamlitPage) -> None:
-    """Read the address before the page's widgets bind to it, and say what the page could not take from it. Only
-    on opening: once a widget is bound its address is Streamlit's to write (Back to such an address shows the
-    default)."""
-    keys = views.PAGES[page].keys
+def open_as_offered(page: str, current: StreamlitPage, *, presenting: bool = False) -> None:
+    """Read the address before the page's widgets (in presentation mode, the deck's) bind to it, and say what the
+    page could not take from it (a slide has no room to). Only on opening: once a widget is bound its address is
+    Streamlit's to write (Back to such an address shows the default)."""
+    keys = selections.DECK_KEYS if presenting else views.PAGES[page].keys
     if any(s.key in st.query_params for s in keys) and not any(s.key in st.session_state for s in keys):
         read = selections.spelling(keys, {key: st.query_params.get_all(key) for key in st.query_params}, tables())
         if read.respelled:
@@ -33,7 +33,10 @@ def open_as_offered(page: str, current: StreamlitPage) -> None:
                 st.switch_page(current, query_params=read.query)
         notices = [_notice(read.query, selection, given, meant) for selection, given, meant in read.unoffered[:3]]
         st.session_state[NOTICES_KEY] = {"page": page, "text": notices, "keys": [s.key for s in keys], "shown": None}
-    _show_notices(page)
+    if presenting:
+        st.session_state.pop(NOTICES_KEY, None)
+    else:
+        _show_notices(page)
 
 
 def _notice(query: dict[str, list[str]], selection: selections.Selection, given: str, meant: str | None) -> dict:

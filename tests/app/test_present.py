@@ -246,3 +246,11 @@ def test_a_councils_slide_for_a_region_without_councils_says_so_on_the_slide():
     assert subtitle.replace("<br>", " ").startswith(
         "The sources report no North West council or public body; all organisations shown"
     )
+
+
+def test_a_deck_address_typed_in_another_case_opens_the_slides_it_spells():
+    at = run_page("../pages/sectors.py", {"present": "1", "sector": "financial and insurance", "band": "Walse"})
+    assert not at.exception
+    assert at.selectbox(key="sector").value == "Financial and insurance"
+    assert at.query_params["sector"] == "Financial and insurance"
+    assert not [i for i in at.info if i.value.startswith("The address asks for")]  # no notice over a slide
