@@ -43,8 +43,14 @@ def _notice(query: dict[str, list[str]], selection: selections.Selection, given:
     """What to say of one value the page could not take, and the choice that shows the option it most likely
     meant: the widget's own value (an option, a list of them for a many-valued key), which the binding then writes
     into the address."""
-    told = f"The address asks for “{for_markdown(shorten(given, 80))}” as *{selection.label}*, which this page does "
-    told += "not offer, so it shows its own choice." + (f" Did you mean {for_markdown(meant)}?" if meant else "")
+    # What was typed is quoted back only when it is close to an option: anything else from an address (a script
+    # tag, a page of text) is not repeated on the page.
+    if meant is None:
+        told = f"The address asks for a value of *{selection.label}* that this page does not offer, so it shows its "
+        told += "own choice."
+    else:
+        told = f"The address asks for “{for_markdown(shorten(given, 80))}” as *{selection.label}*, which this page "
+        told += f"does not offer, so it shows its own choice. Did you mean {for_markdown(meant)}?"
     choice = None
     if meant is not None:
         options = {selection.shown(o): o for o in selection.choices(tables(), {})}
