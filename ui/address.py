@@ -2,8 +2,8 @@
 
 Streamlit's binding drops a URL value that is not one of a widget's options and shows the default, without a
 word. A value in another case (`?region=wales`) opens the page again with it written as offered; a value that
-is no option (`?region=Walse`) is named above the page, with the option it most likely meant as a link, for as
-long as the page shows what it showed on opening.
+is no option (`?region=Walse`) is named above the page, with a button for the option it most likely meant, for
+as long as the page shows what it showed on opening.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def open_as_offered(page: str, current: StreamlitPage, *, presenting: bool = Fal
             with suppress(StreamlitAPIException):  # a key already bound to a widget: the address stays as it is
                 st.switch_page(current, query_params=read.query)
         notices = [_notice(read.query, selection, given, meant) for selection, given, meant in read.unoffered[:3]]
-        st.session_state[NOTICES_KEY] = {"page": page, "text": notices, "keys": [s.key for s in keys], "shown": None}
+        st.session_state[NOTICES_KEY] = {"page": page, "notices": notices, "keys": [s.key for s in keys], "shown": None}
     if presenting:
         st.session_state.pop(NOTICES_KEY, None)
     else:
@@ -77,7 +77,7 @@ def _show_notices(page: str) -> None:
     elif stored["shown"] is not None and now != stored["shown"]:
         del st.session_state[NOTICES_KEY]
         return
-    for notice in stored["text"]:
+    for notice in stored["notices"]:
         st.info(notice["text"], icon=":material/link_off:")
         if notice["choice"] is not None:
             st.button(
