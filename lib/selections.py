@@ -76,11 +76,9 @@ def same_but_for_case(given: str, allowed: Sequence[str]) -> str | None:
 
 def nearest(given: str, allowed: Sequence[str]) -> str | None:
     """The allowed value `given` most likely meant: the same but for case and spacing, else a close spelling."""
-    same = same_but_for_case(given, allowed)
-    if same is not None:
-        return same
     folded = {_folded(a): a for a in allowed}
-    close = difflib.get_close_matches(_folded(given)[:200], list(folded), n=1, cutoff=0.8)
+    spelled = _folded(given)
+    close = [spelled] if spelled in folded else difflib.get_close_matches(spelled[:200], list(folded), n=1, cutoff=0.8)
     return folded[close[0]] if close else None
 
 

@@ -32,9 +32,11 @@ def open_as_offered(page: str, current: StreamlitPage, *, presenting: bool = Fal
             with suppress(StreamlitAPIException):  # a key already bound to a widget: the address stays as it is
                 st.switch_page(current, query_params=read.query)
         notices = [_notice(read.query, selection, given, meant) for selection, given, meant in read.unoffered[:3]]
-        st.session_state[NOTICES_KEY] = {"page": page, "notices": notices, "keys": [s.key for s in keys], "shown": None}
-    if presenting:
         st.session_state.pop(NOTICES_KEY, None)
+        if notices:
+            st.session_state[NOTICES_KEY] = {"page": page, "notices": notices, "keys": [s.key for s in keys]}
+    if presenting:
+        st.session_state.pop(NOTICES_KEY, None)  # a slide has no room for them
     else:
         _show_notices(page)
 
@@ -72,9 +74,9 @@ def _show_notices(page: str) -> None:
         st.session_state.pop(NOTICES_KEY, None)
         return
     now = {key: st.session_state.get(key) for key in stored["keys"]}
-    if stored["shown"] is None and any(value is not None for value in now.values()):
+    if "shown" not in stored and any(value is not None for value in now.values()):
         stored["shown"] = now  # the first run with the widgets bound: what the page showed on opening
-    elif stored["shown"] is not None and now != stored["shown"]:
+    elif "shown" in stored and now != stored["shown"]:
         del st.session_state[NOTICES_KEY]
         return
     for notice in stored["notices"]:

@@ -139,8 +139,8 @@ def _top_value(table: pd.DataFrame, measures: tuple[str, ...], user_rows: pd.Dat
 def _add_ons_bars(
     fig: go.Figure, values: pd.Series, measure: str, roles: list[str], col: int, theme: Theme, *, in_legend: bool
 ) -> None:
-    """The published figures of one measure in their roles' colours; `labelled` (beside uploaded bars) puts each
-    value on its own bar, since the grouped bars leave no room for a label after them."""
+    """The published figures of one measure in their roles' colours, named in the legend `in_legend` (beside
+    uploaded bars); their figures are labels (lib.charts.layout.bar_labels, grouped_bar_labels)."""
     fig.add_bar(
         x=[None if math.isnan(v) else v for v in values],
         y=values.index.tolist(),

@@ -81,34 +81,50 @@ def match_labels(table: pd.DataFrame, reference: pd.DataFrame) -> tuple[pd.DataF
     return out, notes
 
 
+def total_keys(reference: pd.DataFrame) -> set[str]:
+    """Every spelling-blind key that names the whole-UK row ('Total', 'United Kingdom', 'K02000001', 'All workers')."""
+    known = _known_labels(reference)
+    return set(known.loc[known["breakdown"] == "all", "_key"])
+
+
 def _known_labels(reference: pd.DataFrame) -> pd.DataFrame:
     """(breakdown, spelling-blind key) → built-in label, code and official name.
 
-    Keys come from the label as the source prints it, the code, the official name and the label itself; the
-    label wins a tie.
+    Keys come from the label's other names (`_other_names`), the code, the official name and the label itself;
+    the label wins a tie.
     """
     rows = reference.drop_duplicates(["breakdown", "category"])
+    named = {c: rows[c] for c in ("code", "official_name", "category") if c in rows}
+    others = _other_names(rows)
     spellings = [
-        pd.DataFrame({"breakdown": rows["breakdown"], "_key": label_keys(rows[c].dropna()), "_label": rows["category"]})
-        for c in ("code", "official_name", "category")
-        if c in rows
+        pd.DataFrame(
+            {"breakdown": others["breakdown"], "_key": label_keys(others["name"]), "_label": others["_label"]}
+        ),
+        *(
+            pd.DataFrame({"breakdown": rows["breakdown"], "_key": label_keys(v.dropna()), "_label": rows["category"]})
+            for v in named.values()
+        ),
     ]
-    printed = pd.DataFrame(
-        resource("homeworking_2019").get("category_labels", []), columns=["breakdown", "category", "printed"]
-    )
-    printed = printed.merge(
-        rows[["breakdown", "category"]]
-    )  # as the source prints a label ("Total"), where it is in use
-    printed = pd.DataFrame(
-        {"breakdown": printed["breakdown"], "_key": label_keys(printed["printed"]), "_label": printed["category"]}
-    )
-    known = pd.concat([printed, *spellings]).dropna(subset=["_key"])
+    known = pd.concat(spellings).dropna(subset=["_key"])
     known = known[known["_key"] != ""].drop_duplicates(["breakdown", "_key"], keep="last")
     codes = rows.set_index(["breakdown", "category"])
     for column in IDENTIFIERS:
         lookup = codes[column] if column in codes else pd.Series(dtype="str")
         known[f"_{column}"] = lookup.reindex(pd.MultiIndex.from_frame(known[["breakdown", "_label"]])).to_numpy()
     return known
+
+
+# The whole-UK row's names in other tables; the source prints it "Total" (data/datapackage.json, category_labels).
+UK_NAMES = ("All", "All workers", "All persons", "UK")
+
+
+def _other_names(rows: pd.DataFrame) -> pd.DataFrame:
+    """(breakdown, name, _label) of names the built-in table does not carry: a label as the source prints it, and
+    the whole-UK row's names elsewhere; only for labels the table has."""
+    printed = [(c["breakdown"], c["printed"], c["category"]) for c in resource("homeworking_2019")["category_labels"]]
+    uk = [("all", name, label) for label in rows.loc[rows["breakdown"] == "all", "category"] for name in UK_NAMES]
+    names = pd.DataFrame([*printed, *uk], columns=["breakdown", "name", "_label"])
+    return names.merge(rows[["breakdown", "category"]].rename(columns={"category": "_label"}))
 
 
 CLOSED = ("region", "sector", "age")  # the breakdowns whose categories the 2019 tables list in full

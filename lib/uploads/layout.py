@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -23,6 +23,7 @@ import pandas as pd
 from lib.compare import MEASURE_PANELS, MEASURE_PHRASES, MEASURE_SHORT
 from lib.data import MEASURES, Problem, resource
 from lib.escape import shorten
+from lib.uploads.labels import label_keys
 
 HEADER_SEARCH_ROWS = 20  # rows searched for the header: a title, a source line and notes, not a second table
 FORMAT_SNIFF_ROWS = 1_000  # Excel rows whose number format is read first; all of them only when one is a percentage
@@ -178,7 +179,6 @@ BREAKDOWN_WORDS = {
     "occupation": "occupation",
     "occupations": "occupation",
 }
-TOTAL_WORDS = ("total", "all", "all in employment", "all workers", "uk", "united kingdom")
 
 
 @dataclass(frozen=True)
@@ -199,35 +199,24 @@ class Wide:
         return Problem(int(where["index"]) + 2, column, problem.rule, problem.value)
 
 
-def from_wide(raw: pd.DataFrame, total_labels: Sequence[str] = ()) -> Wide | None:
+def from_wide(raw: pd.DataFrame, total_keys: Collection[str] = ()) -> Wide | None:
     """The figures of a table with a column per measure, or None when it is not one: it has no measure or percent
     column, at least one column named as a measure is, and its rows are named by a 'category' column or one
-    whose header names a breakdown; the breakdown comes from a 'breakdown' column or that header. A row named
-    as the whole of the UK ("Total", as the printed tables have it) is the 'all' row, named `total_labels[0]`
-    (the built-in label; the others are more names of it)."""
+    whose header names a breakdown; the breakdown comes from a 'breakdown' column or that header, except for a
+    row that names the whole of the UK ("Total", as the printed tables have it: its key is in `total_keys`,
+    lib.uploads.labels), which is the 'all' row."""
     keys = [_key(c) for c in raw.columns]
+    if {"measure", "percent"} & set(keys) or not _names_a_wide_table(keys):
+        return None
     measures = {i: MEASURE_NAMES[k] for i, k in enumerate(keys) if k in MEASURE_NAMES}
-    if not measures or {"measure", "percent"} & set(keys):
-        return None
-    if not _names_a_wide_table(keys):
-        return None
     labels = [i for i, k in enumerate(keys) if i not in measures and (k == "category" or _breakdown_of(k))]
     label = next((i for i in labels if keys[i] == "category"), labels[0])
     named = raw.iloc[:, label].astype("object").where(raw.iloc[:, label].notna())
-    said = ""
     if "breakdown" in keys:
         breakdown = raw.iloc[:, keys.index("breakdown")]
     else:
-        total = list(total_labels)
-        totals = {_key(t) for t in (*TOTAL_WORDS, *total)}
-        is_total = named.map(lambda v: _key(v) in totals if isinstance(v, str) else False)
+        is_total = named.notna() & label_keys(named.astype("str")).isin(set(total_keys))
         breakdown = pd.Series(_breakdown_of(keys[label]), index=raw.index).where(~is_total, "all")
-        if total and is_total.any():
-            renamed = sorted({str(v) for v in named[is_total]} - {total[0]})
-            named = named.where(~is_total, total[0])
-            said = (
-                f" The row {', '.join(repr(r) for r in renamed)} is the whole of the UK: {total[0]}." if renamed else ""
-            )
     extra = {k: raw.iloc[:, i] for i, k in enumerate(keys) if k in ("code", "official_name")}
     parts, origin = [], []
     for i, measure in measures.items():
@@ -240,9 +229,9 @@ def from_wide(raw: pd.DataFrame, total_labels: Sequence[str] = ()) -> Wide | Non
     rows, where = rows[filled].reset_index(drop=True), where[filled].reset_index(drop=True)
     used = {*measures, label, *(i for i, k in enumerate(keys) if k in ("breakdown", "code", "official_name"))}
     unused = [str(c) for i, (c, cells) in enumerate(raw.items()) if i not in used and cells.notna().any()]
-    said += f" Columns not used: {', '.join(unused)}." if unused else ""
+    not_used = f" Columns not used: {', '.join(unused)}." if unused else ""
     headers = "; ".join(f"'{shorten(str(raw.columns[i]), 60)}' → {m}" for i, m in measures.items())
-    note = f"Your table has a column per measure ({headers}): each row was read as one figure per measure.{said}"
+    note = f"Your table has a column per measure ({headers}): each row was read as one figure per measure.{not_used}"
     return Wide(rows, where, note)
 
 

@@ -32,7 +32,7 @@ from lib.data import KEY, DataValidationError, Problem, homeworking_schema, load
 from lib.escape import shorten
 from lib.limits import LIMITS, Limits
 from lib.uploads import bundle, layout, preflight
-from lib.uploads.labels import IDENTIFIERS, match_labels
+from lib.uploads.labels import IDENTIFIERS, match_labels, total_keys
 
 REQUIRED = ("breakdown", "category", "measure", "percent")
 OPTIONAL = IDENTIFIERS
@@ -111,7 +111,7 @@ def _read_upload(
     _check_rows(raw, name, limits)
     report(0.35, f"Read {len(raw):,} rows; tidying labels")
     reference = load_homeworking() if reference is None else reference
-    wide = layout.from_wide(raw, _total_labels(reference))
+    wide = layout.from_wide(raw, total_keys(reference))
     try:
         valid, checked_notes = _checked(wide.rows if wide else raw, name, reference, limits, report)
     except UploadError as err:
@@ -146,12 +146,6 @@ def _checked(
     except DataValidationError as err:
         raise UploadError(name, _with_found_columns(err.problems, raw), total=err.total) from None
     return valid, notes + match_notes
-
-
-def _total_labels(reference: pd.DataFrame) -> list[str]:
-    """How the built-in table names the whole of the UK: its label, official name and code."""
-    total = reference[reference["breakdown"] == "all"]
-    return [str(v) for c in ("category", "official_name", "code") if c in total for v in total[c].dropna()]
 
 
 def _in_words(stamp: str) -> str:
@@ -318,15 +312,14 @@ def _sheet_to_read(book: pd.ExcelFile, max_sheets: int, options: dict) -> tuple[
     with a header row (a statistical workbook starts with a cover and contents), else the first sheet."""
     names = [str(n) for n in book.sheet_names]
     order = sorted(names[:max_sheets], key=lambda n: n != "Data")
-    found: list[tuple[str, pd.DataFrame, int]] = []
-    for name in order:
-        top = pd.read_excel(book, sheet_name=name, header=None, nrows=layout.HEADER_SEARCH_ROWS, **options)
-        header = layout.header_row(top.itertuples(index=False), REQUIRED)
-        if header is not None:
-            found.append((name, top, header))
+    tops = {
+        name: pd.read_excel(book, sheet_name=name, header=None, nrows=layout.HEADER_SEARCH_ROWS, **options)
+        for name in order
+    }
+    headers = {name: layout.header_row(top.itertuples(index=False), REQUIRED) for name, top in tops.items()}
+    found = [(name, tops[name], header) for name, header in headers.items() if header is not None]
     if not found:
-        top = pd.read_excel(book, sheet_name=order[0], header=None, nrows=layout.HEADER_SEARCH_ROWS, **options)
-        return order[0], top, 0, []
+        return order[0], tops[order[0]], 0, []
     sheet, top, header = found[0]
     notes = [] if sheet == order[0] else [f"Read the sheet '{sheet}', the first with a header row."]
     if len(found) > 1:

@@ -112,7 +112,7 @@ def _workbook(data: bytes, limits: Limits) -> list[Problem]:
         book = zipfile.ZipFile(io.BytesIO(data))
         members = book.infolist()
         problems = _archive(book, members, limits)
-        for sheet, path in _sheets(book)[: limits.sheets] if not problems else ():
+        for sheet, path in [] if problems else _sheets(book)[: limits.sheets]:
             problems = _dimension(book, sheet, path, limits)
             if problems:
                 break
@@ -159,13 +159,12 @@ def _sheets(book: zipfile.ZipFile) -> list[tuple[str, str]]:
     sheets = [(s.get("name") or "", s.get(REL_ID)) for s in workbook.iter(f"{MAIN}sheet")]
     rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{RELS}Relationship")}
-    found = []
-    for name, rel in sheets:
-        target = targets[rel]
-        found.append(
-            (name, target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target)))
-        )
-    return found
+    return [(name, _part(targets[rel])) for name, rel in sheets]
+
+
+def _part(target: str) -> str:
+    """A relationship's target as the path of its part in the archive (relative to xl/ unless absolute)."""
+    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
 
 
 def _dimension(book: zipfile.ZipFile, sheet: str, path: str, limits: Limits) -> list[Problem]:

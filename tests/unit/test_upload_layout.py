@@ -184,7 +184,7 @@ def test_a_workbook_as_printed_under_a_title_with_percentage_cells_and_its_own_a
         ("All in employment", "week_prior"): 12.4,
         ("All in employment", "ever"): 26.7,
     }
-    assert any("'All workers' is the whole of the UK" in n for n in upload.notes)
+    assert any("'All workers' → 'All in employment'" in n for n in upload.notes)
 
 
 def test_a_breakdown_column_beside_columns_per_measure_gives_each_rows_breakdown(hw):
