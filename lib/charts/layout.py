@@ -408,7 +408,8 @@ def grouped_bar_labels(
 ) -> list[dict]:
     """Each figure of grouped horizontal bars just past its bar's end, white-backed as `bar_labels`' are, so the
     reference line never runs through one. `groups` are the traces in the order drawn, each its figures by
-    category and whether a missing one says 'not published' (else it has no label). Plotly sets each category's
+    category (a category it does not hold gets no label) and whether a missing figure says 'not published' (else
+    it has no label). Plotly sets each category's
     bars side by side within its band, the first trace lowest: the i-th of n sits at its category's place
     (0, 1, … on a category axis) plus (i + ½)·w − (1 − gap)/2, where w = (1 − gap)/n."""
     band = 1 - theme.bar_gap
@@ -418,7 +419,7 @@ def grouped_bar_labels(
         offset = -band / 2 + (slot + 0.5) * width
         for place, category in enumerate(categories):
             value = float(values.get(category, math.nan))
-            if say_missing or not math.isnan(value):
+            if category in values.index and (say_missing or not math.isnan(value)):
                 labels.append(figure_label(value, place + offset, theme, col=col))
     # Side by side a label can be taller than its bar (8 pt type on a printed brief's squeezed rows), and its white
     # ground would cover its neighbour's figure: every ground is laid first, as a blank label, then every figure.

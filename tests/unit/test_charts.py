@@ -138,9 +138,15 @@ def test_beside_uploaded_bars_each_figure_is_labelled_at_its_own_bar_on_a_ground
     import pandas as pd
 
     user = pd.DataFrame(
-        {"category": ["Education"], "measure": ["week_prior"], "percent": [40.0], "source": "Our staff survey 2021"}
+        {
+            "category": ["Education", "Local government"],
+            "measure": ["week_prior", "week_prior"],
+            "percent": [40.0, 38.0],
+            "source": "Our staff survey 2021",
+        }
     )
     fig = sector_bars(hw, user_rows=user)
+    assert "not published" not in [a.text for a in fig.layout.annotations]  # your own category is no ONS gap
     cats = list(fig.data[0].y)
     shown = [a for a in fig.layout.annotations if a.xref == "x" and a.text in ("12.8%", "40.0%")]
     grounds, figures = shown[: len(shown) // 2], shown[len(shown) // 2 :]
