@@ -37,21 +37,23 @@ SOURCE_FIELD = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Provenance:
-    """What a reader needs to cite an export: where it is from, under what terms, which view, when."""
+    """What a reader needs to cite an export: where it is from, under what terms, which view, when.
+
+    The fields stand in the order `rows()` reads them out."""
 
     resource_name: str
     title: str
     citation: str
+    publications: tuple[str, ...] = ()
     licences: tuple[str, ...]
+    uploaded_sources: tuple[str, ...] = ()
+    cautions: tuple[str, ...] = ()  # what a reader must know to read the view: comparing uploads with 2019
     filters: dict[str, str]
     product_version: str
     exported_at: str
-    uploaded_sources: tuple[str, ...] = ()
     fields: tuple[dict, ...] = field(default_factory=tuple)
-    publications: tuple[str, ...] = ()
-    cautions: tuple[str, ...] = ()  # what a reader must know to read the view: comparing uploads with 2019
 
     @property
     def licence(self) -> str:
@@ -127,14 +129,14 @@ def provenance(
         resource_name=resource_name,
         title=res["title"],
         citation=res["citation"],
+        publications=_unique(view["publication"]) if "publication" in view else (),
         licences=licences_of(view, resource_name),
+        uploaded_sources=uploaded,
+        cautions=cautions,
         filters=dict(filters),
         product_version=__version__,
         exported_at=when,
-        uploaded_sources=uploaded,
         fields=tuple(fields_of(view, resource_name)),
-        publications=_unique(view["publication"]) if "publication" in view else (),
-        cautions=cautions,
     )
 
 
