@@ -157,14 +157,14 @@ def upload_section(mine) -> None:
     """Bring your own data (this session only)."""
     st.header("Add your own figures")
     st.write(
-        "Upload a CSV, Excel or Parquet file in the shape of the homeworking table: columns **breakdown** "
-        "(all, sector, age, region, occupation), **category**, **measure** (week_prior or ever) and **percent** "
-        "(0–100, empty where you have no figure); code and official_name are optional. A table laid out as the "
-        "printed ones is read too: a column of regions, sectors or age bands and a column per measure, with a "
-        "title above it and Excel's percentage cells. Any subset of categories will do, and new categories are "
-        'welcome; a known category in another spelling ("Yorkshire and The Humber") is matched to it. Your figures '
-        "then appear beside the ONS 2019 figures here and on the Sectors, Age and Regions pages, for this browser "
-        "session only: nothing is saved."
+        "Upload a CSV, Excel, OpenDocument (.ods) or Parquet file in the shape of the homeworking table: columns "
+        "**breakdown** (all, sector, age, region, occupation), **category**, **measure** (week_prior or ever) and "
+        "**percent** (0–100, empty where you have no figure); code and official_name are optional. A table laid "
+        "out as the printed ones is read too: a column of regions, sectors or age bands and a column per measure, "
+        "with a title above it and percentage-formatted cells. Any subset of categories will do, and new categories "
+        'are welcome; a known category in another spelling ("Yorkshire and The Humber") is matched to it. Your '
+        "figures then appear beside the ONS 2019 figures here and on the Sectors, Age and Regions pages, for this "
+        "browser session only: nothing is saved."
     )
     st.download_button(
         "Template (every 2019 category, percent empty)",
@@ -177,11 +177,13 @@ def upload_section(mine) -> None:
     )
     with st.form("upload-form", clear_on_submit=True, border=True):
         chosen = st.file_uploader(
-            f"Your file (CSV, Excel .xlsx or Parquet, or the bundle .zip of your figures; up to {LIMITS.upload_mb} MB)",
-            help=f"Up to {LIMITS.max_rows:,} rows. Excel workbooks are read cell by cell, so up to "
+            f"Your file (CSV, Excel .xlsx, OpenDocument .ods or Parquet, or the bundle .zip of your figures; up to "
+            f"{LIMITS.upload_mb} MB)",
+            help=f"Up to {LIMITS.max_rows:,} rows. Spreadsheets are read cell by cell, so up to "
             f"{LIMITS.xlsx_max_rows:,} rows: for bigger files use CSV or Parquet, which read a million rows in "
             "seconds.",
-            type=["csv", "txt", "tsv", "xlsx", "parquet", "zip"],
+            # .xls too, so that an old workbook hears how to save it rather than only that it is not allowed
+            type=["csv", "txt", "tsv", "xlsx", "ods", "xls", "parquet", "zip"],
             max_upload_size=LIMITS.upload_mb,
             key="upload-file",
         )

@@ -193,6 +193,69 @@ def csv_of_rows(rows: int) -> bytes:
     return (",".join(HEADER) + "\n").encode() + (",".join(ROW) + "\n").encode() * rows
 
 
+# ---- OpenDocument spreadsheets, written part by part -----------------------------------------
+
+ODS_NAMESPACES = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+)
+
+
+def ods_of(*sheets: str, doctype: str = "", content: str | None = None) -> bytes:
+    """An .ods holding `sheets` (each from `ods_sheet`), or exactly `content` as its content.xml."""
+    xml = content or (
+        f'<?xml version="1.0" encoding="UTF-8"?>{doctype}<office:document-content {ODS_NAMESPACES}>'
+        f"<office:body><office:spreadsheet>{''.join(sheets)}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        book.writestr("content.xml", xml)
+        book.writestr("META-INF/manifest.xml", "<manifest/>")
+    return out.getvalue()
+
+
+def ods_sheet(name: str, *rows: str) -> str:
+    return f'<table:table table:name="{escape(name)}">{"".join(rows)}</table:table>'
+
+
+def ods_row(*cells: str, repeat: int = 1) -> str:
+    times = f' table:number-rows-repeated="{repeat}"' if repeat != 1 else ""
+    return f"<table:table-row{times}>{''.join(cells)}</table:table-row>"
+
+
+def ods_text(value: str, repeat: int = 1) -> str:
+    times = f' table:number-columns-repeated="{repeat}"' if repeat != 1 else ""
+    return f'<table:table-cell office:value-type="string"{times}><text:p>{escape(value)}</text:p></table:table-cell>'
+
+
+def ods_number(stored: str, shown: str, kind: str = "float", repeat: int = 1) -> str:
+    """A cell that stores `stored` and shows `shown` (kind "percentage": 0.205 shown as 20.5%)."""
+    times = f' table:number-columns-repeated="{repeat}"' if repeat != 1 else ""
+    return (
+        f'<table:table-cell office:value-type="{kind}" office:value="{stored}"{times}>'
+        f"<text:p>{escape(shown)}</text:p></table:table-cell>"
+    )
+
+
+def ods_empty(repeat: int = 1) -> str:
+    return f'<table:table-cell table:number-columns-repeated="{repeat}"/>'
+
+
+def ods_repeating(times: int) -> bytes:
+    """A spreadsheet of a few hundred bytes whose one row of figures says it repeats `times` times."""
+    figures = ods_row(*map(ods_text, ROW), repeat=times)
+    return ods_of(ods_sheet("Data", ods_row(*map(ods_text, HEADER)), figures))
+
+
+def ods_zip_bomb(megabytes: int = 256) -> bytes:
+    """A spreadsheet whose content.xml unpacks to `megabytes` MB of identical rows."""
+    row = ods_row(*map(ods_text, ROW))
+    return ods_of(ods_sheet("Data", ods_row(*map(ods_text, HEADER)), row * (megabytes * 2**20 // len(row))))
+
+
 # ---- the corpus: each file and the words it must produce ------------------------------------
 
 CAPS = LIMITS
@@ -241,4 +304,14 @@ def corpus() -> dict[str, tuple]:
             lambda: workbook_of(10, declared_rows=CAPS.xlsx_max_rows + 1),
             f"declares {CAPS.xlsx_max_rows + 1:,} rows; Excel files are read cell by cell",
         ),
+        "ods_row_repeated_a_billion_times.ods": (
+            lambda: ods_repeating(1_000_000_000),
+            f"the sheet 'Data' has more than {CAPS.xlsx_max_rows:,} rows; OpenDocument spreadsheets are read cell by "
+            "cell",
+        ),
+        "ods_rows_one_past.ods": (
+            lambda: ods_repeating(CAPS.xlsx_max_rows + 1),
+            f"the sheet 'Data' has more than {CAPS.xlsx_max_rows:,} rows",
+        ),
+        "ods_zip_bomb.ods": (ods_zip_bomb, "the workbook's part content.xml declares it expands"),
     }

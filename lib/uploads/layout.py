@@ -83,14 +83,15 @@ def shown_as_percentages(values: pd.Series, formats: Sequence[str | None]) -> tu
     two places, exactly, in the text. `formats` holds each cell's number format, in the order of `values`."""
     marked = pd.Series(["%" in (f or "") for f in formats], index=values.index[: len(formats)])
     marked = marked.reindex(values.index, fill_value=False)
-    scaled = values[marked].map(_times_100)
+    scaled = values[marked].map(times_100)
     moved = scaled.notna() & (scaled != values[marked])
     out = values.copy()
     out.loc[scaled[moved].index] = scaled[moved]
     return out, int(moved.sum())
 
 
-def _times_100(text: Any) -> Any:
+def times_100(text: Any) -> Any:
+    """A number in text with its decimal point moved two places, exactly ('0.205' → '20.5'); else `text`."""
     try:
         number = Decimal(str(text).strip())
     except InvalidOperation:
@@ -271,5 +272,7 @@ def no_figure_marks(values: pd.Series) -> tuple[pd.Series, str | None]:
     if not marked.any():
         return values, None
     marks = ", ".join(f"'{m}'" for m in dict.fromkeys(values[marked].astype("str").str.strip()))
-    note = f"{int(marked.sum()):,} cells marked as having no figure ({marks}) were read as empty: missing, not zero."
+    count = int(marked.sum())
+    cells = "1 cell marked as having no figure" if count == 1 else f"{count:,} cells marked as having no figure"
+    note = f"{cells} ({marks}) {'was' if count == 1 else 'were'} read as empty: missing, not zero."
     return values.where(~marked), note

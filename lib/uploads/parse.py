@@ -19,7 +19,7 @@ import csv
 import io
 import re
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -31,14 +31,14 @@ from defusedxml.common import DefusedXmlException
 from lib.data import KEY, DataValidationError, Problem, homeworking_schema, load_homeworking, resource, validate
 from lib.escape import shorten
 from lib.limits import LIMITS, Limits
-from lib.uploads import bundle, layout, preflight
+from lib.uploads import bundle, layout, ods, preflight
 from lib.uploads.labels import IDENTIFIERS, match_labels, total_keys
 
 REQUIRED = ("breakdown", "category", "measure", "percent")
 OPTIONAL = IDENTIFIERS
 COLUMNS = (*REQUIRED, *OPTIONAL, "source")
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
-FORMATS = "a CSV file, an Excel workbook (.xlsx) or a Parquet file"
+FORMATS = "a CSV file, a spreadsheet (Excel .xlsx or OpenDocument .ods) or a Parquet file"
 
 Progress = Callable[[float, str], None]
 
@@ -250,6 +250,8 @@ def _parse(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, list[s
     if data[:4] == b"PAR1":
         return _parse_parquet(data, name), []
     if data[:4] == b"PK\x03\x04":
+        if preflight.kind_of_archive(data) == "ods":
+            return _parse_ods(data, name, limits)
         return _parse_xlsx(data, name, limits.xlsx_max_rows, limits.sheets)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         rule = "this is an old-style Excel .xls (or password-protected) workbook: save it as .xlsx or CSV"
@@ -279,57 +281,92 @@ def _parse_xlsx(data: bytes, name: str, max_rows: int, max_sheets: int) -> tuple
     options = dict(dtype=str, keep_default_na=False, na_values=[""])
     try:
         book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-        sheet, top, header, notes = _sheet_to_read(book, max_sheets, options)
+        tops = {
+            str(sheet): pd.read_excel(book, sheet_name=sheet, header=None, nrows=layout.HEADER_SEARCH_ROWS, **options)
+            for sheet in book.sheet_names[:max_sheets]
+        }
+        sheet, header, notes = _sheet_to_read({s: top.values.tolist() for s, top in tops.items()})
         table = pd.read_excel(book, sheet_name=sheet, header=header, nrows=max_rows + 1, **options)
-        notes += [layout.skipped_note(top.iloc[:header].values.tolist(), line="row")] if header else []
+        notes += [layout.skipped_note(tops[sheet].iloc[:header].values.tolist(), line="row")] if header else []
         table.index += header
         scaled = 0
         for at in layout.value_columns(table.columns) if len(table) else ():
             formats = layout.cell_formats(book.book[sheet], header + 2, at + 1, len(table))
             table[table.columns[at]], count = layout.shown_as_percentages(table[table.columns[at]], formats)
             scaled += count
-        if scaled:
-            notes.append(
-                f"{scaled:,} figures formatted as percentages in Excel were read as the percentages they show "
-                "(0.205 shown as 20.5% → 20.5)."
-            )
+        notes += [_percentages_note(scaled)] if scaled else []
     except MemoryError:
         raise
     except Exception as err:  # openpyxl raises many kinds for a zip that is not a workbook
         rule = preflight.XML_ENTITIES if _caused_by(err, DefusedXmlException) else preflight.NOT_A_WORKBOOK
         raise UploadError(name, [_problem(rule)]) from None
     if len(table) > max_rows:
-        rule = (
-            f"the sheet '{sheet}' has more than {max_rows:,} rows; Excel files are read cell by cell, and the limit "
-            f"is {max_rows:,} rows: save it as CSV (which reads a million rows in seconds), or split it"
-        )
-        raise UploadError(name, [_problem(rule)])
+        raise UploadError(name, [_problem(_too_many(sheet, "rows", max_rows, "Excel files"))])
     return table, notes
 
 
-def _sheet_to_read(book: pd.ExcelFile, max_sheets: int, options: dict) -> tuple[str, pd.DataFrame, int, list[str]]:
-    """(sheet, its top rows, its header's index, notes): "Data" (as our own exports have), else the first sheet
-    with a header row (a statistical workbook starts with a cover and contents), else the first sheet."""
-    names = [str(n) for n in book.sheet_names]
-    order = sorted(names[:max_sheets], key=lambda n: n != "Data")
-    tops = {
-        name: pd.read_excel(book, sheet_name=name, header=None, nrows=layout.HEADER_SEARCH_ROWS, **options)
-        for name in order
-    }
-    headers = {name: layout.header_row(top.itertuples(index=False), REQUIRED) for name, top in tops.items()}
-    found = [(name, tops[name], header) for name, header in headers.items() if header is not None]
+def _percentages_note(count: int) -> str:
+    if count == 1:
+        return "1 figure formatted as a percentage was read as the percentage it shows (0.205 shown as 20.5% → 20.5)."
+    return (
+        f"{count:,} figures formatted as percentages were read as the percentages they show "
+        "(0.205 shown as 20.5% → 20.5)."
+    )
+
+
+def _too_many(sheet: str, what: str, limit: int, kind: str) -> str:
+    if what == "columns":
+        return (
+            f"the sheet '{sheet}' has more than {limit:,} columns: keep only the columns breakdown, category, "
+            "measure and percent (code and official_name are optional)"
+        )
+    return (
+        f"the sheet '{sheet}' has more than {limit:,} rows; {kind} are read cell by cell, and the limit is "
+        f"{limit:,} rows: save it as CSV (which reads a million rows in seconds), or split it"
+    )
+
+
+def _sheet_to_read(tops: Mapping[str, Sequence[Sequence[object]]]) -> tuple[str, int, list[str]]:
+    """(sheet, its header's index, notes), from each sheet's top rows: "Data" (as our own exports have), else the
+    first sheet with a header row (a statistical workbook starts with a cover and contents), else the first sheet."""
+    order = sorted(tops, key=lambda n: n != "Data")
+    headers = {name: layout.header_row(tops[name], REQUIRED) for name in order}
+    found = [(name, header) for name, header in headers.items() if header is not None]
     if not found:
-        return order[0], tops[order[0]], 0, []
-    sheet, top, header = found[0]
+        return order[0], 0, []
+    sheet, header = found[0]
     notes = [] if sheet == order[0] else [f"Read the sheet '{sheet}', the first with a header row."]
     if len(found) > 1:
-        others = ", ".join(f"'{n}'" for n, _, _ in found[1:])
+        others = ", ".join(f"'{n}'" for n, _ in found[1:])
         holds = "also holds a table" if len(found) == 2 else "also hold tables"
         notes.append(
             f"Only the sheet '{sheet}' was read: {others} {holds}, and one sheet is read from a workbook. To add "
             "those figures too, put all your figures in one sheet, in the template's columns."
         )
-    return sheet, top, header, notes
+    return sheet, header, notes
+
+
+def _parse_ods(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
+    """An OpenDocument spreadsheet, its sheet chosen as a workbook's is, every cell as text (lib.uploads.ods)."""
+    try:
+        tops = ods.tops(data, layout.HEADER_SEARCH_ROWS, limits.sheets, limits.max_columns)
+        if not tops:
+            raise UploadError(name, [_problem("the spreadsheet has no sheets")])
+        sheet, header, notes = _sheet_to_read(tops)
+        rows, percentages = ods.sheet_rows(data, sheet, limits.xlsx_max_rows + header + 1, limits.max_columns)
+    except ods.TooBig as big:
+        limit = limits.max_columns if big.what == "columns" else limits.xlsx_max_rows
+        rule = _too_many(big.sheet, big.what, limit, "OpenDocument spreadsheets")
+        raise UploadError(name, [_problem(rule)]) from None
+    except MemoryError:
+        raise
+    except Exception as err:  # a damaged file fails in many ways: no content part, bad XML, a repeat that is no number
+        rule = preflight.XML_ENTITIES if _caused_by(err, DefusedXmlException) else ods.DAMAGED
+        raise UploadError(name, [_problem(rule)]) from None
+    notes.insert(0, "Read as an OpenDocument spreadsheet (.ods).")
+    notes += [layout.skipped_note(rows[:header], line="row")] if header else []
+    notes += [_percentages_note(percentages)] if percentages else []
+    return ods.table(rows, header), notes
 
 
 def _caused_by(err: BaseException | None, kind: type[BaseException]) -> bool:

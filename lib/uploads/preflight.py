@@ -23,6 +23,7 @@ from defusedxml.common import DefusedXmlException
 
 from lib.data import Problem
 from lib.limits import LIMITS, Limits
+from lib.uploads import ods
 
 PARQUET, ZIP = b"PAR1", b"PK\x03\x04"
 ARCHIVES = (".zip", ".xlsx", ".xlsm", ".xlsb", ".xltx", ".docx", ".pptx", ".jar", ".gz", ".7z", ".rar")
@@ -33,6 +34,12 @@ XML_ENTITIES = (
     "open it in Excel and save it again, or save it as CSV"
 )
 NOT_A_WORKBOOK = "the file looks like a zip archive but is not an Excel workbook (.xlsx) that can be read"
+TABLE_ADVICE = "copy the table into a spreadsheet and save it as Excel (.xlsx) or CSV"
+OTHER_DOCUMENTS = {  # archives people mistake for a table's file: the part that says what each is, and what to do
+    "docx": ("word/document.xml", f"this is a Word document, not a spreadsheet: {TABLE_ADVICE}"),
+    "pptx": ("ppt/presentation.xml", f"this is a PowerPoint deck, not a spreadsheet: {TABLE_ADVICE}"),
+    "numbers": ("Index/Document.iwa", "this is an Apple Numbers file: export it as Excel or CSV (File ▸ Export To)"),
+}
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -107,12 +114,30 @@ def _parquet(data: bytes, limits: Limits) -> list[Problem]:
 # ---- Excel workbooks: the zip directory and the sheet's declared range ---------------------
 
 
+def kind_of_archive(data: bytes) -> str:
+    """What a zip archive is, by the parts that say so: "ods", "xlsx", one of OTHER_DOCUMENTS, or "zip"."""
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+        if ods.is_ods(book):
+            return "ods"
+        names = set(book.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):  # a damaged zip: read as a workbook, and refused there
+        return "zip"
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    return next((kind for kind, (part, _) in OTHER_DOCUMENTS.items() if part in names), "zip")
+
+
 def _workbook(data: bytes, limits: Limits) -> list[Problem]:
+    kind = kind_of_archive(data)
+    if kind in OTHER_DOCUMENTS:
+        return [_problem(OTHER_DOCUMENTS[kind][1])]
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
         members = book.infolist()
         problems = _archive(book, members, limits)
-        for sheet, path in [] if problems else _sheets(book)[: limits.sheets]:
+        # An OpenDocument spreadsheet declares no sheet sizes: lib.uploads.ods counts rows and columns as it reads.
+        for sheet, path in [] if problems or kind == "ods" else _sheets(book)[: limits.sheets]:
             problems = _dimension(book, sheet, path, limits)
             if problems:
                 break

@@ -5,6 +5,7 @@ right under the headline."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -45,3 +46,24 @@ def test_a_typo_is_asked_about_then_the_figures_lead_to_their_page(page, app_url
     assert yours_box["y"] - headline_box["y"] < 600
     expect(page.get_by_text(re.compile("^London: 57.2%"))).to_have_count(1)  # Londn became London, listed too
     screenshot(page, "regions-after-upload", whole_page=False)
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "uploads"
+
+
+def test_a_libreoffice_spreadsheet_is_added_and_an_old_workbook_hears_how_to_save_it(page, app_url):
+    """The form takes .ods, as GOV.UK publishes tables (a real file saved by LibreOffice: a cover sheet, a title
+    above the table, percentage cells), and .xls, so that an old workbook gets our words, not only a refusal."""
+    open_explore(page, app_url)
+    submit_file(page, FIXTURES / "titled_table.ods", "Our council 2025")
+    page.get_by_text("Added 8 rows as Our council 2025").wait_for(timeout=60_000)
+    wait_until_idle(page)
+    expect(page.get_by_text("Read as an OpenDocument spreadsheet (.ods).")).to_have_count(1)
+    expect(page.get_by_text(re.compile(r"^7 figures formatted as percentages were read"))).to_have_count(1)
+    assert_no_exception(page)
+    screenshot(page, "upload-ods", whole_page=False)
+
+    submit_file(page, FIXTURES / "old_excel.xls", "Old workbook")
+    page.get_by_text(re.compile("old-style Excel .xls")).first.wait_for(timeout=60_000)
+    assert page.get_by_text(re.compile("files are not allowed")).count() == 0
+    assert_no_exception(page)

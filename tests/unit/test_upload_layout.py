@@ -86,7 +86,7 @@ def test_excel_percentage_cells_are_read_as_the_percentages_they_show_cell_by_ce
     rows.append(["sector", "Education", "ever", 0.1])
     upload = read_upload(workbook(rows, percent_formats=("D2", "D4")), "survey.xlsx", SOURCE, reference=hw)
     assert figures(upload) == {("Wales", "ever"): 30.5, ("London", "ever"): 41.2, ("Education", "ever"): 10.0}
-    assert any(n.startswith("2 figures formatted as percentages in Excel") for n in upload.notes)
+    assert any(n.startswith("2 figures formatted as percentages were read") for n in upload.notes)
 
 
 def test_percentage_cells_past_the_first_thousand_rows_are_read_as_shown_too(hw):
