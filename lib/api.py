@@ -109,19 +109,14 @@ def _thawed(chosen: tuple) -> dict[str, Any]:
 def _check_address(page: str, fmt: str, frozen: tuple) -> tuple:
     query = {key: list(values) for key, values in frozen}
     if page not in views.PAGES:
-        raise Problem(404, "Unknown page", f"There is no page '{_cut(page)}'.", allowed=list(views.PAGES))
+        raise _not_one_of(404, "Unknown page", f"There is no page '{_cut(page)}'.", page, list(views.PAGES))
     if fmt not in formats.FORMATS:
-        raise Problem(404, "Unknown format", f"There is no format '{_cut(fmt)}'.", allowed=list(formats.FORMATS))
+        raise _not_one_of(404, "Unknown format", f"There is no format '{_cut(fmt)}'.", fmt, list(formats.FORMATS))
     allowed = allowed_keys(page)
     unknown = [key for key in query if key not in allowed]
     if unknown:
-        raise Problem(
-            400,
-            "Unknown parameter",
-            f"'{_cut(unknown[0])}' is not a parameter of the {page} page.",
-            parameter=_cut(unknown[0]),
-            allowed=allowed,
-        )
+        said = f"'{_cut(unknown[0])}' is not a parameter of the {page} page."
+        raise _not_one_of(400, "Unknown parameter", said, unknown[0], allowed, parameter=_cut(unknown[0]))
     try:
         # Every key the address carries is checked, whichever format uses it: the OpenAPI description lists
         # the deck's keys on every page, with their values. A key of the page's own is checked as the page reads
@@ -142,6 +137,13 @@ def _check_address(page: str, fmt: str, frozen: tuple) -> tuple:
             did_you_mean=bad.nearest,
         ) from None
     return tuple((key, tuple(v) if isinstance(v, list) else v) for key, v in chosen.items())
+
+
+def _not_one_of(status: int, title: str, detail: str, given: str, allowed: list[str], **fields: Any) -> Problem:
+    """A name that is not one of `allowed`, with the one it most likely meant (a page, a format, a parameter)."""
+    meant = selections.nearest(given, allowed)
+    detail += f" Did you mean '{meant}'?" if meant else ""
+    return Problem(status, title, detail, allowed=allowed, did_you_mean=meant, **fields)
 
 
 def make_file(page: str, fmt: str, query: Mapping[str, Sequence[str]], base: str) -> File:
@@ -243,7 +245,10 @@ PROBLEM_SCHEMA = {
         "parameter": {"type": "string"},
         "allowed": {"type": "array", "items": {"type": "string"}},
         "given": {"type": "string"},
-        "did_you_mean": {"type": "string", "description": "the allowed value the given one most likely meant"},
+        "did_you_mean": {
+            "type": "string",
+            "description": "the allowed page, format, parameter or value the given one most likely meant",
+        },
     },
     "required": ["type", "title", "status", "detail"],
 }

@@ -1,8 +1,8 @@
 """Automated reporting without a server: `python -m lib.report URL OUTFILE`.
 
-Writes the file for a page address — the format taken from OUTFILE's suffix (csv, json,
-parquet, xlsx, png, svg, pptx, pdf, html or zip) — exactly as `/api/<page>.<format>` would serve it
-(a web page as `?standalone=1`: it opens with no server), for a scheduled job:
+Writes the file for a page address, in the format OUTFILE's suffix names (any of the Format
+registry's: see OUTFILE below), exactly as `/api/<page>.<format>` would serve it (a web page as
+`?standalone=1`: it opens with no server), for a scheduled job:
 
     python -m lib.report "https://dashboard.example/sectors?sector=Education" education.pdf
 
@@ -57,7 +57,11 @@ def write_report(url: str, out: Path) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lib.report", description=__doc__.splitlines()[2].strip())
+    parser = argparse.ArgumentParser(
+        prog="python -m lib.report",
+        description=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("url", help="a page address, e.g. https://host/sectors?sector=Education or /regions")
     parser.add_argument("outfile", type=Path, help=f"where to write; its suffix is the format ({', '.join(FORMATS)})")
     args = parser.parse_args(argv)

@@ -123,6 +123,15 @@ def test_a_bad_value_that_is_an_allowed_one_in_another_case_or_spelling_is_named
     assert "did_you_mean" not in json.loads(get(f"{server}/api/regions.csv?region=Atlantis")[2])
 
 
+def test_a_page_or_parameter_that_is_nearly_one_is_named(server):
+    """As a value is: a page, format or parameter typed a letter off."""
+    page = json.loads(get(f"{server}/api/region.csv?region=Wales")[2])
+    assert page["did_you_mean"] == "regions" and page["detail"].endswith("Did you mean 'regions'?")
+    key = json.loads(get(f"{server}/api/regions.csv?regoin=Wales")[2])
+    assert key["did_you_mean"] == "region" and key["parameter"] == "regoin"
+    assert "did_you_mean" not in json.loads(get(f"{server}/api/regions.csv?colour=red")[2])
+
+
 def test_openapi_document_is_valid_and_lists_every_page(server):
     status, _, body = get(f"{server}/api/openapi.json")
     document = json.loads(body)

@@ -70,7 +70,9 @@ def test_a_web_page_is_written_standalone(tmp_path):
     [
         ("/sectors?sector=Nope", "'sector' cannot be 'Nope'"),
         ("/atlantis", "There is no page 'atlantis'"),
+        ("/sector?sector=Education", "There is no page 'sector'. Did you mean 'sectors'?"),
         ("/age?colour=red", "'colour' is not a parameter of the age page"),
+        ("/age?bands=25-34+yrs", "'bands' is not a parameter of the age page. Did you mean 'band'?"),
         ("/explore?min=lots", "'min' cannot be 'lots'"),
     ],
 )
@@ -89,3 +91,10 @@ def test_an_unknown_suffix_exits_2(tmp_path):
 def test_a_file_that_cannot_be_written_exits_4_and_says_why(tmp_path):
     run = report("/sectors", tmp_path / "no-such-folder" / "x.csv")
     assert run.returncode == 4 and "No such file or directory" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_help_is_the_whole_usage_with_every_format_and_exit_status():
+    run = subprocess.run([sys.executable, "-m", "lib.report", "--help"], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0
+    assert "education.pdf" in run.stdout and "exits with status 4" in run.stdout
+    assert all(name in run.stdout for name in formats.FORMATS)
