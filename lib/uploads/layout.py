@@ -26,6 +26,7 @@ from lib.escape import shorten
 from lib.uploads.labels import label_keys
 
 HEADER_SEARCH_ROWS = 20  # rows searched for the header: a title, a source line and notes, not a second table
+NOTES_BELOW_ROWS = 20  # rows under a table looked at for its notes: a source line and footnotes, not a second table
 FORMAT_SNIFF_ROWS = 1_000  # Excel rows whose number format is read first; all of them only when one is a percentage
 
 
@@ -66,6 +67,28 @@ def skipped_note(rows: Sequence[Sequence[object]], line: str = "line") -> str:
         else f"{len(rows)} {line}s above it, read as a title, were"
     )
     return f"The header is on {line} {len(rows) + 1}: the {above} left out{what}."
+
+
+def notes_below(raw: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
+    """The table without the notes a publisher prints under it (a source line, footnotes): the rows after its last
+    blank row, when each has one cell at most and the table above has figures; and what was left out, in words.
+    Only the last NOTES_BELOW_ROWS rows are looked at, so a million-row file costs nothing more."""
+    tail = raw.tail(NOTES_BELOW_ROWS + 1)
+    filled = tail.apply(lambda cells: cells.notna() & cells.astype("string").str.strip().ne("")).sum(axis=1)
+    blank = [i for i, count in enumerate(filled) if count == 0]
+    if not blank or blank[-1] == len(tail) - 1:
+        return raw, None
+    below = tail.iloc[blank[-1] + 1 :]
+    if (filled.iloc[blank[-1] + 1 :] > 1).any() or len(raw) - len(below) - 1 < 1:
+        return raw, None
+    texts = [shorten(str(cells.dropna().iloc[0]).strip(), 60) for _, cells in below.iterrows()]
+    quoted = ", ".join(f"'{t}'" for t in texts[:3]) + (" …" if len(texts) > 3 else "")
+    lines = (
+        "line under the table, after a blank line, was"
+        if len(texts) == 1
+        else (f"{len(texts)} lines under the table, after a blank line, were")
+    )
+    return raw.iloc[: len(raw) - len(below)], f"The {lines} read as its notes and left out: {quoted}."
 
 
 def csv_header(text: str, delimiters: Iterable[str], required: Sequence[str]) -> tuple[list[list[str]], str]:

@@ -109,6 +109,8 @@ def _read_upload(
     report(0.05, "Reading the file")
     raw, notes = _parse(data, name, limits)
     _check_rows(raw, name, limits)
+    raw, below = layout.notes_below(raw)
+    notes += [below] if below else []
     report(0.35, f"Read {len(raw):,} rows; tidying labels")
     reference = load_homeworking() if reference is None else reference
     wide = layout.from_wide(raw, total_keys(reference))

@@ -266,3 +266,44 @@ def test_a_dash_is_not_taken_for_a_missing_figure(hw):
     text = "breakdown,category,measure,percent\nregion,Wales,ever,-\n"
     problems = refused(text.encode(), hw)
     assert problems[0].value == "-"
+
+
+PRINTED_WITH_NOTES = (
+    "Homeworking by location of workplace 2019\n,,\n"
+    "Region,% that worked at home in the week prior to interview,% that ever work at home\n"
+    "Wales,11.1,25.9\nTotal,12.4,26.7\n,,\n"
+    '"Source: Office for National Statistics - Annual Population Survey",,\nNotes:,,\n1. People in employment,,\n'
+)
+
+
+def test_the_notes_a_publisher_prints_under_a_table_are_left_out_and_named(hw):
+    upload = read_upload(PRINTED_WITH_NOTES.encode(), "table.csv", SOURCE, reference=hw)
+    assert figures(upload) == {
+        ("Wales", "week_prior"): 11.1,
+        ("Wales", "ever"): 25.9,
+        ("All in employment", "week_prior"): 12.4,
+        ("All in employment", "ever"): 26.7,
+    }
+    said = next(n for n in upload.notes if "under the table" in n)
+    assert said.startswith("The 3 lines under the table, after a blank line, were read as its notes and left out")
+    assert "'Notes:'" in said and "'1. People in employment'" in said
+
+
+def test_notes_under_a_sheet_s_table_are_left_out_too(hw):
+    rows = [HEADER, ["region", "Wales", "ever", 30.5], [], ["Source: HR survey, March 2021"]]
+    upload = read_upload(workbook(rows), "survey.xlsx", SOURCE, reference=hw)
+    assert figures(upload) == {("Wales", "ever"): 30.5}
+    assert any(n.startswith("The line under the table, after a blank line, was read") for n in upload.notes)
+
+
+@pytest.mark.parametrize(
+    "tail",
+    ["\n,,,\nregion,London,ever,40.1\n", "\n,,,\n,,,\n"],
+    ids=["figures after a blank row are rows", "blank rows at the end are only blank"],
+)
+def test_rows_after_a_blank_row_are_kept_when_they_are_not_notes(hw, tail):
+    text = ",".join(HEADER) + "\nregion,Wales,ever,30.5" + tail
+    upload = read_upload(text.encode(), "survey.csv", SOURCE, reference=hw)
+    assert ("Wales", "ever") in figures(upload)
+    assert ("London", "ever") in figures(upload) or "London" not in tail
+    assert not any("under the table" in n for n in upload.notes)
