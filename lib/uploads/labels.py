@@ -22,15 +22,19 @@ from lib.data import resource
 
 IDENTIFIERS = ("code", "official_name")  # what a matched label brings from the built-in table, where a file has none
 FILLER_WORDS = r"(?:^| )(?:the|aged|yrs|years|to)(?: |$)"  # "Aged 16 to 19 years" is "16-19 yrs"
+# Footnote marks a published table puts after a label: "London [note 3]", "Wales (1)", "Scotland¹", "Northern
+# Ireland*", and the no-figure marks ("[x]", "[c]"). A label is matched without them.
+FOOTNOTE_MARKS = r"(?:\s*(?:\[[^\]]{1,15}\]|\((?:notes? ?)?\d{1,2}[a-z]?\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[*†‡]+))+\s*$"
 
 
 def label_keys(labels: pd.Series) -> pd.Series:
-    """Each label's key for matching: case, '&', punctuation and filler words ignored.
+    """Each label's key for matching: case, '&', punctuation, filler words and footnote marks ignored.
 
     Runs in Arrow's compute kernels: half a million labels take a fraction of a second.
     """
     keys = pa.array(labels.astype("str"), type=pa.large_string(), from_pandas=True)
-    keys = pc.replace_substring(pc.utf8_lower(keys), "&", " and ")
+    keys = pc.replace_substring_regex(pc.utf8_lower(keys), FOOTNOTE_MARKS, "")
+    keys = pc.replace_substring(keys, "&", " and ")
     keys = pc.replace_substring_regex(keys, r"[^\p{L}\p{N}]+", " ")
     keys = pc.utf8_trim_whitespace(pc.replace_substring_regex(keys, FILLER_WORDS, " "))
     return pd.Series(keys.to_numpy(zero_copy_only=False), index=labels.index, dtype="str")

@@ -59,3 +59,26 @@ def test_uploaded_figures_lead_to_each_page_that_draws_them_on_a_category_they_c
     found = [(landing.page, landing.key, landing.category) for landing in landings(upload.rows, tables)]
     # Wales has no figure, Our own patch is on no page: Regions opens on London; no sector was uploaded.
     assert found == [("age", "band", "25-29 yrs"), ("regions", "region", "London")]
+
+
+@pytest.mark.parametrize(
+    ("printed", "known"),
+    [
+        ("London [note 3]", "London"),
+        ("Wales (1)", "Wales"),
+        ("Scotland¹", "Scotland"),
+        ("Northern Ireland*", "Northern Ireland"),
+        ("North East [x] [note 2]", "North East"),
+        ("Education [notes 4, 5]", "Education"),
+    ],
+)
+def test_a_label_with_a_published_table_s_footnote_mark_is_matched(hw, printed, known):
+    breakdown = "sector" if known == "Education" else "region"
+    upload = uploaded(hw, f'{breakdown},"{printed}",ever,30\n')
+    assert upload.rows["category"].tolist() == [known]
+    assert f"'{printed}' → '{known}'" in " ".join(upload.notes)
+
+
+def test_a_label_whose_brackets_are_its_own_is_kept_as_written(hw):
+    upload = uploaded(hw, 'sector,"Education (higher)",ever,30\nregion,"London (inner)",ever,40\n')
+    assert upload.rows["category"].tolist() == ["Education (higher)", "London (inner)"]
