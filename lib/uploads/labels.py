@@ -12,6 +12,7 @@ kept, and the upload's notes say so.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -25,6 +26,11 @@ FILLER_WORDS = r"(?:^| )(?:the|aged|yrs|years|to)(?: |$)"  # "Aged 16 to 19 year
 # Footnote marks a published table puts after a label: "London [note 3]", "Wales (1)", "Scotland¹", "Northern
 # Ireland*", and the no-figure marks ("[x]", "[c]"). A label is matched without them.
 FOOTNOTE_MARKS = r"(?:\s*(?:\[[^\]]{1,15}\]|\((?:notes? ?)?\d{1,2}[a-z]?\)|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|[*†‡]+))+\s*$"
+
+
+def without_marks(text: str) -> str:
+    """A header cell or label without the footnote marks after it ("percent [note 2]" → "percent")."""
+    return re.sub(FOOTNOTE_MARKS, "", text)
 
 
 def label_keys(labels: pd.Series) -> pd.Series:

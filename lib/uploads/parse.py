@@ -32,7 +32,7 @@ from lib.data import KEY, DataValidationError, Problem, homeworking_schema, load
 from lib.escape import shorten
 from lib.limits import LIMITS, Limits
 from lib.uploads import bundle, layout, ods, preflight
-from lib.uploads.labels import IDENTIFIERS, match_labels, total_keys
+from lib.uploads.labels import IDENTIFIERS, match_labels, total_keys, without_marks
 
 REQUIRED = ("breakdown", "category", "measure", "percent")
 OPTIONAL = IDENTIFIERS
@@ -469,7 +469,7 @@ def _ragged_row(text: str, delimiter: str, message: str, skipped: int) -> Proble
 
 
 def _normalised_columns(table: pd.DataFrame) -> list[str]:
-    return [re.sub(r"\s+", "_", str(c).strip().lower()) for c in table.columns]
+    return [re.sub(r"\s+", "_", without_marks(str(c).strip().lower())) for c in table.columns]
 
 
 def _tidy(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
@@ -502,6 +502,8 @@ def _tidy(raw: pd.DataFrame, name: str) -> tuple[pd.DataFrame, list[str]]:
     if "percent" in table:
         table["percent"], unmarked = layout.no_figure_marks(table["percent"])
         notes += [unmarked] if unmarked else []
+        table["percent"], flagged = layout.figure_marks(table["percent"])
+        notes += [flagged] if flagged else []
         table["percent"], stripped = _percent(table["percent"])
         if stripped:
             notes.append("Percent signs after the figures were dropped (12.4% → 12.4).")

@@ -307,3 +307,25 @@ def test_rows_after_a_blank_row_are_kept_when_they_are_not_notes(hw, tail):
     assert ("Wales", "ever") in figures(upload)
     assert ("London", "ever") in figures(upload) or "London" not in tail
     assert not any("under the table" in n for n in upload.notes)
+
+
+def test_footnote_marks_in_a_header_and_after_figures_are_read_past_and_named(hw):
+    text = "Region [note 1],Week before interview [note 2],Ever [note 3]\nLondon,14.7 [u],36.1\nWales,11.1*,25.9\n"
+    upload = read_upload(text.encode(), "table.csv", SOURCE, reference=hw)
+    assert figures(upload) == {
+        ("London", "week_prior"): 14.7,
+        ("London", "ever"): 36.1,
+        ("Wales", "week_prior"): 11.1,
+        ("Wales", "ever"): 25.9,
+    }
+    assert "2 figures had a mark after them ('[u]', '*') and were read as the figures" in " ".join(upload.notes)
+    tidy = "breakdown [note 1],category,measure,percent [note 2]\nregion,London,ever,36.1 (3)\n"
+    assert figures(read_upload(tidy.encode(), "tidy.csv", SOURCE, reference=hw)) == {("London", "ever"): 36.1}
+
+
+def test_a_row_of_figures_is_never_taken_for_the_header(hw):
+    """'region,London,ever,36.1' names a breakdown and a measure, as a printed table's header does: with a header
+    the reader does not know above it, the problem is that header's, not 'no figures under' a row of figures."""
+    said = [str(p) for p in refused(b"breakdownx,category,measure,percent\nregion,London,ever,36.1\n", hw)]
+    assert "the table: a column named 'breakdown' is required" in said
+    assert not any("no figures" in s for s in said)
