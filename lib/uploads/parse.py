@@ -297,14 +297,33 @@ def _parse_xlsx(data: bytes, name: str, max_rows: int, max_sheets: int) -> tuple
             table[table.columns[at]], count = layout.shown_as_percentages(table[table.columns[at]], formats)
             scaled += count
         notes += [_percentages_note(scaled)] if scaled else []
+        values = {at + 1: table.columns[at] for at in layout.value_columns(table.columns)}
+        formulas = [(values[c], r) for c, r in preflight.uncalculated_formulas(data, sheet) if c in values]
     except MemoryError:
         raise
     except Exception as err:  # openpyxl raises many kinds for a zip that is not a workbook
         rule = preflight.XML_ENTITIES if _caused_by(err, DefusedXmlException) else preflight.NOT_A_WORKBOOK
         raise UploadError(name, [_problem(rule)]) from None
+    if formulas:
+        raise UploadError(name, _uncalculated(formulas))
     if len(table) > max_rows:
         raise UploadError(name, [_problem(_too_many(sheet, "rows", max_rows, "Excel files"))])
     return table, notes
+
+
+def _uncalculated(formulas: list[tuple[str, int]]) -> list[Problem]:
+    """One problem for each column of figures that holds formulas the file never calculated, naming their rows."""
+    problems = []
+    for column in dict.fromkeys(c for c, _ in formulas):
+        rows = [r for c, r in formulas if c == column]
+        named = ", ".join(map(str, rows[:5])) + (f" … ({len(rows):,} in all)" if len(rows) > 5 else "")
+        rule = (
+            f"{'row' if len(rows) == 1 else 'rows'} {named}: formulas whose results this file does not hold (it was "
+            "written by a program and never calculated): open it in Excel or LibreOffice and save it, or write the "
+            "figures as values"
+        )
+        problems.append(_problem(rule, column=str(column)))
+    return problems
 
 
 def _percentages_note(count: int) -> str:

@@ -40,6 +40,8 @@ OTHER_DOCUMENTS = {  # archives people mistake for a table's file: the part that
     "pptx": ("ppt/presentation.xml", f"this is a PowerPoint deck, not a spreadsheet: {TABLE_ADVICE}"),
     "numbers": ("Index/Document.iwa", "this is an Apple Numbers file: export it as Excel or CSV (File ▸ Export To)"),
 }
+CALCULATE_ON_OPEN = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
+FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})(\d+)\"[^>]*>\s*<(?:\w+:)?f\b")
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -185,6 +187,21 @@ def _sheets(book: zipfile.ZipFile) -> list[tuple[str, str]]:
     rels = ElementTree.fromstring(book.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{RELS}Relationship")}
     return [(name, _part(targets[rel])) for name, rel in sheets]
+
+
+def uncalculated_formulas(data: bytes, sheet: str) -> list[tuple[int, int]]:
+    """(column, row), 1-based, of each cell of `sheet` whose formula's result the workbook does not hold.
+
+    A workbook written by a program (openpyxl, XlsxWriter) and never opened in a spreadsheet asks to be calculated
+    on opening (`fullCalcOnLoad`) and holds 0, or nothing, as each formula's result: read as it is, a figure
+    would be a silent zero. Excel and LibreOffice save the results they calculated, and do not ask."""
+    book = zipfile.ZipFile(io.BytesIO(data))
+    if not CALCULATE_ON_OPEN.search(book.read("xl/workbook.xml")):
+        return []
+    path = dict(_sheets(book)).get(sheet)
+    if path is None:
+        return []
+    return [(_column_number(c.decode()), int(r)) for c, r in FORMULA_CELL.findall(book.read(path))]
 
 
 def _part(target: str) -> str:

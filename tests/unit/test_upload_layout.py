@@ -329,3 +329,36 @@ def test_a_row_of_figures_is_never_taken_for_the_header(hw):
     said = [str(p) for p in refused(b"breakdownx,category,measure,percent\nregion,London,ever,36.1\n", hw)]
     assert "the table: a column named 'breakdown' is required" in said
     assert not any("no figures" in s for s in said)
+
+
+def xlsxwriter_book(rows) -> bytes:
+    """A workbook as XlsxWriter writes it (a script's output): a cell given as '=…' is a formula it never
+    calculates, held with 0 as its result."""
+    import xlsxwriter
+
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet("Data")
+    for number, row in enumerate(rows):
+        for column, value in enumerate(row):
+            if isinstance(value, str) and value.startswith("="):
+                sheet.write_formula(number, column, value)
+            else:
+                sheet.write(number, column, value)
+    book.close()
+    return out.getvalue()
+
+
+def test_figures_a_program_wrote_as_formulas_and_never_calculated_are_refused_not_read_as_zero(hw):
+    rows = [HEADER, ["region", "London", "ever", "=41/2"], ["region", "Wales", "ever", "=30+0.5"]]
+    problems = refused(xlsxwriter_book(rows), hw, name="script.xlsx")
+    assert [(p.row, p.column) for p in problems] == [(None, "percent")]
+    assert str(problems[0]).startswith("the table, column 'percent': rows 2, 3: formulas whose results this file")
+    printed = [["Region", "Ever", "Note"], ["Wales", "=30+0.5", "x"]]
+    assert "rows" not in str(refused(xlsxwriter_book(printed), hw, name="printed.xlsx")[0])  # "row 2: …"
+
+
+def test_a_program_written_workbook_of_values_is_read_and_a_formula_outside_the_figures_is_no_matter(hw):
+    rows = [[*HEADER, "checked"], ["region", "London", "ever", 20.5, "=1+1"], ["region", "Wales", "ever", 30.5, ""]]
+    upload = read_upload(xlsxwriter_book(rows), "script.xlsx", SOURCE, reference=hw)
+    assert figures(upload) == {("London", "ever"): 20.5, ("Wales", "ever"): 30.5}
