@@ -426,8 +426,11 @@ def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
 def _parse_csv(text: str, name: str, notes: list[str]) -> tuple[pd.DataFrame, list[str]]:
     if not text.strip():
         raise UploadError(name, [_problem(f"the file is empty: upload {FORMATS} with a header row and figures")])
+    first = text.partition("\n")[0].strip()
     above, text = layout.csv_header(text, DELIMITERS, REQUIRED)
-    if above:
+    if len(above) == 1 and re.fullmatch(r"sep=.", first):
+        notes.append(f"The first line, '{first}', is Excel's note of the separator; it was left out.")
+    elif above:
         notes.append(layout.skipped_note(above))
     header = text.lstrip().partition("\n")[0]
     delimiter = max(DELIMITERS, key=header.count)

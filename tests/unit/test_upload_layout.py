@@ -362,3 +362,10 @@ def test_a_program_written_workbook_of_values_is_read_and_a_formula_outside_the_
     rows = [[*HEADER, "checked"], ["region", "London", "ever", 20.5, "=1+1"], ["region", "Wales", "ever", 30.5, ""]]
     upload = read_upload(xlsxwriter_book(rows), "script.xlsx", SOURCE, reference=hw)
     assert figures(upload) == {("London", "ever"): 20.5, ("Wales", "ever"): 30.5}
+
+
+def test_excel_s_separator_line_is_left_out_and_said_to_be_one(hw):
+    text = "sep=;\r\n" + ";".join(HEADER) + "\r\nregion;Wales;ever;30,5\r\n"
+    upload = read_upload(text.encode("utf-8-sig"), "excel.csv", SOURCE, reference=hw)
+    assert figures(upload) == {("Wales", "ever"): 30.5}
+    assert "The first line, 'sep=;', is Excel's note of the separator; it was left out." in upload.notes
