@@ -267,7 +267,11 @@ def check_upload(chosen, source_name: str, basis: comparability.Basis) -> None:
             first = err.problems[0]
             st.error(
                 f"**{for_markdown(chosen.name)}** was not added, and nothing else changed. "
-                f"{err.total:,} problem(s); the first: {for_markdown(str(first))}"
+                + (
+                    f"The problem: {for_markdown(str(first))}"
+                    if err.total == 1
+                    else f"{err.total:,} problems; the first: {for_markdown(str(first))}"
+                )
             )
             st.dataframe(
                 uploads.problem_table(err.problems),

@@ -77,7 +77,8 @@ def _explore_chart(view_rows: pd.DataFrame, chart_on: str | None, table: pd.Data
                 key=f"explore-{breakdown}",
                 title=title,
                 subtitle=explore.bars_subtitle(breakdown, with_user=bool(len(user))),
-                alt=f"Bar chart of {rows['category'].nunique()} {noun} on {len(measures)} measure(s). {title}.",
+                alt=f"Bar chart of {rows['category'].nunique()} {noun} on "
+                f"{'one measure' if len(measures) == 1 else f'{len(measures)} measures'}. {title}.",
                 table=rows[list(BAR_COLUMNS)].assign(measure=lambda t: measure_words(t["measure"])),
                 columns=BAR_COLUMNS,
                 draw=lambda theme, words: charts.category_bars(

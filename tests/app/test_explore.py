@@ -214,7 +214,7 @@ def test_a_parquet_bomb_is_refused_with_its_declared_rows_and_nothing_else_chang
     upload(at, "bomb.parquet", hostile_files.parquet_bomb())
     assert not at.exception
     assert at.error[0].value == (  # file text is shown as text: Markdown's characters escaped
-        "**bomb.parquet** was not added, and nothing else changed. 1 problem(s); the first: the table: the "
+        "**bomb.parquet** was not added, and nothing else changed. The problem: the table: the "
         "Parquet file declares 30,000,000 rows; the limit is 1,048,575: split it into files of at most 1,048,575 rows"
     )
     assert at.status[0].proto.label == "bomb.parquet could not be used"
@@ -226,7 +226,7 @@ def test_a_file_with_thousands_of_problems_says_how_many_and_lists_the_first():
     rows = "".join(f"sector,Team {i},ever,lots\n" for i in range(3_000))
     at = upload(run_page(PAGE), "many.csv", ("breakdown,category,measure,percent\n" + rows).encode())
     assert not at.exception
-    assert "3,000 problem(s); the first: row 2, column 'percent': must be a number (found 'lots')" in at.error[0].value
+    assert "3,000 problems; the first: row 2, column 'percent': must be a number (found 'lots')" in at.error[0].value
     assert len(at.dataframe[-1].value) == LIMITS.max_problems
     assert any("The first 1,000 are listed" in c.value for c in at.caption)
 
