@@ -29,6 +29,7 @@ from lib.uploads.labels import FOOTNOTE_MARKS, label_keys, without_marks
 
 HEADER_SEARCH_ROWS = 20  # rows searched for the header: a title, a source line and notes, not a second table
 MARKED_FIGURE = rf"^\s*([-+]?(?:\d+\.?\d*|\.\d+)\s*%?)({FOOTNOTE_MARKS})"  # "14.7 [u]": the figure, the mark
+LITERALS_IN_FORMAT = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')  # quoted text, escaped, spacing, fill, [Red]
 NOTES_BELOW_ROWS = 20  # rows under a table looked at for its notes: a source line and footnotes, not a second table
 FORMAT_SNIFF_ROWS = 1_000  # Excel rows whose number format is read first; all of them only when one is a percentage
 
@@ -118,13 +119,21 @@ def csv_header(text: str, delimiters: Iterable[str], required: Sequence[str]) ->
 def shown_as_percentages(values: pd.Series, formats: Sequence[str | None]) -> tuple[pd.Series, int]:
     """Cells Excel shows as percentages (0.205 shown as 20.5%) as the percentage shown: the decimal point moved
     two places, exactly, in the text. `formats` holds each cell's number format, in the order of `values`."""
-    marked = pd.Series(["%" in (f or "") for f in formats], index=values.index[: len(formats)])
+    marked = pd.Series([scales_by_100(f) for f in formats], index=values.index[: len(formats)])
     marked = marked.reindex(values.index, fill_value=False)
     scaled = values[marked].map(times_100)
     moved = scaled.notna() & (scaled != values[marked])
     out = values.copy()
     out.loc[scaled[moved].index] = scaled[moved]
     return out, int(moved.sum())
+
+
+def scales_by_100(number_format: str | None) -> bool:
+    """Whether a number format shows its cell times 100: a '%' of its own, not one in quotes or escaped, as
+    `0.0"%"` and `0.0\\%` print a typed 20.5 as 20.5% unscaled."""
+    if not number_format:
+        return False
+    return "%" in LITERALS_IN_FORMAT.sub("", number_format)
 
 
 def times_100(text: Any) -> Any:
@@ -147,7 +156,7 @@ def cell_formats(sheet: Any, first_row: int, column: int, count: int) -> list[st
         return [getattr(row[0], "number_format", None) if row else None for row in cells]
 
     first = read(min(count, FORMAT_SNIFF_ROWS))
-    if count <= FORMAT_SNIFF_ROWS or not any("%" in (f or "") for f in first):
+    if count <= FORMAT_SNIFF_ROWS or not any(scales_by_100(f) for f in first):
         return first
     return read(count)
 

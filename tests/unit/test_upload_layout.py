@@ -369,3 +369,19 @@ def test_excel_s_separator_line_is_left_out_and_said_to_be_one(hw):
     upload = read_upload(text.encode("utf-8-sig"), "excel.csv", SOURCE, reference=hw)
     assert figures(upload) == {("Wales", "ever"): 30.5}
     assert "The first line, 'sep=;', is Excel's note of the separator; it was left out." in upload.notes
+
+
+@pytest.mark.parametrize("number_format", ['0.0"%"', "0.0\\%"])
+def test_a_typed_figure_shown_with_a_literal_percent_sign_is_not_scaled(hw, number_format):
+    """People who type 20.5 and want '20.5%' on screen give the cell a format that prints the sign as text: the
+    figure is 20.5, not 2050 (which the range check would refuse, naming a figure the person never typed)."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["region", "Wales", "ever", 20.5])
+    sheet["D2"].number_format = number_format
+    out = io.BytesIO()
+    book.save(out)
+    upload = read_upload(out.getvalue(), "typed.xlsx", SOURCE, reference=hw)
+    assert figures(upload) == {("Wales", "ever"): 20.5}
+    assert not any("formatted as percentages" in n for n in upload.notes)
