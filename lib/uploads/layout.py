@@ -27,6 +27,7 @@ from lib.data import MEASURES, Problem, resource
 from lib.escape import shorten
 from lib.uploads.labels import FOOTNOTE_MARKS, label_keys, without_marks
 
+REQUIRED = ("breakdown", "category", "measure", "percent")  # what a header row names (or a table laid out as printed)
 HEADER_SEARCH_ROWS = 20  # rows searched for the header: a title, a source line and notes, not a second table
 MARKED_FIGURE = rf"^\s*([-+]?(?:\d+\.?\d*|\.\d+)\s*%?)({FOOTNOTE_MARKS})"  # "14.7 [u]": the figure, the mark
 LITERALS_IN_FORMAT = re.compile(r'"[^"]*"|\\.|_.|\*.|\[[^\]]*\]')  # quoted text, escaped, spacing, fill, [Red]

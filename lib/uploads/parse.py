@@ -19,22 +19,21 @@ import csv
 import io
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
 
 import pandas as pd
 import pyarrow.parquet as pq
-from defusedxml.common import DefusedXmlException
 
 from lib.data import KEY, DataValidationError, Problem, homeworking_schema, load_homeworking, resource, validate
 from lib.escape import shorten
 from lib.limits import LIMITS, Limits
-from lib.uploads import bundle, layout, ods, preflight
+from lib.uploads import bundle, layout, preflight, sheets
 from lib.uploads.labels import IDENTIFIERS, match_labels, total_keys, without_marks
 
-REQUIRED = ("breakdown", "category", "measure", "percent")
+REQUIRED = layout.REQUIRED
 OPTIONAL = IDENTIFIERS
 COLUMNS = (*REQUIRED, *OPTIONAL, "source")
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
@@ -252,9 +251,11 @@ def _parse(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, list[s
     if data[:4] == b"PAR1":
         return _parse_parquet(data, name), []
     if data[:4] == b"PK\x03\x04":
-        if preflight.kind_of_archive(data) == "ods":
-            return _parse_ods(data, name, limits)
-        return _parse_xlsx(data, name, limits.xlsx_max_rows, limits.sheets)
+        read = sheets.read_ods if preflight.kind_of_archive(data) == "ods" else sheets.read_xlsx
+        try:
+            return read(data, limits)
+        except sheets.Refused as refused:
+            raise UploadError(name, refused.problems) from None
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         rule = "this is an old-style Excel .xls (or password-protected) workbook: save it as .xlsx or CSV"
         raise UploadError(name, [_problem(rule)])
@@ -270,133 +271,6 @@ def _parse_parquet(data: bytes, name: str) -> pd.DataFrame:
     except Exception:  # pyarrow raises several kinds for a damaged file
         raise UploadError(name, [_problem("the Parquet file is damaged and could not be read")]) from None
     return table.to_pandas()
-
-
-def _parse_xlsx(data: bytes, name: str, max_rows: int, max_sheets: int) -> tuple[pd.DataFrame, list[str]]:
-    """The sheet with the table (`_sheet_to_read`), every cell as text, from its header row (lines of title above
-    it are left out) and with percentage cells as the percentages they show.
-
-    openpyxl parses the workbook's XML through defusedxml (installed, so used): a workbook
-    that declares XML entities is refused, not expanded. At most one row past `max_rows`
-    is read, whatever size the sheet declared.
-    """
-    options = dict(dtype=str, keep_default_na=False, na_values=[""])
-    try:
-        book = pd.ExcelFile(io.BytesIO(data), engine="openpyxl")
-        tops = {
-            str(sheet): pd.read_excel(book, sheet_name=sheet, header=None, nrows=layout.HEADER_SEARCH_ROWS, **options)
-            for sheet in book.sheet_names[:max_sheets]
-        }
-        sheet, header, notes = _sheet_to_read({s: top.values.tolist() for s, top in tops.items()})
-        table = pd.read_excel(book, sheet_name=sheet, header=header, nrows=max_rows + 1, **options)
-        notes += [layout.skipped_note(tops[sheet].iloc[:header].values.tolist(), line="row")] if header else []
-        table.index += header
-        scaled = 0
-        for at in layout.value_columns(table.columns) if len(table) else ():
-            formats = layout.cell_formats(book.book[sheet], header + 2, at + 1, len(table))
-            table[table.columns[at]], count = layout.shown_as_percentages(table[table.columns[at]], formats)
-            scaled += count
-        notes += [_percentages_note(scaled)] if scaled else []
-        values = {at + 1: table.columns[at] for at in layout.value_columns(table.columns)}
-        formulas = [(values[c], r) for c, r in preflight.uncalculated_formulas(data, sheet) if c in values]
-    except MemoryError:
-        raise
-    except Exception as err:  # openpyxl raises many kinds for a zip that is not a workbook
-        rule = preflight.XML_ENTITIES if _caused_by(err, DefusedXmlException) else preflight.NOT_A_WORKBOOK
-        raise UploadError(name, [_problem(rule)]) from None
-    if formulas:
-        raise UploadError(name, _uncalculated(formulas))
-    if len(table) > max_rows:
-        raise UploadError(name, [_problem(_too_many(sheet, "rows", max_rows, "Excel files"))])
-    return table, notes
-
-
-def _uncalculated(formulas: list[tuple[str, int]]) -> list[Problem]:
-    """One problem for each column of figures that holds formulas the file never calculated, naming their rows."""
-    problems = []
-    for column in dict.fromkeys(c for c, _ in formulas):
-        rows = [r for c, r in formulas if c == column]
-        named = ", ".join(map(str, rows[:5])) + (f" … ({len(rows):,} in all)" if len(rows) > 5 else "")
-        rule = (
-            f"{'row' if len(rows) == 1 else 'rows'} {named}: formulas whose results this file does not hold (it was "
-            "written by a program and never calculated): open it in Excel or LibreOffice and save it, or write the "
-            "figures as values"
-        )
-        problems.append(_problem(rule, column=str(column)))
-    return problems
-
-
-def _percentages_note(count: int) -> str:
-    if count == 1:
-        return "1 figure formatted as a percentage was read as the percentage it shows (0.205 shown as 20.5% → 20.5)."
-    return (
-        f"{count:,} figures formatted as percentages were read as the percentages they show "
-        "(0.205 shown as 20.5% → 20.5)."
-    )
-
-
-def _too_many(sheet: str, what: str, limit: int, kind: str) -> str:
-    if what == "columns":
-        return (
-            f"the sheet '{sheet}' has more than {limit:,} columns: keep only the columns breakdown, category, "
-            "measure and percent (code and official_name are optional)"
-        )
-    return (
-        f"the sheet '{sheet}' has more than {limit:,} rows; {kind} are read cell by cell, and the limit is "
-        f"{limit:,} rows: save it as CSV (which reads a million rows in seconds), or split it"
-    )
-
-
-def _sheet_to_read(tops: Mapping[str, Sequence[Sequence[object]]]) -> tuple[str, int, list[str]]:
-    """(sheet, its header's index, notes), from each sheet's top rows: "Data" (as our own exports have), else the
-    first sheet with a header row (a statistical workbook starts with a cover and contents), else the first sheet."""
-    order = sorted(tops, key=lambda n: n != "Data")
-    headers = {name: layout.header_row(tops[name], REQUIRED) for name in order}
-    found = [(name, header) for name, header in headers.items() if header is not None]
-    if not found:
-        return order[0], 0, []
-    sheet, header = found[0]
-    notes = [] if sheet == order[0] else [f"Read the sheet '{sheet}', the first with a header row."]
-    if len(found) > 1:
-        others = ", ".join(f"'{n}'" for n, _ in found[1:])
-        holds = "also holds a table" if len(found) == 2 else "also hold tables"
-        notes.append(
-            f"Only the sheet '{sheet}' was read: {others} {holds}, and one sheet is read from a workbook. To add "
-            "those figures too, put all your figures in one sheet, in the template's columns."
-        )
-    return sheet, header, notes
-
-
-def _parse_ods(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
-    """An OpenDocument spreadsheet, its sheet chosen as a workbook's is, every cell as text (lib.uploads.ods)."""
-    try:
-        tops = ods.tops(data, layout.HEADER_SEARCH_ROWS, limits.sheets, limits.max_columns)
-        if not tops:
-            raise UploadError(name, [_problem("the spreadsheet has no sheets")])
-        sheet, header, notes = _sheet_to_read(tops)
-        rows, percentages = ods.sheet_rows(data, sheet, limits.xlsx_max_rows + header + 1, limits.max_columns)
-    except ods.TooBig as big:
-        limit = limits.max_columns if big.what == "columns" else limits.xlsx_max_rows
-        rule = _too_many(big.sheet, big.what, limit, "OpenDocument spreadsheets")
-        raise UploadError(name, [_problem(rule)]) from None
-    except MemoryError:
-        raise
-    except Exception as err:  # a damaged file fails in many ways: no content part, bad XML, a repeat that is no number
-        rule = preflight.XML_ENTITIES if _caused_by(err, DefusedXmlException) else ods.DAMAGED
-        raise UploadError(name, [_problem(rule)]) from None
-    notes.insert(0, "Read as an OpenDocument spreadsheet (.ods).")
-    notes += [layout.skipped_note(rows[:header], line="row")] if header else []
-    notes += [_percentages_note(percentages)] if percentages else []
-    return ods.table(rows, header), notes
-
-
-def _caused_by(err: BaseException | None, kind: type[BaseException]) -> bool:
-    """Whether `err` or an exception it was raised from is a `kind` (openpyxl wraps what defusedxml raises)."""
-    while err is not None:
-        if isinstance(err, kind):
-            return True
-        err = err.__cause__ or err.__context__
-    return False
 
 
 def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
