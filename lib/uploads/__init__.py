@@ -1,6 +1,7 @@
 """Your own figures: untrusted bytes in, validated tidy rows (or row-level problems) out.
 
-- `parse`: a CSV, Excel or Parquet file (or a bundle) → rows checked with the built-in table's rules;
+- `parse`: a CSV, spreadsheet or Parquet file (or a bundle) → rows checked with the built-in table's rules;
+- `sheets`: a spreadsheet's sheet and header (Excel .xlsx, or OpenDocument .ods streamed by `ods`);
 - `preflight`: what a file declares about its size, checked before anything is decoded;
 - `reader`: `parse` in a separate process per file, with a memory and time limit;
 - `bundle`: your figures as a .zip you keep, and back;
