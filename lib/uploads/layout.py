@@ -48,10 +48,12 @@ def header_row(rows: Iterable[Sequence[object]], required: Sequence[str]) -> int
         if index >= HEADER_SEARCH_ROWS:
             break
         filled = [c for c in cells if c is not None and not pd.isna(c)]
-        if any(_is_number(c) for c in filled):
-            continue  # a row of figures, not a header: "region,London,ever,36.1" names a breakdown and a measure
         keys = [_key(c) for c in filled]
-        if wanted <= set(keys) or _names_a_wide_table(keys):
+        if wanted <= set(keys):
+            return index
+        # A row of figures is not a printed table's header, though "region,London,ever,36.1" names a breakdown
+        # and a measure as one does.
+        if _names_a_wide_table(keys) and not any(_is_number(c) for c in filled):
             return index
     return None
 

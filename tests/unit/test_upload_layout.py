@@ -385,3 +385,9 @@ def test_a_typed_figure_shown_with_a_literal_percent_sign_is_not_scaled(hw, numb
     upload = read_upload(out.getvalue(), "typed.xlsx", SOURCE, reference=hw)
     assert figures(upload) == {("Wales", "ever"): 20.5}
     assert not any("formatted as percentages" in n for n in upload.notes)
+
+
+def test_a_header_with_a_year_for_a_column_name_is_still_the_header_under_a_title(hw):
+    text = "Our survey\n" + ",".join(HEADER) + ",2019\nregion,Wales,ever,30.5,x\n"
+    upload = read_upload(text.encode(), "survey.csv", SOURCE, reference=hw)
+    assert figures(upload) == {("Wales", "ever"): 30.5}
