@@ -82,7 +82,7 @@ def chart_section(view: views.View, options_from: Tables, chosen: dict, mine) ->
 def table_section(view: views.View, spec: explore.TableSpec) -> None:
     """The rows, a page at a time."""
     rows = view.rows
-    st.header(f"{len(rows):,} rows")
+    st.header("1 row" if len(rows) == 1 else f"{len(rows):,} rows")
     shown = rows
     pages = max(1, math.ceil(len(rows) / PAGE_ROWS))
     if pages > 1:
@@ -211,7 +211,7 @@ def upload_section(mine) -> None:
         outcome = None
     if outcome:
         label, count, notes, permalink = outcome
-        st.success(f"Added {count:,} rows as **{for_markdown(label)}**.")
+        st.success(f"Added {'1 row' if count == 1 else f'{count:,} rows'} as **{for_markdown(label)}**.")
         if mine is not None:
             ui.where_they_show(mine)
         for note in notes:

@@ -42,11 +42,12 @@ def explore_view(tables: Tables, chosen: ExploreChoice, user_rows: pd.DataFrame 
         if rows.empty
         else (_explore_chart(rows, chosen.get("chart"), table) if is_hw else _council_chart(rows, filters))
     )
-    headline = chart[0].title if chart else f"{len(rows):,} rows"
+    counted = "1 row" if len(rows) == 1 else f"{len(rows):,} rows"
+    headline = chart[0].title if chart else counted
     return View(
         page="explore",
         headline=headline,
-        sentence=f"{len(rows):,} rows of {spec.label}, filtered as chosen; the downloads hold every one.",
+        sentence=f"{counted} of {spec.label}, filtered as chosen; the downloads hold every one.",
         charts=chart,
         rows=rows,
         resource=spec.resource,

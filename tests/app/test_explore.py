@@ -58,6 +58,7 @@ def test_filters_change_the_rows():
     assert table(at)["category"].tolist() == ["South East", "London"]
     at.text_input(key="q").input("lond").run()
     assert table(at)["category"].tolist() == ["London"]
+    assert "1 row" in [h.value for h in at.header]  # not "1 rows"
 
 
 def test_a_link_opens_the_same_view():
