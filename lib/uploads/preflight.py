@@ -41,7 +41,11 @@ OTHER_DOCUMENTS = {  # archives people mistake for a table's file: the part that
     "numbers": ("Index/Document.iwa", "this is an Apple Numbers file: export it as Excel or CSV (File ▸ Export To)"),
 }
 CALCULATE_ON_OPEN = re.compile(rb"<(?:\w+:)?calcPr\b[^>]*\bfullCalcOnLoad=\"(?:1|true)\"")
-FORMULA_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})(\d+)\"[^>]*>\s*<(?:\w+:)?f\b")
+# A cell with a formula, and the result it holds, if any: <c r="D2"><f>B2/C2</f><v>0</v></c>.
+FORMULA_CELL = re.compile(
+    rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})(\d+)\"[^>]*>\s*<(?:\w+:)?f\b[^>]*(?:/>|>[^<]*</(?:\w+:)?f>)"
+    rb"\s*(?:<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>)?"
+)
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -194,14 +198,23 @@ def uncalculated_formulas(data: bytes, sheet: str) -> list[tuple[int, int]]:
 
     A workbook written by a program (openpyxl, XlsxWriter) and never opened in a spreadsheet asks to be calculated
     on opening (`fullCalcOnLoad`) and holds 0, or nothing, as each formula's result: read as it is, a figure
-    would be a silent zero. Excel and LibreOffice save the results they calculated, and do not ask."""
+    would be a silent zero. Excel and LibreOffice save the results they calculated, and do not ask; a result
+    other than 0 in a workbook that asks is one something calculated, and is read."""
     book = zipfile.ZipFile(io.BytesIO(data))
     if not CALCULATE_ON_OPEN.search(book.read("xl/workbook.xml")):
         return []
     path = dict(_sheets(book)).get(sheet)
     if path is None:
         return []
-    return [(_column_number(c.decode()), int(r)) for c, r in FORMULA_CELL.findall(book.read(path))]
+    cells = FORMULA_CELL.findall(book.read(path))
+    return [(_column_number(c.decode()), int(r)) for c, r, held in cells if _nothing_or_zero(held)]
+
+
+def _nothing_or_zero(held: bytes) -> bool:
+    try:
+        return not held.strip() or float(held) == 0
+    except ValueError:
+        return False
 
 
 def _part(target: str) -> str:

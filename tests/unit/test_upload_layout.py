@@ -341,7 +341,9 @@ def xlsxwriter_book(rows) -> bytes:
     sheet = book.add_worksheet("Data")
     for number, row in enumerate(rows):
         for column, value in enumerate(row):
-            if isinstance(value, str) and value.startswith("="):
+            if isinstance(value, tuple):  # (formula, the result the program worked out and stored)
+                sheet.write_formula(number, column, value[0], None, value[1])
+            elif isinstance(value, str) and value.startswith("="):
                 sheet.write_formula(number, column, value)
             else:
                 sheet.write(number, column, value)
@@ -356,6 +358,12 @@ def test_figures_a_program_wrote_as_formulas_and_never_calculated_are_refused_no
     assert str(problems[0]).startswith("the table, column 'percent': rows 2, 3: formulas whose results this file")
     printed = [["Region", "Ever", "Note"], ["Wales", "=30+0.5", "x"]]
     assert "rows" not in str(refused(xlsxwriter_book(printed), hw, name="printed.xlsx")[0])  # "row 2: …"
+
+
+def test_a_formula_whose_result_a_program_did_store_is_read(hw):
+    rows = [HEADER, ["region", "Wales", "ever", ("=30+0.5", 30.5)]]
+    upload = read_upload(xlsxwriter_book(rows), "script.xlsx", SOURCE, reference=hw)
+    assert figures(upload) == {("Wales", "ever"): 30.5}
 
 
 def test_a_program_written_workbook_of_values_is_read_and_a_formula_outside_the_figures_is_no_matter(hw):
