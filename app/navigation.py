@@ -25,6 +25,8 @@ pages = [
     for page in PAGES.values()
 ]
 current = st.navigation(pages, position="hidden" if present else "sidebar")
+if not present:
+    ui.name_the_page_asked_for(names[current.url_path], dict(zip(PAGES, pages, strict=True)))  # /sector
 ui.open_as_offered(names[current.url_path], current, presenting=present)  # ?region=wales opens Wales
 ui.visit(names[current.url_path], presenting=present)  # the deck is made of the pages a person visited
 if not present:

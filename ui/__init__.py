@@ -6,7 +6,7 @@ lib/ stays free of Streamlit; caching and session state live here. Pages import 
 from this package (`import ui`; `ui.view(...)`).
 """
 
-from ui.address import open_as_offered
+from ui.address import name_the_page_asked_for, open_as_offered
 from ui.cache import figure, view, warm
 from ui.downloads import (
     DownloadFailed,
@@ -55,6 +55,7 @@ __all__ = [
     "keep_session",
     "keep_viewport",
     "metrics",
+    "name_the_page_asked_for",
     "narrow",
     "needs_review",
     "open_as_offered",

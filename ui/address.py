@@ -3,12 +3,15 @@
 Streamlit's binding drops a URL value that is not one of a widget's options and shows the default, without a
 word. A value in another case (`?region=wales`) opens the page again with it written as offered; a value that
 is no option (`?region=Walse`) is named above the page, with a button for the option it most likely meant, for
-as long as the page shows what it showed on opening.
+as long as the page shows what it showed on opening. A page that is no page (`/sector`) opens the first page, as
+Streamlit does, which names the page it most likely meant, with a link that keeps the address's choices.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from contextlib import suppress
+from urllib.parse import urlsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
@@ -19,6 +22,7 @@ from lib.escape import for_markdown, shorten
 from ui.resources import tables
 
 NOTICES_KEY = "address-notices"
+PAGE_ASKED_KEY = "address-page-asked-for"
 
 
 def open_as_offered(page: str, current: StreamlitPage, *, presenting: bool = False) -> None:
@@ -89,3 +93,28 @@ def _show_notices(page: str) -> None:
                 args=(notice["key"], notice["choice"]),
                 icon=":material/arrow_forward:",
             )
+
+
+def name_the_page_asked_for(page: str, pages: Mapping[str, StreamlitPage]) -> None:
+    """An address whose page is no page (/sector, /Regions) opens the first page, as Streamlit does (with its own
+    "Page not found"); this names the page it most likely meant, with a link that keeps the address's choices, for
+    as long as the first page shows. Only the session's first address is read: later ones are Streamlit's own."""
+    if PAGE_ASKED_KEY not in st.session_state:
+        base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+        asked = urlsplit(st.context.url or "").path.strip("/").removeprefix(base).strip("/")
+        meant = selections.nearest(asked, list(pages)) if asked and "/" not in asked else None
+        st.session_state[PAGE_ASKED_KEY] = (asked, meant) if meant and meant != asked else None
+    asked_for = st.session_state[PAGE_ASKED_KEY]
+    if asked_for is None or not views.PAGES[page].default:
+        st.session_state[PAGE_ASKED_KEY] = None  # another page: the notice has done its work
+        return
+    asked, meant = asked_for
+    record = views.PAGES[meant]
+    st.info(
+        f"There is no page “{for_markdown(shorten(asked, 40))}”, so this is the first page. "
+        f"Did you mean {for_markdown(record.nav_title)}?",
+        icon=":material/link_off:",
+    )
+    st.page_link(
+        pages[meant], label=f"Open {record.nav_title}", icon=record.icon, query_params=st.query_params.to_dict()
+    )

@@ -94,3 +94,21 @@ def test_an_address_value_that_is_no_option_is_named_and_the_one_meant_is_a_clic
     expect(page).to_have_url(f"{app_url}/regions?region=Wales")
     expect(page.get_by_text("The address asks for")).to_have_count(0)
     assert page.get_by_role("heading", level=2).first.inner_text().startswith("Workers in Wales")
+
+
+def test_a_page_address_typed_a_letter_off_names_the_page_meant_and_keeps_the_choices(page, app_url):
+    """/sector is no page: Streamlit opens the first page (with its own 'Page not found'); the page meant is named
+    there, one click away, with the address's choices, and only until another page is opened."""
+    page.goto(f"{app_url}/sector?sector=Financial+and+insurance")
+    wait_for_app(page)
+    page.keyboard.press("Escape")  # Streamlit's dialog
+    notice = "There is no page “sector”, so this is the first page. Did you mean Sectors?"
+    expect(page.get_by_text(notice)).to_be_visible()
+    screenshot(page, "address-page-not-offered", whole_page=False)
+    page.get_by_role("link", name="Open Sectors").click()
+    expect(page).to_have_url(f"{app_url}/sectors?sector=Financial+and+insurance")
+    wait_for_app(page)
+    assert page.get_by_role("heading", level=2).first.inner_text().startswith("Financial and insurance staff")
+    page.get_by_role("link", name="Overview").click()
+    wait_for_app(page)
+    expect(page.get_by_text("There is no page")).to_have_count(0)
