@@ -182,8 +182,9 @@ def upload_section(mine) -> None:
             help=f"Up to {LIMITS.max_rows:,} rows. Spreadsheets are read cell by cell, so up to "
             f"{LIMITS.xlsx_max_rows:,} rows: for bigger files use CSV or Parquet, which read a million rows in "
             "seconds.",
-            # .xls too, so that an old workbook hears how to save it rather than only that it is not allowed
-            type=["csv", "txt", "tsv", "xlsx", "ods", "xls", "parquet", "zip"],
+            # .xlsm is read as .xlsx is (its macros are never run); .xls is taken so that an old workbook hears how
+            # to save it, rather than only that it is not allowed
+            type=["csv", "txt", "tsv", "xlsx", "xlsm", "ods", "xls", "parquet", "zip"],
             max_upload_size=LIMITS.upload_mb,
             key="upload-file",
         )
