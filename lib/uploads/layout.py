@@ -89,7 +89,8 @@ def skipped_note(rows: Sequence[Sequence[object]], line: str = "line") -> str:
 
 def notes_below(raw: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     """The table without the notes a publisher prints under it (a source line, footnotes): the rows after its last
-    blank row, when each has one cell at most and the table above has figures; and what was left out, in words.
+    blank row, when each has one cell at most and the table has rows above that blank one; and what was left out,
+    in words.
     Only the last NOTES_BELOW_ROWS rows are looked at, so a million-row file costs nothing more."""
     tail = raw.tail(NOTES_BELOW_ROWS + 1)
     filled = tail.apply(lambda cells: cells.notna() & cells.astype("string").str.strip().ne("")).sum(axis=1)
@@ -104,7 +105,7 @@ def notes_below(raw: pd.DataFrame) -> tuple[pd.DataFrame, str | None]:
     lines = (
         "line under the table, after a blank line, was"
         if len(texts) == 1
-        else (f"{len(texts)} lines under the table, after a blank line, were")
+        else f"{len(texts)} lines under the table, after a blank line, were"
     )
     return raw.iloc[: len(raw) - len(below)], f"The {lines} read as its notes and left out: {quoted}."
 
