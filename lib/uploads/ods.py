@@ -35,7 +35,10 @@ VALUE_ATTRIBUTES = {
 }
 
 Row = list[str | None]
-DAMAGED = "the OpenDocument spreadsheet (.ods) is damaged and could not be read: open it and save it again"
+DAMAGED = (
+    "the OpenDocument spreadsheet (.ods) could not be read (it is damaged, or protected by a password): open it and "
+    "save it again, without a password"
+)
 
 
 class Percentage(str):
