@@ -76,7 +76,7 @@ def download(page, key: str, tmp_path: Path) -> Path:
 
 def upload_file(page, path: Path, source: str = MINE) -> None:
     submit_file(page, path, source)
-    page.get_by_text(re.compile(r"Added [\d,]+ rows as|was not added")).first.wait_for(timeout=120_000)
+    page.get_by_text(re.compile(r"Added (?:1 row|[\d,]+ rows) as|was not added")).first.wait_for(timeout=120_000)
     wait_until_idle(page, timeout=60_000)
 
 
