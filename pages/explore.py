@@ -266,10 +266,11 @@ def check_upload(chosen, source_name: str, basis: comparability.Basis) -> None:
             bar.empty()
             status.update(label=f"{for_markdown(chosen.name)} could not be used", state="error", expanded=True)
             first = err.problems[0]
+            said = first.rule if first.row is None and first.column is None else str(first)  # not "the table: …"
             st.error(
                 f"**{for_markdown(chosen.name)}** was not added, and nothing else changed. "
                 + (
-                    f"The problem: {for_markdown(str(first))}"
+                    f"The problem: {for_markdown(said)}"
                     if err.total == 1
                     else f"{err.total:,} problems; the first: {for_markdown(str(first))}"
                 )

@@ -215,7 +215,7 @@ def test_a_parquet_bomb_is_refused_with_its_declared_rows_and_nothing_else_chang
     upload(at, "bomb.parquet", hostile_files.parquet_bomb())
     assert not at.exception
     assert at.error[0].value == (  # file text is shown as text: Markdown's characters escaped
-        "**bomb.parquet** was not added, and nothing else changed. The problem: the table: the "
+        "**bomb.parquet** was not added, and nothing else changed. The problem: the "
         "Parquet file declares 30,000,000 rows; the limit is 1,048,575: split it into files of at most 1,048,575 rows"
     )
     assert at.status[0].proto.label == "bomb.parquet could not be used"
