@@ -28,6 +28,7 @@ CELLS = (f"{TABLE_NS}table-cell", f"{TABLE_NS}covered-table-cell")
 PARAGRAPH = f"{TEXT_NS}p"
 VALUE_ATTRIBUTES = {
     "float": "value",
+    "percentage": "value",
     "currency": "value",
     "date": "date-value",
     "time": "time-value",
@@ -43,6 +44,11 @@ DAMAGED = (
 
 class Percentage(str):
     """A percentage cell's figure, as the percentage it shows: counted, so that the person is told."""
+
+
+class Uncalculated(str):
+    """A formula that holds no result (a program wrote it and nothing calculated it): its formula, to be refused
+    where a figure should be, never read as missing without a word."""
 
 
 class TooBig(ValueError):
@@ -173,10 +179,14 @@ def _cells(row, sheet: str, max_columns: int) -> Row:
 
 def _value(cell) -> str | None:
     kind = cell.get(f"{OFFICE_NS}value-type")
+    stored = cell.get(OFFICE_NS + VALUE_ATTRIBUTES.get(kind or "", "value"))
+    text = "\n".join("".join(p.itertext()) for p in cell if p.tag == PARAGRAPH)
+    formula = cell.get(f"{TABLE_NS}formula")
+    # No result at all: no type, or a number's type without its number (a text result, even "", is a result)
+    if formula and not text.strip() and (kind is None or (kind in VALUE_ATTRIBUTES and stored is None)):
+        return Uncalculated(formula)
     if kind == "percentage":
-        stored = cell.get(f"{OFFICE_NS}value")
         return None if stored is None else Percentage(times_100(stored))
     if kind in VALUE_ATTRIBUTES:
-        return cell.get(OFFICE_NS + VALUE_ATTRIBUTES[kind])
-    text = "\n".join("".join(p.itertext()) for p in cell if p.tag == PARAGRAPH)
+        return stored
     return text if text.strip() else None

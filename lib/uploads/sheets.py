@@ -138,10 +138,20 @@ def read_ods(data: bytes, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
         raise
     except Exception as err:  # a damaged file fails in many ways: no content part, bad XML, a repeat that is no number
         raise Refused(preflight.XML_ENTITIES if _caused_by(err, DefusedXmlException) else ods.DAMAGED) from None
+    table = ods.table(rows, header)
+    values = set(layout.value_columns(table.columns))
+    formulas = [
+        (table.columns[at], header + 2 + number)
+        for number, row in enumerate(rows[header + 1 :])
+        for at, cell in enumerate(row)
+        if at in values and isinstance(cell, ods.Uncalculated)
+    ]
+    if formulas:
+        raise Refused(*_uncalculated(formulas))
     notes.insert(0, "Read as an OpenDocument spreadsheet (.ods).")
     notes += [layout.skipped_note(rows[:header], line="row")] if header else []
     notes += [_percentages_note(percentages)] if percentages else []
-    return ods.table(rows, header), notes
+    return table, notes
 
 
 def _caused_by(err: BaseException | None, kind: type[BaseException]) -> bool:

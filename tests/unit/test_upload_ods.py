@@ -145,3 +145,24 @@ def test_other_documents_in_a_zip_are_named_with_what_to_do():
     assert problems(out.getvalue()) == [
         "the table: this is an Apple Numbers file: export it as Excel or CSV (File ▸ Export To)"
     ]
+
+
+def formula(expression: str, result: str | None, kind: str | None = "float") -> str:
+    typed = f' office:value-type="{kind}"' if kind else ""
+    held = f' office:value="{result}"' if result is not None else ""
+    shown = f"<text:p>{result}</text:p>" if result is not None else ""
+    return f'<table:table-cell table:formula="of:={expression}"{typed}{held}>{shown}</table:table-cell>'
+
+
+def test_a_figure_written_as_a_formula_with_no_result_is_refused_and_one_with_its_result_is_read():
+    """LibreOffice keeps each formula's result; a program that writes .ods may write the formula alone."""
+    unset = ods_of(ods_sheet("Data", HEADER_ROW, figures_row("Wales", "ever", formula("[.B2]/2", None, kind=None))))
+    said = problems(unset)
+    assert len(said) == 1 and said[0].startswith("the table, column 'percent': row 2: formulas whose results")
+    calculated = ods_of(ods_sheet("Data", HEADER_ROW, figures_row("Wales", "ever", formula("61/2", "30.5"))))
+    assert read(calculated).rows["percent"].tolist() == [30.5]
+    text_result = (
+        '<table:table-cell table:formula="of:=&quot;&quot;" office:value-type="string"><text:p/></table:table-cell>'
+    )
+    blank = ods_of(ods_sheet("Data", HEADER_ROW, figures_row("Wales", "ever", text_result)))
+    assert read(blank).rows["percent"].isna().all()  # a formula whose result is "" is an empty cell, as shown
