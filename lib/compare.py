@@ -105,6 +105,11 @@ def rank_of(df: pd.DataFrame, breakdown: str, category: str, measure: str) -> tu
     return int(ranks[category]), len(values)
 
 
+def counted(n: int, noun: str) -> str:
+    """1 → '1 row', 1234 → '1,234 rows': a count and its noun, singular for one."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def ordinal(n: int) -> str:
     """1 → '1st', 2 → '2nd', 11 → '11th'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

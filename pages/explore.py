@@ -6,7 +6,7 @@ from dataclasses import replace
 import streamlit as st
 
 import ui
-from lib import comparability, explore, selections, uploads, views
+from lib import comparability, compare, explore, selections, uploads, views
 from lib.escape import for_markdown
 from lib.limits import LIMITS
 from lib.render import export, formats
@@ -82,7 +82,7 @@ def chart_section(view: views.View, options_from: Tables, chosen: dict, mine) ->
 def table_section(view: views.View, spec: explore.TableSpec) -> None:
     """The rows, a page at a time."""
     rows = view.rows
-    st.header("1 row" if len(rows) == 1 else f"{len(rows):,} rows")
+    st.header(compare.counted(len(rows), "row"))
     shown = rows
     pages = max(1, math.ceil(len(rows) / PAGE_ROWS))
     if pages > 1:
@@ -212,7 +212,7 @@ def upload_section(mine) -> None:
         outcome = None
     if outcome:
         label, count, notes, permalink = outcome
-        st.success(f"Added {'1 row' if count == 1 else f'{count:,} rows'} as **{for_markdown(label)}**.")
+        st.success(f"Added {compare.counted(count, 'row')} as **{for_markdown(label)}**.")
         if mine is not None:
             ui.where_they_show(mine)
         for note in notes:

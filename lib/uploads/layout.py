@@ -22,7 +22,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from lib.compare import MEASURE_PANELS, MEASURE_PHRASES, MEASURE_SHORT
+from lib.compare import MEASURE_PANELS, MEASURE_PHRASES, MEASURE_SHORT, counted
 from lib.data import MEASURES, Problem, resource
 from lib.escape import shorten
 from lib.uploads.labels import FOOTNOTE_MARKS, label_keys, without_marks
@@ -347,6 +347,6 @@ def no_figure_marks(values: pd.Series) -> tuple[pd.Series, str | None]:
         return values, None
     marks = ", ".join(f"'{m}'" for m in dict.fromkeys(values[marked].astype("str").str.strip()))
     count = int(marked.sum())
-    cells = "1 cell marked as having no figure" if count == 1 else f"{count:,} cells marked as having no figure"
-    note = f"{cells} ({marks}) {'was' if count == 1 else 'were'} read as empty: missing, not zero."
+    note = f"{counted(count, 'cell')} marked as having no figure ({marks}) {'was' if count == 1 else 'were'} read as "
+    note += "empty: missing, not zero."
     return values.where(~marked), note

@@ -42,7 +42,7 @@ def explore_view(tables: Tables, chosen: ExploreChoice, user_rows: pd.DataFrame 
         if rows.empty
         else (_explore_chart(rows, chosen.get("chart"), table) if is_hw else _council_chart(rows, filters))
     )
-    counted = "1 row" if len(rows) == 1 else f"{len(rows):,} rows"
+    counted = compare.counted(len(rows), "row")
     headline = chart[0].title if chart else counted
     return View(
         page="explore",
@@ -78,8 +78,8 @@ def _explore_chart(view_rows: pd.DataFrame, chart_on: str | None, table: pd.Data
                 key=f"explore-{breakdown}",
                 title=title,
                 subtitle=explore.bars_subtitle(breakdown, with_user=bool(len(user))),
-                alt=f"Bar chart of {rows['category'].nunique()} {noun} on "
-                f"{'one measure' if len(measures) == 1 else f'{len(measures)} measures'}. {title}.",
+                alt=f"Bar chart of {rows['category'].nunique()} {noun} on {compare.counted(len(measures), 'measure')}. "
+                f"{title}.",
                 table=rows[list(BAR_COLUMNS)].assign(measure=lambda t: measure_words(t["measure"])),
                 columns=BAR_COLUMNS,
                 draw=lambda theme, words: charts.category_bars(

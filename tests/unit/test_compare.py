@@ -103,3 +103,7 @@ def test_default_selections_name_real_categories(hw):
     tables = selections.Tables(hw, data.load_councils())
     for selection in (selections.SECTOR, selections.BENCHMARK, selections.BAND, selections.REGION):
         assert selection.default_value(tables) in selection.choices(tables), selection.key
+
+
+def test_a_count_of_one_is_singular():
+    assert [compare.counted(n, "row") for n in (0, 1, 2, 1234)] == ["0 rows", "1 row", "2 rows", "1,234 rows"]
