@@ -103,7 +103,9 @@ def name_the_page_asked_for(page: str, pages: Mapping[str, StreamlitPage]) -> No
         base = str(st.get_option("server.baseUrlPath") or "").strip("/")
         asked = urlsplit(st.context.url or "").path.strip("/").removeprefix(base).strip("/")
         meant = selections.nearest(asked, list(pages)) if asked and "/" not in asked else None
-        st.session_state[PAGE_ASKED_KEY] = (asked, meant) if meant and meant != asked else None
+        # The first page itself in another spelling (/Overview) is where the person already is: nothing to say.
+        named = meant is not None and meant != asked and not views.PAGES[meant].default
+        st.session_state[PAGE_ASKED_KEY] = (asked, meant) if named else None
     asked_for = st.session_state[PAGE_ASKED_KEY]
     if asked_for is None or not views.PAGES[page].default:
         st.session_state[PAGE_ASKED_KEY] = None  # another page: the notice has done its work

@@ -49,13 +49,13 @@ def read_xlsx(data: bytes, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
         table = pd.read_excel(book, sheet_name=sheet, header=header, nrows=max_rows + 1, **options)
         notes += [layout.skipped_note(tops[sheet].iloc[:header].values.tolist(), line="row")] if header else []
         table.index += header
+        values = {at + 1: table.columns[at] for at in layout.value_columns(table.columns)}  # sheet column → name
         scaled = 0
-        for at in layout.value_columns(table.columns) if len(table) else ():
-            formats = layout.cell_formats(book.book[sheet], header + 2, at + 1, len(table))
-            table[table.columns[at]], count = layout.shown_as_percentages(table[table.columns[at]], formats)
+        for number, column in values.items() if len(table) else ():
+            formats = layout.cell_formats(book.book[sheet], header + 2, number, len(table))
+            table[column], count = layout.shown_as_percentages(table[column], formats)
             scaled += count
         notes += [_percentages_note(scaled)] if scaled else []
-        values = {at + 1: table.columns[at] for at in layout.value_columns(table.columns)}
         formulas = [(values[c], r) for c, r in preflight.uncalculated_formulas(data, sheet) if c in values]
     except MemoryError:
         raise

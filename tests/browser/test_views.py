@@ -112,3 +112,6 @@ def test_a_page_address_typed_a_letter_off_names_the_page_meant_and_keeps_the_ch
     page.get_by_role("link", name="Overview").click()
     wait_for_app(page)
     expect(page.get_by_text("There is no page")).to_have_count(0)
+    page.goto(f"{app_url}/Overview")  # the first page in another case is where the person already is
+    wait_for_app(page)
+    expect(page.get_by_text("There is no page")).to_have_count(0)
