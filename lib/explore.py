@@ -301,19 +301,22 @@ def bars_subtitle(breakdown: str, *, with_user: bool) -> str:
 
 
 def user_takeaway(ons: pd.DataFrame, user: pd.DataFrame, measures: tuple[str, ...], noun: str) -> str:
-    """'Your figures (…) are above the 2019 figure for 3 of 4 sectors on the week before interview'."""
+    """'Your figures (…) are above the 2019 figure for 3 of 4 sectors on the share who worked from home in the week
+    before interview'; for one category in both, that category's figure, named."""
     source = user["source"].iloc[0]
     for measure in [m for m in MEASURES if m in measures]:
         pairs = ons[ons.measure == measure].merge(
             user[user.measure == measure], on="category", suffixes=("_ons", "_user")
         )
         pairs = pairs.dropna(subset=["percent_ons", "percent_user"])
+        share = f"on the share who {MEASURE_PHRASES[measure]} (derived)"
+        if len(pairs) == 1:
+            pair = pairs.iloc[0]
+            relation = {1: "above", -1: "below", 0: "the same as"}[int(np.sign(pair.percent_user - pair.percent_ons))]
+            return f"Your figure ({source}) for {pair.category} is {relation} its 2019 figure {share}"
         if len(pairs):
             above = int((pairs["percent_user"] > pairs["percent_ons"]).sum())
-            return (
-                f"Your figures ({source}) are above the 2019 figure for {above} of {len(pairs)} {noun} "
-                f"on {MEASURE_SHORT[measure].lower()} (derived)"
-            )
+            return f"Your figures ({source}) are above the 2019 figure for {above} of {len(pairs)} {noun} {share}"
     return f"Your figures ({source}) beside the ONS 2019 figures: no category appears in both"
 
 

@@ -153,7 +153,7 @@ def test_good_upload_appears_beside_the_2019_figures():
         ["ever", 30.5, "Our staff survey 2021"],
     ]
     alt = at.get("plotly_chart")[0].proto.alt
-    assert "Your figures (Our staff survey 2021) are above the 2019 figure for 1 of 1 regions" in alt
+    assert "Your figure (Our staff survey 2021) for Yorkshire & Humber is above its 2019 figure" in alt
     assert len(at.session_state["user_rows"]) == 5
 
 

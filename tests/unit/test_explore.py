@@ -207,8 +207,14 @@ def test_takeaway_names_the_leading_sector(hw):
 def test_takeaway_with_uploads_counts_where_they_are_above_2019(hw, mine):
     rows = view(explore.combine(HOMEWORKING, hw, mine), groups=("region",))
     assert explore.bars_takeaway(rows, "region", ("week_prior", "ever")) == (
-        "Your figures (Our staff survey 2021) are above the 2019 figure for 1 of 1 regions and nations "
-        "on week before interview (derived)"
+        "Your figure (Our staff survey 2021) for Yorkshire & Humber is above its 2019 figure on the share who worked "
+        "from home in the week before interview (derived)"
+    )
+    wales = mine.assign(category="Wales", percent=[5.0, 20.0, 30.0], code=None, official_name=None)[:1]
+    rows = view(explore.combine(HOMEWORKING, hw, pd.concat([mine, wales])), groups=("region",))
+    assert explore.bars_takeaway(rows, "region", ("week_prior", "ever")) == (  # Wales 2019: 10.0%
+        "Your figures (Our staff survey 2021) are above the 2019 figure for 1 of 2 regions and nations on the share "
+        "who worked from home in the week before interview (derived)"
     )
 
 
