@@ -17,7 +17,7 @@ import pandas as pd
 
 from lib.compare import MEASURE_PHRASES, MEASURE_SHORT
 from lib.councils import marked
-from lib.data import ADDED_ON_LOAD, MEASURES, resource, source_note
+from lib.data import MEASURES, resource, source_note
 from lib.render import export
 
 MAX_BARS = 40  # more categories than this are charted as a distribution, not one bar each
@@ -34,12 +34,15 @@ GROUP_NOUNS = {
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One explorable table: which of its columns play breakdown, category, measure and value."""
+    """One explorable table: which of its columns play breakdown, category, measure and value.
 
-    key: str
+    Described in the Data Package, beside the table's schema (each resource's `explore`, as Datasette's
+    metadata describes a table's label and facets): adding a table to Explore is one entry there.
+    """
+
+    key: str  # the table's name in the address: ?table=
     resource: str
     label: str
-    slug: str
     group: str
     item: str
     measure: str
@@ -47,44 +50,41 @@ class TableSpec:
     columns: tuple[str, ...]
     facets: tuple[str, ...] = ()  # more columns to filter on, each by its own URL key of the same name
 
+    @classmethod
+    def described(cls, resource_name: str) -> TableSpec:
+        """The resource's `explore` entry; a column it names that the table does not have fails at import."""
+        res = resource(resource_name)
+        told = res["explore"]
+        loaded = (*(f["name"] for f in res["schema"]["fields"]), *(f["name"] for f in res.get("derived_fields", [])))
+        spec = cls(
+            key=told["key"],
+            resource=resource_name,
+            label=told["label"],
+            group=told["group"],
+            item=told["item"],
+            measure=told["measure"],
+            value=told["value"],
+            columns=tuple(told.get("columns", loaded)),
+            facets=tuple(told.get("facets", ())),
+        )
+        roles = (spec.group, spec.item, spec.measure, spec.value, *spec.facets)
+        unknown = [c for c in (*roles, *spec.columns) if c not in (*loaded, "source")]
+        if unknown or not set(roles) <= set(spec.columns):
+            raise ValueError(f"{resource_name}'s explore entry names columns it does not show or have: {unknown}")
+        return spec
+
+    @property
+    def slug(self) -> str:
+        """The start of a download's file name: the resource's name, as a file name spells it."""
+        return self.resource.replace("_", "-")
+
     @property
     def short_citation(self) -> str:
         return resource(self.resource)["short_citation"]
 
 
-HOMEWORKING = TableSpec(
-    key="homeworking",
-    resource="homeworking_2019",
-    label="Homeworking, 2019 (ONS)",
-    slug="homeworking-2019",
-    group="breakdown",
-    item="category",
-    measure="measure",
-    value="percent",
-    columns=(
-        "breakdown",
-        "category",
-        "measure",
-        "percent",
-        "code",
-        "official_name",
-        "source",
-        "source_file",
-        "source_line",
-    ),
-)
-COUNCILS = TableSpec(
-    key="councils",
-    resource="council_rollout_2020",
-    label="Council rollout, spring 2020",
-    slug="council-rollout-2020",
-    group="kind",
-    item="organisation",
-    measure="unit",
-    value="value",
-    columns=(*(f["name"] for f in resource("council_rollout_2020")["schema"]["fields"]), *ADDED_ON_LOAD),
-    facets=("region", "claimant"),  # as the Councils page filters (region) and marks (who says so) them
-)
+HOMEWORKING = TableSpec.described("homeworking_2019")
+COUNCILS = TableSpec.described("council_rollout_2020")
 TABLES = {spec.key: spec for spec in (HOMEWORKING, COUNCILS)}
 
 

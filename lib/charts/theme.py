@@ -3,7 +3,10 @@ PRINT for the brief. Every chart, the deck and the brief read their colours from
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, get_type_hints
 
 import plotly.graph_objects as go
 
@@ -65,61 +68,28 @@ class Theme:
     stacked: bool = False  # too narrow for panels side by side: they stack, names above their bars (for_size sets it)
 
 
-NORMAL = Theme(
-    name="normal",
-    title_size=20,
-    subtitle_size=14,
-    tick_size=13,
-    axis_title_size=13,
-    label_size=13,
-    source_size=12,
-    line_width=2,
-    marker_size=9,
-    bar_gap=0.25,
-    title_wrap=80,
-    row_height=34,
-    base_height=230,
-    note_wrap=46,
-    shared_row_title_wrap=56,  # the Regions page's map beside the list of councils
-)
-PRESENT = Theme(
-    name="present",
-    title_size=34,
-    subtitle_size=22,
-    tick_size=20,
-    axis_title_size=20,
-    label_size=22,
-    source_size=18,
-    line_width=4,
-    marker_size=16,
-    bar_gap=0.18,
-    title_wrap=72,
-    row_height=56,
-    base_height=300,
-    compact=True,
-)
-# The brief: sizes in points. lib/render/brief.py lays the chart out at its printed width in points (one layout
-# px prints as one pt, never scaled), so these are the sizes on paper: no chart text under 8 pt (the brief's
-# floor is 7 pt), rows as tight as 8 pt labels allow, and as few rows as a slide.
-PRINT = Theme(
-    name="print",
-    title_size=11,
-    subtitle_size=8,
-    tick_size=8,
-    axis_title_size=8,
-    label_size=8,
-    source_size=8,
-    line_width=1.25,
-    marker_size=6,
-    bar_gap=0.25,
-    title_wrap=72,
-    row_height=15,
-    base_height=64,
-    compact=True,
-    note_wrap=40,
-    words_outside=True,
-    min_text_size=8,
-)
+THEMES_TOML = Path(__file__).with_name("themes.toml")
+
+
+def read_themes(text: str) -> dict[str, Theme]:
+    """The themes a style sheet names, each setting checked against Theme's fields and their types."""
+    kinds = get_type_hints(Theme)
+    themes = {}
+    for name, settings in tomllib.loads(text).items():
+        for setting, value in settings.items():
+            if setting == "name" or setting not in kinds or not _fits(value, kinds[setting]):
+                raise ValueError(f"theme '{name}': {setting} = {value!r} is not a setting Theme has, of its type")
+        themes[name] = Theme(name=name, **settings)
+    return themes
+
+
+def _fits(value: object, kind: Any) -> bool:
+    """TOML's types are Python's; but True is an int to isinstance, and a number setting takes no true or false."""
+    return isinstance(value, kind) and (kind is bool or not isinstance(value, bool))
+
+
+THEMES = read_themes(THEMES_TOML.read_text(encoding="utf-8"))
+NORMAL, PRESENT, PRINT = THEMES["normal"], THEMES["present"], THEMES["print"]
 IMAGE_WIDTH, IMAGE_HEIGHT = 1920, 1080
 # One small template, built once and shared read-only: naming "plotly_white" instead makes
 # Plotly copy and validate its large built-in template on every figure (about 35 ms each).

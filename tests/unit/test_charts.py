@@ -5,6 +5,7 @@ import math
 import pytest
 
 from lib import charts, compare
+from lib.charts import theme
 from lib.charts.theme import WHITE
 from lib.data import load_homeworking
 
@@ -78,6 +79,21 @@ def test_print_theme_leaves_the_words_to_the_page_and_keeps_no_room_for_them(hw)
     assert printed.layout.uniformtext.minsize == 8 and normal.layout.uniformtext.minsize is None
     assert [b.marker.color for b in printed.data] == [b.marker.color for b in normal.data]
     assert "22.8%" in [a.text for a in printed.layout.annotations]  # the figures stay on the chart
+
+
+def test_themes_come_from_their_style_sheet_and_a_wrong_setting_fails_there():
+    normal, present, printed = theme.NORMAL, theme.PRESENT, theme.PRINT
+    assert (normal.title_size, present.title_size, printed.title_size) == (20, 34, 11)
+    assert printed.words_outside and printed.min_text_size == 8 and not normal.words_outside
+    assert normal.shared_row_title_wrap == 56 and present.shared_row_title_wrap == 0  # Theme's default
+    for wrong, says in (
+        ("[x]\ntitle_siz = 20", "title_siz"),  # misspelt
+        ("[x]\ntitle_size = 20.5", "title_size"),  # a size in px or pt is whole
+        ("[x]\ncompact = 1", "compact"),  # a switch is true or false
+        ("[x]\ntitle_size = true", "title_size"),  # and a number is no switch
+    ):
+        with pytest.raises(ValueError, match=says):
+            theme.read_themes(wrong)
 
 
 def test_source_line_comes_from_the_datapackage():

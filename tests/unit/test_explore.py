@@ -37,6 +37,19 @@ def mine():
     ).astype({"code": "str", "official_name": "str"})
 
 
+def test_tables_are_described_in_the_data_package_and_checked_against_their_schema(monkeypatch, hw, councils):
+    assert explore.TABLES == {"homeworking": HOMEWORKING, "councils": COUNCILS}
+    assert (HOMEWORKING.slug, COUNCILS.slug) == ("homeworking-2019", "council-rollout-2020")
+    assert set(HOMEWORKING.columns) <= set(hw.columns) and "order" not in HOMEWORKING.columns
+    assert list(COUNCILS.columns) == list(councils.columns)  # every column, as loaded, when none are listed
+    assert COUNCILS.facets == ("region", "claimant")
+    described = explore.resource("council_rollout_2020")
+    misspelt = {**described, "explore": {**described["explore"], "facets": ["regoin"]}}
+    monkeypatch.setattr(explore, "resource", lambda name: misspelt)
+    with pytest.raises(ValueError, match="regoin"):
+        explore.TableSpec.described("council_rollout_2020")
+
+
 def view(table, **filters):
     return explore.filter_view(table, HOMEWORKING, Filters(**filters))
 
