@@ -177,13 +177,12 @@ def upload_section(mine) -> None:
     )
     with st.form("upload-form", clear_on_submit=True, border=True):
         chosen = st.file_uploader(
-            f"Your file (CSV, Excel .xlsx, OpenDocument .ods or Parquet, or the bundle .zip of your figures; up to "
-            f"{LIMITS.upload_mb} MB)",
+            f"Your file (CSV, Excel .xlsx or .xls, OpenDocument .ods or Parquet, or the bundle .zip of your figures; "
+            f"up to {LIMITS.upload_mb} MB)",
             help=f"Up to {LIMITS.max_rows:,} rows. Spreadsheets are read cell by cell, so up to "
             f"{LIMITS.xlsx_max_rows:,} rows: for bigger files use CSV or Parquet, which read a million rows in "
             "seconds.",
-            # .xlsm is read as .xlsx is (its macros are never run); .xls is taken so that an old workbook hears how
-            # to save it, rather than only that it is not allowed
+            # .xlsm is read as .xlsx is (its macros are never run)
             type=["csv", "txt", "tsv", "xlsx", "xlsm", "ods", "xls", "parquet", "zip"],
             max_upload_size=LIMITS.upload_mb,
             key="upload-file",

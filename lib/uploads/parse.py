@@ -37,7 +37,8 @@ REQUIRED = layout.REQUIRED
 OPTIONAL = IDENTIFIERS
 COLUMNS = (*REQUIRED, *OPTIONAL, "source")
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
-FORMATS = "a CSV file, a spreadsheet (Excel .xlsx or OpenDocument .ods) or a Parquet file"
+FORMATS = "a CSV file, a spreadsheet (Excel .xlsx or .xls, or OpenDocument .ods) or a Parquet file"
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how an Excel 97–2003 workbook (and a password-protected one) starts
 
 Progress = Callable[[float, str], None]
 
@@ -250,17 +251,23 @@ def _parse(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, list[s
     data = bytes(data)
     if data[:4] == b"PAR1":
         return _parse_parquet(data, name), []
-    if data[:4] == b"PK\x03\x04":
-        read = sheets.read_ods if preflight.kind_of_archive(data) == "ods" else sheets.read_xlsx
+    read = _spreadsheet_reader(data)
+    if read is not None:
         try:
             return read(data, limits)
         except sheets.Refused as refused:
             raise UploadError(name, refused.problems) from None
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        rule = "this is an old-style Excel .xls (or password-protected) workbook: save it as .xlsx or CSV"
-        raise UploadError(name, [_problem(rule)])
     text, notes = _decode(data, name)
     return _parse_csv(text, name, notes)
+
+
+def _spreadsheet_reader(data: bytes) -> Callable[[bytes, Limits], tuple[pd.DataFrame, list[str]]] | None:
+    """The reader of a spreadsheet, by how its bytes start: a zip (.xlsx, .ods) or an OLE2 file (.xls)."""
+    if data[:8] == OLE2:
+        return sheets.read_xls
+    if data[:4] == b"PK\x03\x04":
+        return sheets.read_ods if preflight.kind_of_archive(data) == "ods" else sheets.read_xlsx
+    return None
 
 
 def _parse_parquet(data: bytes, name: str) -> pd.DataFrame:

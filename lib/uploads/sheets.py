@@ -1,8 +1,8 @@
-"""Spreadsheets (Excel .xlsx, OpenDocument .ods) → the table of text cells under the header row of the sheet that
-holds it, and notes on how it was read.
+"""Spreadsheets (Excel .xlsx and .xls, OpenDocument .ods) → the table of text cells under the header row of the
+sheet that holds it, and notes on how it was read.
 
 A statistical workbook opens with a cover, contents and notes: the sheet read is "Data" (as our own exports
-have), else the first with a header row (`_sheet_to_read`, one rule for both kinds). Cells shown as
+have), else the first with a header row (`_sheet_to_read`, one rule for every kind). Cells shown as
 percentages are read as the percentages shown; figures a program wrote as formulas and never calculated are
 refused, never read as zeros. A file that cannot be read raises `Refused` with its problems, which
 `lib.uploads.parse` turns into the UploadError that names the file.
@@ -18,7 +18,17 @@ from defusedxml.common import DefusedXmlException
 
 from lib.data import Problem
 from lib.limits import Limits
-from lib.uploads import layout, ods, preflight
+from lib.uploads import layout, ods, preflight, xls
+
+PROTECTED = "this workbook is protected by a password: open it, and save it without one as Excel (.xlsx) or CSV"
+OLD_EXCEL_DAMAGED = (
+    "this Excel 97–2003 workbook (.xls) could not be read (it is damaged): open it in Excel or LibreOffice and "
+    "save it as .xlsx or CSV"
+)
+OLE_DOCUMENTS = {  # the older Office files people mistake for a table's file, by the stream that says what each is
+    "WordDocument": f"this is a Word document, not a spreadsheet: {preflight.TABLE_ADVICE}",
+    "PowerPoint Document": f"this is a PowerPoint deck, not a spreadsheet: {preflight.TABLE_ADVICE}",
+}
 
 
 class Refused(ValueError):
@@ -152,6 +162,32 @@ def read_ods(data: bytes, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
     notes += [layout.skipped_note(rows[:header], line="row")] if header else []
     notes += [_percentages_note(percentages)] if percentages else []
     return table, notes
+
+
+def read_xls(data: bytes, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
+    """An Excel 97–2003 workbook, its sheet chosen as a newer workbook's is, every cell as text (lib.uploads.xls);
+    or what an OLE2 file that is no such workbook is: protected by a password, a Word document, damaged."""
+    if xls.ENCRYPTED_PACKAGE in data:
+        raise Refused(PROTECTED)
+    try:
+        book = xls.open_book(data)
+        tops = xls.tops(book, layout.HEADER_SEARCH_ROWS, limits.sheets, limits.max_columns)
+        sheet, header, notes = _sheet_to_read(tops)
+        rows, percentages = xls.sheet_rows(book, sheet, limits.xlsx_max_rows + header + 1, limits.max_columns)
+    except ods.TooBig as big:
+        limit = limits.max_columns if big.what == "columns" else limits.xlsx_max_rows
+        raise Refused(_too_many(big.sheet, big.what, limit, "Excel files")) from None
+    except MemoryError:
+        raise
+    except Exception as err:  # xlrd raises its own errors, and struct and index errors, for a damaged file
+        if "encrypted" in str(err).casefold():
+            raise Refused(PROTECTED) from None
+        other = xls.other_document(data)
+        raise Refused(OLE_DOCUMENTS[other] if other else OLD_EXCEL_DAMAGED) from None
+    notes.insert(0, "Read as an Excel 97–2003 workbook (.xls).")
+    notes += [layout.skipped_note(rows[:header], line="row")] if header else []
+    notes += [_percentages_note(percentages)] if percentages else []
+    return ods.table(rows, header), notes
 
 
 def _caused_by(err: BaseException | None, kind: type[BaseException]) -> bool:
