@@ -1,6 +1,6 @@
 """Uploads at scale: time and peak memory to read, validate and filter 10k, 100k and 1M rows of the user's figures.
 
-    python benchmarks/upload_scale.py           # CSV and Parquet at 10k/100k/1M, Excel and OpenDocument at 10k/50k
+    python benchmarks/upload_scale.py           # CSV and Parquet at 10k/100k/1M, spreadsheets at 10k/50k
     python benchmarks/upload_scale.py --quick   # 10k and 100k, one run each, printed only
 
 Each run is a fresh Python process standing for the server (so its peak memory is its own): it reads the
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -41,6 +42,7 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 SECTION = "upload"
 SIZES = (10_000, 100_000, 1_000_000)
 EXCEL_SIZES = (10_000, LIMITS.xlsx_max_rows)  # the most rows a workbook may have (lib/limits.py)
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")  # writes the .xls files; without it, none
 TARGET_S, TARGET_MB = 5.0, 1536
 READER_MB = 2048  # the reading process's own limit (lib.limits: worker_memory_gb)
 REGIONS = [
@@ -93,6 +95,11 @@ def write_file(frame: pd.DataFrame, folder: Path, fmt: str) -> Path:
             row[-1] = hostile_files.ods_number(str(percent), f"{percent:.1f}")
         sheet = hostile_files.ods_sheet("Data", *(hostile_files.ods_row(*r) for r in cells))
         path.write_bytes(hostile_files.ods_of(sheet))
+    elif fmt == "xls":  # Excel 97–2003, as LibreOffice saves the .xlsx (nothing in Python writes one now)
+        xlsx = write_file(frame, folder, "xlsx")
+        convert = [SOFFICE, "--headless", "--convert-to", "xls", "--outdir", str(folder), str(xlsx)]
+        subprocess.run(convert, check=True, capture_output=True, timeout=600)
+        xlsx.unlink()
     else:
         frame.to_excel(path, index=False)
     return path
@@ -260,7 +267,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="upload-bench-") as folder, harness.measuring_load() as load:
         for size in sorted({*sizes, *EXCEL_SIZES}):
             frame = synthetic(size)
-            spreadsheets = ["xlsx", "ods"] if size in EXCEL_SIZES else []
+            spreadsheets = ["xlsx", "ods", *(["xls"] if SOFFICE else [])] if size in EXCEL_SIZES else []
             formats = [f for f in ("csv", "parquet") if size in sizes] + spreadsheets
             for fmt in formats:
                 path = write_file(frame, Path(folder), fmt)

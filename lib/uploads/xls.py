@@ -2,7 +2,7 @@
 
 xlrd reads the binary format with each cell's number format (`formatting_info`), so a cell shown as a percentage
 is read as the percentage shown, as in the newer formats. Numbers are written as pandas' Excel readers write
-them (36.0 → "36", 0.205 → "0.205"), dates as ISO text, an error cell (#DIV/0!) as empty. The format holds
+them (36.0 → "36", 0.205 → "0.205"), dates as ISO text, an error cell as Excel shows it (#DIV/0!). The format holds
 every formula's result, so there is nothing uncalculated to refuse. A sheet holds at most 65,536 rows.
 """
 
@@ -72,4 +72,6 @@ def _text(book: Any, sheet: Any, row: int, column: int) -> str | None:
         return xlrd.xldate.xldate_as_datetime(cell.value, book.datemode).isoformat(sep=" ")
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
         return "TRUE" if cell.value else "FALSE"
-    return None  # empty, blank, or an error (#DIV/0!, #N/A): no figure
+    if cell.ctype == xlrd.XL_CELL_ERROR:  # as Excel shows it, so that the check names it where a figure should be
+        return xlrd.error_text_from_code.get(cell.value, "#ERROR")
+    return None  # empty or blank
