@@ -1,6 +1,6 @@
 """Uploads at scale: time and peak memory to read, validate and filter 10k, 100k and 1M rows of the user's figures.
 
-    python benchmarks/upload_scale.py           # CSV and Parquet at 10k/100k/1M, spreadsheets at 10k/50k
+    python benchmarks/upload_scale.py           # CSV, Parquet, JSON at 10k/100k/1M; spreadsheets at 10k/50k
     python benchmarks/upload_scale.py --quick   # 10k and 100k, one run each, printed only
 
 Each run is a fresh Python process standing for the server (so its peak memory is its own): it reads the
@@ -42,6 +42,7 @@ RESULTS = ROOT / "benchmarks" / "results.md"
 SECTION = "upload"
 SIZES = (10_000, 100_000, 1_000_000)
 EXCEL_SIZES = (10_000, LIMITS.xlsx_max_rows)  # the most rows a workbook may have (lib/limits.py)
+JSON_ROWS = {"json": 100_000}  # a million rows as JSON objects are 130 MB, over the upload limit (100 MB)
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")  # writes the .xls files; without it, none
 TARGET_S, TARGET_MB = 5.0, 1536
 READER_MB = 2048  # the reading process's own limit (lib.limits: worker_memory_gb)
@@ -88,6 +89,8 @@ def write_file(frame: pd.DataFrame, folder: Path, fmt: str) -> Path:
         frame.to_csv(path, index=False)
     elif fmt == "parquet":
         frame.to_parquet(path, index=False)
+    elif fmt == "json":  # as the JSON download and pandas write rows: an array of objects
+        frame.to_json(path, orient="records", force_ascii=False)
     elif fmt == "ods":  # as LibreOffice holds a sheet: text cells, and figures as float cells with their display
         rows = [frame.columns, *frame.astype(str).itertuples(index=False)]
         cells = [[hostile_files.ods_text(c) for c in row] for row in rows]
@@ -268,7 +271,8 @@ def main(argv: list[str] | None = None) -> None:
         for size in sorted({*sizes, *EXCEL_SIZES}):
             frame = synthetic(size)
             spreadsheets = ["xlsx", "ods", *(["xls"] if SOFFICE else [])] if size in EXCEL_SIZES else []
-            formats = [f for f in ("csv", "parquet") if size in sizes] + spreadsheets
+            formats = [f for f in ("csv", "parquet", "json") if size in sizes and size <= JSON_ROWS.get(f, size)]
+            formats += spreadsheets
             for fmt in formats:
                 path = write_file(frame, Path(folder), fmt)
                 summary = summarise(fmt, path.stat().st_size / 1024 / 1024, measure(path, runs))

@@ -157,7 +157,7 @@ def upload_section(mine) -> None:
     """Bring your own data (this session only)."""
     st.header("Add your own figures")
     st.write(
-        "Upload a CSV, Excel, OpenDocument (.ods) or Parquet file in the shape of the homeworking table: columns "
+        "Upload a CSV, Excel, OpenDocument (.ods), JSON or Parquet file in the shape of the homeworking table: columns "
         "**breakdown** (all, sector, age, region, occupation), **category**, **measure** (week_prior or ever) and "
         "**percent** (0–100, empty where you have no figure); code and official_name are optional. A table laid "
         "out as the printed ones is read too: a column of regions, sectors or age bands and a column per measure, "
@@ -177,13 +177,13 @@ def upload_section(mine) -> None:
     )
     with st.form("upload-form", clear_on_submit=True, border=True):
         chosen = st.file_uploader(
-            f"Your file (CSV, Excel .xlsx or .xls, OpenDocument .ods or Parquet, or the bundle .zip of your figures; "
-            f"up to {LIMITS.upload_mb} MB)",
+            f"Your file (CSV, Excel .xlsx or .xls, OpenDocument .ods, JSON or Parquet, or the bundle .zip of your "
+            f"figures; up to {LIMITS.upload_mb} MB)",
             help=f"Up to {LIMITS.max_rows:,} rows. Spreadsheets are read cell by cell, so up to "
             f"{LIMITS.xlsx_max_rows:,} rows: for bigger files use CSV or Parquet, which read a million rows in "
             "seconds.",
             # .xlsm is read as .xlsx is (its macros are never run)
-            type=["csv", "txt", "tsv", "xlsx", "xlsm", "ods", "xls", "parquet", "zip"],
+            type=["csv", "txt", "tsv", "xlsx", "xlsm", "ods", "xls", "json", "jsonl", "ndjson", "parquet", "zip"],
             max_upload_size=LIMITS.upload_mb,
             key="upload-file",
         )

@@ -314,4 +314,16 @@ def corpus() -> dict[str, tuple]:
             f"the sheet 'Data' has more than {CAPS.xlsx_max_rows:,} rows",
         ),
         "ods_zip_bomb.ods": (ods_zip_bomb, "the workbook's part content.xml declares it expands"),
+        "json_nested_ten_million_deep.json": (
+            lambda: b"[" * 10_000_000 + b"]" * 10_000_000,
+            "the JSON is nested too deeply to be a table",
+        ),
+        "json_lines_one_past.json": (
+            lambda: b'{"percent": 1}\n' * (CAPS.max_rows + 1),
+            f"the file has {CAPS.max_rows + 1:,} rows; the limit is {CAPS.max_rows:,}",
+        ),
+        "json_million_keys.json": (
+            lambda: ("[{" + ",".join(f'"k{i}": 1' for i in range(1_000_000)) + "}]").encode(),
+            f"the rows have 1,000,000 different columns; the limit is {CAPS.max_columns}",
+        ),
     }

@@ -30,14 +30,14 @@ import pyarrow.parquet as pq
 from lib.data import KEY, DataValidationError, Problem, homeworking_schema, load_homeworking, resource, validate
 from lib.escape import shorten
 from lib.limits import LIMITS, Limits
-from lib.uploads import bundle, layout, preflight, sheets
+from lib.uploads import bundle, layout, preflight, records, sheets
 from lib.uploads.labels import IDENTIFIERS, match_labels, total_keys, without_marks
 
 REQUIRED = layout.REQUIRED
 OPTIONAL = IDENTIFIERS
 COLUMNS = (*REQUIRED, *OPTIONAL, "source")
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "vertical bars"}
-FORMATS = "a CSV file, a spreadsheet (Excel .xlsx or .xls, or OpenDocument .ods) or a Parquet file"
+FORMATS = "a CSV, JSON or Parquet file, or a spreadsheet (Excel .xlsx or .xls, or OpenDocument .ods)"
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # how an Excel 97–2003 workbook (and a password-protected one) starts
 
 Progress = Callable[[float, str], None]
@@ -258,6 +258,12 @@ def _parse(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, list[s
         except sheets.Refused as refused:
             raise UploadError(name, refused.problems) from None
     text, notes = _decode(data, name)
+    if records.looks_like_json(text):
+        try:
+            rows, read_as = records.table(text, limits.max_rows, limits.max_columns)
+        except records.NotRows as why:
+            raise UploadError(name, [_problem(str(why))]) from None
+        return rows, notes + read_as
     return _parse_csv(text, name, notes)
 
 

@@ -258,6 +258,8 @@ def _csv(data: bytes, limits: Limits) -> list[Problem]:
     sample = bytes(data[:CSV_SAMPLE])
     if b"\x00" in sample and sample[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         return []  # binary, not text: lib.uploads.parse says so
+    if sample.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
+        return []  # JSON, whose lines are not rows: lib.uploads.records counts its rows and columns as it reads
     end = sample.find(b"\n")
     header = sample if end == -1 else sample[:end]
     columns = max(header.count(d) for d in (b",", b";", b"\t", b"|")) + 1

@@ -51,9 +51,10 @@ def test_a_typo_is_asked_about_then_the_figures_lead_to_their_page(page, app_url
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "uploads"
 
 
-def test_a_libreoffice_spreadsheet_and_an_old_excel_workbook_are_added(page, app_url):
+def test_a_libreoffice_spreadsheet_an_old_excel_workbook_and_json_are_added(page, app_url):
     """The form takes .ods, as GOV.UK publishes tables (a real file saved by LibreOffice: a cover sheet, a title
-    above the table, percentage cells), and .xls, the same table saved as Excel 97–2003 by LibreOffice."""
+    above the table, percentage cells), .xls (the same table saved as Excel 97–2003 by LibreOffice) and .json
+    (the page's own JSON download)."""
     open_explore(page, app_url)
     submit_file(page, FIXTURES / "titled_table.ods", "Our council 2025")
     page.get_by_text("Added 8 rows as Our council 2025").wait_for(timeout=60_000)
@@ -68,5 +69,9 @@ def test_a_libreoffice_spreadsheet_and_an_old_excel_workbook_are_added(page, app
     wait_until_idle(page)
     expect(page.get_by_text("Read as an Excel 97–2003 workbook (.xls).")).to_have_count(1)
     screenshot(page, "upload-xls", whole_page=False)
+
+    submit_file(page, FIXTURES / "regions_download.json", "Our JSON")  # the JSON download, given back
+    page.get_by_text("Added 24 rows as Our JSON").wait_for(timeout=60_000)
+    expect(page.get_by_text("Read as JSON (an array of objects): 24 rows, numbered from 1.")).to_have_count(1)
     assert page.get_by_text(re.compile("files are not allowed")).count() == 0
     assert_no_exception(page)
