@@ -261,9 +261,16 @@ def _parse(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, list[s
     if records.looks_like_json(text):
         try:
             rows, read_as = records.table(text, limits.max_rows, limits.max_columns)
+        except records.NotJson as broken:
+            if PurePath(name).suffix.lower() in records.SUFFIXES:
+                raise UploadError(name, [_problem(str(broken))]) from None
+            declared = preflight.csv_sizes(data, limits)  # a CSV file whose title starts with a bracket: its sizes
+            if declared:  # are checked as any CSV file's are (preflight.check took it for JSON)
+                raise UploadError(name, declared) from None
         except records.NotRows as why:
             raise UploadError(name, [_problem(str(why))]) from None
-        return rows, notes + read_as
+        else:
+            return rows, notes + read_as
     return _parse_csv(text, name, notes)
 
 

@@ -61,7 +61,9 @@ def check(data: bytes, limits: Limits = LIMITS) -> list[Problem]:
         return _parquet(data, limits)
     if head == ZIP:
         return _workbook(data, limits)
-    return _csv(data, limits)
+    if bytes(data[:CSV_SAMPLE]).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
+        return []  # JSON, whose lines are not rows: lib.uploads.records counts its rows (or, not JSON, csv_sizes)
+    return csv_sizes(data, limits)
 
 
 def _problem(rule: str) -> Problem:
@@ -253,13 +255,11 @@ def _column_number(letters: str) -> int:
 # ---- CSV: the header row and the line breaks ------------------------------------------------
 
 
-def _csv(data: bytes, limits: Limits) -> list[Problem]:
+def csv_sizes(data: bytes, limits: Limits) -> list[Problem]:
     """Header width from the first line, rows from the count of line breaks (quoted ones count too)."""
     sample = bytes(data[:CSV_SAMPLE])
     if b"\x00" in sample and sample[:2] not in (b"\xff\xfe", b"\xfe\xff"):
         return []  # binary, not text: lib.uploads.parse says so
-    if sample.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
-        return []  # JSON, whose lines are not rows: lib.uploads.records counts its rows and columns as it reads
     end = sample.find(b"\n")
     header = sample if end == -1 else sample[:end]
     columns = max(header.count(d) for d in (b",", b";", b"\t", b"|")) + 1

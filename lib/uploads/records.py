@@ -27,8 +27,16 @@ SHAPES = (
 STARTS_AS_JSON = re.compile(r"\s*[\[{]")  # matched at the start only: never a copy of a 100 MB text
 
 
+SUFFIXES = (".json", ".jsonl", ".ndjson")  # a file so named is JSON: one that does not parse is broken, not CSV
+
+
 class NotRows(ValueError):
-    """JSON that holds no rows of a table, or is not JSON after all: the message says which and what to do."""
+    """JSON that holds no rows of a table: the message says why and what to do."""
+
+
+class NotJson(NotRows):
+    """Text that starts as JSON does but does not parse: broken JSON, or a CSV file whose first line starts with
+    a bracket; the message says where the JSON breaks."""
 
 
 def looks_like_json(text: str) -> bool:
@@ -75,7 +83,7 @@ def _json_lines(text: str, err: json.JSONDecodeError) -> list[Any]:
         held = []
     if len(lines) > 1 and all(isinstance(row, dict) for row in held) and len(held) == len(lines):
         return held
-    raise NotRows(
+    raise NotJson(
         f"the file starts as JSON but is not valid JSON (line {err.lineno}, column {err.colno}: "
         f"{err.msg}): save it again from the program that wrote it, or as CSV"
     ) from None

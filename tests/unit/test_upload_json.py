@@ -85,3 +85,24 @@ def test_pretty_printed_json_is_not_counted_by_its_lines():
 def test_json_that_holds_no_table_is_refused_in_words(text, says):
     said = problems(text)
     assert len(said) == 1 and says in said[0]
+
+
+def test_a_csv_whose_title_starts_with_a_bracket_is_still_a_csv_but_a_broken_json_file_is_named_broken():
+    titled = "[Draft] Homeworking by region\nbreakdown,category,measure,percent\nregion,London,ever,36.1\n"
+    upload = read_upload(titled.encode(), "draft.csv", "Mine")
+    assert figures(upload) == [["London", "ever", 36.1]]
+    assert "read as a title, was left out: '[Draft] Homeworking by region'" in upload.notes[0]
+    with pytest.raises(UploadError) as err:
+        read_upload(titled.encode(), "draft.json", "Mine")
+    assert "is not valid JSON (line 1, column 2" in str(err.value.problems[0])
+
+
+def test_a_csv_taken_for_json_at_first_is_held_to_the_caps_of_a_csv():
+    wide = "[note 1]," + ",".join(f"c{i}" for i in range(199)) + "\n" + ",".join("1" * 200) + "\n"
+    with pytest.raises(UploadError) as err:
+        read_upload(wide.encode(), "wide.csv", "Mine")
+    assert str(err.value.problems[0]).endswith(
+        "the file has 200 columns; the limit is 100: keep only the columns "
+        "breakdown, category, measure and percent (code and official_name "
+        "are optional)"
+    )
