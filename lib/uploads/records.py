@@ -24,6 +24,7 @@ SHAPES = (
 )
 
 
+PLAIN = ("string", "empty", "decimal", "integer")  # the kinds of column str() writes as the file holds them
 STARTS_AS_JSON = re.compile(r"\s*[\[{]")  # matched at the start only: never a copy of a 100 MB text
 
 
@@ -64,11 +65,12 @@ def table(text: str, max_rows: int, max_columns: int) -> tuple[pd.DataFrame, lis
     if len(rows) > max_rows:
         raise NotRows(f"the file has {len(rows):,} rows; the limit is {max_rows:,}: split it into smaller files")
     frame = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header)
-    for column in frame.columns:  # column by column: a million rows of text are only checked to be text
+    for column in frame.columns:  # column by column: text, numbers and nulls as they are, others one by one
         values = frame[column]
-        if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        if pd.api.types.infer_dtype(values, skipna=True) not in PLAIN:
             frame[column] = values.map(_cell)
-    frame = frame.astype("str").mask(frame.isna() | (frame == ""))
+    frame = frame.astype("str")
+    frame = frame.mask(frame == "")  # an empty string is an empty cell, as in a CSV file
     frame.index -= 1  # a problem names row (index + 2), as a spreadsheet under its header: here, the first row is 1
     count = f"{len(rows):,} {'row' if len(rows) == 1 else 'rows'}"
     return frame, [f"Read as JSON ({shape}): {count}, numbered from 1."]
