@@ -35,6 +35,7 @@ VALUE_ATTRIBUTES = {
     "boolean": "boolean-value",
 }
 
+KIND = ("an OpenDocument spreadsheet (.ods)", "OpenDocument spreadsheets")  # in notes: one file, and the kind
 Row = list[str | None]
 DAMAGED = (
     "the OpenDocument spreadsheet (.ods) could not be read (it is damaged, or protected by a password): open it and "

@@ -11,7 +11,8 @@ refused, never read as zeros. A file that cannot be read raises `Refused` with i
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 
 import pandas as pd
 from defusedxml.common import DefusedXmlException
@@ -138,13 +139,8 @@ def _sheet_to_read(tops: Mapping[str, Sequence[Sequence[object]]]) -> tuple[str,
 def read_ods(data: bytes, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
     """An OpenDocument spreadsheet, its sheet chosen as a workbook's is, every cell as text (lib.uploads.ods)."""
     try:
-        tops = ods.tops(data, layout.HEADER_SEARCH_ROWS, limits.sheets, limits.max_columns)
-        sheet, header, notes = _sheet_to_read(tops)
-        rows, percentages = ods.sheet_rows(data, sheet, limits.xlsx_max_rows + header + 1, limits.max_columns)
-    except ods.TooBig as big:
-        limit = limits.max_columns if big.what == "columns" else limits.xlsx_max_rows
-        raise Refused(_too_many(big.sheet, big.what, limit, "OpenDocument spreadsheets")) from None
-    except MemoryError:
+        rows, header, notes = _chosen_sheet(partial(ods.tops, data), partial(ods.sheet_rows, data), limits, ods.KIND)
+    except (Refused, MemoryError):
         raise
     except Exception as err:  # a damaged file fails in many ways: no content part, bad XML, a repeat that is no number
         raise Refused(preflight.XML_ENTITIES if _caused_by(err, DefusedXmlException) else ods.DAMAGED) from None
@@ -158,9 +154,6 @@ def read_ods(data: bytes, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
     ]
     if formulas:
         raise Refused(*_uncalculated(formulas))
-    notes.insert(0, "Read as an OpenDocument spreadsheet (.ods).")
-    notes += [layout.skipped_note(rows[:header], line="row")] if header else []
-    notes += [_percentages_note(percentages)] if percentages else []
     return table, notes
 
 
@@ -171,23 +164,36 @@ def read_xls(data: bytes, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
         raise Refused(PROTECTED)
     try:
         book = xls.open_book(data)
-        tops = xls.tops(book, layout.HEADER_SEARCH_ROWS, limits.sheets, limits.max_columns)
-        sheet, header, notes = _sheet_to_read(tops)
-        rows, percentages = xls.sheet_rows(book, sheet, limits.xlsx_max_rows + header + 1, limits.max_columns)
-    except ods.TooBig as big:
-        limit = limits.max_columns if big.what == "columns" else limits.xlsx_max_rows
-        raise Refused(_too_many(big.sheet, big.what, limit, "Excel files")) from None
-    except MemoryError:
+        rows, header, notes = _chosen_sheet(partial(xls.tops, book), partial(xls.sheet_rows, book), limits, xls.KIND)
+    except (Refused, MemoryError):
         raise
     except Exception as err:  # xlrd raises its own errors, and struct and index errors, for a damaged file
         if "encrypted" in str(err).casefold():
             raise Refused(PROTECTED) from None
         other = xls.other_document(data)
         raise Refused(OLE_DOCUMENTS[other] if other else OLD_EXCEL_DAMAGED) from None
-    notes.insert(0, "Read as an Excel 97–2003 workbook (.xls).")
+    return ods.table(rows, header), notes
+
+
+def _chosen_sheet(
+    tops: Callable[[int, int, int], Mapping[str, Sequence[Sequence[object]]]],
+    sheet_rows: Callable[[str, int, int], tuple[list[ods.Row], int]],
+    limits: Limits,
+    kind: tuple[str, str],
+) -> tuple[list[ods.Row], int, list[str]]:
+    """(rows, header's index, notes) of the sheet `_sheet_to_read` chooses, for a reader of rows as text: `tops`
+    gives each sheet's top rows, `sheet_rows` one sheet's rows and how many were percentage cells; `kind` names
+    the file ("an OpenDocument spreadsheet (.ods)") and its kind ("OpenDocument spreadsheets")."""
+    try:
+        sheet, header, chosen = _sheet_to_read(tops(layout.HEADER_SEARCH_ROWS, limits.sheets, limits.max_columns))
+        rows, percentages = sheet_rows(sheet, limits.xlsx_max_rows + header + 1, limits.max_columns)
+    except ods.TooBig as big:
+        limit = limits.max_columns if big.what == "columns" else limits.xlsx_max_rows
+        raise Refused(_too_many(big.sheet, big.what, limit, kind[1])) from None
+    notes = [f"Read as {kind[0]}.", *chosen]
     notes += [layout.skipped_note(rows[:header], line="row")] if header else []
     notes += [_percentages_note(percentages)] if percentages else []
-    return ods.table(rows, header), notes
+    return rows, header, notes
 
 
 def _caused_by(err: BaseException | None, kind: type[BaseException]) -> bool:

@@ -18,6 +18,7 @@ from lib.uploads.ods import Percentage, Row, TooBig
 
 # An OOXML file (.xlsx, .docx) protected by a password is an OLE2 file holding this stream (in UTF-16).
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+KIND = ("an Excel 97–2003 workbook (.xls)", "Excel files")  # in notes: one file, and the kind
 OTHER_STREAMS = ("WordDocument", "PowerPoint Document")  # what an OLE2 file that holds no workbook may be
 
 
