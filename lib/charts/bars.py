@@ -13,7 +13,7 @@ from lib.charts.layout import (
     axis_label,
     bar_labels,
     finish_layout,
-    grouped_bar_labels,
+    grouped_bars,
     label_margin,
     legend_above_panels,
     panel_title_px,
@@ -73,7 +73,7 @@ def category_bars(
                 (values[values.index.isin(ons_categories)], True),
                 *_add_user_bars(fig, mine, cats, measure, panel, theme),
             ]
-            labels += grouped_bar_labels(groups, cats, theme, col=panel)
+            labels += grouped_bars(fig, groups, cats, theme, col=panel)
         else:
             labels += bar_labels(values, theme, col=panel)
         if reference and not math.isnan(reference.get(measure, math.nan)):
@@ -140,7 +140,7 @@ def _add_ons_bars(
     fig: go.Figure, values: pd.Series, measure: str, roles: list[str], col: int, theme: Theme, *, in_legend: bool
 ) -> None:
     """The published figures of one measure in their roles' colours, named in the legend `in_legend` (beside
-    uploaded bars); their figures are labels (lib.charts.layout.bar_labels, grouped_bar_labels)."""
+    uploaded bars); their figures are labels (lib.charts.layout.bar_labels, grouped_bars)."""
     fig.add_bar(
         x=[None if math.isnan(v) else v for v in values],
         y=values.index.tolist(),
@@ -160,7 +160,7 @@ def _add_user_bars(
     fig: go.Figure, user_rows: pd.DataFrame, cats: list[str], measure: str, col: int, theme: Theme
 ) -> list[tuple[pd.Series, bool]]:
     """The user's own figures for one measure, one hatched trace per named source; returns each trace's figures
-    for its labels (lib.charts.layout.grouped_bar_labels: a missing one has none)."""
+    for its place and labels (lib.charts.layout.grouped_bars: a missing one has neither)."""
     drawn = []
     for source, rows in user_rows[user_rows["measure"] == measure].groupby("source", sort=False):
         values = rows.drop_duplicates("category").set_index("category")["percent"].reindex(cats)

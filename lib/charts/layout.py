@@ -403,24 +403,36 @@ def figure_label(
     )
 
 
-def grouped_bar_labels(
-    groups: Sequence[tuple[pd.Series, bool]], categories: Sequence[str], theme: Theme, *, col: int = 1
+def grouped_bars(
+    fig: go.Figure, groups: Sequence[tuple[pd.Series, bool]], categories: Sequence[str], theme: Theme, *, col: int = 1
 ) -> list[dict]:
-    """Each figure of grouped horizontal bars just past its bar's end, white-backed as `bar_labels`' are, so the
-    reference line never runs through one. `groups` are the traces in the order drawn, each its figures by
-    category (a category it does not hold gets no label) and whether a missing figure says 'not published' (else
-    it has no label). Plotly sets each category's
-    bars side by side within its band, the first trace lowest: the i-th of n sits at its category's place
-    (0, 1, … on a category axis) plus (i + ½)·w − (1 − gap)/2, where w = (1 − gap)/n."""
-    band = 1 - theme.bar_gap
-    width = band / max(len(groups), 1)
-    labels = []
-    for slot, (values, say_missing) in enumerate(groups):
-        offset = -band / 2 + (slot + 0.5) * width
-        for place, category in enumerate(categories):
-            value = float(values.get(category, math.nan))
-            if category in values.index and (say_missing or not math.isnan(value)):
-                labels.append(figure_label(value, place + offset, theme, col=col))
+    """Place the last `len(groups)` horizontal bar traces of `fig` side by side in each category's band, the bars a
+    category has centred in it (a figure only one source gives sits in the middle, not beside an empty slot), and
+    return each figure's label just past its bar's end, white-backed as `bar_labels`' are, so the reference line
+    never runs through one. `groups` are the traces in the order drawn, each its figures by category (a category
+    it does not hold has no bar) and whether a missing figure says 'not published' (else it has no label). The
+    first trace is lowest; each bar is (1 − gap)/n wide, for n traces."""
+    width = (1 - theme.bar_gap) / max(len(groups), 1)
+    shown = [
+        [
+            category in values.index and (say_missing or not math.isnan(float(values.get(category, math.nan))))
+            for category in categories
+        ]
+        for values, say_missing in groups
+    ]
+    centres: list[dict[str, float]] = [{} for _ in groups]
+    for place, category in enumerate(categories):
+        here = [slot for slot in range(len(groups)) if shown[slot][place]]
+        for order, slot in enumerate(here):
+            centres[slot][category] = (order + 0.5 - len(here) / 2) * width
+    for trace, centre in zip(fig.data[-len(groups) :] if groups else (), centres, strict=True):
+        trace.update(offset=[centre.get(str(c), 0.0) - width / 2 for c in trace.y], width=width)
+    labels = [
+        figure_label(float(values.get(category, math.nan)), place + centre[category], theme, col=col)
+        for (values, _), centre in zip(groups, centres, strict=True)
+        for place, category in enumerate(categories)
+        if category in centre
+    ]
     # Side by side a label can be taller than its bar (8 pt type on a printed brief's squeezed rows), and its white
     # ground would cover its neighbour's figure: every ground is laid first, as a blank label, then every figure.
     grounds = [label | {"font": label["font"] | {"color": "rgba(0,0,0,0)"}} for label in labels]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 TOLERANCE = 2.0  # px of shared box, in both directions, before two texts count as overprinting
 
 # Every visible, non-empty <text> under `root`, as a box in CSS pixels of the page (a text painted with no ink,
-# fill-opacity 0, is the white ground laid under a label: lib.charts.layout.grouped_bar_labels).
+# fill-opacity 0, is the white ground laid under a label: lib.charts.layout.grouped_bars).
 TEXT_BOXES_JS = """
 root => [...root.querySelectorAll('text')]
   .filter(t => t.textContent.trim() && t.checkVisibility({opacityProperty: true, visibilityProperty: true}))

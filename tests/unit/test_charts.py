@@ -171,6 +171,18 @@ def test_beside_uploaded_bars_each_figure_is_labelled_at_its_own_bar_on_a_ground
     ons, mine = (a.y - cats.index("Education") for a in figures)
     band = 1 - charts.NORMAL.bar_gap  # two bars share the band: the source's below, yours above
     assert ons == pytest.approx(-band / 4) and mine == pytest.approx(band / 4)
+    # A figure only one source gives is centred in its band, its label with it, not beside an empty slot.
+    yours_only = next(a for a in fig.layout.annotations if a.xref == "x" and a.text == "38.0%")
+    assert yours_only.y == pytest.approx(cats.index("Local government"))
+    centre = {  # each bar's middle, from where Plotly is told to draw it (offset: its lower edge; width)
+        (trace.name, category): offset + trace.width / 2
+        for trace in fig.data[:2]
+        for category, offset, value in zip(trace.y, trace.offset, trace.x, strict=True)
+        if value is not None
+    }
+    assert centre["ONS 2019", "Information and communication"] == pytest.approx(0)
+    assert centre["Your data: Our staff survey 2021", "Local government"] == pytest.approx(0)
+    assert centre["ONS 2019", "Education"] == pytest.approx(-band / 4)
     assert not any(t.text for t in fig.data)  # no figure drawn as bar text, which the UK line would run through
 
 
