@@ -258,20 +258,26 @@ def _parse(data: bytes, name: str, limits: Limits) -> tuple[pd.DataFrame, list[s
         except sheets.Refused as refused:
             raise UploadError(name, refused.problems) from None
     text, notes = _decode(data, name)
-    if records.looks_like_json(text):
-        try:
-            rows, read_as = records.table(text, limits.max_rows, limits.max_columns)
-        except records.NotJson as broken:
-            if PurePath(name).suffix.lower() in records.SUFFIXES:
-                raise UploadError(name, [_problem(str(broken))]) from None
-            declared = preflight.csv_sizes(data, limits)  # a CSV file whose title starts with a bracket: its sizes
-            if declared:  # are checked as any CSV file's are (preflight.check took it for JSON)
-                raise UploadError(name, declared) from None
-        except records.NotRows as why:
-            raise UploadError(name, [_problem(str(why))]) from None
-        else:
-            return rows, notes + read_as
+    json_rows = _parse_json(data, text, name, limits) if records.looks_like_json(text) else None
+    if json_rows is not None:
+        return json_rows[0], notes + json_rows[1]
     return _parse_csv(text, name, notes)
+
+
+def _parse_json(data: bytes, text: str, name: str, limits: Limits) -> tuple[pd.DataFrame, list[str]] | None:
+    """A JSON file's rows; None for text that only starts as JSON does, a CSV file whose title starts with a
+    bracket ("[Draft] …"), once its sizes pass the checks a CSV file's do (preflight.check took it for JSON)."""
+    try:
+        return records.table(text, limits.max_rows, limits.max_columns)
+    except records.NotJson as broken:
+        if PurePath(name).suffix.lower() in records.SUFFIXES:
+            raise UploadError(name, [_problem(str(broken))]) from None
+    except records.NotRows as why:
+        raise UploadError(name, [_problem(str(why))]) from None
+    declared = preflight.csv_sizes(data, limits)
+    if declared:
+        raise UploadError(name, declared)
+    return None
 
 
 def _spreadsheet_reader(data: bytes) -> Callable[[bytes, Limits], tuple[pd.DataFrame, list[str]]] | None:

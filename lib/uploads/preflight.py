@@ -23,7 +23,7 @@ from defusedxml.common import DefusedXmlException
 
 from lib.data import Problem
 from lib.limits import LIMITS, Limits
-from lib.uploads import ods
+from lib.uploads import ods, records
 
 PARQUET, ZIP = b"PAR1", b"PK\x03\x04"
 ARCHIVES = (".zip", ".xlsx", ".xlsm", ".xlsb", ".xltx", ".docx", ".pptx", ".jar", ".gz", ".7z", ".rar")
@@ -61,7 +61,7 @@ def check(data: bytes, limits: Limits = LIMITS) -> list[Problem]:
         return _parquet(data, limits)
     if head == ZIP:
         return _workbook(data, limits)
-    if bytes(data[:CSV_SAMPLE]).lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{"):
+    if records.looks_like_json(bytes(data[:CSV_SAMPLE]).decode("utf-8-sig", errors="ignore")):
         return []  # JSON, whose lines are not rows: lib.uploads.records counts its rows (or, not JSON, csv_sizes)
     return csv_sizes(data, limits)
 
