@@ -170,7 +170,7 @@ def read_xls(data: bytes, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
     except Exception as err:  # xlrd raises its own errors, and struct and index errors, for a damaged file
         if "encrypted" in str(err).casefold():
             raise Refused(PROTECTED) from None
-        other = xls.other_document(data)
+        other = xls.other_document(data, OLE_DOCUMENTS)
         raise Refused(OLE_DOCUMENTS[other] if other else OLD_EXCEL_DAMAGED) from None
     return ods.table(rows, header), notes
 

@@ -9,6 +9,7 @@ every formula's result, so there is nothing uncalculated to refuse. A sheet hold
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from typing import Any
 
 import xlrd
@@ -19,7 +20,6 @@ from lib.uploads.ods import Percentage, Row, TooBig
 # An OOXML file (.xlsx, .docx) protected by a password is an OLE2 file holding this stream (in UTF-16).
 ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
 KIND = ("an Excel 97–2003 workbook (.xls)", "Excel files")  # in notes: one file, and the kind
-OTHER_STREAMS = ("WordDocument", "PowerPoint Document")  # what an OLE2 file that holds no workbook may be
 
 
 def open_book(data: bytes) -> Any:
@@ -28,9 +28,9 @@ def open_book(data: bytes) -> Any:
     return xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
 
 
-def other_document(data: bytes) -> str | None:
-    """The stream naming what an OLE2 file that holds no workbook is ("WordDocument"), if it has one."""
-    return next((s for s in OTHER_STREAMS if s.encode("utf-16-le") in data), None)
+def other_document(data: bytes, streams: Iterable[str]) -> str | None:
+    """Which of `streams` (one naming what an OLE2 file is: "WordDocument") the file holds, if any."""
+    return next((s for s in streams if s.encode("utf-16-le") in data), None)
 
 
 def tops(book: Any, rows: int, sheets: int, max_columns: int) -> dict[str, list[Row]]:
